@@ -1,0 +1,156 @@
+"""Relations in the codebook: hierarchy, default weights, prerequisites, authority.
+
+The :class:`~policybench.model.Codebook` model holds the data; this module computes on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from .errors import UnknownIdError
+from .model import Codebook
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "AUTHORITY_LEVELS",
+    "category_weights",
+    "codebook_table",
+    "prerequisites",
+    "prerequisite_order",
+    "requires_cycle",
+]
+
+#: Levels of government, from the zone itself upwards.
+AUTHORITY_LEVELS: tuple[str, ...] = ("zone", "municipal", "provincial", "national")
+
+
+def category_weights(codebook: Codebook, codes: Iterable[str] | None = None) -> dict[str, float]:
+    """Default category weights, renormalised over ``codes`` (all categories when None).
+
+    Domains are weighted by their ``weight``, categories within a domain by theirs; the
+    weights sum to 1.
+
+    Each domain present in ``codes`` gets its domain weight, shared among its categories in
+    ``codes`` in proportion to their category weights ("domains equal, categories equal within
+    their domain" with the shipped weights of 1).
+
+    >>> from policybench import load_codebook
+    >>> w = category_weights(load_codebook(), ["GOV.STATUTORY_BODY", "GOV.BUREAU_MERGER", "MKT.PARTNER_SYSTEM"])
+    >>> [round(w[c], 3) for c in sorted(w)]
+    [0.25, 0.25, 0.5]
+    """
+    selected = list(codebook.codes if codes is None else dict.fromkeys(codes))
+    by_domain: dict[str, list[str]] = {}
+    for code in selected:
+        try:
+            by_domain.setdefault(codebook.category(code).domain, []).append(code)
+        except KeyError:
+            raise UnknownIdError(f"unknown category code '{code}'") from None
+    raw: dict[str, float] = {}
+    for domain, members in by_domain.items():
+        dom_weight = codebook.domain(domain).weight
+        total = sum(codebook.category(c).weight for c in members)
+        for code in members:
+            raw[code] = dom_weight * codebook.category(code).weight / total
+    norm = sum(raw.values())
+    return {code: raw[code] / norm for code in selected} if norm else {}
+
+
+def prerequisites(codebook: Codebook, code: str) -> list[str]:
+    """All categories that ``code`` requires, directly or indirectly, prerequisites first."""
+    order: list[str] = []
+    _visit(codebook, code, order, set(), ())
+    return [c for c in order if c != code]
+
+
+def prerequisite_order(codebook: Codebook, codes: Iterable[str]) -> list[str]:
+    """``codes`` in an order where every prerequisite in the set comes before what needs it.
+
+    Ties keep the given order, so a ranked list stays ranked where the relation allows.
+    """
+    wanted = list(dict.fromkeys(codes))
+    keep = set(wanted)
+    order: list[str] = []
+    done: set[str] = set()
+    for code in wanted:
+        for item in [*prerequisites(codebook, code), code]:
+            if item in keep and item not in done:
+                done.add(item)
+                order.append(item)
+    return order
+
+
+def _visit(codebook: Codebook, code: str, order: list[str], seen: set[str], stack: tuple[str, ...]) -> None:
+    if code in seen:
+        return
+    if code in stack:
+        raise ValueError(f"the requires relation has a cycle: {' -> '.join((*stack, code))}")
+    for req in codebook.category(code).requires:
+        _visit(codebook, req, order, seen, (*stack, code))
+    seen.add(code)
+    order.append(code)
+
+
+def requires_cycle(codebook: Codebook) -> list[str]:
+    """A cycle in the requires relation as a list of codes, or [] when there is none."""
+    known = set(codebook.codes)
+    state: dict[str, int] = {}
+
+    def walk(code: str, stack: list[str]) -> list[str]:
+        state[code] = 1
+        for req in codebook.category(code).requires:
+            if req not in known:
+                continue
+            if state.get(req) == 1:
+                return [*stack[stack.index(req) :], req] if req in stack else [code, req]
+            if req not in state:
+                found = walk(req, [*stack, req])
+                if found:
+                    return found
+        state[code] = 2
+        return []
+
+    for code in codebook.codes:
+        if code not in state:
+            cycle = walk(code, [code])
+            if cycle:
+                return cycle
+    return []
+
+
+def codebook_table(codebook: Codebook) -> pd.DataFrame:
+    """The categories as a DataFrame.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per category, in codebook order, with columns ``code``, ``domain``,
+        ``label_zh``, ``label_en``, ``domain_label_zh``, ``domain_label_en``,
+        ``definition_zh``, ``definition_en``, ``weight`` (codebook default), ``requires``
+        (codes joined by ','), ``authority``, ``reserved``.
+    """
+    import pandas as pd
+
+    rows = []
+    for cat in codebook.categories:
+        dom = codebook.domain(cat.domain)
+        rows.append(
+            {
+                "code": cat.code,
+                "domain": cat.domain,
+                "label_zh": cat.label.zh,
+                "label_en": cat.label.en,
+                "domain_label_zh": dom.label.zh,
+                "domain_label_en": dom.label.en,
+                "definition_zh": cat.definition.zh,
+                "definition_en": cat.definition.en,
+                "weight": cat.weight,
+                "requires": ",".join(cat.requires),
+                "authority": cat.authority,
+                "reserved": cat.reserved,
+            }
+        )
+    return pd.DataFrame(rows)

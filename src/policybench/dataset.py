@@ -1,0 +1,199 @@
+"""The :class:`Dataset` (a codebook plus zones) and the ``load_*`` functions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import DataValidationError, InputError, Issue, UnknownIdError
+from .io import codebook_loader, shipped_data_dir, suggest, zone_loader
+from .model import Codebook, Measure, Zone
+from .validate import check_codebook, check_zones, collect
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Dataset", "load_codebook", "load_dataset", "load_zone"]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A codebook and the zones coded with it. Immutable: what-if changes make a copy.
+
+    Attributes
+    ----------
+    codebook : Codebook
+    zones : tuple of Zone
+        In file-name order (the order never changes a result).
+    files : dict
+        Zone id -> the file it was read from ('' for zones built in code).
+    """
+
+    codebook: Codebook
+    zones: tuple[Zone, ...]
+    files: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        ids = [z.id for z in self.zones]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            raise InputError(f"duplicate zone ids in the dataset: {', '.join(dup)}")
+
+    def __repr__(self) -> str:
+        n = sum(len(z.measures) for z in self.zones)
+        return f"<Dataset: {len(self.zones)} zones, {n} measures, codebook {self.codebook.version}>"
+
+    @property
+    def zone_ids(self) -> tuple[str, ...]:
+        """Zone ids in dataset order."""
+        return tuple(z.id for z in self.zones)
+
+    def zone(self, zone_id: str) -> Zone:
+        """The zone with this id; :class:`UnknownIdError` names the close matches."""
+        for zone in self.zones:
+            if zone.id == zone_id:
+                return zone
+        hint = suggest(zone_id, self.zone_ids)
+        raise UnknownIdError(
+            f"unknown zone id '{zone_id}'" + (f" ({hint})" if hint else f"; known: {', '.join(self.zone_ids)}")
+        )
+
+    def measures(self) -> Iterator[tuple[Zone, Measure]]:
+        """Every (zone, measure) pair."""
+        for zone in self.zones:
+            for measure in zone.measures:
+                yield zone, measure
+
+    def measure(self, measure_id: str) -> Measure:
+        """The measure with this id (:class:`UnknownIdError` if absent)."""
+        for _zone, measure in self.measures():
+            if measure.id == measure_id:
+                return measure
+        raise UnknownIdError(f"unknown measure id '{measure_id}'")
+
+    def replace_zones(self, zones: Sequence[Zone]) -> Dataset:
+        """A copy with ``zones`` in place of the current ones (same codebook)."""
+        return Dataset(self.codebook, tuple(zones), {z.id: self.files.get(z.id, "") for z in zones})
+
+    def data_hash(self) -> str:
+        """SHA-256 (first 16 hex digits) of the codebook and zones as canonical JSON.
+
+        It identifies the data a result was computed on; file order does not change it.
+        """
+        payload = {
+            "codebook": self.codebook.model_dump(mode="json", by_alias=True),
+            "zones": sorted((z.model_dump(mode="json", by_alias=True) for z in self.zones), key=lambda d: d["id"]),
+        }
+        blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
+
+    def measures_table(self) -> pd.DataFrame:
+        """One row per measure x category; see :func:`policybench.frames.measures_table`."""
+        from .frames import measures_table
+
+        return measures_table(self)
+
+    def zones_table(self) -> pd.DataFrame:
+        """One row per zone; see :func:`policybench.frames.zones_table`."""
+        from .frames import zones_table
+
+        return zones_table(self)
+
+    def sources_table(self) -> pd.DataFrame:
+        """One row per source; see :func:`policybench.frames.sources_table`."""
+        from .frames import sources_table
+
+        return sources_table(self)
+
+
+def load_codebook(path: str | os.PathLike[str] | None = None) -> Codebook:
+    """Load and check a codebook (None = the shipped one).
+
+    Raises
+    ------
+    DataValidationError
+        With every problem found, located by file, line and path.
+
+    Examples
+    --------
+    >>> cb = load_codebook()
+    >>> len(cb.domains) >= 8 and len(cb.categories) >= 35
+    True
+    """
+    target = Path(path) if path is not None else shipped_data_dir() / "codebook.yaml"
+    codebook, doc, issues = codebook_loader(target)
+    if codebook is not None:
+        issues += check_codebook(codebook, doc)
+    _raise_on_errors(issues)
+    assert codebook is not None
+    return codebook
+
+
+def load_zone(path: str | os.PathLike[str], *, codebook: Codebook | None = None) -> Zone:
+    """Load one zone file and check it against the codebook (None = the shipped one).
+
+    References to zones and measures (``inspired_by``, ``parent``) may point to the shipped
+    dataset or to the file itself.
+
+    Examples
+    --------
+    >>> from policybench.io import shipped_data_dir
+    >>> zone = load_zone(shipped_data_dir() / "zones" / "tianjin-htz.yaml")
+    >>> zone.id
+    'tianjin-htz'
+    """
+    from .validate import _shipped_ids
+
+    zone, doc, issues = zone_loader(Path(path))
+    if zone is not None:
+        cb = codebook if codebook is not None else load_codebook()
+        issues += check_zones([(zone, doc)], cb, external_ids=_shipped_ids(shipped_data_dir()))
+    _raise_on_errors(issues)
+    assert zone is not None
+    return zone
+
+
+def load_dataset(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    codebook: str | os.PathLike[str] | None = None,
+) -> Dataset:
+    """Load a dataset: a folder, zone files, or None for the data shipped with policybench.
+
+    A folder holds ``codebook.yaml`` and ``zones/`` (or just zone files, checked against the
+    shipped codebook).
+
+    Raises
+    ------
+    DataValidationError
+        When any file has an error; ``.issues`` lists all of them.
+
+    Examples
+    --------
+    >>> ds = load_dataset()
+    >>> "tianjin-htz" in ds.zone_ids
+    True
+    """
+    if path is None:
+        paths = None
+    elif isinstance(path, str | os.PathLike):
+        paths = [path]
+    else:
+        paths = list(path)
+    loaded = collect(paths, codebook_path=codebook)
+    _raise_on_errors(loaded.issues)
+    if not loaded.zones:
+        raise InputError(f"no zones to load from {path!r}")
+    assert loaded.codebook is not None
+    zones = sorted(loaded.zones, key=lambda item: item[1].file)
+    return Dataset(loaded.codebook, tuple(z for z, _ in zones), {z.id: d.file for z, d in zones})
+
+
+def _raise_on_errors(issues: list[Issue]) -> None:
+    if any(i.severity == "error" for i in issues):
+        raise DataValidationError(sorted(issues, key=lambda i: (i.file, i.line, i.column)))

@@ -1,0 +1,62 @@
+"""Data-quality statistics: how well each zone's coding is evidenced."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+
+__all__ = ["QUALITY_COLUMNS", "quality_table", "reprint_only_table"]
+
+QUALITY_COLUMNS: dict[str, str] = {
+    "zone_id": "id of the zone",
+    "measures": "number of measures",
+    "evidence": "evidence items in all",
+    "evidence_per_measure": "evidence items per measure",
+    "indicators": "indicators in all",
+    "high": "share of measures with confidence high",
+    "medium": "share with confidence medium",
+    "low": "share with confidence low",
+    "sources": "sources listed",
+    "primary_sources": "sources of kind primary",
+    "reprint_only": "measures whose every evidence item cites a reprint",
+}
+
+
+def quality_table(dataset: Dataset) -> pd.DataFrame:
+    """Evidence and confidence statistics per zone.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as in ``QUALITY_COLUMNS``; shares rounded to 2 decimals.
+    """
+    rows = []
+    for zone in dataset.zones:
+        kinds = {s.id: s.kind for s in zone.sources}
+        n = len(zone.measures)
+        conf = pd.Series([m.confidence for m in zone.measures], dtype="object")
+        rows.append(
+            {
+                "zone_id": zone.id,
+                "measures": n,
+                "evidence": sum(len(m.evidence) for m in zone.measures),
+                "evidence_per_measure": round(sum(len(m.evidence) for m in zone.measures) / n, 2) if n else 0.0,
+                "indicators": sum(len(m.indicators) for m in zone.measures),
+                **{level: round(float((conf == level).mean()), 2) if n else 0.0 for level in ("high", "medium", "low")},
+                "sources": len(zone.sources),
+                "primary_sources": sum(k == "primary" for k in kinds.values()),
+                "reprint_only": sum(all(kinds.get(e.source) == "reprint" for e in m.evidence) for m in zone.measures),
+            }
+        )
+    return pd.DataFrame(rows, columns=list(QUALITY_COLUMNS))
+
+
+def reprint_only_table(dataset: Dataset) -> pd.DataFrame:
+    """The measures whose only evidence is reprints: zone_id, measure_id, confidence, sources."""
+    table = dataset.measures_table()
+    table = table[(table["role"] == "primary") & table["reprint_only"]]
+    return table[["zone_id", "measure_id", "confidence", "source_ids"]].reset_index(drop=True)
