@@ -152,7 +152,7 @@ def load_zone(path: str | os.PathLike[str], *, codebook: Codebook | None = None)
     zone, doc, issues = zone_loader(Path(path))
     if zone is not None:
         cb = codebook if codebook is not None else load_codebook()
-        issues += check_zones([(zone, doc)], cb, external_ids=_shipped_ids(shipped_data_dir()))
+        issues += check_zones([(zone, doc)], cb, external_ids=_shipped_ids())
     _raise_on_errors(issues)
     assert zone is not None
     return zone

@@ -166,7 +166,10 @@ def _parse(text: str, name: str) -> Document:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problem = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        context = (
+            f"{exc.context} (line {exc.context_mark.line + 1})" if exc.context and exc.context_mark else exc.context
+        )
+        problem = ": ".join(str(p) for p in (context, exc.problem) if p)
         return Document(
             name,
             None,
@@ -343,62 +346,77 @@ def check_model(document: Document, model: type[ModelT]) -> tuple[ModelT | None,
         return None, [_translate(document, model, err) for err in exc.errors(include_url=False)]
 
 
+_DATE_FIELDS = frozenset({"start", "end", "date", "accessed", "as_of", "established"})
+_CODE_FIELDS = frozenset({"category", "secondary", "requires"})
+_TYPE_NAMES = {
+    "int": "an integer",
+    "float": "a number",
+    "string": "text",
+    "bool": "true or false",
+    "list": "a list",
+    "dict": "a mapping",
+    "model": "a mapping of fields",
+}
+
+
+def _classify(kind: str, loc: tuple[Any, ...]) -> str:
+    """The issue code for a pydantic error type at ``loc``."""
+    named = [p for p in loc if isinstance(p, str)]
+    last = named[-1] if named else ""
+    if last == "unit" and "indicators" in named and kind in {"missing", "string_too_short"}:
+        return "indicator-without-unit"
+    if kind == "string_pattern_mismatch" and last in _DATE_FIELDS:
+        return "bad-date"
+    if kind == "string_pattern_mismatch" and last in _CODE_FIELDS:
+        return "unknown-code"
+    return _PYDANTIC_CODES.get(kind, "wrong-type")
+
+
 def _translate(document: Document, model: type[BaseModel], err: Any) -> Issue:
     loc = tuple(
-        part
-        for part in err["loc"]
-        if not (isinstance(part, str) and ("[" in part or part in {"function-before", "str", "int"}))
+        p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in {"function-before", "str", "int"}))
     )
-    kind = err["type"]
-    code = _PYDANTIC_CODES.get(kind, "wrong-type")
-    found = _short(err.get("input"))
-    expected = _expected(err)
-    hint = ""
+    kind = str(err["type"])
+    code = _classify(kind, loc)
+    message = str(err["msg"]).removeprefix("Value error, ")
+    expected, found, hint = _expected(err, code), _short(err.get("input")), ""
     if kind == "missing":
-        found = "nothing"
-        if len(loc) >= 2 and loc[-1] == "unit" and "indicators" in loc:
-            code = "indicator-without-unit"
-    elif kind == "string_too_short" and loc[-1:] == ("unit",):
-        code = "indicator-without-unit"
+        message, expected, found = f"required field '{loc[-1]}' is missing", f"a value for '{loc[-1]}'", "nothing"
     elif kind == "extra_forbidden":
+        message, expected = f"unknown field '{loc[-1]}'", "a field of the schema"
         hint = suggest(loc[-1], _field_names(model, loc[:-1]))
-        expected = "a field of the schema"
     elif kind == "literal_error":
-        allowed = [s.strip(" '") for s in str(err.get("ctx", {}).get("expected", "")).replace(" or ", ",").split(",")]
-        hint = suggest(err.get("input"), [a for a in allowed if a])
-    elif (
-        kind == "string_pattern_mismatch"
-        and loc
-        and loc[-1] in {"start", "end", "date", "accessed", "as_of", "established"}
-    ):
-        code = "bad-date"
-    elif (
-        kind == "string_pattern_mismatch"
-        and loc
-        and loc[-1] in {"category", "secondary", "requires"}
-        or (len(loc) >= 2 and loc[-2] in {"secondary", "requires"})
-    ):
-        code = "unknown-code"
+        allowed = str(err.get("ctx", {}).get("expected", "")).replace(" or ", ",").split(",")
+        hint = suggest(err.get("input"), [a.strip(" '") for a in allowed if a.strip(" '")])
+    elif code == "bad-id":
+        message = "not a valid id: use lower-case letters, digits and '-' (measure ids: '<zone-id>.<slug>')"
     line, column = document.position(loc)
-    message = err["msg"] if kind != "missing" else f"required field '{loc[-1]}' is missing"
-    if kind == "extra_forbidden":
-        message = f"unknown field '{loc[-1]}'"
-    return Issue(
-        document.file, line, column, code, format_path(loc), message, expected=expected, found=found, hint=hint
-    )
+    return Issue(document.file, line, column, code, format_path(loc), message, expected, found, hint)
 
 
-def _expected(err: Any) -> str:
+def _expected(err: Any, code: str) -> str:
+    if code == "bad-date":
+        return "YYYY, YYYY-MM or YYYY-MM-DD (a real date)"
     ctx = err.get("ctx") or {}
     if "expected" in ctx:
         return str(ctx["expected"])
     if "pattern" in ctx:
         return f"text matching {ctx['pattern']}"
-    for key in ("ge", "gt", "le", "min_length", "max_length"):
+    labels = {
+        "ge": "at least",
+        "gt": "more than",
+        "le": "at most",
+        "min_length": "length at least",
+        "max_length": "length at most",
+    }
+    for key, label in labels.items():
         if key in ctx:
-            return f"{key.replace('_', ' ')} {ctx[key]}"
+            return f"{label} {ctx[key]}"
     kind = str(err["type"])
-    return kind.split("_")[0] if kind.endswith(("_type", "_parsing")) else ""
+    for prefix, name in _TYPE_NAMES.items():
+        if kind.startswith(prefix):
+            return name
+    return ""
 
 
 def _short(value: object) -> str:
@@ -434,7 +452,8 @@ def load_model(
     """Read ``path`` and check it against ``model``: (object or None, document, all issues)."""
     document = read_document(path, display=display)
     obj, issues = check_model(document, model)
-    all_issues = [*document.issues, *issues]
+    reported = {i.path for i in document.issues}
+    all_issues = [*document.issues, *(i for i in issues if i.path not in reported)]
     if any(i.severity == "error" for i in document.issues):
         obj = None
     return obj, document, all_issues

@@ -431,9 +431,8 @@ def collect(
     paths: Sequence[str | os.PathLike[str]] | None = None, *, codebook_path: str | os.PathLike[str] | None = None
 ) -> LoadedFiles:
     """Read and check a set of files (None = the shipped dataset). Never raises for bad input."""
-    shipped = shipped_data_dir()
-    found_codebook, zone_paths, issues = _expand([shipped] if paths is None else list(paths))
-    cb_path = Path(codebook_path) if codebook_path else (found_codebook or shipped / "codebook.yaml")
+    found_codebook, zone_paths, issues = _expand([shipped_data_dir()] if paths is None else list(paths))
+    cb_path = Path(codebook_path) if codebook_path else (found_codebook or shipped_data_dir() / "codebook.yaml")
     codebook, cb_doc, cb_issues = codebook_loader(cb_path, _display(cb_path))
     loaded = LoadedFiles(codebook, cb_doc.file, files=[cb_doc.file], issues=issues + cb_issues)
     if codebook is not None:
@@ -445,13 +444,18 @@ def collect(
         if zone is not None:
             loaded.zones.append((zone, doc))
     if codebook is not None:
-        external = _shipped_ids(shipped) if paths is not None else set()
+        external = _shipped_ids() if paths is not None else set()
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external)
     loaded.issues.sort(key=lambda i: (i.file, i.line, i.column, i.code))
     return loaded
 
 
-def _shipped_ids(shipped: Path) -> set[str]:
+def _shipped_ids() -> set[str]:
+    """Zone and measure ids of the shipped data (empty when it is not installed)."""
+    try:
+        shipped = shipped_data_dir()
+    except FileNotFoundError:
+        return set()
     ids: set[str] = set()
     for path in sorted((shipped / "zones").glob("*.yaml")):
         zone, _doc, _issues = zone_loader(path)
