@@ -66,7 +66,9 @@ def test_invalid_file_reports_code_file_line_and_path(name: str, code: str, line
 
 
 @pytest.mark.parametrize(("name", "code", "line", "path"), CASES, ids=[c[0] for c in CASES])
-def test_cli_exits_1_without_traceback(name: str, code: str, line: int, path: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_exits_1_without_traceback(
+    name: str, code: str, line: int, path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     rc = main(["validate", "--codebook", str(TOY_CODEBOOK), str(INVALID / name)])
     out, err = capsys.readouterr()
     assert rc == 1
@@ -97,7 +99,7 @@ def test_hints_suggest_the_closest_code_and_field() -> None:
 def test_unsafe_tag_never_runs_code(tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
     evil = tmp_path / "evil.yaml"
-    evil.write_text(f"id: !!python/object/apply:os.system [\"touch {marker}\"]\n", encoding="utf-8")
+    evil.write_text(f'id: !!python/object/apply:os.system ["touch {marker}"]\n', encoding="utf-8")
     report = validate([evil], codebook=TOY_CODEBOOK)
     assert "unsafe-tag" in {e.code for e in report.errors}
     assert not marker.exists()
@@ -105,7 +107,9 @@ def test_unsafe_tag_never_runs_code(tmp_path: Path) -> None:
 
 def test_all_problems_are_collected_not_only_the_first(tmp_path: Path) -> None:
     text = (INVALID / "unknown-code.yaml").read_text(encoding="utf-8")
-    text = text.replace("status: implemented", "status: implemeted").replace("source: doc-2020, locator", "source: doc-x, locator")
+    text = text.replace("status: implemented", "status: implemeted").replace(
+        "source: doc-2020, locator", "source: doc-x, locator"
+    )
     path = tmp_path / "many.yaml"
     path.write_text(text, encoding="utf-8")
     codes = {e.code for e in validate([path], codebook=TOY_CODEBOOK).errors}

@@ -1,0 +1,115 @@
+"""The portfolio matrix: how far each zone has gone in each category (METHODS §1)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+
+__all__ = ["DEFAULT_STATUS", "check_choice", "check_status", "portfolio_matrix"]
+
+#: Statuses counted by default: what a zone actually does.
+DEFAULT_STATUS: tuple[str, ...] = ("implemented", "piloting")
+
+
+def check_choice(function: str, name: str, value: object, choices: Sequence[object]) -> None:
+    """Raise InputError in scikit-learn's words when ``value`` is not one of ``choices``."""
+    if value not in choices:
+        options = ", ".join(repr(c) for c in choices)
+        raise InputError(f"The '{name}' parameter of {function} must be one of {{{options}}}. Got {value!r} instead.")
+
+
+def check_status(dataset: Dataset, status: Sequence[str] | str, function: str) -> tuple[str, ...]:
+    """The status filter as a tuple, every status checked against the codebook vocabulary."""
+    statuses = (status,) if isinstance(status, str) else tuple(status)
+    if not statuses:
+        raise InputError(f"The 'status' parameter of {function} must name at least one status. Got an empty selection.")
+    known = dataset.codebook.status_codes
+    for item in statuses:
+        check_choice(function, "status", item, known)
+    return statuses
+
+
+def portfolio_matrix(
+    dataset: Dataset,
+    *,
+    level: Literal["category", "domain"] = "category",
+    status: Sequence[str] | str = DEFAULT_STATUS,
+    secondary_weight: float = 0.5,
+    domain_rollup: Literal["mean", "max"] = "mean",
+    zones: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Zones x codes matrix of how far each zone has gone, in [0, 1].
+
+    s(z, c) = max over the zone's measures m counted by ``status`` that carry c of
+    d(m) / d_max x r(m, c), with r = 1 for the primary category and ``secondary_weight``
+    for a secondary one. At domain level, the mean (or max) of the domain's categories.
+
+    Parameters
+    ----------
+    dataset : Dataset
+    level : {"category", "domain"}
+    status : sequence of str
+        Statuses counted (default: implemented and piloting).
+    secondary_weight : float
+        Credit for a secondary category, in [0, 1].
+    domain_rollup : {"mean", "max"}
+    zones : sequence of str, optional
+        Zone ids (rows) in this order; default: every zone of the dataset.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``zone_id`` (dataset order), columns every codebook code (codebook order) at
+        that level. ``attrs`` records the parameters.
+
+    Examples
+    --------
+    >>> from policybench import load_dataset
+    >>> p = portfolio_matrix(load_dataset())
+    >>> float(p.loc["tianjin-htz", "DEL.MUNICIPAL_POWERS"])
+    1.0
+    """
+    fn = "portfolio_matrix"
+    check_choice(fn, "level", level, ("category", "domain"))
+    check_choice(fn, "domain_rollup", domain_rollup, ("mean", "max"))
+    if not 0.0 <= float(secondary_weight) <= 1.0:
+        raise InputError(
+            f"The 'secondary_weight' parameter of {fn} must be in [0, 1]. Got {secondary_weight!r} instead."
+        )
+    statuses = check_status(dataset, status, fn)
+    zone_ids = list(dataset.zone_ids if zones is None else zones)
+    for zone_id in zone_ids:
+        dataset.zone(zone_id)  # raises UnknownIdError with a suggestion
+    codes = list(dataset.codebook.codes)
+    column = {code: j for j, code in enumerate(codes)}
+    values = np.zeros((len(zone_ids), len(codes)))
+    top = float(dataset.codebook.max_depth)
+    for i, zone_id in enumerate(zone_ids):
+        for measure in dataset.zone(zone_id).measures:
+            if measure.status not in statuses:
+                continue
+            for role, code in [(1.0, measure.category), *[(float(secondary_weight), c) for c in measure.secondary]]:
+                j = column[code]
+                values[i, j] = max(values[i, j], measure.depth / top * role)
+    frame = pd.DataFrame(values, index=pd.Index(zone_ids, name="zone_id"), columns=pd.Index(codes, name="code"))
+    if level == "domain":
+        domains = [c.split(".")[0] for c in codes]
+        grouped = frame.T.groupby(domains, sort=False)
+        frame = (grouped.mean() if domain_rollup == "mean" else grouped.max()).T
+        frame = frame[list(dataset.codebook.domain_codes)]
+        frame.columns.name = "domain"
+    frame.attrs = {
+        "level": level,
+        "status": list(statuses),
+        "secondary_weight": float(secondary_weight),
+        "domain_rollup": domain_rollup,
+    }
+    return frame
