@@ -55,12 +55,15 @@ def portfolio_matrix(
     Parameters
     ----------
     dataset : Dataset
+        The codebook and zones.
     level : {"category", "domain"}
+        Columns are categories, or domains (rolled up).
     status : sequence of str
         Statuses counted (default: implemented and piloting).
     secondary_weight : float
         Credit for a secondary category, in [0, 1].
     domain_rollup : {"mean", "max"}
+        How a domain's score is made from its categories' scores.
     zones : sequence of str, optional
         Zone ids (rows) in this order; default: every zone of the dataset.
 

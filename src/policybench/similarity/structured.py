@@ -146,7 +146,7 @@ def _cosine(x: np.ndarray, dtype: type[np.floating]) -> np.ndarray:
 
 
 def _soft_cosine(x: np.ndarray, sigma: float, domains: np.ndarray | None, dtype: type[np.floating]) -> np.ndarray:
-    """u'Sv with S = (1 - sigma) I + sigma M M' (M: column -> domain membership), normalised."""
+    """Soft cosine: u'Sv with S = (1 - sigma) I + sigma M M' (M: column -> domain membership), normalised."""
     labels = np.arange(x.shape[1]) if domains is None else np.unique(domains, return_inverse=True)[1]
     member = np.zeros((x.shape[1], int(labels.max()) + 1))
     member[np.arange(x.shape[1]), labels] = 1.0
