@@ -1,0 +1,20 @@
+"""Gap analysis: distance to frontier, recommendations, sensitivity, what-if."""
+
+from __future__ import annotations
+
+from .analysis import GAP_COLUMNS, GapAnalysis, gap_analysis
+from .recommend import RECOMMENDATION_COLUMNS, recommend
+from .sensitivity import SENSITIVITY_COLUMNS, sensitivity
+from .whatif import compare_gaps, simulate
+
+__all__ = [
+    "GAP_COLUMNS",
+    "RECOMMENDATION_COLUMNS",
+    "SENSITIVITY_COLUMNS",
+    "GapAnalysis",
+    "compare_gaps",
+    "gap_analysis",
+    "recommend",
+    "sensitivity",
+    "simulate",
+]

@@ -1,0 +1,180 @@
+"""Ranked recommendations with exemplars, prerequisites, authority and uplift (METHODS §7)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from ..codebook import AUTHORITY_LEVELS, prerequisites
+from ..errors import InputError
+from .analysis import best_exemplars, weighted_dtf
+
+if TYPE_CHECKING:
+    from ..model import Measure, Zone
+    from .analysis import GapAnalysis
+
+__all__ = ["RECOMMENDATION_COLUMNS", "recommend"]
+
+RECOMMENDATION_COLUMNS: dict[str, str] = {
+    "rank": "1 = adopt first (by priority)",
+    "code": "category code",
+    "domain": "domain code",
+    "label_zh": "category label (Chinese)",
+    "label_en": "category label (English)",
+    "priority": "weight * gap * adoption * evidence_weight",
+    "target": "target's score",
+    "frontier": "frontier score",
+    "gap": "frontier - target",
+    "dtf": "category DTF (0-100)",
+    "adoption": "share of the benchmark zones that have it",
+    "exemplar_ids": "1-3 exemplar measure ids (deepest, best evidenced, most recent), joined by ','",
+    "exemplar_zones": "their zones, joined by ','",
+    "exemplars": "list of dicts: zone, measure, title, depth, status, confidence, start, sources",
+    "prerequisites_missing": "codes the target lacks that this category requires (prerequisites first)",
+    "authority": "lowest level that can adopt it (the strictest among the exemplars and the category)",
+    "zone_can_act_alone": "True when the authority needed is the zone itself",
+    "uplift": "overall DTF gain if the target reached the best exemplar's depth here",
+    "already_planned": "True when the target has a proposed measure here",
+    "planned_measures": "the target's proposed measures here, joined by ','",
+    "not_counted": "the target's measures here left out by the status filter, as 'id (status)'",
+    "target_coded_domain": "False when the target has no coded measure in this domain (gap may be a data gap)",
+    "rationale_zh": "why, in Chinese",
+    "rationale_en": "why, in English",
+}
+
+
+def recommend(gap: GapAnalysis, *, top: int = 10, include_uncoded_domains: bool = False) -> pd.DataFrame:
+    """The categories the target should adopt first, with what it needs to know to act.
+
+    Categories with a gap are ranked by priority (ties by code). By default a category of
+    a domain in which the target has no coded measure at all is not ranked: our data then
+    cannot tell a real gap from a gap in coding. ``include_uncoded_domains=True`` ranks them.
+
+    Parameters
+    ----------
+    gap : GapAnalysis
+        From :func:`gap_analysis`.
+    top : int
+        How many recommendations (at most).
+    include_uncoded_domains : bool
+        Rank categories of domains the target has no coded measure in.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as in ``RECOMMENDATION_COLUMNS``.
+    """
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise InputError(f"The 'top' parameter of recommend must be a positive int. Got {top!r} instead.")
+    ranked = ranking(gap, include_uncoded_domains=include_uncoded_domains).head(top)
+    rows = [_row(gap, rank, row) for rank, row in enumerate(ranked.to_dict("records"), start=1)]
+    return pd.DataFrame(rows, columns=list(RECOMMENDATION_COLUMNS))
+
+
+def ranking(gap: GapAnalysis, *, include_uncoded_domains: bool = False) -> pd.DataFrame:
+    """Applicable categories with a positive priority, highest first (ties: codebook code)."""
+    table = gap.table()
+    table = table[table["priority"] > 0]
+    if not include_uncoded_domains:
+        table = table[table["target_coded_domain"]]
+    return table.sort_values(["priority", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+
+
+def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
+    dataset = gap.dataset
+    code = row["code"]
+    exemplars = best_exemplars(dataset, gap.benchmark, code, gap.params["status"], n=3)
+    target_zone = dataset.zone(gap.target)
+    own = [m for m in target_zone.measures if code in m.categories]
+    planned = [m.id for m in own if m.status == "proposed"]
+    not_counted = [f"{m.id} ({m.status})" for m in own if m.status not in gap.params["status"]]
+    missing = [c for c in prerequisites(dataset.codebook, code) if float(gap.portfolio.at[gap.target, c]) <= 0]
+    authority = _authority(dataset.codebook.category(code).authority, [m for _z, m in exemplars])
+    cells = {
+        "rank": rank,
+        **{
+            k: row[k]
+            for k in (
+                "code",
+                "domain",
+                "label_zh",
+                "label_en",
+                "priority",
+                "target",
+                "frontier",
+                "gap",
+                "dtf",
+                "adoption",
+                "target_coded_domain",
+            )
+        },
+        "exemplar_ids": ",".join(m.id for _z, m in exemplars),
+        "exemplar_zones": ",".join(dict.fromkeys(z.id for z, _m in exemplars)),
+        "exemplars": [_exemplar(z, m) for z, m in exemplars],
+        "prerequisites_missing": ",".join(missing),
+        "authority": authority,
+        "zone_can_act_alone": authority == "zone",
+        "uplift": uplift(gap, code, exemplars[0][1].depth if exemplars else 0),
+        "already_planned": bool(planned),
+        "planned_measures": ",".join(planned),
+        "not_counted": ",".join(not_counted),
+    }
+    cells["rationale_zh"], cells["rationale_en"] = _rationale(gap, cells)
+    return cells
+
+
+def _authority(default: str, measures: list[Measure]) -> str:
+    """The highest level among the category default and the exemplars' overrides."""
+    levels = [default, *(m.authority for m in measures if m.authority)]
+    return max(levels, key=AUTHORITY_LEVELS.index)
+
+
+def _exemplar(zone: Zone, measure: Measure) -> dict[str, Any]:
+    sources = []
+    for sid in dict.fromkeys(e.source for e in measure.evidence):
+        src = zone.source(sid)
+        sources.append(
+            {
+                "id": src.id,
+                "title": src.title,
+                "publisher": src.publisher,
+                "date": src.date or "",
+                "url": src.url or "",
+                "kind": src.kind,
+            }
+        )
+    return {
+        "zone": zone.id,
+        "zone_name_zh": zone.name.zh,
+        "zone_name_en": zone.name.en,
+        "measure": measure.id,
+        "title_zh": measure.title.zh,
+        "title_en": measure.title.en,
+        "depth": measure.depth,
+        "status": measure.status,
+        "confidence": measure.confidence,
+        "start": measure.start or "",
+        "locators": [f"{e.source}: {e.locator}" for e in measure.evidence],
+        "sources": sources,
+    }
+
+
+def uplift(gap: GapAnalysis, code: str, depth: int) -> float:
+    """Overall DTF gain if the target's score in ``code`` rose to ``depth`` (as a primary measure)."""
+    table = gap.table()
+    if depth <= 0 or code not in set(table["code"]):
+        return 0.0
+    new_score = depth / gap.dataset.codebook.max_depth
+    row = table["code"] == code
+    dtf = table["dtf"].to_numpy().copy()
+    current = float(table.loc[row, "target"].iloc[0])
+    frontier = float(table.loc[row, "frontier"].iloc[0])
+    dtf[row.to_numpy()] = 100.0 * min(1.0, max(new_score, current) / frontier)
+    return round(weighted_dtf(dtf, table["weight"]) - gap.overall, 10)
+
+
+def _rationale(gap: GapAnalysis, cells: dict[str, Any]) -> tuple[str, str]:
+    from .rationale import rationale
+
+    return rationale(gap, cells)

@@ -1,0 +1,120 @@
+"""What-if copies of a dataset and before/after comparison of gap analyses."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..model import Evidence, LocalText, Measure, Source
+from .recommend import ranking
+
+if TYPE_CHECKING:
+    from ..dataset import Dataset
+    from .analysis import GapAnalysis
+
+__all__ = ["compare_gaps", "simulate"]
+
+WHATIF_SOURCE = Source(
+    id="what-if",
+    title="policybench what-if scenario (not a real source)",
+    publisher="policybench",
+    kind="research",
+    note="Added by simulate(): hypothetical measures for scenario analysis.",
+)
+
+Addition = Measure | Mapping[str, Any] | tuple[str, int]
+
+
+def simulate(dataset: Dataset, target: str, *, add: Iterable[Addition] = (), remove: Iterable[str] = ()) -> Dataset:
+    """A what-if copy of ``dataset`` in which ``target`` has measures added or removed.
+
+    The original dataset is untouched. ``add`` takes Measure objects, ``(code, depth)``
+    pairs or mappings with ``category`` and ``depth`` (and optionally ``status``,
+    ``secondary``, ``title``); hypothetical measures cite a 'what-if' source and get ids
+    ``<target>.what-if-<n>``. ``remove`` takes measure ids or category codes (every measure
+    of the target whose primary category is that code).
+
+    Examples
+    --------
+    >>> from policybench import load_dataset
+    >>> ds = load_dataset()
+    >>> after = simulate(ds, "tianjin-htz", add=[("MKT.PARTNER_SYSTEM", 2)])
+    >>> len(after.zone("tianjin-htz").measures) == len(ds.zone("tianjin-htz").measures) + 1
+    True
+    """
+    zone = dataset.zone(target)
+    measures = list(zone.measures)
+    for item in remove:
+        kept = [m for m in measures if m.id != item and m.category != item]
+        if len(kept) == len(measures):
+            raise InputError(
+                f"remove: '{item}' is neither a measure id nor the primary category of a measure of {target}"
+            )
+        measures = kept
+    added = [_as_measure(dataset, target, item, n) for n, item in enumerate(add, start=1)]
+    ids = {m.id for _z, m in dataset.measures()}
+    clash = [m.id for m in added if m.id in ids]
+    if clash:
+        raise InputError(f"add: measure id(s) already in the dataset: {', '.join(clash)}")
+    sources = list(zone.sources)
+    if added and all(s.id != WHATIF_SOURCE.id for s in sources):
+        sources.append(WHATIF_SOURCE)
+    new_zone = zone.model_copy(update={"measures": measures + added, "sources": sources})
+    return dataset.replace_zones([new_zone if z.id == target else z for z in dataset.zones])
+
+
+def _as_measure(dataset: Dataset, target: str, item: Addition, n: int) -> Measure:
+    if isinstance(item, Measure):
+        return item
+    spec: dict[str, Any] = dict(item) if isinstance(item, Mapping) else {"category": item[0], "depth": item[1]}
+    code = spec.get("category")
+    if code not in dataset.codebook.codes:
+        raise InputError(f"add: unknown category code {code!r}")
+    depth = spec.get("depth")
+    if depth not in dataset.codebook.depths:
+        raise InputError(f"add: depth must be one of {list(dataset.codebook.depths)}. Got {depth!r} instead.")
+    label = dataset.codebook.category(code).label
+    title = spec.get("title") or f"what-if: {label.en}"
+    return Measure(
+        id=f"{target}.what-if-{n}",
+        title=LocalText(zh=f"假设：{label.zh}", en=str(title)),
+        summary=LocalText(
+            zh=f"情景分析中假设采用{label.zh}。", en=f"Hypothetical adoption of {label.en} for scenario analysis."
+        ),
+        category=code,
+        secondary=list(spec.get("secondary", [])),
+        status=spec.get("status", "implemented"),
+        depth=int(depth),
+        evidence=[Evidence(source=WHATIF_SOURCE.id, locator="scenario")],
+        confidence="low",
+        tags=["what-if"],
+    )
+
+
+def compare_gaps(before: GapAnalysis, after: GapAnalysis) -> pd.DataFrame:
+    """Category by category, before and after: target score, DTF, gap, priority and rank.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns code, target_before, target_after, dtf_before, dtf_after, gap_before,
+        gap_after, priority_before, priority_after, rank_before, rank_after; ``attrs``
+        holds overall_before and overall_after.
+    """
+    if before.target != after.target or before.benchmark != after.benchmark:
+        raise InputError("compare_gaps needs two analyses of the same target against the same benchmark set")
+    cols = ["code", "target", "dtf", "gap", "priority"]
+    merged = before.full_table[cols].merge(after.full_table[cols], on="code", suffixes=("_before", "_after"))
+    for side, gap in (("before", before), ("after", after)):
+        order = {code: i for i, code in enumerate(ranking(gap)["code"], start=1)}
+        merged[f"rank_{side}"] = merged["code"].map(order).astype("Int64")
+    changed = ~np.isclose(merged["target_before"], merged["target_after"]) | (
+        merged["rank_before"].fillna(-1) != merged["rank_after"].fillna(-1)
+    )
+    result = merged[changed.to_numpy()].reset_index(drop=True)
+    result.attrs = {"overall_before": before.overall, "overall_after": after.overall}
+    return result
