@@ -104,6 +104,12 @@ class Dataset:
 
         return zones_table(self)
 
+    def coverage_table(self, *, level: str = "category", status: Sequence[str] | str | None = None) -> pd.DataFrame:
+        """Zones x codes adoption matrix of depth; see :func:`policybench.frames.coverage_table`."""
+        from .frames import coverage_table
+
+        return coverage_table(self, level=level, status=status)
+
     def sources_table(self) -> pd.DataFrame:
         """One row per source; see :func:`policybench.frames.sources_table`."""
         from .frames import sources_table

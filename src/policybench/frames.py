@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -182,3 +183,91 @@ def sources_table(dataset: Dataset) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows, columns=list(SOURCE_COLUMNS))
+
+
+def coverage_table(
+    dataset: Dataset,
+    *,
+    level: str = "category",
+    status: Sequence[str] | str | None = None,
+    roles: Sequence[str] = ("primary", "secondary"),
+) -> pd.DataFrame:
+    """The adoption matrix: zones x codes, cell = highest depth coded there (0 = none).
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data.
+    level : {"category", "domain"}
+        Columns are categories, or domains (the highest depth over their categories).
+    status : sequence of str, optional
+        Statuses counted (default: the codebook's counted statuses, implemented and piloting).
+    roles : sequence of {"primary", "secondary"}
+        Which category roles count.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer depths; index zone_id (dataset order), columns every code (codebook order).
+        ``attrs`` records level, status and roles.
+    """
+    from .errors import InputError
+
+    if level not in ("category", "domain"):
+        raise InputError(
+            f"The 'level' parameter of coverage_table must be one of {{'category', 'domain'}}. Got {level!r} instead."
+        )
+    statuses = tuple(
+        dataset.codebook.counted_statuses if status is None else ((status,) if isinstance(status, str) else status)
+    )
+    unknown = [s for s in statuses if s not in dataset.codebook.status_codes]
+    if unknown or not statuses:
+        raise InputError(
+            f"The 'status' parameter of coverage_table must name statuses of {list(dataset.codebook.status_codes)}. Got {list(statuses)!r} instead."
+        )
+    table = measures_table(dataset)
+    table = table[table["status"].isin(statuses) & table["role"].isin(roles)]
+    column = "code" if level == "category" else "domain"
+    codes = list(dataset.codebook.codes if level == "category" else dataset.codebook.domain_codes)
+    matrix = table.pivot_table(index="zone_id", columns=column, values="depth", aggfunc="max", fill_value=0)
+    matrix = matrix.reindex(index=list(dataset.zone_ids), columns=codes, fill_value=0).fillna(0).astype("int64")
+    matrix.index.name, matrix.columns.name = "zone_id", column
+    matrix.attrs = {"level": level, "status": list(statuses), "roles": list(roles)}
+    return matrix
+
+
+def coverage_summary(dataset: Dataset, coverage: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-zone and per-code counts for a coverage matrix.
+
+    Returns
+    -------
+    (pandas.DataFrame, pandas.DataFrame)
+        Zones: zone_id, measures (all statuses), counted (measures with a counted status),
+        high_confidence (share of all measures), codes_covered (cells > 0).
+        Codes: code, zones (how many zones have it), max_depth, reserved (codebook flag;
+        False at domain level).
+    """
+    counted = set(coverage.attrs.get("status", dataset.codebook.counted_statuses))
+    zone_rows = []
+    for zone in dataset.zones:
+        n = len(zone.measures)
+        zone_rows.append(
+            {
+                "zone_id": zone.id,
+                "measures": n,
+                "counted": sum(m.status in counted for m in zone.measures),
+                "high_confidence": round(sum(m.confidence == "high" for m in zone.measures) / n, 2) if n else 0.0,
+                "codes_covered": int((coverage.loc[zone.id] > 0).sum()),
+            }
+        )
+    reserved = {c.code: c.reserved for c in dataset.codebook.categories}
+    code_rows = [
+        {
+            "code": code,
+            "zones": int((coverage[code] > 0).sum()),
+            "max_depth": int(coverage[code].max()),
+            "reserved": reserved.get(str(code), False),
+        }
+        for code in coverage.columns
+    ]
+    return pd.DataFrame(zone_rows), pd.DataFrame(code_rows)

@@ -11,7 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
-from .commands import COMMANDS, UsageError
+from . import analysis, commands
+from .base import UsageError
+
+COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS}
 
 __all__ = ["main"]
 

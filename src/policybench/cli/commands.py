@@ -1,82 +1,14 @@
-"""The subcommands: each a (help, configure(parser), run(args) -> exit code) triple."""
+"""The data subcommands: validate and list."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Callable
-from typing import Any
 
 import pandas as pd
 
 from ..errors import PolicyBenchError
-from .table import render_table
-
-Configure = Callable[[argparse.ArgumentParser], None]
-Run = Callable[[argparse.Namespace], int]
-
-
-class UsageError(PolicyBenchError):
-    """Wrong command-line usage (exit code 2)."""
-
-
-def emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:
-    """Print a DataFrame as an aligned table, CSV or JSON."""
-    if index:
-        frame = frame.reset_index()
-    if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
-    elif fmt == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
-    elif fmt == "md":
-        sys.stdout.write(markdown_table(frame) + "\n")
-    else:
-        numeric = [
-            pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns
-        ]
-        text, notices = render_table(
-            [str(c) for c in frame.columns], list(frame.itertuples(index=False, name=None)), numeric=numeric
-        )
-        print(text)
-        for notice in notices:
-            print(f"note: {notice}", file=sys.stderr)
-
-
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
-
-    def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
-
-    head = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
-    rule = "|" + "|".join(" --- " for _ in frame.columns) + "|"
-    body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False, name=None)]
-    return "\n".join([head, rule, *body])
-
-
-def _add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("table", "csv", "json")) -> None:
-    parser.add_argument("--format", choices=choices, default=choices[0], help="output format (default: %(default)s)")
-
-
-def _add_data(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data",
-        metavar="PATH",
-        action="append",
-        help="dataset folder or zone file (repeatable; default: the shipped data)",
-    )
-    parser.add_argument(
-        "--codebook", metavar="FILE", help="codebook file (default: the dataset's, else the shipped one)"
-    )
-
-
-def load_data(args: argparse.Namespace) -> Any:
-    """The dataset selected by --data/--codebook."""
-    from ..dataset import load_dataset
-
-    return load_dataset(args.data, codebook=args.codebook)
-
+from .base import Configure, Run, add_data, add_format, emit, load_data
 
 # ----------------------------------------------------------------------------- validate
 
@@ -85,7 +17,7 @@ def _configure_validate(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="zone files or dataset folders (default: the shipped data)")
     p.add_argument("--codebook", metavar="FILE", help="codebook to check against")
     p.add_argument("--stats", action="store_true", help="add per-zone evidence and confidence statistics")
-    _add_format(p, ("text", "json"))
+    add_format(p, ("text", "json"))
 
 
 def _run_validate(args: argparse.Namespace) -> int:
@@ -121,8 +53,8 @@ def _configure_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("what", choices=("zones", "categories", "domains", "measures", "sources"), help="what to list")
     p.add_argument("--zone", metavar="ID", help="only this zone (measures, sources)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language (default: %(default)s)")
-    _add_format(p)
-    _add_data(p)
+    add_format(p)
+    add_data(p)
 
 
 def _run_list(args: argparse.Namespace) -> int:

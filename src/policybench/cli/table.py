@@ -47,12 +47,13 @@ def render_table(
     width: int | None = None,
     numeric: Sequence[bool] | None = None,
     max_cell: int = 60,
+    protect: Sequence[int] = (),
 ) -> tuple[str, list[str]]:
     """Render rows as an aligned text table that fits ``width`` columns.
 
     Cells longer than ``max_cell`` are clipped with '…'. When the columns still do not fit,
-    the widest text columns are clipped further, and trailing columns are dropped only as
-    a last resort. Returns the table and notices (what was clipped or dropped) for the caller
+    the widest text columns not in ``protect`` (identifiers) are clipped further, and
+    trailing columns are dropped only as a last resort. Returns the table and notices (what was clipped or dropped) for the caller
     to print, so nothing is mangled silently.
     """
     width = width or terminal_width()
@@ -65,7 +66,7 @@ def render_table(
         notices.append(f"cells longer than {max_cell} columns are cut short (marked …)")
     shown = len(header)
     while sum(widths[:shown]) + 2 * (shown - 1) > width:
-        text_cols = [i for i in range(shown) if not numeric[i] and widths[i] > 12]
+        text_cols = [i for i in range(shown) if not numeric[i] and widths[i] > 12 and i not in protect]
         if text_cols:
             widest = max(text_cols, key=lambda i: widths[i])
             widths[widest] -= 1

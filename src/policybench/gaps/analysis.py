@@ -106,25 +106,39 @@ class GapAnalysis:
         table = self.full_table
         return table[table["strength"]].reset_index(drop=True)
 
-    def not_counted(self) -> pd.DataFrame:
+    def not_counted(self, *, applicable_only: bool = True) -> pd.DataFrame:
         """The target's measures left out by the status filter (e.g. discontinued), not ignored.
 
+        By default only those in applicable categories (where the benchmark does something).
         Columns: measure_id, code, role, status, depth, title_zh, title_en.
         """
         table = self.dataset.measures_table()
         mask = (table["zone_id"] == self.target) & ~table["status"].isin(self.params["status"])
+        if applicable_only:
+            mask &= table["code"].isin(self.table()["code"])
         cols = ["measure_id", "code", "role", "status", "depth", "title_zh", "title_en"]
         return table.loc[mask, cols].reset_index(drop=True)
 
+    def uncoded_gaps(self) -> pd.DataFrame:
+        """Gaps in domains where the target has no coded measure: maybe a gap in our data."""
+        table = self.table()
+        return table[(table["gap"] > 0) & ~table["target_coded_domain"]].reset_index(drop=True)
+
     def summary(self) -> str:
         """A few readable lines: target, benchmark, overall DTF, biggest gaps."""
-        top = self.table().sort_values(["priority", "code"], ascending=[False, True]).head(5)
+        from .recommend import ranking
+
         lines = [
             f"Gap analysis of {self.target} against {', '.join(self.benchmark)}",
             f"overall DTF {self.overall:.1f} over {len(self.table())} applicable categories "
             f"({len(self.not_applicable())} not applicable); frontier rule {self.params['frontier']}",
         ]
-        lines += [f"  {r.code:<32} gap {r.gap:.2f}  priority {r.priority:.4f}" for r in top.itertuples()]
+        lines += [
+            f"  {r.code:<32} gap {r.gap:.2f}  priority {r.priority:.4f}" for r in ranking(self).head(5).itertuples()
+        ]
+        uncoded = self.uncoded_gaps()
+        if len(uncoded):
+            lines.append(f"not ranked (no coded measure of {self.target} in the domain): {', '.join(uncoded['code'])}")
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -1,0 +1,209 @@
+"""Subcommands that analyse: coverage, compare, similarity, gap."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import InputError
+from .base import Configure, Run, UsageError, add_data, add_format, emit, load_data, write_frame
+
+
+def _configure_coverage(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--level", choices=("category", "domain"), default="category", help="columns: categories or domains")
+    p.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS",
+        help="statuses counted (repeatable; default: implemented, piloting)",
+    )
+    p.add_argument("--summary", action="store_true", help="print per-zone and per-code counts instead of the matrix")
+    add_format(p, ("table", "csv", "json", "md"))
+    add_data(p)
+
+
+def _run_coverage(args: argparse.Namespace) -> int:
+    from ..frames import coverage_summary
+
+    ds = load_data(args)
+    matrix = ds.coverage_table(level=args.level, status=args.status)
+    if args.summary or args.format == "table":
+        zones, codes = coverage_summary(ds, matrix)
+    if args.summary:
+        emit(zones, args.format)
+        print()
+        emit(codes, args.format)
+        return 0
+    if args.format == "table":
+        # Codes are long: print the matrix transposed (codes as rows) so it fits a terminal.
+        emit(matrix.T.reset_index(), "table")
+        print()
+        emit(zones, "table")
+        return 0
+    emit(matrix.reset_index(), args.format)
+    return 0
+
+
+def _configure_compare(p: argparse.ArgumentParser) -> None:
+    p.add_argument("zone_a", metavar="A")
+    p.add_argument("zone_b", metavar="B")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of texts and labels")
+    p.add_argument("--lam", type=float, default=0.5, help="weight of the structured part (default %(default)s)")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    add_data(p)
+
+
+def _run_compare(args: argparse.Namespace) -> int:
+    from ..similarity import compare
+
+    ds = load_data(args)
+    result = compare(ds, args.zone_a, args.zone_b, lam=args.lam, lang=args.lang)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=float))
+        return 0
+    print(result)
+    if not result.alignment.pairs.empty:
+        print()
+        emit(result.alignment.pairs[["similarity", "text", "category", "title_a", "title_b"]].round(3), "table")
+    return 0
+
+
+def _configure_similarity(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--metric", choices=("cosine", "jaccard", "soft_cosine", "heterogeneity"), default="soft_cosine")
+    p.add_argument("--level", choices=("category", "domain"), default="category")
+    p.add_argument(
+        "--method",
+        choices=("structured", "combined", "alignment"),
+        default="structured",
+        help="structured portfolio only (default), or with measure alignment",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write the matrix to FILE (.csv, .xlsx or .parquet; atomic)")
+    add_format(p, ("table", "csv", "json"))
+    add_data(p)
+
+
+def _run_similarity(args: argparse.Namespace) -> int:
+    from ..similarity import portfolio_matrix, similarity_matrix, zone_similarity_matrix
+
+    if args.output and Path(args.output).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
+        raise UsageError(f"unknown output format '{Path(args.output).suffix}': use .csv, .xlsx or .parquet")
+    ds = load_data(args)
+    if args.method == "structured":
+        portfolio = portfolio_matrix(ds, level=args.level)
+        portfolio = portfolio[portfolio.to_numpy().any(axis=1)]  # zones with counted measures
+        matrix = similarity_matrix(portfolio, metric=args.metric)
+    else:
+        matrix = zone_similarity_matrix(ds, method=args.method, metric=args.metric)
+    matrix = matrix.round(6)
+    if args.output:
+        write_frame(matrix, args.output, index=True)
+        print(f"wrote {matrix.shape[0]} x {matrix.shape[1]} matrix to {args.output}", file=sys.stderr)
+        return 0
+    emit(matrix.reset_index(), args.format)
+    return 0
+
+
+def _configure_gap(p: argparse.ArgumentParser) -> None:
+    p.add_argument("target", metavar="TARGET")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--against", nargs="+", metavar="ID", help="benchmark zone ids")
+    group.add_argument("--peers", type=int, metavar="K", help="use the K nearest zones as the benchmark")
+    p.add_argument("--frontier", default="max", help="max | mean | a benchmark zone id (default %(default)s)")
+    p.add_argument("--weights", metavar="FILE", help="YAML or JSON mapping of category code -> weight")
+    p.add_argument("--top", type=int, default=10, help="number of recommendations (default %(default)s)")
+    p.add_argument("--draws", type=int, default=1000, help="Monte-Carlo draws for robustness (0 = skip)")
+    p.add_argument(
+        "--include-uncoded-domains",
+        action="store_true",
+        help="also rank categories of domains the target has no coded measure in",
+    )
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    add_format(p, ("table", "csv", "json"))
+    add_data(p)
+
+
+def read_weights(path: str) -> dict[str, float]:
+    """A code -> weight mapping from a YAML or JSON file, with located errors."""
+    from ..io import read_document
+
+    doc = read_document(path)
+    if doc.issues:
+        raise InputError("\n".join(str(i) for i in doc.issues))
+    data = doc.data
+    if not isinstance(data, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in data.values()
+    ):
+        raise InputError(f"{path}: expected a mapping of category code -> number, found {type(data).__name__}")
+    return {str(k): float(v) for k, v in data.items()}
+
+
+def _run_gap(args: argparse.Namespace) -> int:
+    from ..gaps import gap_analysis, recommend, sensitivity
+
+    ds = load_data(args)
+    weights = read_weights(args.weights) if args.weights else None
+    gap = gap_analysis(ds, args.target, against=args.against, peers=args.peers, frontier=args.frontier, weights=weights)
+    recs = recommend(gap, top=args.top, include_uncoded_domains=args.include_uncoded_domains)
+    if args.draws > 0 and not recs.empty:
+        robust = sensitivity(
+            gap, draws=args.draws, top=min(5, args.top), include_uncoded_domains=args.include_uncoded_domains
+        )
+        recs = recs.merge(
+            robust[["code", "median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]], on="code", how="left"
+        )
+    if args.format == "json":
+        print(json.dumps(_gap_payload(gap, recs), ensure_ascii=False, indent=2, default=_json_default))
+        return 0
+    lang = args.lang
+    cols = ["rank", "code", f"label_{lang}", "priority", "gap", "dtf", "exemplar_zones", "authority", "already_planned"]
+    cols += [c for c in ("p_top", "fragile") if c in recs.columns]
+    if args.format == "csv":
+        emit(recs.drop(columns=["exemplars"]), "csv")
+        return 0
+    print(gap.summary())
+    print(f"benchmark: {', '.join(gap.benchmark)}; data {gap.data_hash}; codebook {gap.codebook_version}")
+    print()
+    emit(recs[cols].round(4), "table")
+    nc = gap.not_counted()
+    if not nc.empty:
+        print()
+        print("not counted (status filter):")
+        emit(nc[["measure_id", "code", "role", "status", "depth"]], "table")
+    return 0
+
+
+def _gap_payload(gap: Any, recs: pd.DataFrame) -> dict[str, Any]:
+    return {
+        "target": gap.target,
+        "benchmark": list(gap.benchmark),
+        "overall_dtf": gap.overall,
+        "params": gap.params,
+        "codebook_version": gap.codebook_version,
+        "data_hash": gap.data_hash,
+        "library_version": gap.library_version,
+        "recommendations": recs.to_dict("records"),
+        "table": gap.table().to_dict("records"),
+        "not_applicable": gap.not_applicable(),
+        "not_counted": gap.not_counted().to_dict("records"),
+    }
+
+
+def _json_default(value: Any) -> Any:
+    if hasattr(value, "item"):
+        return value.item()
+    if value is pd.NA:
+        return None
+    return str(value)
+
+
+COMMANDS: dict[str, tuple[str, Configure, Run]] = {
+    "coverage": ("adoption matrix: who does what, at which depth", _configure_coverage, _run_coverage),
+    "compare": ("compare two zones: structured + aligned measures, explained", _configure_compare, _run_compare),
+    "similarity": ("zone x zone similarity matrix", _configure_similarity, _run_similarity),
+    "gap": ("gap analysis and ranked recommendations for a target zone", _configure_gap, _run_gap),
+}
