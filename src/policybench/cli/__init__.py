@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
-from . import analysis, commands
+from . import analysis, commands, reporting
 from .base import UsageError
 
-COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS}
+COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
 
 __all__ = ["main"]
 

@@ -1,0 +1,90 @@
+"""Subcommands that write reports: report and batch."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+from .analysis import read_weights
+from .base import Configure, Run, UsageError, add_data, emit, load_data
+
+
+def _configure_report(p: argparse.ArgumentParser) -> None:
+    p.add_argument("target", metavar="TARGET")
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--against", nargs="+", metavar="ID", help="benchmark zone ids")
+    group.add_argument("--peers", type=int, metavar="K", help="use the K nearest zones as the benchmark")
+    p.add_argument("--frontier", default="max", help="max | mean | a benchmark zone id")
+    p.add_argument("--weights", metavar="FILE", help="YAML or JSON mapping of category code -> weight")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--top", type=int, default=10)
+    p.add_argument("--draws", type=int, default=1000)
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="report file: .html, .md, .json or .xlsx")
+    add_data(p)
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..gaps import gap_analysis
+    from ..report import FORMATS, report
+
+    if Path(args.output).suffix.lower() not in FORMATS:
+        raise UsageError(f"unknown report format '{Path(args.output).suffix}': use one of {', '.join(sorted(FORMATS))}")
+    ds = load_data(args)
+    weights = read_weights(args.weights) if args.weights else None
+    gap = gap_analysis(ds, args.target, against=args.against, peers=args.peers, frontier=args.frontier, weights=weights)
+    path = report(gap, lang=args.lang, top=args.top, draws=args.draws, generated=args.date).save(args.output)
+    print(f"report written: {path.resolve()}")
+    return 0
+
+
+def _configure_batch(p: argparse.ArgumentParser) -> None:
+    p.add_argument("jobs_file", metavar="JOBS.yaml")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="run N jobs in parallel processes")
+    p.add_argument("--resume", action="store_true", help="skip jobs whose outputs all exist")
+
+
+def _progress(done: int, total: int, result: object) -> None:
+    width = 24
+    filled = round(width * done / total)
+    bar = "#" * filled + "-" * (width - filled)
+    name = getattr(result, "name", "")
+    status = getattr(result, "status", "")
+    end = "\r" if sys.stderr.isatty() and done < total else "\n"
+    print(f"[{bar}] {done}/{total} {name}: {status}".ljust(70), end=end, file=sys.stderr, flush=True)
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    from ..batch import run_jobs
+
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    results = run_jobs(args.jobs_file, workers=args.jobs, resume=args.resume, progress=_progress)
+    summary = pd.DataFrame(
+        [
+            {
+                "job": r.name,
+                "status": r.status,
+                "seconds": round(r.seconds, 2),
+                "outputs": len(r.outputs),
+                "error": r.error,
+            }
+            for r in results
+        ]
+    )
+    emit(summary, "table")
+    failed = [r.name for r in results if r.status == "failed"]
+    if failed:
+        print(f"{len(failed)} job(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+COMMANDS: dict[str, tuple[str, Configure, Run]] = {
+    "report": ("write a gap report (HTML, Markdown, JSON or XLSX)", _configure_report, _run_report),
+    "batch": ("run many report jobs from a YAML file", _configure_batch, _run_batch),
+}

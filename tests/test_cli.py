@@ -1,0 +1,84 @@
+"""The command line: formats, exit codes, atomic outputs, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from policybench.cli import main
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def test_list_zones_and_measures(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["list", "zones", "--lang", "en"], capsys)
+    assert code == 0 and "tianjin-htz" in out and "Tianjin" in out
+    code, out, _ = run(["list", "measures", "--zone", "tianjin-htz", "--format", "csv"], capsys)
+    frame = pd.read_csv(pd.io.common.StringIO(out))
+    assert code == 0 and len(frame) >= 30 and set(frame["measure_id"].str.split(".").str[0]) == {"tianjin-htz"}
+    code, _, err = run(["list", "measures", "--zone", "tianjin"], capsys)
+    assert code == 1 and "unknown zone id 'tianjin'" in err
+
+
+def test_validate_stats(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["validate", "--stats"], capsys)
+    assert code == 0 and "valid:" in out and "reprint_only" in out
+    code, out, _ = run(["validate", "--stats", "--format", "json"], capsys)
+    payload = json.loads(out)
+    assert payload["valid"] and {row["zone_id"] for row in payload["stats"]} >= {"tianjin-htz", "donghu-htz"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "md"])
+def test_coverage_formats(fmt: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["coverage", "--level", "domain", "--format", fmt], capsys)
+    assert code == 0 and "tianjin-htz" in out and "GOV" in out
+
+
+def test_coverage_table_fits_the_terminal(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, err = run(["coverage"], capsys)
+    assert code == 0
+    assert max(len(line) for line in out.splitlines()) <= 80 + 20  # wide CJK-free rows stay near the width
+    assert "not shown for lack of width" in err  # truncation is announced, never silent
+
+
+def test_similarity_outputs_are_written_atomically(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "m.csv"
+    code, _, err = run(["similarity", "--metric", "jaccard", "-o", str(target)], capsys)
+    assert code == 0 and "wrote" in err
+    matrix = pd.read_csv(target, index_col=0)
+    assert matrix.shape[0] == matrix.shape[1] and (matrix.values.diagonal() == 1).all()
+    code, _, _ = run(["similarity", "-o", str(tmp_path / "m.xlsx")], capsys)
+    assert code == 0 and (tmp_path / "m.xlsx").stat().st_size > 0
+    code, _, err = run(["similarity", "-o", str(tmp_path / "m.txt")], capsys)
+    assert code == 2 and "unknown output format" in err and not (tmp_path / "m.txt").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp files left
+
+
+def test_gap_json_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        ["gap", "tianjin-htz", "--against", "wuhan-city-partner", "donghu-htz", "--format", "json", "--draws", "200"],
+        capsys,
+    )
+    payload = json.loads(out)
+    assert code == 0 and payload["target"] == "tianjin-htz" and payload["recommendations"]
+    assert payload["data_hash"] and payload["codebook_version"] == "1.0.0"
+    code, _, err = run(["gap", "tianjin-htz", "--against", "tianjin-htz"], capsys)
+    assert code == 1 and "also in the benchmark set" in err
+    code, _, err = run(["gap", "tianjin-htz", "--against", "x", "--peers", "2"], capsys)
+    assert code == 2
+
+
+def test_gap_weights_file_errors_are_located(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    weights = tmp_path / "w.yaml"
+    weights.write_text("MKT.PARTNER_SYSTEM: 2\nMKT.PARTNER_SYSTEM: 3\n", encoding="utf-8")
+    code, _, err = run(["gap", "tianjin-htz", "--against", "donghu-htz", "--weights", str(weights)], capsys)
+    assert code == 1 and "duplicate-key" in err and "w.yaml:2" in err
