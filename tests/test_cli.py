@@ -30,10 +30,12 @@ def test_list_zones_and_measures(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_validate_stats(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["validate", "--stats"], capsys)
-    assert code == 0 and "valid:" in out and "reprint_only" in out
+    assert code == 0 and "valid:" in out and "measures whose only evidence is a reprint" in out
+    assert "tianjin-htz.information-disclosure" in out  # rests on the article alone, a reprint
     code, out, _ = run(["validate", "--stats", "--format", "json"], capsys)
     payload = json.loads(out)
     assert payload["valid"] and {row["zone_id"] for row in payload["stats"]} >= {"tianjin-htz", "donghu-htz"}
+    assert all(row["confidence"] != "high" for row in payload["reprint_only"])
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json", "md"])

@@ -103,6 +103,11 @@ _PlainLoader.yaml_implicit_resolvers = {
 }
 
 
+def _failed(name: str, issue: Issue) -> Document:
+    """A document that could not be read: no data, one issue."""
+    return Document(name, None, issues=(issue,))
+
+
 def read_document(path: str | os.PathLike[str], *, display: str | None = None) -> Document:
     """Read one YAML file; report problems with the file as issues, never raise.
 
@@ -118,20 +123,17 @@ def read_document(path: str | os.PathLike[str], *, display: str | None = None) -
         raw = Path(path).read_bytes()
     except OSError as exc:
         reason = exc.strerror or exc.__class__.__name__
-        return Document(
+        return _failed(
             name,
-            None,
-            issues=(
-                Issue(
-                    name,
-                    0,
-                    0,
-                    "file-not-found",
-                    "",
-                    f"cannot read the file: {reason}",
-                    expected="a readable YAML file",
-                    found=str(path),
-                ),
+            Issue(
+                name,
+                0,
+                0,
+                "file-not-found",
+                "",
+                f"cannot read the file: {reason}",
+                expected="a readable YAML file",
+                found=str(path),
             ),
         )
     try:
@@ -139,21 +141,18 @@ def read_document(path: str | os.PathLike[str], *, display: str | None = None) -
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        return Document(
+        return _failed(
             name,
-            None,
-            issues=(
-                Issue(
-                    name,
-                    line,
-                    column,
-                    "not-utf8",
-                    "",
-                    "the file is not UTF-8",
-                    expected="UTF-8 text",
-                    found=f"byte 0x{raw[exc.start]:02x} at offset {exc.start}",
-                    hint="re-save the file as UTF-8 (GBK/GB18030 files must be converted)",
-                ),
+            Issue(
+                name,
+                line,
+                column,
+                "not-utf8",
+                "",
+                "the file is not UTF-8",
+                expected="UTF-8 text",
+                found=f"byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                hint="re-save the file as UTF-8 (GBK/GB18030 files must be converted)",
             ),
         )
     return _parse(text, name)
@@ -170,20 +169,17 @@ def _parse(text: str, name: str) -> Document:
             f"{exc.context} (line {exc.context_mark.line + 1})" if exc.context and exc.context_mark else exc.context
         )
         problem = ": ".join(str(p) for p in (context, exc.problem) if p)
-        return Document(
+        return _failed(
             name,
-            None,
-            issues=(
-                Issue(
-                    name,
-                    line,
-                    column,
-                    "yaml-syntax",
-                    "",
-                    f"YAML syntax error: {problem}",
-                    expected="valid YAML",
-                    found=_line_at(text, line),
-                ),
+            Issue(
+                name,
+                line,
+                column,
+                "yaml-syntax",
+                "",
+                f"YAML syntax error: {problem}",
+                expected="valid YAML",
+                found=_line_at(text, line),
             ),
         )
     except yaml.YAMLError as exc:
@@ -191,20 +187,17 @@ def _parse(text: str, name: str) -> Document:
     finally:
         loader.dispose()
     if node is None:
-        return Document(
+        return _failed(
             name,
-            None,
-            issues=(
-                Issue(
-                    name,
-                    1,
-                    1,
-                    "empty-file",
-                    "",
-                    "the file holds no YAML document",
-                    expected="a mapping with the zone or codebook fields",
-                    found="nothing",
-                ),
+            Issue(
+                name,
+                1,
+                1,
+                "empty-file",
+                "",
+                "the file holds no YAML document",
+                expected="a mapping with the zone or codebook fields",
+                found="nothing",
             ),
         )
     builder = _Builder(name)

@@ -268,6 +268,17 @@ class Source(_Frozen):
     )
     note: str | None = Field(default=None, description="Caveats about this source.")
 
+    def record(self) -> dict[str, str]:
+        """The fields a citation shows, as plain text ('' where unknown)."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "publisher": self.publisher,
+            "date": self.date or "",
+            "url": self.url or "",
+            "kind": self.kind,
+        }
+
 
 class Evidence(_Frozen):
     """Where in a source a measure is stated."""

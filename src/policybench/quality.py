@@ -15,13 +15,13 @@ QUALITY_COLUMNS: dict[str, str] = {
     "zone_id": "id of the zone",
     "measures": "number of measures",
     "evidence": "evidence items in all",
-    "evidence_per_measure": "evidence items per measure",
+    "per_measure": "evidence items per measure",
     "indicators": "indicators in all",
     "high": "share of measures with confidence high",
     "medium": "share with confidence medium",
     "low": "share with confidence low",
     "sources": "sources listed",
-    "primary_sources": "sources of kind primary",
+    "primary": "sources of kind primary",
     "reprint_only": "measures whose every evidence item cites a reprint",
 }
 
@@ -44,11 +44,11 @@ def quality_table(dataset: Dataset) -> pd.DataFrame:
                 "zone_id": zone.id,
                 "measures": n,
                 "evidence": sum(len(m.evidence) for m in zone.measures),
-                "evidence_per_measure": round(sum(len(m.evidence) for m in zone.measures) / n, 2) if n else 0.0,
+                "per_measure": round(sum(len(m.evidence) for m in zone.measures) / n, 2) if n else 0.0,
                 "indicators": sum(len(m.indicators) for m in zone.measures),
                 **{level: round(float((conf == level).mean()), 2) if n else 0.0 for level in ("high", "medium", "low")},
                 "sources": len(zone.sources),
-                "primary_sources": sum(k == "primary" for k in kinds.values()),
+                "primary": sum(k == "primary" for k in kinds.values()),
                 "reprint_only": sum(all(kinds.get(e.source) == "reprint" for e in m.evidence) for m in zone.measures),
             }
         )

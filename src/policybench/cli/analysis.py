@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from .base import Configure, Run, UsageError, add_data, add_format, emit, load_data, write_frame
+from .base import Configure, Run, UsageError, add_benchmark, add_data, add_format, emit, load_data, write_frame
 
 
 def _configure_coverage(p: argparse.ArgumentParser) -> None:
@@ -110,11 +110,7 @@ def _run_similarity(args: argparse.Namespace) -> int:
 
 def _configure_gap(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--against", nargs="+", metavar="ID", help="benchmark zone ids")
-    group.add_argument("--peers", type=int, metavar="K", help="use the K nearest zones as the benchmark")
-    p.add_argument("--frontier", default="max", help="max | mean | a benchmark zone id (default %(default)s)")
-    p.add_argument("--weights", metavar="FILE", help="YAML or JSON mapping of category code -> weight")
+    add_benchmark(p)
     p.add_argument("--top", type=int, default=10, help="number of recommendations (default %(default)s)")
     p.add_argument("--draws", type=int, default=1000, help="Monte-Carlo draws for robustness (0 = skip)")
     p.add_argument(

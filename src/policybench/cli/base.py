@@ -87,6 +87,15 @@ def load_data(args: argparse.Namespace) -> Any:
     return load_dataset(args.data, codebook=args.codebook)
 
 
+def add_benchmark(parser: argparse.ArgumentParser) -> None:
+    """Add the benchmark-set options of gap and report: --against | --peers, --frontier, --weights."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--against", nargs="+", metavar="ID", help="benchmark zone ids (default: every other zone)")
+    group.add_argument("--peers", type=int, metavar="K", help="use the K nearest zones as the benchmark")
+    parser.add_argument("--frontier", default="max", help="max | mean | a benchmark zone id (default %(default)s)")
+    parser.add_argument("--weights", metavar="FILE", help="YAML or JSON mapping of category code -> weight")
+
+
 def write_frame(frame: pd.DataFrame, path: str, *, index: bool = False) -> None:
     """Write ``frame`` to ``path`` atomically; the format follows the suffix (.csv, .xlsx, .parquet, .json, .md)."""
     from ..io import atomic_write, write_with

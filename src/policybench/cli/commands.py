@@ -27,22 +27,26 @@ def _run_validate(args: argparse.Namespace) -> int:
     from ..validate import ValidationReport
 
     report = ValidationReport(tuple(loaded.issues), tuple(loaded.files))
-    stats = None
+    stats = reprints = None
     if args.stats and loaded.codebook is not None and loaded.zones:
         from ..dataset import Dataset
-        from ..quality import quality_table
+        from ..quality import quality_table, reprint_only_table
 
-        stats = quality_table(Dataset(loaded.codebook, tuple(z for z, _ in loaded.zones)))
+        dataset = Dataset(loaded.codebook, tuple(z for z, _ in loaded.zones))
+        stats, reprints = quality_table(dataset), reprint_only_table(dataset)
     if args.format == "json":
         payload = json.loads(report.to_json())
-        if stats is not None:
+        if stats is not None and reprints is not None:
             payload["stats"] = json.loads(stats.to_json(orient="records", force_ascii=False))
+            payload["reprint_only"] = json.loads(reprints.to_json(orient="records", force_ascii=False))
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         print(report.format_text())
-        if stats is not None:
+        if stats is not None and reprints is not None:
             print()
             emit(stats, "table")
+            print(f"\nmeasures whose only evidence is a reprint ({len(reprints)}; confidence at most medium):")
+            emit(reprints, "table")
     return 0 if report.valid else 1
 
 

@@ -8,16 +8,12 @@ import sys
 import pandas as pd
 
 from .analysis import read_weights
-from .base import Configure, Run, UsageError, add_data, emit, load_data
+from .base import Configure, Run, UsageError, add_benchmark, add_data, emit, load_data
 
 
 def _configure_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
-    group = p.add_mutually_exclusive_group()
-    group.add_argument("--against", nargs="+", metavar="ID", help="benchmark zone ids")
-    group.add_argument("--peers", type=int, metavar="K", help="use the K nearest zones as the benchmark")
-    p.add_argument("--frontier", default="max", help="max | mean | a benchmark zone id")
-    p.add_argument("--weights", metavar="FILE", help="YAML or JSON mapping of category code -> weight")
+    add_benchmark(p)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--top", type=int, default=10)
     p.add_argument("--draws", type=int, default=1000)

@@ -131,19 +131,7 @@ def _authority(default: str, measures: list[Measure]) -> str:
 
 
 def _exemplar(zone: Zone, measure: Measure) -> dict[str, Any]:
-    sources = []
-    for sid in dict.fromkeys(e.source for e in measure.evidence):
-        src = zone.source(sid)
-        sources.append(
-            {
-                "id": src.id,
-                "title": src.title,
-                "publisher": src.publisher,
-                "date": src.date or "",
-                "url": src.url or "",
-                "kind": src.kind,
-            }
-        )
+    sources = [zone.source(sid).record() for sid in dict.fromkeys(e.source for e in measure.evidence)]
     return {
         "zone": zone.id,
         "zone_name_zh": zone.name.zh,

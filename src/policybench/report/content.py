@@ -154,16 +154,5 @@ def _sources(gap: GapAnalysis, recs: pd.DataFrame) -> list[dict[str, Any]]:
     cited = {e.source for m in target.measures for e in m.evidence}
     for src in target.sources:
         if src.id in cited:
-            seen.setdefault(
-                (target.id, src.id),
-                {
-                    "zone": target.id,
-                    "id": src.id,
-                    "title": src.title,
-                    "publisher": src.publisher,
-                    "date": src.date or "",
-                    "url": src.url or "",
-                    "kind": src.kind,
-                },
-            )
+            seen.setdefault((target.id, src.id), {"zone": target.id, **src.record()})
     return [seen[k] for k in sorted(seen)]

@@ -1,28 +1,32 @@
 """Exact top-k cosine neighbours over L2-normalised sparse rows, in row chunks (private).
 
-The rows of a TF-IDF matrix whose columns are ordered by document frequency (most frequent
-first) are split in two: the first ``n_dense`` columns as a dense block, multiplied with BLAS
-(one GEMM per chunk of query rows), and the sparse rest, multiplied by scatter-accumulating
-each query row's terms over the corpus's postings (the transposed rest). Only a chunk of
-scores is ever held, so memory grows with ``n * k`` and the chunk, never ``n ** 2``.
+The columns of the matrix are ordered by document frequency, most frequent first. The first
+``n_dense`` columns form a dense block, multiplied with BLAS (one GEMM per chunk of query
+rows); the sparse rest is multiplied by scatter-accumulating each query row's terms over the
+corpus's postings (the transposed rest). Only one chunk of scores is held at a time, so memory
+grows with ``n * k`` and the chunk, never with ``n ** 2``.
 
-Two engines compute the same numbers, bit for bit: a numba kernel (parallel over rows, with
-the selection of the k best inside the kernel) when numba is installed, and scipy's sparse
-product with :func:`numpy.argpartition` otherwise. Both add every sparse term in the same
-order (query column ascending, then corpus row ascending) and add the sparse sum to the dense
-score once, so their results are identical.
+Two engines give the same neighbours:
 
-Similarities are rounded to 12 decimal places before ranking: values that are equal in exact
-arithmetic (duplicate texts, a text and itself) then compare equal, and ties are broken by the
-lower neighbour index. Rounding moves a value by at most 5e-13, far below any meaningful
-difference between two cosines.
+- numba (optional): chunks shared out to one worker thread per core, each running BLAS on
+  one thread and then a compiled kernel that releases the GIL. For the neighbours of a corpus
+  among itself, each pair is scored once (row ``i`` against the rows after it) and offered to
+  the running top-k lists of both its members, which halves the work.
+- scipy: a sparse product per chunk and a partial sort with :func:`numpy.argpartition`.
+
+Both add the sparse terms of a pair in the same order (column ascending) and add that sum
+once to the dense score. Similarities are rounded to :data:`DECIMALS` places before ranking:
+values that are equal in exact arithmetic (duplicate texts, a text with itself) then compare
+equal, and ties are broken by the lower neighbour index. Rounding moves a value by at most
+5e-13, far below any meaningful difference between two cosines.
 """
 
 from __future__ import annotations
 
 import importlib
-import warnings
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -31,32 +35,33 @@ import numpy as np
 if TYPE_CHECKING:
     from scipy import sparse
 
-__all__ = ["Corpus", "build_corpus", "dense_block", "has_numba", "round_similarity", "top_k"]
+__all__ = ["CHUNK_BYTES", "DECIMALS", "Corpus", "build_corpus", "dense_block", "has_numba", "round_similarity", "top_k"]
 
 #: Similarities are rounded to this many decimal places.
 DECIMALS = 12
 _SCALE = 10.0**DECIMALS
-#: A raw value within this margin below the k-th largest may still tie with it after rounding.
+#: A raw value this far below the k-th best may still tie with it once rounded.
 _MARGIN = 2.0 / _SCALE
-#: Bytes of scores held per chunk when the caller does not fix the chunk size.
+#: Bytes of scores held per chunk by the scipy engine when the caller does not fix the chunk size.
 CHUNK_BYTES = 64 * 2**20
+#: Query rows per block of the numba engine (at most; fewer for small corpora).
+BLOCK_ROWS = 256
+#: Corpus rows per tile of the numba engine (its scatter buffer stays in the L1 cache).
+TILE = 16384
+
+F = TypeVar("F", bound=Callable[..., Any])
+CSRArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+Lists = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
 def _import_numba() -> Any:
     try:
-        with warnings.catch_warnings():
-            # numba's import may warn about its optional dependencies (e.g. an old tbb); none
-            # of that concerns us, and the test suite turns warnings into errors.
-            warnings.simplefilter("ignore", category=ImportWarning)
-            return importlib.import_module("numba")
+        return importlib.import_module("numba")
     except ImportError:
         return None
 
 
 numba: Any = _import_numba()
-
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _jit(**options: Any) -> Callable[[F], F]:
@@ -76,7 +81,7 @@ def has_numba() -> bool:
 
 
 def round_similarity(values: np.ndarray) -> np.ndarray:
-    """Round to :data:`DECIMALS` places, exactly as the numba kernel does."""
+    """Round to :data:`DECIMALS` places, exactly as the numba kernels do."""
     return np.rint(values * _SCALE) / _SCALE
 
 
@@ -87,11 +92,11 @@ class Corpus:
     Attributes
     ----------
     rows : scipy.sparse.csr_matrix
-        The full matrix (n, n_features), rows L2-normalised, indices sorted.
+        The full matrix (n, n_features): rows L2-normalised, indices sorted.
     dense : numpy.ndarray
-        Its first ``n_dense`` columns as a C-contiguous float64 array (n, n_dense).
+        Its first ``n_dense`` columns, C-contiguous float64 (n, n_dense).
     postings : scipy.sparse.csr_matrix
-        The other columns transposed, (n_features - n_dense, n): for each column, the rows
+        The other columns transposed (n_features - n_dense, n): for each column, the rows
         that hold it, in ascending order.
     """
 
@@ -144,18 +149,19 @@ def top_k(
     Parameters
     ----------
     queries : scipy.sparse.csr_matrix
-        Query rows in the corpus's column order, L2-normalised, indices sorted.
+        Query rows in the corpus's column order, L2-normalised, indices sorted. With
+        ``exclude_self`` they must be the corpus rows themselves.
     corpus : Corpus
         From :func:`build_corpus`.
     k : int
         Neighbours per query; at most the number of candidates (corpus rows, less one with
         ``exclude_self``).
     exclude_self : bool
-        The queries are the corpus rows themselves; row ``i`` is not its own neighbour.
+        The queries are the corpus; row ``i`` is not its own neighbour.
     chunk_size : int, optional
         Query rows per chunk; by default as many as fit in :data:`CHUNK_BYTES` of scores.
     use_numba : bool
-        Use the compiled kernel when numba is installed.
+        Use the compiled kernels when numba is installed.
 
     Returns
     -------
@@ -163,69 +169,99 @@ def top_k(
         (n_queries, k) arrays: neighbour row numbers and rounded similarities, best first,
         ties in ascending neighbour index.
     """
-    n_queries, n_corpus = queries.shape[0], corpus.rows.shape[0]
-    index = np.zeros((n_queries, k), dtype=np.int64)
-    similarity = np.zeros((n_queries, k))
+    n_queries = queries.shape[0]
     if k == 0 or n_queries == 0:
-        return index, similarity
-    chunk = min(chunk_size or max(1, CHUNK_BYTES // (8 * n_corpus)), n_queries)
+        return np.zeros((n_queries, k), dtype=np.int64), np.zeros((n_queries, k))
     compiled = use_numba and numba is not None
-    query_dense = dense_block(queries, corpus.n_dense, use_numba=compiled)
-    buffer = np.empty((chunk, n_corpus))
+    query_dense = corpus.dense if exclude_self else dense_block(queries, corpus.n_dense, use_numba=compiled)
+    if compiled:
+        return _top_k_numba(queries, query_dense, corpus, k, exclude_self, chunk_size)
+    chunk = min(chunk_size or max(1, CHUNK_BYTES // (8 * corpus.rows.shape[0])), n_queries)
+    return _top_k_scipy(queries, query_dense, corpus, k, exclude_self, chunk)
+
+
+def _new_lists(n: int, k: int) -> Lists:
+    """Empty running top-k lists: neighbour index, rounded value (best first), raw-value floor."""
+    return np.full((n, k), -1, dtype=np.int64), np.full((n, k), -np.inf), np.full(n, -np.inf)
+
+
+def _top_k_numba(
+    queries: sparse.csr_matrix, query_dense: np.ndarray, corpus: Corpus, k: int, exclude_self: bool, block: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Blocks of query rows shared out to worker threads; each worker keeps its own lists.
+
+    A worker takes a block of rows and walks the corpus in tiles of :data:`TILE` rows: one
+    single-threaded GEMM, then the kernel, which releases the GIL. For the corpus against
+    itself only the tiles after the block are visited and every pair is offered to both its
+    members; the workers' lists are merged at the end.
+    """
+    threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits  # a scikit-learn dependency
+    n_queries = queries.shape[0]
+    n_workers = max(1, int(numba.get_num_threads()))
+    rows = min(block or max(16, min(BLOCK_ROWS, -(-n_queries // (4 * n_workers)))), n_queries)
+    tasks = list(range(0, n_queries, rows))
+    n_workers = min(n_workers, len(tasks))
+    lists = [_new_lists(n_queries, k) for _ in range(n_workers)]
+    arrays = _KernelArrays(queries, query_dense, corpus, k, exclude_self)
+    lock = threading.Lock()
+
+    def work(worker: int) -> None:
+        scores, buffer = np.empty(rows * TILE), np.zeros(TILE)
+        while True:
+            with lock:
+                if not tasks:
+                    return
+                start = tasks.pop(0)
+            arrays.run(start, min(start + rows, n_queries), scores, buffer, lists[worker])
+
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(n_workers) as pool:
+        list(pool.map(work, range(n_workers)))
+    for other in lists[1:]:
+        _merge_kernel(*lists[0], other[0], other[1], k)
+    return lists[0][0], lists[0][1]
+
+
+@dataclass(frozen=True)
+class _KernelArrays:
+    """What the numba kernels read, gathered once."""
+
+    queries: sparse.csr_matrix
+    query_dense: np.ndarray
+    corpus: Corpus
+    k: int
+    symmetric: bool
+
+    def run(self, start: int, stop: int, scores: np.ndarray, buffer: np.ndarray, lists: Lists) -> None:
+        """Rank query rows ``start:stop`` against the corpus (the rows after each, if symmetric)."""
+        query = (self.queries.indptr, self.queries.indices, self.queries.data)
+        post = self.corpus.postings
+        postings = (post.indptr, post.indices, post.data)
+        n_dense, n_corpus = self.corpus.n_dense, self.corpus.rows.shape[0]
+        cursor = _cursor_kernel(query, postings, n_dense, start, stop, self.symmetric)
+        for first in range(start if self.symmetric else 0, n_corpus, TILE):
+            last = min(first + TILE, n_corpus)
+            block = scores[: (stop - start) * (last - first)].reshape(stop - start, last - first)
+            np.matmul(self.query_dense[start:stop], self.corpus.dense[first:last].T, out=block)
+            _block_kernel(block, query, postings, n_dense, start, first, self.symmetric, self.k, cursor, buffer, *lists)
+
+
+def _top_k_scipy(
+    queries: sparse.csr_matrix, query_dense: np.ndarray, corpus: Corpus, k: int, exclude_self: bool, chunk: int
+) -> tuple[np.ndarray, np.ndarray]:
+    n_queries = queries.shape[0]
+    index, similarity = np.zeros((n_queries, k), dtype=np.int64), np.zeros((n_queries, k))
+    buffer = np.empty((chunk, corpus.rows.shape[0]))
     for start in range(0, n_queries, chunk):
         stop = min(start + chunk, n_queries)
         scores = buffer[: stop - start]
         np.matmul(query_dense[start:stop], corpus.dense.T, out=scores)
-        chunk_top_k = _chunk_numba if compiled else _chunk_scipy
-        chunk_top_k(scores, queries, corpus, start, exclude_self, k, index[start:stop], similarity[start:stop])
+        product = queries[start:stop, corpus.n_dense :] @ corpus.postings
+        rows = np.repeat(np.arange(stop - start), np.diff(product.indptr))
+        scores[rows, product.indices] += product.data
+        if exclude_self:
+            scores[np.arange(stop - start), np.arange(start, stop)] = -1.0
+        _select(scores, k, index[start:stop], similarity[start:stop])
     return index, similarity
-
-
-def _chunk_numba(
-    scores: np.ndarray,
-    queries: sparse.csr_matrix,
-    corpus: Corpus,
-    start: int,
-    exclude_self: bool,
-    k: int,
-    index: np.ndarray,
-    similarity: np.ndarray,
-) -> None:
-    post = corpus.postings
-    n_blocks = min(int(numba.get_num_threads()), scores.shape[0])
-    self_start = start if exclude_self else -1
-    _chunk_kernel(
-        scores,
-        (queries.indptr, queries.indices, queries.data),
-        (post.indptr, post.indices, post.data),
-        corpus.n_dense,
-        start,
-        self_start,
-        k,
-        n_blocks,
-        index,
-        similarity,
-    )
-
-
-def _chunk_scipy(
-    scores: np.ndarray,
-    queries: sparse.csr_matrix,
-    corpus: Corpus,
-    start: int,
-    exclude_self: bool,
-    k: int,
-    index: np.ndarray,
-    similarity: np.ndarray,
-) -> None:
-    n_rows = scores.shape[0]
-    rest = queries[start : start + n_rows, corpus.n_dense :]
-    product = rest @ corpus.postings
-    rows = np.repeat(np.arange(n_rows), np.diff(product.indptr))
-    scores[rows, product.indices] += product.data
-    if exclude_self:
-        scores[np.arange(n_rows), np.arange(start, start + n_rows)] = -1.0
-    _select(scores, k, index, similarity)
 
 
 def _select(scores: np.ndarray, k: int, index: np.ndarray, similarity: np.ndarray) -> None:
@@ -239,16 +275,15 @@ def _select(scores: np.ndarray, k: int, index: np.ndarray, similarity: np.ndarra
     rows, cols, values = rows[keep], cols[keep], values[keep]
     order = np.lexsort((cols, -values, rows))
     rows, cols, values = rows[order], cols[order], values[order]
-    first = np.searchsorted(rows, np.arange(n_rows))
-    rank = np.arange(rows.size) - first[rows]
+    rank = np.arange(rows.size) - np.searchsorted(rows, np.arange(n_rows))[rows]
     take = rank < k
     index[rows[take], rank[take]] = cols[take]
     similarity[rows[take], rank[take]] = values[take]
 
 
 # --- numba kernels -------------------------------------------------------------------------
-# Compiled on first call when numba is installed; without numba they stay plain (unused) Python,
-# so that this module imports and type-checks either way.
+# Compiled on first call when numba is installed; without numba they stay plain (unused)
+# Python, so that this module imports and type-checks either way.
 
 
 @_jit()
@@ -263,7 +298,8 @@ def _dense_kernel(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_d
 @_jit()
 def _transpose_kernel(
     indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_dense: int, n_rest: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> CSRArrays:
+    """CSR arrays of the transpose of columns ``n_dense ...`` (a counting sort, rows ascending)."""
     counts = np.zeros(n_rest + 1, dtype=np.int64)
     for p in range(indices.size):
         if indices[p] >= n_dense:
@@ -279,102 +315,135 @@ def _transpose_kernel(
                 out_indices[fill[column]] = row
                 out_data[fill[column]] = data[p]
                 fill[column] += 1
-    return out_indptr.astype(indices.dtype), out_indices, out_data
-
-
-CSRArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
+    return out_indptr, out_indices, out_data
 
 
 @_jit()
-def _accumulate_kernel(
-    row: np.ndarray,
+def _lower_bound_kernel(values: np.ndarray, lo: int, hi: int, target: int) -> int:
+    """First position in ``values[lo:hi]`` (sorted) holding ``target`` or more; ``hi`` if none."""
+    while lo < hi:
+        middle = (lo + hi) >> 1
+        if values[middle] < target:
+            lo = middle + 1
+        else:
+            hi = middle
+    return lo
+
+
+@_jit()
+def _cursor_kernel(
+    query: CSRArrays, postings: CSRArrays, n_dense: int, start: int, stop: int, symmetric: bool
+) -> np.ndarray:
+    """For each sparse entry of rows ``start:stop``: where its column's postings reach the targets.
+
+    Targets are every corpus row, or with ``symmetric`` the rows after the query row.
+    """
+    q_indptr, q_indices, _ = query
+    c_indptr, c_indices, _ = postings
+    base = q_indptr[start]
+    cursor = np.zeros(q_indptr[stop] - base, dtype=np.int64)
+    for i in range(start, stop):
+        for p in range(q_indptr[i], q_indptr[i + 1]):
+            column = q_indices[p] - n_dense
+            if column >= 0:
+                lo, hi = c_indptr[column], c_indptr[column + 1]
+                cursor[p - base] = _lower_bound_kernel(c_indices, lo, hi, i + 1) if symmetric else lo
+    return cursor
+
+
+@_jit()
+def _sparse_row_kernel(
     query: CSRArrays,
     postings: CSRArrays,
     n_dense: int,
     i: int,
+    stop: int,
+    offset: int,
+    cursor: np.ndarray,
+    base: int,
     buffer: np.ndarray,
-    touched: np.ndarray,
 ) -> None:
-    """Add the sparse products of query row ``i`` to ``row``: summed apart, then added once."""
+    """Sum query row ``i``'s sparse products with targets up to ``stop`` into ``buffer[target - offset]``.
+
+    ``cursor[p - base]`` is where entry ``p``'s postings resume; it moves past the targets
+    done. Terms are added column by column, the order the scipy engine uses.
+    """
     q_indptr, q_indices, q_data = query
     c_indptr, c_indices, c_data = postings
-    n_touched = 0
     for p in range(q_indptr[i], q_indptr[i + 1]):
         column = q_indices[p] - n_dense
-        if column < 0:
-            continue
-        value = q_data[p]
-        for q in range(c_indptr[column], c_indptr[column + 1]):
-            target = c_indices[q]
-            if buffer[target] == 0.0:
-                touched[n_touched] = target
-                n_touched += 1
-            buffer[target] += value * c_data[q]
-    for t in range(n_touched):
-        target = touched[t]
-        row[target] += buffer[target]
-        buffer[target] = 0.0
+        if column >= 0:
+            begin, end, value = cursor[p - base], c_indptr[column + 1], q_data[p]
+            if begin < end and c_indices[end - 1] >= stop:
+                end = _lower_bound_kernel(c_indices, begin, end, stop)
+            for q in range(begin, end):
+                buffer[c_indices[q] - offset] += value * c_data[q]
+            cursor[p - base] = end
 
 
 @_jit()
-def _select_kernel(
-    row: np.ndarray,
-    k: int,
-    top: np.ndarray,
-    candidates: np.ndarray,
-    values: np.ndarray,
-    index: np.ndarray,
-    sim: np.ndarray,
+def _insert_kernel(
+    index: np.ndarray, value: np.ndarray, floor: np.ndarray, item: int, rounded: float, candidate: int, k: int
 ) -> None:
-    """Top ``k`` of ``row`` by (rounded value descending, column ascending)."""
-    top[:] = -np.inf
-    lowest, slot = -np.inf, 0
-    for column in range(row.size):
-        if row[column] > lowest:
-            top[slot] = row[column]
-            lowest, slot = top[0], 0
-            for t in range(1, k):
-                if top[t] < lowest:
-                    lowest, slot = top[t], t
-    floor, kth = lowest - _MARGIN, np.rint(lowest * _SCALE) / _SCALE
-    n = 0
-    for column in range(row.size):
-        if row[column] >= floor:
-            value = np.rint(row[column] * _SCALE) / _SCALE
-            if value >= kth:
-                candidates[n] = column
-                values[n] = value
-                n += 1
-    order = np.argsort(-values[:n], kind="mergesort")
-    for t in range(k):
-        index[t] = candidates[order[t]]
-        sim[t] = values[order[t]]
+    """Put neighbour ``candidate`` (rounded similarity) in the top-k list of ``item`` if it belongs."""
+    row_index, row_value = index[item], value[item]
+    if rounded < row_value[k - 1] or (rounded == row_value[k - 1] and candidate > row_index[k - 1]):
+        return
+    slot = k - 1
+    while slot > 0 and (
+        rounded > row_value[slot - 1] or (rounded == row_value[slot - 1] and candidate < row_index[slot - 1])
+    ):
+        row_index[slot], row_value[slot] = row_index[slot - 1], row_value[slot - 1]
+        slot -= 1
+    row_index[slot], row_value[slot] = candidate, rounded
+    floor[item] = row_value[k - 1] - _MARGIN
 
 
-@_jit(parallel=True)
-def _chunk_kernel(
+@_jit()
+def _block_kernel(
     scores: np.ndarray,
     query: CSRArrays,
     postings: CSRArrays,
     n_dense: int,
     start: int,
-    self_start: int,
+    first: int,
+    symmetric: bool,
     k: int,
-    n_blocks: int,
+    cursor: np.ndarray,
+    buffer: np.ndarray,
     index: np.ndarray,
-    sim: np.ndarray,
+    value: np.ndarray,
+    floor: np.ndarray,
 ) -> None:
-    """Scores of rows ``start ...`` of ``query`` hold their dense part; add the rest and select."""
-    n_rows, n_corpus = scores.shape
-    for block in numba.prange(n_blocks):
-        buffer = np.zeros(n_corpus)
-        touched = np.empty(n_corpus, dtype=np.int64)
-        candidates = np.empty(n_corpus, dtype=np.int64)
-        values = np.empty(n_corpus)
-        top = np.empty(k)
-        for r in range(block * n_rows // n_blocks, (block + 1) * n_rows // n_blocks):
-            row = scores[r]
-            _accumulate_kernel(row, query, postings, n_dense, start + r, buffer, touched)
-            if self_start >= 0:
-                row[self_start + r] = -1.0
-            _select_kernel(row, k, top, candidates, values, index[r], sim[r])
+    """Finish and rank a block: query rows ``start ...`` x corpus rows ``first ...``.
+
+    ``scores`` holds the dense part. With ``symmetric`` only pairs (i, j), j > i, are scored,
+    and each is offered to the lists of both i and j.
+    """
+    n_rows, width = scores.shape
+    base = query[0][start]
+    for r in range(n_rows):
+        i = start + r
+        lo = max(first, i + 1) if symmetric else first
+        if lo >= first + width:
+            continue
+        _sparse_row_kernel(query, postings, n_dense, i, first + width, first, cursor, base, buffer)
+        for t in range(lo - first, width):
+            raw = scores[r, t] + buffer[t]
+            buffer[t] = 0.0
+            if raw >= floor[i] or (symmetric and raw >= floor[first + t]):
+                rounded = np.rint(raw * _SCALE) / _SCALE
+                _insert_kernel(index, value, floor, i, rounded, first + t, k)
+                if symmetric:
+                    _insert_kernel(index, value, floor, first + t, rounded, i, k)
+
+
+@_jit()
+def _merge_kernel(
+    index: np.ndarray, value: np.ndarray, floor: np.ndarray, other_index: np.ndarray, other_value: np.ndarray, k: int
+) -> None:
+    """Merge the lists ``other_*`` into ``index, value`` (they share no pair)."""
+    for item in range(index.shape[0]):
+        for t in range(k):
+            if other_index[item, t] >= 0:
+                _insert_kernel(index, value, floor, item, other_value[item, t], other_index[item, t], k)
