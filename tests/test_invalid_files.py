@@ -147,3 +147,11 @@ def test_load_zone_raises_with_every_issue() -> None:
 def test_valid_minimal_zone_is_valid() -> None:
     report = validate([INVALID.parent / "valid" / "minimal-zone.yaml"], codebook=TOY_CODEBOOK)
     assert report.valid, report.format_text()
+
+
+def test_a_structural_error_does_not_hide_unknown_codes(tmp_path: Path) -> None:
+    text = (INVALID / "missing-field.yaml").read_text(encoding="utf-8").replace("category: GOV.STATUTORY_BODY", "category: GOV.STATUTORY")
+    path = tmp_path / "two-problems.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = {(e.code, e.line, e.path) for e in validate([path], codebook=TOY_CODEBOOK).errors}
+    assert found == {("missing-field", 17, "measures[0].confidence"), ("unknown-code", 20, "measures[0].category")}

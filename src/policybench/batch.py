@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from collections.abc import Callable
@@ -140,7 +141,8 @@ def run_jobs(
             if progress:
                 progress(len(results), total, results[-1])
         return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    # spawn: workers start clean (no forked BLAS or logging state), on every platform alike.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = [pool.submit(run_job, job, str(base), data, resume) for job in batch.jobs]
         for future in futures:
             results.append(future.result())

@@ -10,6 +10,7 @@ Only plain YAML data is ever constructed: a ``!!python/object`` tag is an issue,
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -490,6 +491,14 @@ def shipped_schema_dir() -> Path:
     raise FileNotFoundError("the shipped JSON Schemas are missing; reinstall policybench")
 
 
+@functools.lru_cache(maxsize=1)
+def _umask_mode() -> int:
+    """The mode a new file gets under the process umask (mkstemp would give 0600); read once."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_write(path: str | os.PathLike[str], *, mode: str = "w") -> Iterator[IO[Any]]:
     """Write to a temporary file beside ``path`` and rename it into place on success.
@@ -505,6 +514,7 @@ def atomic_write(path: str | os.PathLike[str], *, mode: str = "w") -> Iterator[I
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, _umask_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -519,6 +529,7 @@ def write_with(path: str | os.PathLike[str], writer: Callable[[Path], None]) -> 
     os.close(fd)
     try:
         writer(Path(tmp))
+        os.chmod(tmp, _umask_mode())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -367,6 +367,45 @@ def _check_measure_refs(
     return issues
 
 
+def check_raw_codes(doc: Document, codebook: Codebook) -> list[Issue]:
+    """Unknown category codes and statuses in a zone document that did not pass the schema.
+
+    Reads the plain data, so that one structural error does not hide the code errors of
+    the same file: every problem is reported in one run.
+    """
+    measures = doc.data.get("measures") if isinstance(doc.data, dict) else None
+    if not isinstance(measures, list):
+        return []
+    issues: list[Issue] = []
+    for i, raw in enumerate(measures):
+        if not isinstance(raw, dict):
+            continue
+        base: tuple[str | int, ...] = ("measures", i)
+        primary = raw.get("category")
+        secondary = raw.get("secondary")
+        if isinstance(primary, str):
+            issues += _check_codes(
+                primary,
+                [c for c in secondary if isinstance(c, str)] if isinstance(secondary, list) else [],
+                base,
+                doc,
+                codebook,
+            )
+        status = raw.get("status")
+        if isinstance(status, str) and status not in codebook.status_codes:
+            issues.append(
+                doc.issue(
+                    "unknown-status",
+                    (*base, "status"),
+                    f"unknown status '{status}'",
+                    expected=" | ".join(codebook.status_codes),
+                    found=status,
+                    hint=suggest(status, codebook.status_codes),
+                )
+            )
+    return [i for i in issues if i.code != "secondary-repeats-primary"]
+
+
 # ----------------------------------------------------------------------------- files
 
 
@@ -443,6 +482,9 @@ def collect(
         loaded.issues += zone_issues
         if zone is not None:
             loaded.zones.append((zone, doc))
+        elif codebook is not None:  # still report unknown codes of a file that failed the schema
+            reported = {i.path for i in zone_issues}
+            loaded.issues += [i for i in check_raw_codes(doc, codebook) if i.path not in reported]
     if codebook is not None:
         external = _shipped_ids() if paths is not None else set()
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external)

@@ -13,7 +13,7 @@ _AUTHORITY_ZH = {"zone": "园区自身", "municipal": "市级", "provincial": "�
 
 _ZH = {
     "head": "{label}：{target_name}得分{target:.2f}，标杆前沿{frontier:.2f}（差距{gap:.2f}，DTF {dtf:.0f}）；标杆组中{adopted}采用。",
-    "exemplar": "可借鉴{zone}的“{title}”（深度{depth}，可信度{confidence}）。",
+    "exemplar": "可借鉴{zone}的{title}（深度{depth}，可信度{confidence}）。",
     "planned": "本区已提出相关方向（{planned}），尚未计入实施。",
     "not_counted": "本区曾有相关举措但未计入：{not_counted}。",
     "prereq": "需先具备：{prereq}。",
@@ -32,6 +32,11 @@ _EN = {
     "uplift": "Reaching the exemplar's depth would raise the overall DTF by {uplift:.1f} points.",
 }
 _CONF_ZH = {"high": "高", "medium": "中", "low": "低"}
+
+
+def _quoted(title: str) -> str:
+    """Chinese quotation marks around a title, unless it already starts with a quotation mark."""
+    return title if title.startswith(("“", "《", '"')) else f"“{title}”"
 
 
 def rationale(gap: GapAnalysis, cells: dict[str, Any]) -> tuple[str, str]:
@@ -54,7 +59,10 @@ def rationale(gap: GapAnalysis, cells: dict[str, Any]) -> tuple[str, str]:
         ex = cells["exemplars"][0]
         zh.append(
             _ZH["exemplar"].format(
-                zone=ex["zone_name_zh"], title=ex["title_zh"], depth=ex["depth"], confidence=_CONF_ZH[ex["confidence"]]
+                zone=ex["zone_name_zh"],
+                title=_quoted(ex["title_zh"]),
+                depth=ex["depth"],
+                confidence=_CONF_ZH[ex["confidence"]],
             )
         )
         en.append(

@@ -1,18 +1,19 @@
-"""Exact top-k cosine neighbours over L2-normalised sparse rows, in row chunks (private).
+"""Exact top-k cosine neighbours over L2-normalised sparse rows, block by block (private).
 
-The columns of the matrix are ordered by document frequency, most frequent first. The first
-``n_dense`` columns form a dense block, multiplied with BLAS (one GEMM per chunk of query
-rows); the sparse rest is multiplied by scatter-accumulating each query row's terms over the
-corpus's postings (the transposed rest). Only one chunk of scores is held at a time, so memory
-grows with ``n * k`` and the chunk, never with ``n ** 2``.
+The columns of the matrix are ordered by document frequency, most frequent first, and split
+(:class:`Split`): the first ``n_dense`` columns as a dense block, multiplied with BLAS, and the
+sparse rest, multiplied by scatter-accumulating each query row's terms over the corpus's
+postings (the transposed rest). Only a block of scores is held at a time, so memory grows
+with ``n * k`` and the block, never with ``n ** 2``.
 
 Two engines give the same neighbours:
 
-- numba (optional): chunks shared out to one worker thread per core, each running BLAS on
-  one thread and then a compiled kernel that releases the GIL. For the neighbours of a corpus
-  among itself, each pair is scored once (row ``i`` against the rows after it) and offered to
-  the running top-k lists of both its members, which halves the work.
-- scipy: a sparse product per chunk and a partial sort with :func:`numpy.argpartition`.
+- numba (optional): blocks of query rows shared out to one worker thread per core. A worker
+  walks the corpus in tiles: a single-threaded GEMM, then a compiled kernel that releases the
+  GIL and keeps running top-k lists. For a corpus against itself each pair is scored once
+  (row ``i`` against the rows after it) and offered to the lists of both its members, which
+  halves the work.
+- scipy: a sparse product per chunk of rows and a partial sort (:func:`numpy.argpartition`).
 
 Both add the sparse terms of a pair in the same order (column ascending) and add that sum
 once to the dense score. Similarities are rounded to :data:`DECIMALS` places before ranking:
@@ -35,7 +36,18 @@ import numpy as np
 if TYPE_CHECKING:
     from scipy import sparse
 
-__all__ = ["CHUNK_BYTES", "DECIMALS", "Corpus", "build_corpus", "dense_block", "has_numba", "round_similarity", "top_k"]
+__all__ = [
+    "BLOCK_ROWS",
+    "CHUNK_BYTES",
+    "DECIMALS",
+    "TILE",
+    "Split",
+    "has_numba",
+    "postings",
+    "round_similarity",
+    "split_columns",
+    "top_k",
+]
 
 #: Similarities are rounded to this many decimal places.
 DECIMALS = 12
@@ -46,7 +58,7 @@ _MARGIN = 2.0 / _SCALE
 CHUNK_BYTES = 64 * 2**20
 #: Query rows per block of the numba engine (at most; fewer for small corpora).
 BLOCK_ROWS = 256
-#: Corpus rows per tile of the numba engine (its scatter buffer stays in the L1 cache).
+#: Corpus rows per tile of the numba engine.
 TILE = 16384
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -86,58 +98,62 @@ def round_similarity(values: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class Corpus:
-    """The corpus side of a neighbour search.
+class Split:
+    """Rows of an L2-normalised matrix, split by columns (most frequent first).
 
     Attributes
     ----------
-    rows : scipy.sparse.csr_matrix
-        The full matrix (n, n_features): rows L2-normalised, indices sorted.
     dense : numpy.ndarray
-        Its first ``n_dense`` columns, C-contiguous float64 (n, n_dense).
-    postings : scipy.sparse.csr_matrix
-        The other columns transposed (n_features - n_dense, n): for each column, the rows
-        that hold it, in ascending order.
+        The first columns, C-contiguous float64 (n, n_dense).
+    sparse : scipy.sparse.csr_matrix
+        The other columns (n, n_features - n_dense), indices sorted.
     """
 
-    rows: sparse.csr_matrix
     dense: np.ndarray
-    postings: sparse.csr_matrix
+    sparse: sparse.csr_matrix
 
     @property
-    def n_dense(self) -> int:
-        """Number of columns in the dense block."""
-        return int(self.dense.shape[1])
+    def n_rows(self) -> int:
+        """Number of rows."""
+        return int(self.dense.shape[0])
+
+    def rows(self, positions: np.ndarray) -> Split:
+        """The rows at ``positions``."""
+        return Split(np.ascontiguousarray(self.dense[positions]), self.sparse[positions])
+
+    def dot(self, other: Split) -> np.ndarray:
+        """All cosines between the rows of ``self`` and of ``other``, rounded, as a dense array.
+
+        Dense part plus sparse part, added in the order the neighbour engines use.
+        """
+        scores = self.dense @ other.dense.T
+        product = (self.sparse @ other.sparse.T).tocoo()
+        scores[product.row, product.col] += product.data
+        return round_similarity(scores)
 
 
-def dense_block(matrix: sparse.csr_matrix, n_dense: int, *, use_numba: bool) -> np.ndarray:
-    """The first ``n_dense`` columns of ``matrix`` (indices sorted) as a C-contiguous array."""
-    n_dense = min(n_dense, matrix.shape[1])
-    if not (use_numba and numba is not None) or n_dense == 0:
-        return np.ascontiguousarray(matrix[:, :n_dense].toarray(), dtype=np.float64)
-    out = np.zeros((matrix.shape[0], n_dense))
-    _dense_kernel(matrix.indptr, matrix.indices, matrix.data, n_dense, out)
-    return out
-
-
-def build_corpus(matrix: sparse.csr_matrix, n_dense: int, *, use_numba: bool) -> Corpus:
-    """Split ``matrix`` (columns most frequent first, indices sorted) into dense block and postings."""
+def split_columns(matrix: sparse.csr_matrix, n_dense: int) -> Split:
+    """Split ``matrix`` (columns most frequent first) after its first ``n_dense`` columns."""
     from scipy import sparse
 
     n_dense = min(n_dense, matrix.shape[1])
-    n_rest, n_rows = matrix.shape[1] - n_dense, matrix.shape[0]
-    if use_numba and numba is not None:
-        indptr, indices, data = _transpose_kernel(matrix.indptr, matrix.indices, matrix.data, n_dense, n_rest)
-    else:
-        rest = matrix[:, n_dense:].tocsc()
-        indptr, indices, data = rest.indptr, rest.indices, rest.data
-    postings = sparse.csr_matrix((data, indices, indptr), shape=(n_rest, n_rows))
-    return Corpus(matrix, dense_block(matrix, n_dense, use_numba=use_numba), postings)
+    rest = sparse.csr_matrix(matrix[:, n_dense:])
+    rest.sort_indices()
+    return Split(np.ascontiguousarray(matrix[:, :n_dense].toarray(), dtype=np.float64), rest)
+
+
+def postings(corpus: Split) -> sparse.csr_matrix:
+    """The sparse columns transposed: for each column, the rows holding it, ascending."""
+    from scipy import sparse
+
+    transposed = corpus.sparse.tocsc()
+    shape = (corpus.sparse.shape[1], corpus.sparse.shape[0])
+    return sparse.csr_matrix((transposed.data, transposed.indices, transposed.indptr), shape=shape)
 
 
 def top_k(
-    queries: sparse.csr_matrix,
-    corpus: Corpus,
+    queries: Split,
+    corpus: Split,
     k: int,
     *,
     exclude_self: bool,
@@ -148,18 +164,18 @@ def top_k(
 
     Parameters
     ----------
-    queries : scipy.sparse.csr_matrix
-        Query rows in the corpus's column order, L2-normalised, indices sorted. With
-        ``exclude_self`` they must be the corpus rows themselves.
-    corpus : Corpus
-        From :func:`build_corpus`.
+    queries, corpus : Split
+        Query and corpus rows split alike. With ``exclude_self`` the queries must be the
+        corpus itself.
     k : int
         Neighbours per query; at most the number of candidates (corpus rows, less one with
         ``exclude_self``).
     exclude_self : bool
         The queries are the corpus; row ``i`` is not its own neighbour.
     chunk_size : int, optional
-        Query rows per chunk; by default as many as fit in :data:`CHUNK_BYTES` of scores.
+        Query rows scored at a time. By default, :data:`CHUNK_BYTES` of scores for the scipy
+        engine and up to :data:`BLOCK_ROWS` rows (by :data:`TILE` corpus rows) per thread
+        for the numba engine.
     use_numba : bool
         Use the compiled kernels when numba is installed.
 
@@ -169,93 +185,26 @@ def top_k(
         (n_queries, k) arrays: neighbour row numbers and rounded similarities, best first,
         ties in ascending neighbour index.
     """
-    n_queries = queries.shape[0]
+    n_queries = queries.n_rows
     if k == 0 or n_queries == 0:
         return np.zeros((n_queries, k), dtype=np.int64), np.zeros((n_queries, k))
-    compiled = use_numba and numba is not None
-    query_dense = corpus.dense if exclude_self else dense_block(queries, corpus.n_dense, use_numba=compiled)
-    if compiled:
-        return _top_k_numba(queries, query_dense, corpus, k, exclude_self, chunk_size)
-    chunk = min(chunk_size or max(1, CHUNK_BYTES // (8 * corpus.rows.shape[0])), n_queries)
-    return _top_k_scipy(queries, query_dense, corpus, k, exclude_self, chunk)
-
-
-def _new_lists(n: int, k: int) -> Lists:
-    """Empty running top-k lists: neighbour index, rounded value (best first), raw-value floor."""
-    return np.full((n, k), -1, dtype=np.int64), np.full((n, k), -np.inf), np.full(n, -np.inf)
-
-
-def _top_k_numba(
-    queries: sparse.csr_matrix, query_dense: np.ndarray, corpus: Corpus, k: int, exclude_self: bool, block: int | None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Blocks of query rows shared out to worker threads; each worker keeps its own lists.
-
-    A worker takes a block of rows and walks the corpus in tiles of :data:`TILE` rows: one
-    single-threaded GEMM, then the kernel, which releases the GIL. For the corpus against
-    itself only the tiles after the block are visited and every pair is offered to both its
-    members; the workers' lists are merged at the end.
-    """
-    threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits  # a scikit-learn dependency
-    n_queries = queries.shape[0]
-    n_workers = max(1, int(numba.get_num_threads()))
-    rows = min(block or max(16, min(BLOCK_ROWS, -(-n_queries // (4 * n_workers)))), n_queries)
-    tasks = list(range(0, n_queries, rows))
-    n_workers = min(n_workers, len(tasks))
-    lists = [_new_lists(n_queries, k) for _ in range(n_workers)]
-    arrays = _KernelArrays(queries, query_dense, corpus, k, exclude_self)
-    lock = threading.Lock()
-
-    def work(worker: int) -> None:
-        scores, buffer = np.empty(rows * TILE), np.zeros(TILE)
-        while True:
-            with lock:
-                if not tasks:
-                    return
-                start = tasks.pop(0)
-            arrays.run(start, min(start + rows, n_queries), scores, buffer, lists[worker])
-
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(n_workers) as pool:
-        list(pool.map(work, range(n_workers)))
-    for other in lists[1:]:
-        _merge_kernel(*lists[0], other[0], other[1], k)
-    return lists[0][0], lists[0][1]
-
-
-@dataclass(frozen=True)
-class _KernelArrays:
-    """What the numba kernels read, gathered once."""
-
-    queries: sparse.csr_matrix
-    query_dense: np.ndarray
-    corpus: Corpus
-    k: int
-    symmetric: bool
-
-    def run(self, start: int, stop: int, scores: np.ndarray, buffer: np.ndarray, lists: Lists) -> None:
-        """Rank query rows ``start:stop`` against the corpus (the rows after each, if symmetric)."""
-        query = (self.queries.indptr, self.queries.indices, self.queries.data)
-        post = self.corpus.postings
-        postings = (post.indptr, post.indices, post.data)
-        n_dense, n_corpus = self.corpus.n_dense, self.corpus.rows.shape[0]
-        cursor = _cursor_kernel(query, postings, n_dense, start, stop, self.symmetric)
-        for first in range(start if self.symmetric else 0, n_corpus, TILE):
-            last = min(first + TILE, n_corpus)
-            block = scores[: (stop - start) * (last - first)].reshape(stop - start, last - first)
-            np.matmul(self.query_dense[start:stop], self.corpus.dense[first:last].T, out=block)
-            _block_kernel(block, query, postings, n_dense, start, first, self.symmetric, self.k, cursor, buffer, *lists)
+    if use_numba and numba is not None:
+        return _top_k_numba(queries, corpus, k, exclude_self, chunk_size)
+    chunk = min(chunk_size or max(1, CHUNK_BYTES // (8 * corpus.n_rows)), n_queries)
+    return _top_k_scipy(queries, corpus, k, exclude_self, chunk)
 
 
 def _top_k_scipy(
-    queries: sparse.csr_matrix, query_dense: np.ndarray, corpus: Corpus, k: int, exclude_self: bool, chunk: int
+    queries: Split, corpus: Split, k: int, exclude_self: bool, chunk: int
 ) -> tuple[np.ndarray, np.ndarray]:
-    n_queries = queries.shape[0]
+    n_queries = queries.n_rows
     index, similarity = np.zeros((n_queries, k), dtype=np.int64), np.zeros((n_queries, k))
-    buffer = np.empty((chunk, corpus.rows.shape[0]))
+    buffer, transposed = np.empty((chunk, corpus.n_rows)), postings(corpus)
     for start in range(0, n_queries, chunk):
         stop = min(start + chunk, n_queries)
         scores = buffer[: stop - start]
-        np.matmul(query_dense[start:stop], corpus.dense.T, out=scores)
-        product = queries[start:stop, corpus.n_dense :] @ corpus.postings
+        np.matmul(queries.dense[start:stop], corpus.dense.T, out=scores)
+        product = queries.sparse[start:stop] @ transposed
         rows = np.repeat(np.arange(stop - start), np.diff(product.indptr))
         scores[rows, product.indices] += product.data
         if exclude_self:
@@ -281,41 +230,72 @@ def _select(scores: np.ndarray, k: int, index: np.ndarray, similarity: np.ndarra
     similarity[rows[take], rank[take]] = values[take]
 
 
+def _new_lists(n: int, k: int) -> Lists:
+    """Empty running top-k lists: neighbour index, rounded value (best first), raw-value floor."""
+    return np.full((n, k), -1, dtype=np.int64), np.full((n, k), -np.inf), np.full(n, -np.inf)
+
+
+def _top_k_numba(
+    queries: Split, corpus: Split, k: int, exclude_self: bool, block: int | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Blocks of query rows shared out to worker threads; each worker keeps its own lists.
+
+    A worker takes a block of rows and walks the corpus in tiles of :data:`TILE` rows: one
+    single-threaded GEMM, then the kernel, which releases the GIL. For the corpus against
+    itself only the tiles after the block's start are visited and every pair is offered to
+    both its members. The workers' lists are merged at the end.
+    """
+    threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits  # a scikit-learn dependency
+    n_queries = queries.n_rows
+    n_workers = max(1, int(numba.get_num_threads()))
+    rows = min(block or max(16, min(BLOCK_ROWS, -(-n_queries // (4 * n_workers)))), n_queries)
+    tasks = list(range(0, n_queries, rows))
+    n_workers = min(n_workers, len(tasks))
+    lists = [_new_lists(n_queries, k) for _ in range(n_workers)]
+    engine = _Engine(queries, corpus, postings(corpus), k, exclude_self)
+    lock = threading.Lock()
+
+    def work(worker: int) -> None:
+        scores, buffer = np.empty(rows * TILE), np.zeros(TILE)
+        while True:
+            with lock:
+                if not tasks:
+                    return
+                start = tasks.pop(0)
+            engine.run(start, min(start + rows, n_queries), scores, buffer, lists[worker])
+
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(n_workers) as pool:
+        list(pool.map(work, range(n_workers)))
+    for other in lists[1:]:
+        _merge_kernel(*lists[0], other[0], other[1], k)
+    return lists[0][0], lists[0][1]
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """What the numba kernels read, gathered once."""
+
+    queries: Split
+    corpus: Split
+    postings: sparse.csr_matrix
+    k: int
+    symmetric: bool
+
+    def run(self, start: int, stop: int, scores: np.ndarray, buffer: np.ndarray, lists: Lists) -> None:
+        """Rank query rows ``start:stop`` against the corpus (the rows after each, if symmetric)."""
+        query = (self.queries.sparse.indptr, self.queries.sparse.indices, self.queries.sparse.data)
+        postings = (self.postings.indptr, self.postings.indices, self.postings.data)
+        cursor = _cursor_kernel(query, postings, start, stop, self.symmetric)
+        for first in range(start if self.symmetric else 0, self.corpus.n_rows, TILE):
+            last = min(first + TILE, self.corpus.n_rows)
+            block = scores[: (stop - start) * (last - first)].reshape(stop - start, last - first)
+            np.matmul(self.queries.dense[start:stop], self.corpus.dense[first:last].T, out=block)
+            _block_kernel(block, query, postings, start, first, self.symmetric, self.k, cursor, buffer, *lists)
+
+
 # --- numba kernels -------------------------------------------------------------------------
 # Compiled on first call when numba is installed; without numba they stay plain (unused)
 # Python, so that this module imports and type-checks either way.
-
-
-@_jit()
-def _dense_kernel(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_dense: int, out: np.ndarray) -> None:
-    for row in range(out.shape[0]):
-        for p in range(indptr[row], indptr[row + 1]):
-            if indices[p] >= n_dense:
-                break
-            out[row, indices[p]] = data[p]
-
-
-@_jit()
-def _transpose_kernel(
-    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_dense: int, n_rest: int
-) -> CSRArrays:
-    """CSR arrays of the transpose of columns ``n_dense ...`` (a counting sort, rows ascending)."""
-    counts = np.zeros(n_rest + 1, dtype=np.int64)
-    for p in range(indices.size):
-        if indices[p] >= n_dense:
-            counts[indices[p] - n_dense + 1] += 1
-    out_indptr = np.cumsum(counts)
-    fill = out_indptr[:-1].copy()
-    out_indices = np.empty(out_indptr[-1], dtype=indices.dtype)
-    out_data = np.empty(out_indptr[-1], dtype=data.dtype)
-    for row in range(indptr.size - 1):
-        for p in range(indptr[row], indptr[row + 1]):
-            column = indices[p] - n_dense
-            if column >= 0:
-                out_indices[fill[column]] = row
-                out_data[fill[column]] = data[p]
-                fill[column] += 1
-    return out_indptr, out_indices, out_data
 
 
 @_jit()
@@ -331,10 +311,8 @@ def _lower_bound_kernel(values: np.ndarray, lo: int, hi: int, target: int) -> in
 
 
 @_jit()
-def _cursor_kernel(
-    query: CSRArrays, postings: CSRArrays, n_dense: int, start: int, stop: int, symmetric: bool
-) -> np.ndarray:
-    """For each sparse entry of rows ``start:stop``: where its column's postings reach the targets.
+def _cursor_kernel(query: CSRArrays, postings: CSRArrays, start: int, stop: int, symmetric: bool) -> np.ndarray:
+    """For each entry of query rows ``start:stop``: where its column's postings reach the targets.
 
     Targets are every corpus row, or with ``symmetric`` the rows after the query row.
     """
@@ -344,10 +322,8 @@ def _cursor_kernel(
     cursor = np.zeros(q_indptr[stop] - base, dtype=np.int64)
     for i in range(start, stop):
         for p in range(q_indptr[i], q_indptr[i + 1]):
-            column = q_indices[p] - n_dense
-            if column >= 0:
-                lo, hi = c_indptr[column], c_indptr[column + 1]
-                cursor[p - base] = _lower_bound_kernel(c_indices, lo, hi, i + 1) if symmetric else lo
+            lo, hi = c_indptr[q_indices[p]], c_indptr[q_indices[p] + 1]
+            cursor[p - base] = _lower_bound_kernel(c_indices, lo, hi, i + 1) if symmetric else lo
     return cursor
 
 
@@ -355,7 +331,6 @@ def _cursor_kernel(
 def _sparse_row_kernel(
     query: CSRArrays,
     postings: CSRArrays,
-    n_dense: int,
     i: int,
     stop: int,
     offset: int,
@@ -363,7 +338,7 @@ def _sparse_row_kernel(
     base: int,
     buffer: np.ndarray,
 ) -> None:
-    """Sum query row ``i``'s sparse products with targets up to ``stop`` into ``buffer[target - offset]``.
+    """Sum query row ``i``'s products with targets up to ``stop`` into ``buffer[target - offset]``.
 
     ``cursor[p - base]`` is where entry ``p``'s postings resume; it moves past the targets
     done. Terms are added column by column, the order the scipy engine uses.
@@ -371,14 +346,12 @@ def _sparse_row_kernel(
     q_indptr, q_indices, q_data = query
     c_indptr, c_indices, c_data = postings
     for p in range(q_indptr[i], q_indptr[i + 1]):
-        column = q_indices[p] - n_dense
-        if column >= 0:
-            begin, end, value = cursor[p - base], c_indptr[column + 1], q_data[p]
-            if begin < end and c_indices[end - 1] >= stop:
-                end = _lower_bound_kernel(c_indices, begin, end, stop)
-            for q in range(begin, end):
-                buffer[c_indices[q] - offset] += value * c_data[q]
-            cursor[p - base] = end
+        begin, end, value = cursor[p - base], c_indptr[q_indices[p] + 1], q_data[p]
+        if begin < end and c_indices[end - 1] >= stop:
+            end = _lower_bound_kernel(c_indices, begin, end, stop)
+        for q in range(begin, end):
+            buffer[c_indices[q] - offset] += value * c_data[q]
+        cursor[p - base] = end
 
 
 @_jit()
@@ -404,7 +377,6 @@ def _block_kernel(
     scores: np.ndarray,
     query: CSRArrays,
     postings: CSRArrays,
-    n_dense: int,
     start: int,
     first: int,
     symmetric: bool,
@@ -427,7 +399,7 @@ def _block_kernel(
         lo = max(first, i + 1) if symmetric else first
         if lo >= first + width:
             continue
-        _sparse_row_kernel(query, postings, n_dense, i, first + width, first, cursor, base, buffer)
+        _sparse_row_kernel(query, postings, i, first + width, first, cursor, base, buffer)
         for t in range(lo - first, width):
             raw = scores[r, t] + buffer[t]
             buffer[t] = 0.0

@@ -208,7 +208,11 @@ def align(
 
 
 def fitted_index(dataset: Dataset, lang: str) -> TextIndex:
-    """A TextIndex fitted on every measure of ``dataset`` in ``lang``."""
+    """A TextIndex fitted on every measure of ``dataset`` in ``lang``.
+
+    Character n-grams only (``segmenter=None``), so that scores do not depend on whether
+    jieba happens to be installed; pass your own ``text_index`` to use word segmentation.
+    """
     from .text import TextIndex
 
-    return TextIndex.from_dataset(dataset, lang=lang)
+    return TextIndex.from_dataset(dataset, lang=lang, segmenter=None)

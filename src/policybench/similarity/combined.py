@@ -119,7 +119,9 @@ def compare(
     statuses = check_status(dataset, status, "compare")
     portfolio = portfolio_matrix(dataset, status=statuses, zones=[a, b])
     structured = float(similarity_matrix(portfolio, metric=metric, sigma=sigma).iloc[0, 1])  # type: ignore[arg-type]
-    alignment = align(dataset, a, b, alpha=alpha, threshold=threshold, sigma=sigma, lang=lang, text_index=text_index)
+    alignment = align(
+        dataset, a, b, alpha=alpha, threshold=threshold, sigma=sigma, lang=lang, status=statuses, text_index=text_index
+    )
     params = {
         "lam": lam,
         "metric": metric,

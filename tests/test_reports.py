@@ -1,0 +1,148 @@
+"""Reports: numbers equal the analysis, byte-identical output, golden Markdown, safe XLSX, batch."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from policybench.batch import load_jobs, run_jobs
+from policybench.cli import main
+from policybench.errors import DataValidationError, InputError
+from policybench.gaps import gap_analysis, recommend
+from policybench.report import report
+
+GOLDEN = Path(__file__).parent / "golden"
+BATCH = Path(__file__).parent / "data" / "batch"
+DATE = "2026-11-27"
+
+
+@pytest.fixture(scope="module")
+def gap(shipped):
+    return gap_analysis(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
+
+
+@pytest.fixture(scope="module")
+def zh(gap):
+    return report(gap, lang="zh", generated=DATE)
+
+
+@pytest.fixture(scope="module")
+def en(gap):
+    return report(gap, lang="en", generated=DATE)
+
+
+def test_report_numbers_equal_the_analysis(gap, zh) -> None:
+    content = json.loads(zh.to_json())
+    assert content["summary"]["overall_dtf"] == pytest.approx(gap.overall, abs=1e-4)
+    recs = recommend(gap, top=10)
+    assert [r["code"] for r in content["recommendations"]] == recs["code"].tolist()
+    for row, expected in zip(content["recommendations"], recs.itertuples(), strict=True):
+        assert row["priority"] == pytest.approx(expected.priority, abs=1e-4)
+        assert row["gap"] == pytest.approx(expected.gap, abs=1e-4)
+    table = gap.table().set_index("code")
+    for row in content["gaps"]:
+        assert row["dtf"] == pytest.approx(table.loc[row["code"], "dtf"], abs=1e-4)
+    html = zh.to_html()
+    assert f"{gap.overall:.1f}" in html and gap.data_hash in html
+
+
+def test_same_inputs_give_byte_identical_json_and_markdown(gap, zh) -> None:
+    again = report(gap, lang="zh", generated=DATE)
+    assert again.to_json() == zh.to_json()
+    assert again.to_markdown() == zh.to_markdown()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_markdown_matches_the_reviewed_golden_file(lang: str, zh, en) -> None:
+    text = (zh if lang == "zh" else en).to_markdown()
+    golden = GOLDEN / f"tianjin-vs-models.{lang}.md"
+    if os.environ.get("POLICYBENCH_UPDATE_GOLDEN") == "1":
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8"), "report changed: review, then rerun with POLICYBENCH_UPDATE_GOLDEN=1"
+
+
+def test_html_is_self_contained_and_escaped(zh) -> None:
+    html = zh.to_html()
+    assert html.startswith("<!DOCTYPE html>") and 'charset="utf-8"' in html
+    assert "<svg" in html and "<text" in html  # charts with text as text
+    assert "<script" not in html and "http-equiv=\"Content-Security-Policy\"" in html
+    assert "天津" in html and "对标" in html
+
+
+def test_recommendations_of_the_article_are_in_the_top_five(zh, en) -> None:
+    content = json.loads(en.to_json())
+    top5 = {r["code"]: r for r in content["recommendations"][:5]}
+    assert "MKT.PARTNER_SYSTEM" in top5 and "MKT.PLATFORM_COMPANY_REFORM" in top5
+    assert top5["MKT.PARTNER_SYSTEM"]["exemplars"][0]["zone"] == "wuhan-city-partner"
+    assert top5["MKT.PLATFORM_COMPANY_REFORM"]["exemplars"][0]["zone"] == "donghu-htz"
+    assert all(r["exemplars"][0]["sources"] for r in top5.values())
+    assert "tianjin-htz.haitai-mixed-ownership-attempt (discontinued)" in top5["MKT.PLATFORM_COMPANY_REFORM"]["not_counted"]
+
+
+def test_save_picks_the_format_from_the_suffix_and_is_atomic(tmp_path: Path, en) -> None:
+    for suffix in (".html", ".md", ".json", ".xlsx"):
+        path = en.save(tmp_path / f"r{suffix}")
+        assert path.stat().st_size > 1000
+    with pytest.raises(InputError, match="unknown report format"):
+        en.save(tmp_path / "r.pdf")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.html", "r.json", "r.md", "r.xlsx"]
+
+
+def test_xlsx_neutralises_formula_cells(tmp_path: Path, shipped) -> None:
+    from policybench.gaps import simulate
+
+    formula = '=HYPERLINK("http://x")'
+    evil = simulate(shipped, "tianjin-htz", add=[{"category": "MKT.PARTNER_SYSTEM", "depth": 1, "status": "proposed", "title": formula}])
+    rep = report(gap_analysis(evil, "tianjin-htz", against=["wuhan-city-partner"]), lang="en", generated=DATE, draws=50)
+    path = rep.save(tmp_path / "r.xlsx")
+    sheets = pd.read_excel(path, sheet_name=None)
+    cells = [str(v) for frame in sheets.values() for v in frame.to_numpy().ravel()]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    assert not any(c.startswith("=") for c in cells)
+
+
+def test_batch_continues_past_a_broken_job(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(BATCH / "jobs.yaml", tmp_path / "jobs.yaml")
+    code = main(["batch", str(tmp_path / "jobs.yaml")])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "broken-target" in err and "failed" in out
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == ["donghu.json", "tianjin.en.html", "tianjin.en.md", "tianjin.zh.html", "tianjin.zh.md"]
+    # --resume skips what is complete and still reports the broken job
+    results = run_jobs(tmp_path / "jobs.yaml", resume=True)
+    assert [r.status for r in results] == ["skipped", "failed", "skipped"]
+
+
+def test_batch_in_parallel_processes_gives_the_same_files(tmp_path: Path) -> None:
+    shutil.copy(BATCH / "jobs.yaml", tmp_path / "jobs.yaml")
+    results = run_jobs(tmp_path / "jobs.yaml", workers=2)
+    assert [r.status for r in results] == ["ok", "failed", "ok"]
+    serial = tmp_path / "serial"
+    serial.mkdir()
+    shutil.copy(BATCH / "jobs.yaml", serial / "jobs.yaml")
+    run_jobs(serial / "jobs.yaml")
+    assert (tmp_path / "out" / "donghu.json").read_bytes() == (serial / "out" / "donghu.json").read_bytes()
+
+
+def test_malformed_jobs_file_gets_a_located_error(tmp_path: Path) -> None:
+    bad = tmp_path / "jobs.yaml"
+    bad.write_text("jobs:\n  - name: a\n    target: tianjin-htz\n    outptus: [x.html]\n", encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        load_jobs(bad)
+    codes = {(i.code, i.line, i.path) for i in info.value.issues}
+    assert ("unknown-field", 4, "jobs[0].outptus") in codes
+    assert ("missing-field", 2, "jobs[0].outputs") in codes
+
+
+def test_report_cli_prints_where_the_report_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "report.html"
+    code = main(["report", "tianjin-htz", "--against", "wuhan-city-partner", "donghu-htz", "--lang", "en", "--draws", "100", "-o", str(target)])
+    out, _ = capsys.readouterr()
+    assert code == 0 and str(target.resolve()) in out and target.exists()
+    assert main(["report", "tianjin-htz", "-o", str(tmp_path / "x.pdf")]) == 2
