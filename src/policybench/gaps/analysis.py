@@ -232,7 +232,7 @@ def _benchmark(
             raise InputError(f"The 'peers' parameter of gap_analysis must be a positive int. Got {peers!r} instead.")
         from ..similarity.combined import nearest_peers
 
-        return tuple(nearest_peers(dataset, target, k=peers, status=statuses)["zone_id"])
+        return tuple(sorted(nearest_peers(dataset, target, k=peers, status=statuses)["zone_id"]))
     chosen = [z for z in dataset.zone_ids if z != target] if against is None else list(dict.fromkeys(against))
     for zone_id in chosen:
         dataset.zone(zone_id)
