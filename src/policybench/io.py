@@ -28,6 +28,8 @@ from .model import Codebook, Zone
 __all__ = [
     "Document",
     "atomic_write",
+    "dump_model",
+    "dump_zone",
     "format_path",
     "read_document",
     "shipped_data_dir",
@@ -463,6 +465,21 @@ def codebook_loader(
 ) -> tuple[Codebook | None, Document, list[Issue]]:
     """``load_model`` for a codebook file."""
     return load_model(path, Codebook, display=display)
+
+
+def dump_model(obj: BaseModel) -> str:
+    """YAML text of a zone or codebook, which ``read_document`` + ``check_model`` read back equal.
+
+    UTF-8 with Chinese kept as is, fields in schema order, unset optional fields left out.
+    """
+    data = obj.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
+
+
+def dump_zone(zone: Zone, path: str | os.PathLike[str]) -> None:
+    """Write a zone as a YAML file (atomic)."""
+    with atomic_write(path) as handle:
+        handle.write(dump_model(zone))
 
 
 # --------------------------------------------------------------------------- files

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -498,13 +499,20 @@ def _shipped_ids() -> set[str]:
         shipped = shipped_data_dir()
     except FileNotFoundError:
         return set()
+    files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted((shipped / "zones").glob("*.yaml")))
+    return set(_ids_of(files))
+
+
+@functools.lru_cache(maxsize=4)
+def _ids_of(files: tuple[tuple[str, int, int], ...]) -> frozenset[str]:
+    """Ids in these files; cached on (path, mtime, size) so a changed file is read again."""
     ids: set[str] = set()
-    for path in sorted((shipped / "zones").glob("*.yaml")):
+    for path, _mtime, _size in files:
         zone, _doc, _issues = zone_loader(path)
         if zone is not None:
             ids.add(zone.id)
             ids.update(m.id for m in zone.measures)
-    return ids
+    return frozenset(ids)
 
 
 def _display(path: Path) -> str:

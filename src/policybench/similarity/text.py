@@ -112,6 +112,9 @@ class TextIndex:
     1.0
     """
 
+    _vectorizers: list[Any] | None
+    _vocabularies: list[tuple[list[str], np.ndarray]]
+
     def __init__(
         self,
         *,
@@ -170,7 +173,8 @@ class TextIndex:
         frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
         columns = np.argsort(-frequency, kind="stable")  # most frequent n-gram first
         split = split_columns(_order_columns(matrix, columns), self.dense_features)
-        self._set_fitted(ids, segmenter, vectorizers, columns, split)
+        self._set_fitted(ids, segmenter, columns, split)
+        self._vectorizers = vectorizers
         return self
 
     @classmethod
@@ -196,13 +200,12 @@ class TextIndex:
         texts = [f"{m.title.get(lang)} {m.summary.get(lang)}" for m in measures]
         return cls(lang=lang, **params).fit(texts, [m.id for m in measures])
 
-    def _set_fitted(
-        self, ids: list[str], segmenter: str | None, vectorizers: list[Any], columns: np.ndarray, split: Split
-    ) -> None:
+    def _set_fitted(self, ids: list[str], segmenter: str | None, columns: np.ndarray, split: Split) -> None:
         self.ids_ = tuple(ids)
         self.segmenter_ = segmenter
         self.n_features_ = int(split.dense.shape[1] + split.sparse.shape[1])
-        self._vectorizers = vectorizers
+        self._vectorizers = None  # after load: built from _vocabularies when first needed
+        self._vocabularies = []
         self._columns = columns
         self._split = split
         self._positions = {item: position for position, item in enumerate(ids)}
@@ -306,9 +309,9 @@ class TextIndex:
             "params": self.get_params(),
             "segmenter": self.segmenter_,
             "ids": list(self.ids_),
-            "vocabularies": [_terms(vectorizer) for vectorizer in self._vectorizers],
+            "vocabularies": [terms for terms, _idf in self._block_state()],
         }
-        arrays = {f"idf_{i}": vectorizer.idf_ for i, vectorizer in enumerate(self._vectorizers)}
+        arrays: dict[str, Any] = {f"idf_{i}": idf for i, (_terms, idf) in enumerate(self._block_state())}
         arrays |= {
             "meta": np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8),
             "columns": self._columns,
@@ -335,12 +338,10 @@ class TextIndex:
             params["ngram_range"] = tuple(params["ngram_range"])
         index = cls(**params)
         _check_params(index)
-        vectorizers = _vectorizers(params, meta["segmenter"], meta["vocabularies"])
-        for i, vectorizer in enumerate(vectorizers):
-            vectorizer.idf_ = arrays[f"idf_{i}"]
         rest = sparse.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"]))
         split = Split(np.ascontiguousarray(arrays["dense"]), rest)
-        index._set_fitted(meta["ids"], meta["segmenter"], vectorizers, arrays["columns"], split)
+        index._set_fitted(meta["ids"], meta["segmenter"], arrays["columns"], split)
+        index._vocabularies = [(terms, arrays[f"idf_{i}"]) for i, terms in enumerate(meta["vocabularies"])]
         return index
 
     # --- helpers -------------------------------------------------------------------------
@@ -350,6 +351,21 @@ class TextIndex:
             raise InputError("This TextIndex is not fitted yet. Call 'fit' or 'from_dataset' first.")
         split: Split = self._split
         return split
+
+    def _block_state(self) -> list[tuple[list[str], np.ndarray]]:
+        """Vocabulary (term i at position i) and idf of each block."""
+        if self._vectorizers is None:
+            return self._vocabularies
+        return [(_terms(vectorizer), vectorizer.idf_) for vectorizer in self._vectorizers]
+
+    def _fitted_vectorizers(self) -> list[Any]:
+        """The vectorizers; after :meth:`load`, rebuilt from the saved vocabularies on first use."""
+        if self._vectorizers is None:
+            vocabularies = [terms for terms, _idf in self._vocabularies]
+            self._vectorizers = _vectorizers(self.get_params(), self.segmenter_, vocabularies)
+            for vectorizer, (_terms, idf) in zip(self._vectorizers, self._vocabularies, strict=True):
+                vectorizer.idf_ = idf
+        return self._vectorizers
 
     def _use_numba(self) -> bool:
         from ._topk import has_numba
@@ -372,7 +388,7 @@ class TextIndex:
         if self.segmenter_ == "jieba" and importlib.util.find_spec("jieba") is None:
             raise InputError("This TextIndex was built with the jieba segmenter; install jieba to query it.")
         normalised = [normalize_text(text) for text in texts]
-        matrix = _join([vectorizer.transform(normalised) for vectorizer in self._vectorizers])
+        matrix = _join([vectorizer.transform(normalised) for vectorizer in self._fitted_vectorizers()])
         return split_columns(_order_columns(matrix, self._columns), self._split.dense.shape[1])
 
 
