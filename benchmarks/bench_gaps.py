@@ -53,12 +53,30 @@ def main() -> None:
     gap = gap_analysis(ds, "tianjin-htz", against=others)
     t_sens = best_of(lambda: sensitivity(gap, draws=1000), args.repeat)
     t_loop = best_of(lambda: loop_sensitivity(gap), args.repeat)
-    rows += [("gap_analysis vs all shipped zones", t_gap, ""), ("sensitivity 1000 draws (vectorised)", t_sens, f"{t_loop / t_sens:.1f}x faster than a loop per draw ({t_loop:.3f} s)")]
+    rows += [
+        ("gap_analysis vs all shipped zones", t_gap, ""),
+        (
+            "sensitivity 1000 draws (vectorised)",
+            t_sens,
+            f"{t_loop / t_sens:.1f}x faster than a loop per draw ({t_loop:.3f} s)",
+        ),
+    ]
     with tempfile.TemporaryDirectory() as tmp:
         for lang in ("zh", "en"):
             path = Path(tmp) / f"r.{lang}.html"
-            t_rep = best_of(lambda lang=lang, path=path: report(gap_analysis(ds, "tianjin-htz", against=others), lang=lang).save(path), args.repeat)
-            rows.append((f"report {lang} html vs all shipped zones (incl. analysis, charts)", t_rep, f"{path.stat().st_size / 1024:.0f} KiB"))
+            t_rep = best_of(
+                lambda lang=lang, path=path: report(gap_analysis(ds, "tianjin-htz", against=others), lang=lang).save(
+                    path
+                ),
+                args.repeat,
+            )
+            rows.append(
+                (
+                    f"report {lang} html vs all shipped zones (incl. analysis, charts)",
+                    t_rep,
+                    f"{path.stat().st_size / 1024:.0f} KiB",
+                )
+            )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'step':<62} {'best s':>8}  note")
     for name, seconds, note in rows:

@@ -57,7 +57,11 @@ def test_shipped_comparisons_are_explained_and_reproducible(shipped) -> None:
         second = compare(shipped, "tianjin-htz", other, lang="en")
         assert first.alignment.shared_codes, other  # non-trivial: shared categories named
         assert any(code in first.explain() for code in first.alignment.shared_codes)
-        assert (first.score, first.structured, first.alignment_score) == (second.score, second.structured, second.alignment_score)
+        assert (first.score, first.structured, first.alignment_score) == (
+            second.score,
+            second.structured,
+            second.alignment_score,
+        )
     donghu = compare(shipped, "tianjin-htz", "donghu-htz")
     assert "DEL.MUNICIPAL_POWERS" in donghu.alignment.shared_codes
 

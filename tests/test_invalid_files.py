@@ -150,7 +150,11 @@ def test_valid_minimal_zone_is_valid() -> None:
 
 
 def test_a_structural_error_does_not_hide_unknown_codes(tmp_path: Path) -> None:
-    text = (INVALID / "missing-field.yaml").read_text(encoding="utf-8").replace("category: GOV.STATUTORY_BODY", "category: GOV.STATUTORY")
+    text = (
+        (INVALID / "missing-field.yaml")
+        .read_text(encoding="utf-8")
+        .replace("category: GOV.STATUTORY_BODY", "category: GOV.STATUTORY")
+    )
     path = tmp_path / "two-problems.yaml"
     path.write_text(text, encoding="utf-8")
     found = {(e.code, e.line, e.path) for e in validate([path], codebook=TOY_CODEBOOK).errors}

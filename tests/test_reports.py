@@ -63,14 +63,16 @@ def test_markdown_matches_the_reviewed_golden_file(lang: str, zh, en) -> None:
     golden = GOLDEN / f"tianjin-vs-models.{lang}.md"
     if os.environ.get("POLICYBENCH_UPDATE_GOLDEN") == "1":
         golden.write_text(text, encoding="utf-8")
-    assert text == golden.read_text(encoding="utf-8"), "report changed: review, then rerun with POLICYBENCH_UPDATE_GOLDEN=1"
+    assert text == golden.read_text(encoding="utf-8"), (
+        "report changed: review, then rerun with POLICYBENCH_UPDATE_GOLDEN=1"
+    )
 
 
 def test_html_is_self_contained_and_escaped(zh) -> None:
     html = zh.to_html()
     assert html.startswith("<!DOCTYPE html>") and 'charset="utf-8"' in html
     assert "<svg" in html and "<text" in html  # charts with text as text
-    assert "<script" not in html and "http-equiv=\"Content-Security-Policy\"" in html
+    assert "<script" not in html and 'http-equiv="Content-Security-Policy"' in html
     assert "天津" in html and "对标" in html
 
 
@@ -81,7 +83,10 @@ def test_recommendations_of_the_article_are_in_the_top_five(zh, en) -> None:
     assert top5["MKT.PARTNER_SYSTEM"]["exemplars"][0]["zone"] == "wuhan-city-partner"
     assert top5["MKT.PLATFORM_COMPANY_REFORM"]["exemplars"][0]["zone"] == "donghu-htz"
     assert all(r["exemplars"][0]["sources"] for r in top5.values())
-    assert "tianjin-htz.haitai-mixed-ownership-attempt (discontinued)" in top5["MKT.PLATFORM_COMPANY_REFORM"]["not_counted"]
+    assert (
+        "tianjin-htz.haitai-mixed-ownership-attempt (discontinued)"
+        in top5["MKT.PLATFORM_COMPANY_REFORM"]["not_counted"]
+    )
 
 
 def test_save_picks_the_format_from_the_suffix_and_is_atomic(tmp_path: Path, en) -> None:
@@ -97,7 +102,11 @@ def test_xlsx_neutralises_formula_cells(tmp_path: Path, shipped) -> None:
     from policybench.gaps import simulate
 
     formula = '=HYPERLINK("http://x")'
-    evil = simulate(shipped, "tianjin-htz", add=[{"category": "MKT.PARTNER_SYSTEM", "depth": 1, "status": "proposed", "title": formula}])
+    evil = simulate(
+        shipped,
+        "tianjin-htz",
+        add=[{"category": "MKT.PARTNER_SYSTEM", "depth": 1, "status": "proposed", "title": formula}],
+    )
     rep = report(gap_analysis(evil, "tianjin-htz", against=["wuhan-city-partner"]), lang="en", generated=DATE, draws=50)
     path = rep.save(tmp_path / "r.xlsx")
     sheets = pd.read_excel(path, sheet_name=None)
@@ -142,7 +151,21 @@ def test_malformed_jobs_file_gets_a_located_error(tmp_path: Path) -> None:
 
 def test_report_cli_prints_where_the_report_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "report.html"
-    code = main(["report", "tianjin-htz", "--against", "wuhan-city-partner", "donghu-htz", "--lang", "en", "--draws", "100", "-o", str(target)])
+    code = main(
+        [
+            "report",
+            "tianjin-htz",
+            "--against",
+            "wuhan-city-partner",
+            "donghu-htz",
+            "--lang",
+            "en",
+            "--draws",
+            "100",
+            "-o",
+            str(target),
+        ]
+    )
     out, _ = capsys.readouterr()
     assert code == 0 and str(target.resolve()) in out and target.exists()
     assert main(["report", "tianjin-htz", "-o", str(tmp_path / "x.pdf")]) == 2

@@ -106,7 +106,7 @@ def test_parameter_errors_name_the_parameter(portfolio: pd.DataFrame, toy) -> No
     with pytest.raises(
         InputError, match=r"The 'metric' parameter of similarity_matrix must be one of .*Got 'cosin' instead"
     ):
-        similarity_matrix(portfolio, metric="cosin")  # type: ignore[arg-type]
+        similarity_matrix(portfolio, metric="cosin")
     with pytest.raises(InputError, match="'status' parameter"):
         portfolio_matrix(toy, status=("implemeted",))
     with pytest.raises(InputError, match="sigma"):
@@ -140,14 +140,14 @@ def portfolios(draw):
 @settings(max_examples=60, deadline=None)
 @given(p=portfolios(), metric=st.sampled_from(METRICS), seed=st.integers(0, 1000))
 def test_properties_symmetric_bounded_diagonal_and_order_invariant(p: pd.DataFrame, metric: str, seed: int) -> None:
-    s = similarity_matrix(p, metric=metric)  # type: ignore[arg-type]
+    s = similarity_matrix(p, metric=metric)
     values = s.to_numpy()
     assert np.array_equal(values, values.T)
     assert (values >= 0).all() and (values <= 1).all()
     assert (np.diag(values) == 1).all()
     rng = np.random.default_rng(seed)
     shuffled = p.iloc[rng.permutation(len(p)), rng.permutation(p.shape[1])]
-    again = similarity_matrix(shuffled, metric=metric).loc[p.index, p.index]  # type: ignore[arg-type]
+    again = similarity_matrix(shuffled, metric=metric).loc[p.index, p.index]
     np.testing.assert_allclose(again.to_numpy(), values, atol=1e-12)
 
 

@@ -19,6 +19,9 @@ from .io import atomic_write, load_model
 __all__ = ["BatchFile", "Job", "JobResult", "load_jobs", "run_job", "run_jobs"]
 
 
+Language = Literal["zh", "en"]
+
+
 class Job(BaseModel):
     """One report job."""
 
@@ -33,7 +36,7 @@ class Job(BaseModel):
     status: list[str] = Field(default_factory=lambda: ["implemented", "piloting"], description="Statuses counted.")
     top: int = Field(default=10, ge=1, description="Number of recommendations.")
     draws: int = Field(default=1000, ge=1, description="Monte-Carlo draws.")
-    lang: list[Literal["zh", "en"]] = Field(default_factory=lambda: ["zh"], description="Report languages.")
+    lang: list[Language] = Field(default_factory=lambda: list[Language](["zh"]), description="Report languages.")
     outputs: list[str] = Field(
         min_length=1, description="Output paths (.html, .md, .json, .xlsx); use {lang} with several languages."
     )
@@ -88,7 +91,7 @@ def run_job(job: Job, base: str, data: str | None, resume: bool) -> JobResult:
     """Run one job; write all its outputs or none. Never raises for a job's own failure."""
     from .dataset import load_dataset
     from .gaps import gap_analysis
-    from .report import FORMATS, report
+    from .report import FORMATS, GapReport, report
 
     started = time.perf_counter()
     paths = job.paths(Path(base))
@@ -109,7 +112,7 @@ def run_job(job: Job, base: str, data: str | None, resume: bool) -> JobResult:
             weights=job.weights,
             status=job.status,
         )
-        rendered = {
+        rendered: dict[str, GapReport] = {
             lang: report(gap, lang=lang, top=job.top, draws=job.draws, generated=job.generated) for lang in job.lang
         }
         for lang, path in paths:  # everything is computed; now write, undoing on failure

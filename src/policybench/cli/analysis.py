@@ -95,7 +95,8 @@ def _run_similarity(args: argparse.Namespace) -> int:
     ds = load_data(args)
     if args.method == "structured":
         portfolio = portfolio_matrix(ds, level=args.level)
-        portfolio = portfolio[portfolio.to_numpy().any(axis=1)]  # zones with counted measures
+        counted = [z for z, row in zip(portfolio.index, portfolio.to_numpy(), strict=True) if row.any()]
+        portfolio = portfolio.loc[counted]  # zones with counted measures
         matrix = similarity_matrix(portfolio, metric=args.metric)
     else:
         matrix = zone_similarity_matrix(ds, method=args.method, metric=args.metric)

@@ -114,10 +114,10 @@ def write_frame(frame: pd.DataFrame, path: str, *, index: bool = False) -> None:
     elif suffix == ".xlsx":
         write_with(path, lambda tmp: frame.to_excel(tmp, index=index, engine="openpyxl"))
     elif suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            raise PolicyBenchError("writing .parquet needs pyarrow: pip install 'policybench[parquet]'") from None
+        import importlib.util
+
+        if importlib.util.find_spec("pyarrow") is None:
+            raise PolicyBenchError("writing .parquet needs pyarrow: pip install 'policybench[parquet]'")
         write_with(path, lambda tmp: frame.to_parquet(tmp, index=index))
     else:
         raise UsageError(f"unknown output format '{suffix}' for {path}")

@@ -112,7 +112,7 @@ def build_content(
         "sources": _sources(gap, recs),
         "methodology": METHOD_TEXT[lang],
     }
-    return _clean(content)  # type: ignore[no-any-return]
+    return _clean(content)
 
 
 def _has_counted(gap: GapAnalysis, zone: str) -> bool:

@@ -56,10 +56,11 @@ _SCALE = 10.0**DECIMALS
 _MARGIN = 2.0 / _SCALE
 #: Bytes of scores held per chunk by the scipy engine when the caller does not fix the chunk size.
 CHUNK_BYTES = 64 * 2**20
-#: Query rows per block of the numba engine (at most; fewer for small corpora).
-BLOCK_ROWS = 256
+#: Query rows per block of the numba engine (at most; fewer for small corpora). A worker holds
+#: one block x tile of scores: 8 MiB.
+BLOCK_ROWS = 128
 #: Corpus rows per tile of the numba engine.
-TILE = 16384
+TILE = 8192
 
 F = TypeVar("F", bound=Callable[..., Any])
 CSRArrays = tuple[np.ndarray, np.ndarray, np.ndarray]

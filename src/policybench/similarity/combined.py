@@ -118,7 +118,7 @@ def compare(
     check_choice("compare", "metric", metric, METRICS)
     statuses = check_status(dataset, status, "compare")
     portfolio = portfolio_matrix(dataset, status=statuses, zones=[a, b])
-    structured = float(similarity_matrix(portfolio, metric=metric, sigma=sigma).iloc[0, 1])  # type: ignore[arg-type]
+    structured = float(similarity_matrix(portfolio, metric=metric, sigma=sigma).to_numpy()[0, 1])
     alignment = align(
         dataset, a, b, alpha=alpha, threshold=threshold, sigma=sigma, lang=lang, status=statuses, text_index=text_index
     )
@@ -159,7 +159,7 @@ def zone_similarity_matrix(
     if method != "alignment":
         structured = similarity_matrix(
             portfolio_matrix(dataset, status=statuses, zones=ids), metric=metric, sigma=sigma
-        ).to_numpy()  # type: ignore[arg-type]
+        ).to_numpy()
         if method == "structured":
             return _frame(structured, ids)
     index = fitted_index(dataset, lang)

@@ -9,7 +9,6 @@ values), so all pairs reduce to a handful of BLAS matrix products, in row blocks
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -19,7 +18,6 @@ from .portfolio import check_choice
 
 __all__ = ["METRICS", "pairwise_similarity", "similarity_matrix"]
 
-Metric = Literal["cosine", "jaccard", "soft_cosine", "heterogeneity"]
 METRICS: tuple[str, ...] = ("cosine", "jaccard", "soft_cosine", "heterogeneity")
 _MAX_LEVELS = 64  # above this many distinct values, min/max sums use blocked broadcasting
 
@@ -27,7 +25,7 @@ _MAX_LEVELS = 64  # above this many distinct values, min/max sums use blocked br
 def similarity_matrix(
     portfolio: pd.DataFrame,
     *,
-    metric: Metric = "cosine",
+    metric: str = "cosine",
     weights: Mapping[str, float] | None = None,
     sigma: float = 0.3,
 ) -> pd.DataFrame:
