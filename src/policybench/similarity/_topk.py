@@ -57,10 +57,10 @@ _MARGIN = 2.0 / _SCALE
 #: Bytes of scores held per chunk by the scipy engine when the caller does not fix the chunk size.
 CHUNK_BYTES = 64 * 2**20
 #: Query rows per block of the numba engine (at most; fewer for small corpora). A worker holds
-#: one block x tile of scores: 8 MiB.
+#: one block x tile of scores: 16 MiB.
 BLOCK_ROWS = 128
 #: Corpus rows per tile of the numba engine.
-TILE = 8192
+TILE = 16384
 
 F = TypeVar("F", bound=Callable[..., Any])
 CSRArrays = tuple[np.ndarray, np.ndarray, np.ndarray]

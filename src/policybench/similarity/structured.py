@@ -125,22 +125,41 @@ def pairwise_similarity(
         out = _jaccard(x, w, dtype, block_rows)
     else:
         out = _agreement(x, w, dtype, block_rows)
-    _finish(out, x)
+    _finish(out, symmetric=metric in ("cosine", "soft_cosine"))  # SYRK output is exactly symmetric
     return out
 
 
-def _finish(out: np.ndarray, x: np.ndarray) -> None:
-    """Symmetrise, clip to [0, 1] and set the diagonal to 1, in place."""
-    out += out.T.copy()
-    out *= 0.5
+_BLOCK = 1024
+
+
+def _finish(out: np.ndarray, *, symmetric: bool) -> None:
+    """Symmetrise unless ``symmetric`` (average of the triangles), clip to [0, 1], diagonal 1; in place."""
+    n = 0 if symmetric else out.shape[0]
+    for i in range(0, n, _BLOCK):
+        for j in range(i, n, _BLOCK):
+            upper = out[i : i + _BLOCK, j : j + _BLOCK]
+            mean = (upper + out[j : j + _BLOCK, i : i + _BLOCK].T) * 0.5
+            out[i : i + _BLOCK, j : j + _BLOCK] = mean
+            out[j : j + _BLOCK, i : i + _BLOCK] = mean.T
     np.clip(out, 0.0, 1.0, out=out)
     np.fill_diagonal(out, 1.0)
 
 
 def _cosine(x: np.ndarray, dtype: type[np.floating]) -> np.ndarray:
+    """Gram matrix of the unit rows: one BLAS SYRK (half the work of a GEMM), mirrored in blocks."""
+    from scipy.linalg import blas
+
     norms = np.linalg.norm(x, axis=1)
     unit = (x / np.where(norms > 0, norms, 1.0)[:, None]).astype(dtype)
-    return unit @ unit.T
+    syrk = blas.ssyrk if unit.dtype == np.float32 else blas.dsyrk
+    gram = syrk(1.0, unit.T, trans=1)  # upper triangle of unit @ unit.T, Fortran order
+    n = gram.shape[0]
+    for i in range(0, n, _BLOCK):
+        for j in range(i + _BLOCK, n, _BLOCK):
+            gram[j : j + _BLOCK, i : i + _BLOCK] = gram[i : i + _BLOCK, j : j + _BLOCK].T
+        diag = gram[i : i + _BLOCK, i : i + _BLOCK]
+        diag[:] = np.triu(diag) + np.triu(diag, 1).T
+    return gram
 
 
 def _soft_cosine(x: np.ndarray, sigma: float, domains: np.ndarray | None, dtype: type[np.floating]) -> np.ndarray:

@@ -237,6 +237,13 @@ class TextIndex:
             One row per item and rank: measure_id, rank (1 = most similar), neighbour_id,
             similarity (cosine in [0, 1], rounded to 12 decimals). Items in corpus order;
             ties broken by corpus order.
+
+        Notes
+        -----
+        Exact: every pair is scored (no approximation), block by block, so memory grows with
+        the corpus and ``k``, never with its square. With numba installed the work is shared
+        out to one thread per core; the result is the same with or without it, and on every
+        run.
         """
         from ._topk import top_k
 
@@ -257,11 +264,16 @@ class TextIndex:
     def similarity(self, ids_a: Sequence[str], ids_b: Sequence[str]) -> pd.DataFrame:
         """Cosine similarity of the texts ``ids_a`` (rows) and ``ids_b`` (columns).
 
+        Parameters
+        ----------
+        ids_a, ids_b : sequence of str
+            Ids of the index (repeats allowed).
+
         Returns
         -------
         pandas.DataFrame
             Rows labelled by ``ids_a``, columns by ``ids_b``; values in [0, 1], rounded to
-            12 decimals (the same values :meth:`neighbours` reports).
+            12 decimals (as in :meth:`neighbours`, to within 1e-12).
 
         Raises
         ------
@@ -275,6 +287,13 @@ class TextIndex:
 
     def query(self, texts: Sequence[str], k: int = 10) -> pd.DataFrame:
         """The ``k`` corpus items most similar to each of ``texts`` (new texts).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            Texts to look up, vectorised with the index's vocabulary.
+        k : int
+            Items per text; at most the corpus size.
 
         Returns
         -------
@@ -301,7 +320,13 @@ class TextIndex:
     # --- persistence ---------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write the index to one ``.npz`` file (arrays and JSON; no pickle), atomically."""
+        """Write the index to one ``.npz`` file (arrays and JSON; no pickle), atomically.
+
+        Parameters
+        ----------
+        path : path-like
+            The file, written as named (no suffix added); replaced only once complete.
+        """
         split = self._fitted_split()
         meta = {
             "format": _FORMAT,
@@ -326,7 +351,23 @@ class TextIndex:
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> TextIndex:
-        """Read an index written by :meth:`save`; it gives the same results as the original."""
+        """Read an index written by :meth:`save`; it gives the same results as the original.
+
+        Parameters
+        ----------
+        path : path-like
+            A file written by :meth:`save`.
+
+        Returns
+        -------
+        TextIndex
+            Fitted. Its vectorizers (for :meth:`query`) are rebuilt when first needed.
+
+        Raises
+        ------
+        InputError
+            When the file cannot be read or is not a text index of this format version.
+        """
         from scipy import sparse
 
         from ._topk import Split

@@ -1,0 +1,664 @@
+"""Benchmark: measure-text neighbours and zone-portfolio similarity against their peers.
+
+Run from the repository root (not part of the test suite)::
+
+    python benchmarks/bench_similarity.py                  # text 1k, 10k, 100k; zones 1k, 10k
+    python benchmarks/bench_similarity.py --sizes 1000 10000 --zones 1000
+    python benchmarks/bench_similarity.py --quick          # smoke run, under a minute
+
+Every method runs in its own subprocess, so that its peak memory (``ru_maxrss`` of that
+child) is its own. Ratios are peer time / our time, measured in the same run. Peers that
+would take too long run on a sample of queries (or pairs) and are extrapolated linearly; the
+table marks those times with "~".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+try:
+    import policybench  # noqa: F401
+except ImportError:  # a checkout without `pip install -e .`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+# --- synthetic data ----------------------------------------------------------------------------
+
+TERMS = [
+    "法定机构",
+    "全员聘任",
+    "竞争上岗",
+    "绩效考核",
+    "放权赋能",
+    "承诺制审批",
+    "一制三化",
+    "平台公司",
+    "混合所有制",
+    "城市合伙人",
+    "创新券",
+    "前补贴",
+    "飞地",
+    "管委会+公司",
+    "政区合一",
+    "区镇合一",
+    "扁平化管理",
+    "大部制",
+    "聘任制",
+    "薪酬改革",
+    "末位淘汰",
+    "容错纠错",
+    "授权清单",
+    "负面清单",
+    "权责清单",
+    "一枚印章管审批",
+    "一网通办",
+    "最多跑一次",
+    "标准地出让",
+    "先建后验",
+    "拿地即开工",
+    "容缺受理",
+    "告知承诺",
+    "区域评估",
+    "多评合一",
+    "多图联审",
+    "联合验收",
+    "工程建设项目审批",
+    "商事制度改革",
+    "证照分离",
+    "一业一证",
+    "全程电子化",
+    "企业开办",
+    "简易注销",
+    "双随机一公开",
+    "信用监管",
+    "包容审慎监管",
+    "首违不罚",
+    "综合执法",
+    "相对集中许可",
+    "科技金融",
+    "知识产权质押",
+    "投贷联动",
+    "风险补偿资金池",
+    "天使投资",
+    "产业引导基金",
+    "政府引导基金",
+    "科技保险",
+    "科技信贷",
+    "上市培育",
+    "瞪羚企业",
+    "独角兽企业",
+    "高新技术企业",
+    "科技型中小企业",
+    "专精特新",
+    "小巨人",
+    "孵化器",
+    "众创空间",
+    "加速器",
+    "大学科技园",
+    "新型研发机构",
+    "产业技术研究院",
+    "揭榜挂帅",
+    "赛马制",
+    "首台套",
+    "首批次",
+    "首版次",
+    "概念验证中心",
+    "中试基地",
+    "技术转移",
+    "成果转化",
+    "职务科技成果",
+    "赋权改革",
+    "科技特派员",
+    "人才飞地",
+    "离岸孵化",
+    "异地孵化",
+    "人才绿卡",
+    "人才公寓",
+    "安居工程",
+    "柔性引才",
+    "高层次人才",
+    "海外人才",
+    "外籍人才",
+    "出入境便利",
+    "薪酬激励",
+    "股权激励",
+    "分红激励",
+    "科研经费包干",
+    "招商引资",
+    "以商招商",
+    "产业链招商",
+    "基金招商",
+    "链长制",
+    "专班推进",
+    "产业地图",
+    "亩均论英雄",
+    "亩均效益",
+    "低效用地",
+    "工业上楼",
+    "产业用地",
+    "弹性年期",
+    "先租后让",
+    "长期租赁",
+    "园中园",
+    "共建园区",
+    "托管",
+    "合作共建",
+    "跨区域合作",
+    "税收分成",
+    "GDP分计",
+    "统计分算",
+    "一区多园",
+    "双自联动",
+    "自贸区联动",
+    "数字政府",
+    "智慧园区",
+    "城市大脑",
+    "数据共享",
+    "政务服务中心",
+    "企业服务中心",
+    "企业服务专员",
+    "首席服务官",
+    "政企直通车",
+    "营商环境",
+    "优化营商环境",
+    "市场化运作",
+    "去行政化",
+    "社会化服务",
+    "政府购买服务",
+    "第三方评估",
+    "考核评价",
+    "综合评价",
+    "排名晋位",
+    "动态管理",
+    "退出机制",
+    "省级赋权",
+    "市级赋权",
+    "经济管理权限",
+    "行政审批局",
+    "相对集中行政许可权",
+    "审批服务",
+    "投资项目",
+    "在线审批",
+    "并联审批",
+    "限时办结",
+    "帮办代办",
+    "全程代办",
+    "专利导航",
+    "标准化建设",
+    "质量提升",
+    "绿色低碳",
+    "碳达峰",
+    "循环化改造",
+    "安全生产",
+    "应急管理",
+    "社会事务剥离",
+    "开发运营",
+    "国有资本",
+    "资本运营",
+    "专业园区",
+]
+VERBS = [
+    "推行",
+    "实施",
+    "探索",
+    "建立",
+    "完善",
+    "深化",
+    "推进",
+    "开展",
+    "实行",
+    "全面推行",
+    "试点",
+    "构建",
+    "落实",
+    "强化",
+    "创新",
+    "优化",
+    "健全",
+    "设立",
+    "引入",
+    "组建",
+]
+SUFFIXES = ["改革", "机制", "制度", "体系", "模式", "试点", "工作", "政策", "办法", "措施", "", "", ""]
+JOINS = ["，", "；", "和", "及", "与", "并", "，同时", "，进一步", "，着力", "。"]
+UNITS = ["家", "亿元", "万元", "项", "个", "人"]
+PLACES = [
+    "北京",
+    "中关村",
+    "上海",
+    "张江",
+    "深圳",
+    "广州",
+    "天津",
+    "武汉",
+    "东湖",
+    "成都",
+    "西安",
+    "杭州",
+    "南京",
+    "苏州",
+    "无锡",
+    "合肥",
+    "长沙",
+    "郑州",
+    "济南",
+    "青岛",
+    "厦门",
+    "福州",
+    "宁波",
+    "沈阳",
+    "大连",
+    "长春",
+    "哈尔滨",
+    "重庆",
+    "昆明",
+    "贵阳",
+    "南宁",
+    "南昌",
+    "太原",
+    "石家庄",
+    "兰州",
+    "乌鲁木齐",
+    "呼和浩特",
+    "银川",
+    "西宁",
+    "海口",
+    "珠海",
+    "佛山",
+    "东莞",
+    "中山",
+    "惠州",
+    "常州",
+    "南通",
+    "温州",
+    "绍兴",
+]
+DEPTHS = np.array([1 / 6, 1 / 3, 1 / 2, 2 / 3, 1.0])
+
+
+def measure_texts(n: int, seed: int = 0) -> list[str]:
+    """``n`` synthetic measure texts of 30-300 characters; reform terms drawn Zipf-like."""
+    rng = np.random.default_rng(seed)
+    weights = 1.0 / np.arange(1, len(TERMS) + 1) ** 0.9
+    terms = [TERMS[i] for i in rng.permutation(len(TERMS))]
+    texts = []
+    for _ in range(n):
+        target = int(rng.integers(30, 301))
+        text = (
+            PLACES[rng.integers(len(PLACES))]
+            + "高新区"
+            + (f"{rng.integers(2008, 2025)}年" if rng.random() < 0.5 else "")
+        )
+        while len(text) < target:
+            term = terms[rng.choice(len(terms), p=weights / weights.sum())]
+            text += VERBS[rng.integers(len(VERBS))] + term + SUFFIXES[rng.integers(len(SUFFIXES))]
+            text += JOINS[rng.integers(len(JOINS))]
+            if rng.random() < 0.15:
+                text += f"{rng.integers(1, 500)}{UNITS[rng.integers(len(UNITS))]}"
+        texts.append(text[:target])
+    return texts
+
+
+def zone_portfolios(n_zones: int, n_categories: int = 200, seed: int = 0) -> np.ndarray:
+    """Zones x categories depth matrix, values in {0, 1/6, 1/3, 1/2, 2/3, 1}, 10-25% non-zero."""
+    rng = np.random.default_rng(seed)
+    popularity = 1.0 / np.arange(1, n_categories + 1) ** 0.7
+    popularity = popularity[rng.permutation(n_categories)] / popularity.sum()
+    values = np.zeros((n_zones, n_categories))
+    for zone, density in enumerate(rng.uniform(0.10, 0.25, size=n_zones)):
+        chosen = rng.choice(n_categories, size=max(1, round(density * n_categories)), replace=False, p=popularity)
+        values[zone, chosen] = rng.choice(DEPTHS, size=chosen.size, p=[0.25, 0.25, 0.2, 0.15, 0.15])
+    return values
+
+
+# --- children: one task each, peak memory their own ---------------------------------------------
+
+
+def peak_mb() -> float:
+    """Peak resident memory of this process so far (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(step: Any, repeat: int) -> tuple[float, Any]:
+    """Best wall time of ``repeat`` runs of ``step()`` (one run when it takes over 30 s) and its result."""
+    best, result = float("inf"), None
+    for attempt in range(repeat):
+        start = time.perf_counter()
+        result = step()
+        best = min(best, time.perf_counter() - start)
+        if attempt == 0 and best > 30:
+            break
+    return best, result
+
+
+def task_vectorize(task: dict[str, Any]) -> dict[str, Any]:
+    from scipy import sparse
+
+    from policybench.similarity.text import TextIndex
+
+    n, work = task["n"], Path(task["work"])
+    texts, ids = measure_texts(n), [f"m{i}" for i in range(n)]
+    start = time.perf_counter()
+    index = TextIndex().fit(texts, ids)
+    seconds, peak = time.perf_counter() - start, peak_mb()
+    index.save(work / f"index-{n}.npz")
+    sparse.save_npz(work / f"matrix-{n}.npz", index.matrix_, compressed=False)
+    return {"seconds": seconds, "peak_mb": peak, "features": index.n_features_, "segmenter": index.segmenter_}
+
+
+def task_ours(task: dict[str, Any]) -> dict[str, Any]:
+    from scipy import sparse
+
+    from policybench.similarity import _topk
+    from policybench.similarity.text import TextIndex
+
+    tiny = _topk.Split(np.eye(3), sparse.csr_matrix(np.eye(3)))
+    _topk.top_k(tiny, tiny, 1, exclude_self=True)  # numba loads (or compiles) its kernels: not timed
+    n, k, work = task["n"], task["k"], Path(task["work"])
+    index = TextIndex.load(work / f"index-{n}.npz")
+    before = peak_mb()
+    seconds, table = timed(lambda: index.neighbours(k=k), task["repeat"])
+    positions = table["neighbour_id"].str.slice(1).astype(np.int64).to_numpy().reshape(n, k)
+    np.save(work / f"result-ours-{n}.npy", positions)
+    return {"seconds": seconds, "peak_mb": peak_mb(), "before_mb": before}
+
+
+def task_sklearn(task: dict[str, Any]) -> dict[str, Any]:
+    from scipy import sparse
+    from sklearn.neighbors import NearestNeighbors
+
+    n, k, work, queries = task["n"], task["k"], Path(task["work"]), np.asarray(task["queries"])
+    matrix = sparse.load_npz(work / f"matrix-{n}.npz").tocsr()
+    before = peak_mb()
+
+    def step() -> np.ndarray:
+        model = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute", n_jobs=task["n_jobs"])
+        return model.fit(matrix).kneighbors(matrix[queries])[1]
+
+    seconds, found = timed(step, task["repeat"])
+    np.save(work / f"result-{task['name']}-{n}.npy", drop_self(found, queries, k))
+    return {"seconds": seconds, "peak_mb": peak_mb(), "before_mb": before}
+
+
+def task_topn(task: dict[str, Any]) -> dict[str, Any]:
+    from scipy import sparse
+    from sparse_dot_topn import sp_matmul_topn
+
+    n, k, work, queries = task["n"], task["k"], Path(task["work"]), np.asarray(task["queries"])
+    matrix = sparse.load_npz(work / f"matrix-{n}.npz").tocsr()
+    before = peak_mb()
+    step = lambda: sp_matmul_topn(matrix[queries], matrix.T.tocsr(), top_n=k + 1, sort=True, n_threads=os.cpu_count())  # noqa: E731
+    seconds, product = timed(step, task["repeat"])
+    found = np.full((len(queries), k + 1), -1, dtype=np.int64)
+    for row in range(len(queries)):
+        columns = product.indices[product.indptr[row] : product.indptr[row + 1]]
+        found[row, : columns.size] = columns
+    np.save(work / f"result-topn-{n}.npy", drop_self(found, queries, k))
+    return {"seconds": seconds, "peak_mb": peak_mb(), "before_mb": before}
+
+
+def drop_self(found: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
+    """k+1 neighbours including the query itself -> k without it (a tie may have pushed it out)."""
+    out = np.full((len(queries), k), -1, dtype=np.int64)
+    for row, query in enumerate(queries):
+        others = [int(j) for j in found[row] if j != query]
+        out[row, : min(k, len(others))] = others[:k]
+    return out
+
+
+def task_recall(task: dict[str, Any]) -> dict[str, Any]:
+    """Share of each method's neighbours that belong to the exact top k (ties within 1e-9 count)."""
+    from scipy import sparse
+
+    n, k, work, queries = task["n"], task["k"], Path(task["work"]), np.asarray(task["queries"])
+    matrix = sparse.load_npz(work / f"matrix-{n}.npz").tocsr()
+    results = {name: np.load(work / f"result-{name}-{n}.npy") for name in task["methods"]}
+    results = {name: found if len(found) == len(queries) else found[queries] for name, found in results.items()}
+    hits = dict.fromkeys(results, 0)
+    for start in range(0, len(queries), 256):
+        rows = queries[start : start + 256]
+        scores = (matrix[rows] @ matrix.T).toarray()
+        scores[np.arange(len(rows)), rows] = -np.inf
+        kth = -np.partition(-scores, k - 1, axis=1)[:, k - 1]
+        for name, found in results.items():
+            block = found[start : start + 256]
+            valid = block >= 0
+            value = np.where(valid, np.take_along_axis(scores, np.maximum(block, 0), axis=1), -np.inf)
+            hits[name] += int(np.sum(value >= kth[:, None] - 1e-9) + np.sum(~valid & (kth[:, None] <= 1e-9)))
+    return {name: hits[name] / (len(queries) * k) for name in results}
+
+
+def task_zones(task: dict[str, Any]) -> dict[str, Any]:
+    n, method, work = task["n"], task["method"], Path(task["work"])
+    values = zone_portfolios(n)
+    rows = np.arange(min(n, 200))
+    ZONE_METHODS[method](values[:50], rows[:5], {**task, "loop_rows": 1})  # imports and first-call costs
+    seconds, (sample, scale) = timed(lambda: ZONE_METHODS[method](values, rows, task), task["repeat"])
+    seconds *= scale
+    np.save(work / f"zones-{method}-{task['metric']}-{n}.npy", sample)
+    return {"seconds": seconds, "peak_mb": peak_mb(), "extrapolated": scale != 1.0}
+
+
+def zones_ours(values: np.ndarray, rows: np.ndarray, task: dict[str, Any]) -> tuple[np.ndarray, float]:
+    from policybench.similarity.structured import pairwise_similarity
+
+    dtype = np.float32 if task["float32"] and task["metric"] == "jaccard" else np.float64
+    return pairwise_similarity(values, task["metric"], dtype=dtype)[rows].astype(np.float64), 1.0
+
+
+def zones_naive(values: np.ndarray, rows: np.ndarray, task: dict[str, Any]) -> tuple[np.ndarray, float]:
+    """Weighted Jaccard by broadcasting, in row chunks of ~64 MB."""
+    n = len(values)
+    out = np.empty((n, n), dtype=np.float32 if task["float32"] and task["metric"] == "jaccard" else np.float64)
+    chunk = max(1, 2**23 // (n * values.shape[1]))
+    for start in range(0, n, chunk):
+        block = values[start : start + chunk, None, :]
+        out[start : start + chunk] = np.minimum(block, values).sum(-1) / np.maximum(block, values).sum(-1)
+    return out[rows].astype(np.float64), 1.0
+
+
+def zones_loop(values: np.ndarray, rows: np.ndarray, task: dict[str, Any]) -> tuple[np.ndarray, float]:
+    """Weighted Jaccard pair by pair over dicts (plain Python), on the sample rows; extrapolated."""
+    zones = [{int(c): float(row[c]) for c in np.flatnonzero(row)} for row in values]
+    rows = rows[: task["loop_rows"]]
+    out = np.zeros((len(rows), len(zones)))
+    for i, a in enumerate(rows):
+        for j, b in enumerate(zones):
+            keys = zones[a].keys() | b.keys()
+            low = sum(min(zones[a].get(c, 0.0), b.get(c, 0.0)) for c in keys)
+            out[i, j] = low / sum(max(zones[a].get(c, 0.0), b.get(c, 0.0)) for c in keys)
+    pairs = len(zones) * (len(zones) - 1) / 2
+    return out, pairs / out.size
+
+
+def zones_sklearn(values: np.ndarray, rows: np.ndarray, task: dict[str, Any]) -> tuple[np.ndarray, float]:
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    return cosine_similarity(values)[rows], 1.0
+
+
+ZONE_METHODS = {"ours": zones_ours, "naive": zones_naive, "loop": zones_loop, "sklearn": zones_sklearn}
+TASKS = {
+    "vectorize": task_vectorize,
+    "ours": task_ours,
+    "sklearn": task_sklearn,
+    "topn": task_topn,
+    "recall": task_recall,
+    "zones": task_zones,
+}
+
+
+def run_child(task: dict[str, Any]) -> dict[str, Any]:
+    """Run one task in a fresh interpreter; its result is the last line of its output."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(task)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        tail = done.stderr.strip().splitlines()[-3:]
+        print(f"  ! {task['task']} {task.get('name', task.get('method', ''))} failed: {' | '.join(tail)}", flush=True)
+        return {"error": tail[-1] if tail else "failed"}
+    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+# --- parent: the text part ------------------------------------------------------------------
+
+
+def text_part(n: int, args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
+    k, base = args.k, {"n": n, "k": args.k, "work": str(work), "repeat": args.repeat}
+    sample = n if n <= args.full_up_to else args.sample
+    queries = np.sort(np.random.default_rng(1).choice(n, size=sample, replace=False)).tolist()
+    rows: list[dict[str, Any]] = []
+    vectorized = run_child({**base, "task": "vectorize"})
+    rows.append(
+        row("text", n, "ours: vectorise (TF-IDF fit)", vectorized, note=f"{vectorized.get('features')} n-grams")
+    )
+    ours = run_child({**base, "task": "ours"})
+    rows.append(row("text", n, f"ours: exact top-{k} neighbours", ours))
+    peers = [("sklearn", "NearestNeighbors brute cosine", {"task": "sklearn", "name": "sklearn", "n_jobs": None})]
+    peers.append(
+        ("sklearn-2", "NearestNeighbors brute, n_jobs=-1", {"task": "sklearn", "name": "sklearn-2", "n_jobs": -1})
+    )
+    if importlib_find("sparse_dot_topn"):
+        peers.append(("topn", f"sparse_dot_topn sp_matmul_topn ({os.cpu_count()} threads)", {"task": "topn"}))
+    for name, label, task in peers:
+        result = run_child({**base, **task, "queries": queries})
+        if "seconds" in result:
+            result["seconds"] *= n / sample
+        rows.append(row("text", n, label, result, ours=ours, extrapolated=sample < n, name=name))
+    methods = ["ours"] + [r["name"] for r in rows if r.get("name") and "error" not in r]
+    recall = run_child({**base, "task": "recall", "queries": queries, "methods": methods})
+    for r in rows:
+        key = "ours" if r["method"].startswith("ours: exact") else r.get("name")
+        r["check"] = f"recall {recall[key]:.4f}" if key in recall else r.get("check", "")
+        if key in recall and sample < n:
+            r["check"] += f" ({sample} queries)"
+    return rows
+
+
+def importlib_find(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def row(
+    part: str, n: int, method: str, result: dict[str, Any], *, ours: dict[str, Any] | None = None, **extra: Any
+) -> dict[str, Any]:
+    out = {"part": part, "n": n, "method": method, **extra, **result}
+    if ours and "seconds" in ours and "seconds" in result:
+        out["ratio"] = result["seconds"] / ours["seconds"]
+    return out
+
+
+# --- parent: the zone part ------------------------------------------------------------------
+
+
+def zone_part(n: int, args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
+    try:
+        from policybench.similarity.structured import pairwise_similarity  # noqa: F401
+    except ImportError:
+        print("  ! policybench.similarity.structured.pairwise_similarity is not there yet: zone part skipped")
+        return []
+    base = {"task": "zones", "n": n, "work": str(work), "repeat": args.repeat}
+    base |= {"float32": n >= 10_000, "loop_rows": args.loop_rows}
+    plan = [
+        ("jaccard", "ours", "ours: weighted Jaccard (layer cake)"),
+        ("jaccard", "naive", "numpy broadcast min/max, row chunks"),
+        ("jaccard", "loop", "plain Python loop over pairs"),
+        ("cosine", "ours", "ours: cosine"),
+        ("cosine", "sklearn", "sklearn cosine_similarity"),
+    ]
+    rows: list[dict[str, Any]] = []
+    reference: dict[str, dict[str, Any]] = {}
+    for metric, method, label in plan:
+        if method == "loop" and n > args.loop_up_to:
+            continue
+        result = run_child({**base, "metric": metric, "method": method})
+        float32 = base["float32"] and metric == "jaccard" and method != "loop"
+        result_row = row("zones", n, label + (" (float32)" if float32 else ""), result, ours=reference.get(metric))
+        if method == "ours":
+            reference[metric] = result
+        else:
+            result_row["check"] = max_difference(work, n, metric, method)
+        rows.append(result_row)
+    return rows
+
+
+def max_difference(work: Path, n: int, metric: str, peer: str) -> str:
+    """Largest difference from ours over the rows both saved (the first 200, or 20 for the loop)."""
+    try:
+        mine = np.load(work / f"zones-ours-{metric}-{n}.npy")
+        theirs = np.load(work / f"zones-{peer}-{metric}-{n}.npy")
+    except OSError:
+        return ""
+    rows = min(len(mine), len(theirs))
+    return f"max abs diff {np.abs(mine[:rows] - theirs[:rows]).max():.1e}"
+
+
+# --- report ---------------------------------------------------------------------------------
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    header = f"{'part':<6}{'n':>8}  {'method':<46}{'time s':>10}{'ratio':>8}{'peak MB':>9}  check"
+    print("\n" + header + "\n" + "-" * len(header))
+    for r in rows:
+        if "error" in r:
+            print(f"{r['part']:<6}{r['n']:>8}  {r['method']:<46}{'error':>10}  {r['error']}")
+            continue
+        seconds = ("~" if r.get("extrapolated") else "") + (
+            f"{r['seconds']:.2f}" if r["seconds"] >= 1 else f"{r['seconds']:.3f}"
+        )
+        ratio = f"{r['ratio']:.1f}x" if "ratio" in r else ""
+        print(
+            f"{r['part']:<6}{r['n']:>8}  {r['method']:<46}{seconds:>10}{ratio:>8}{r['peak_mb']:>9.0f}  {r.get('check', '')}"
+        )
+    print("\nratio = peer time / ours (same run); ~ = extrapolated from a sample; peak MB = ru_maxrss of the method's")
+    print(
+        "own process (imports and loaded inputs included); times are the best of --repeat runs (steps over 30 s run once)."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000], help="measure counts")
+    parser.add_argument("--zones", type=int, nargs="*", default=[1_000, 10_000], help="zone counts")
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--sample", type=int, default=2_000, help="queries timed for peers above --full-up-to")
+    parser.add_argument("--full-up-to", type=int, default=10_000, help="largest size run in full by the peers")
+    parser.add_argument("--loop-rows", type=int, default=20, help="rows (x all zones) for the pure-Python loop")
+    parser.add_argument("--loop-up-to", type=int, default=1_000, help="largest zone count for the Python loop")
+    parser.add_argument("--repeat", type=int, default=2, help="best of this many runs (steps over 30 s run once)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 1,000 measures and 1,000 zones")
+    parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        task = json.loads(args.child)
+        print(json.dumps(TASKS[task["task"]](task)))
+        return
+    if args.quick:
+        args.sizes, args.zones = [1_000], [1_000]
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="bench-similarity-") as tmp:
+        for n in args.sizes:
+            print(f"text: {n} measures ...", flush=True)
+            rows += text_part(n, args, Path(tmp))
+        for n in args.zones:
+            print(f"zones: {n} zones x 200 categories ...", flush=True)
+            rows += zone_part(n, args, Path(tmp))
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
