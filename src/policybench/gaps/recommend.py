@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..codebook import AUTHORITY_LEVELS, prerequisites
+from ..codebook import prerequisites
 from ..errors import InputError
 from .analysis import best_exemplars, weighted_dtf
 
@@ -32,12 +32,12 @@ RECOMMENDATION_COLUMNS: dict[str, str] = {
     "exemplar_zones": "their zones, joined by ','",
     "exemplars": "list of dicts: zone, measure, title, depth, status, confidence, start, sources",
     "prerequisites_missing": "codes the target lacks that this category requires (prerequisites first)",
-    "authority": "lowest level that can adopt it (the strictest among the exemplars and the category)",
+    "authority": "lowest level that can adopt it alone (codebook default; each exemplar shows its own)",
     "zone_can_act_alone": "True when the authority needed is the zone itself",
     "uplift": "overall DTF gain if the target reached the best exemplar's depth here",
     "already_planned": "True when the target has a proposed measure here",
     "planned_measures": "the target's proposed measures here, joined by ','",
-    "not_counted": "the target's measures here left out by the status filter, as 'id (status)'",
+    "not_counted": "the target's measures here neither counted nor planned (e.g. discontinued), as 'id (status)'",
     "target_coded_domain": "False when the target has no coded measure in this domain (gap may be a data gap)",
     "rationale_zh": "why, in Chinese",
     "rationale_en": "why, in English",
@@ -88,10 +88,10 @@ def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
     target_zone = dataset.zone(gap.target)
     own = [m for m in target_zone.measures if code in m.categories]
     planned = [m.id for m in own if m.status == "proposed"]
-    not_counted = [f"{m.id} ({m.status})" for m in own if m.status not in gap.params["status"]]
+    not_counted = [f"{m.id} ({m.status})" for m in own if m.status not in (*gap.params["status"], "proposed")]
     scores = dict(zip(gap.portfolio.columns, gap.portfolio.loc[gap.target].to_numpy(dtype=float), strict=True))
     missing = [c for c in prerequisites(dataset.codebook, code) if scores[c] <= 0]
-    authority = _authority(dataset.codebook.category(code).authority, [m for _z, m in exemplars])
+    authority = dataset.codebook.category(code).authority
     cells = {
         "rank": rank,
         **{
@@ -125,12 +125,6 @@ def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
     return cells
 
 
-def _authority(default: str, measures: list[Measure]) -> str:
-    """The highest level among the category default and the exemplars' overrides."""
-    levels = [default, *(m.authority for m in measures if m.authority)]
-    return max(levels, key=AUTHORITY_LEVELS.index)
-
-
 def _exemplar(zone: Zone, measure: Measure) -> dict[str, Any]:
     sources = [zone.source(sid).record() for sid in dict.fromkeys(e.source for e in measure.evidence)]
     return {
@@ -144,6 +138,7 @@ def _exemplar(zone: Zone, measure: Measure) -> dict[str, Any]:
         "status": measure.status,
         "confidence": measure.confidence,
         "start": measure.start or "",
+        "authority": measure.authority or "",
         "locators": [f"{e.source}: {e.locator}" for e in measure.evidence],
         "sources": sources,
     }

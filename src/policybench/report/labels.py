@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "METHOD_TEXT", "label"]
+__all__ = ["LABELS", "METHOD_TEXT", "TERMS", "label", "term"]
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"zh": "{target}管理体制改革对标分析报告", "en": "Reform benchmarking report: {target}"},
@@ -67,6 +67,32 @@ LABELS: dict[str, dict[str, str]] = {
     "generated": {"zh": "生成日期", "en": "Generated"},
     "reproduce": {"zh": "复现信息", "en": "Reproducibility"},
 }
+
+
+#: Codebook vocabularies in each language (authority levels, confidence, statuses).
+TERMS: dict[str, dict[str, str]] = {
+    "zh": {
+        "zone": "园区自身",
+        "municipal": "市级",
+        "provincial": "省级",
+        "national": "国家",
+        "high": "高",
+        "medium": "中",
+        "low": "低",
+        "proposed": "提出",
+        "piloting": "试点",
+        "implemented": "实施",
+        "discontinued": "终止",
+        "primary": "主类别",
+        "secondary": "次类别",
+    },
+    "en": {},
+}
+
+
+def term(value: str, lang: str) -> str:
+    """A vocabulary word (authority, confidence, status, role) in ``lang``."""
+    return TERMS[lang].get(value, value)
 
 
 def label(key: str, lang: str) -> str:

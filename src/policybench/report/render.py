@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..io import atomic_write, write_with
 from .charts import paired_bars
 from .content import build_content
-from .labels import LABELS
+from .labels import LABELS, term
 
 if TYPE_CHECKING:
     import jinja2
@@ -33,7 +33,7 @@ def _md(text: Any) -> str:
     return value.replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _environment(autoescape: bool) -> jinja2.Environment:
+def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
     import jinja2
 
     env = jinja2.Environment(
@@ -43,6 +43,7 @@ def _environment(autoescape: bool) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["md"] = _md
+    env.filters["term"] = lambda value: term(str(value), lang)
     return env
 
 
@@ -82,11 +83,11 @@ class GapReport:
 
     def to_html(self) -> str:
         """One self-contained HTML page: inline SVG charts, no network requests, autoescaped."""
-        return _environment(True).get_template("report.html.j2").render(**self._context())
+        return _environment(True, self.lang).get_template("report.html.j2").render(**self._context())
 
     def to_markdown(self) -> str:
         """GitHub-flavoured Markdown."""
-        return _environment(False).get_template("report.md.j2").render(**self._context())
+        return _environment(False, self.lang).get_template("report.md.j2").render(**self._context())
 
     def to_json(self) -> str:
         """The content as JSON (sorted keys, UTF-8 text, stable floats)."""
