@@ -1,0 +1,219 @@
+"""TF-IDF blocks, parameter checks and index-file helpers behind :class:`TextIndex`."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import json
+import os
+import warnings
+import zipfile
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from .portfolio import check_choice
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+    from .text import TextIndex
+
+#: Name and version written into saved index files.
+FORMAT, FORMAT_VERSION = "policybench-text-index", 1
+
+
+def _check_int(function: str, name: str, value: object, *, minimum: int) -> None:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
+        kind = "a positive int" if minimum == 1 else f"an int >= {minimum}"
+        raise InputError(f"The '{name}' parameter of {function} must be {kind}. Got {value!r} instead.")
+
+
+def _check_params(index: TextIndex) -> None:
+    check_choice("TextIndex", "lang", index.lang, ("zh", "en"))
+    check_choice("TextIndex", "segmenter", index.segmenter, ("auto", "jieba", None))
+    check_choice("TextIndex", "engine", index.engine, ("auto", "numba", "scipy"))
+    check_choice("TextIndex", "sublinear_tf", index.sublinear_tf, (True, False))
+    _check_int("TextIndex", "dense_features", index.dense_features, minimum=0)
+    if index.chunk_size is not None:
+        _check_int("TextIndex", "chunk_size", index.chunk_size, minimum=1)
+    _check_ngram_range(index.ngram_range)
+    _check_min_df(index.min_df)
+    if index.engine == "numba" and importlib.util.find_spec("numba") is None:
+        raise InputError(
+            "The 'engine' parameter of TextIndex is 'numba' but numba is not installed (pip install numba)."
+        )
+    if index.segmenter == "jieba" and index.lang == "zh" and importlib.util.find_spec("jieba") is None:
+        raise InputError(
+            "The 'segmenter' parameter of TextIndex is 'jieba' but jieba is not installed (pip install jieba)."
+        )
+
+
+def _check_ngram_range(value: object) -> None:
+    ok = value is None or (
+        isinstance(value, tuple)
+        and len(value) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) and n >= 1 for n in value)
+        and value[0] <= value[1]
+    )
+    if not ok:
+        raise InputError(
+            "The 'ngram_range' parameter of TextIndex must be None or a tuple (min_n, max_n) of positive ints "
+            f"with min_n <= max_n. Got {value!r} instead."
+        )
+
+
+def _check_min_df(value: object) -> None:
+    is_int = isinstance(value, (int, np.integer)) and not isinstance(value, bool) and value >= 1
+    is_share = isinstance(value, float) and 0.0 < value <= 1.0
+    if not (is_int or is_share):
+        raise InputError(
+            f"The 'min_df' parameter of TextIndex must be an int >= 1 or a float in (0, 1]. Got {value!r} instead."
+        )
+
+
+def _check_texts(function: str, name: str, values: Sequence[str]) -> list[str]:
+    if isinstance(values, str) or not isinstance(values, Sequence):
+        raise InputError(
+            f"The '{name}' parameter of {function} must be a sequence of str. Got {type(values).__name__} instead."
+        )
+    for position, value in enumerate(values):
+        if not isinstance(value, str):
+            raise InputError(f"{name}[{position}] must be a str. Got {type(value).__name__} instead.")
+    return list(values)
+
+
+def _check_corpus(texts: Sequence[str], ids: Sequence[str]) -> tuple[list[str], list[str]]:
+    texts, ids = _check_texts("fit", "texts", texts), _check_texts("fit", "ids", ids)
+    if not texts:
+        raise InputError("fit needs at least one text. Got an empty corpus.")
+    if len(texts) != len(ids):
+        raise InputError(f"fit needs one id per text. Got {len(texts)} texts and {len(ids)} ids.")
+    duplicated = sorted(item for item, count in Counter(ids).items() if count > 1)
+    if duplicated:
+        raise InputError(f"ids must be unique; duplicated: {', '.join(repr(item) for item in duplicated)}")
+    return texts, ids
+
+
+def _resolve_segmenter(lang: str, segmenter: str | None) -> str | None:
+    if lang != "zh" or segmenter is None:
+        return None
+    if segmenter == "auto" and importlib.util.find_spec("jieba") is None:
+        return None
+    return "jieba"
+
+
+# --- vectorisation -------------------------------------------------------------------------
+
+
+def _vectorizers(
+    params: dict[str, Any], segmenter: str | None, vocabularies: list[list[str]] | None = None
+) -> list[Any]:
+    """One TfidfVectorizer per block (texts arrive normalised), with fixed vocabularies if given."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    common = {
+        "lowercase": False,
+        "sublinear_tf": params["sublinear_tf"],
+        "min_df": params["min_df"],
+        "dtype": np.float64,
+    }
+    if params["lang"] == "en":
+        specs: list[dict[str, Any]] = [{"analyzer": "word", "ngram_range": params["ngram_range"] or (1, 2)}]
+    else:
+        specs = [{"analyzer": "char", "ngram_range": params["ngram_range"] or (1, 3)}]
+        if segmenter == "jieba":
+            specs.append({"analyzer": _word_ngrams})
+    fixed: list[list[str] | None] = list(vocabularies) if vocabularies else [None] * len(specs)
+    return [
+        TfidfVectorizer(**common, **spec, vocabulary=None if terms is None else {t: i for i, t in enumerate(terms)})
+        for spec, terms in zip(specs, fixed, strict=True)
+    ]
+
+
+def _word_ngrams(text: str) -> list[str]:
+    """Words from jieba (those with a letter or digit) and word bigrams, for the word block."""
+    jieba = _import_jieba()
+    words = [word for word in jieba.lcut(text) if any(char.isalnum() for char in word)]
+    return words + [f"{first} {second}" for first, second in zip(words, words[1:], strict=False)]
+
+
+def _import_jieba() -> Any:
+    with warnings.catch_warnings():
+        # jieba imports pkg_resources, which newer setuptools deprecate; nothing for our users to act on.
+        warnings.filterwarnings("ignore", message=".*pkg_resources.*")
+        return importlib.import_module("jieba")
+
+
+def _fit_block(vectorizer: Any, texts: list[str]) -> sparse.csr_matrix:
+    try:
+        return vectorizer.fit_transform(texts)
+    except ValueError as exc:  # scikit-learn: "empty vocabulary", "After pruning, no terms remain"
+        raise InputError(f"No n-gram left to index the texts ({exc}). Check the texts and 'min_df'.") from exc
+
+
+def _join(blocks: list[sparse.csr_matrix]) -> sparse.csr_matrix:
+    """Blocks side by side, rows L2-normalised again (each block is already normalised)."""
+    from scipy import sparse
+    from sklearn.preprocessing import normalize
+
+    if len(blocks) == 1:
+        return sparse.csr_matrix(blocks[0])
+    return normalize(sparse.hstack(blocks, format="csr"))
+
+
+def _order_columns(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matrix:
+    from scipy import sparse
+
+    ordered = sparse.csr_matrix(matrix[:, columns])
+    ordered.sort_indices()
+    return ordered
+
+
+def _terms(vectorizer: Any) -> list[str]:
+    """The vectorizer's vocabulary as a list, term ``i`` at position ``i``."""
+    terms = [""] * len(vectorizer.vocabulary_)
+    for term, column in vectorizer.vocabulary_.items():
+        terms[column] = term
+    return terms
+
+
+def _read_arrays(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise InputError(f"{os.fspath(path)}: cannot read a text index ({exc}).") from exc
+
+
+def _read_meta(path: str | os.PathLike[str], arrays: dict[str, np.ndarray]) -> dict[str, Any]:
+    required = {"meta", "columns", "dense", "data", "indices", "indptr", "shape"}
+    missing = sorted(required - set(arrays))
+    meta: dict[str, Any] = json.loads(arrays["meta"].tobytes().decode("utf-8")) if "meta" in arrays else {}
+    if missing or meta.get("format") != FORMAT:
+        raise InputError(f"{os.fspath(path)}: not a policybench text index (missing {', '.join(missing) or 'format'}).")
+    if meta.get("version") != FORMAT_VERSION:
+        raise InputError(
+            f"{os.fspath(path)}: text index format version {meta.get('version')!r}; expected {FORMAT_VERSION}."
+        )
+    return meta
+
+
+def _rank_table(
+    columns: list[str], items: np.ndarray, ids: np.ndarray, index: np.ndarray, similarity: np.ndarray
+) -> pd.DataFrame:
+    """Long table of top-k lists: item, rank, neighbour id, similarity."""
+    n, k = index.shape
+    return pd.DataFrame(
+        {
+            columns[0]: np.repeat(items, k),
+            columns[1]: np.tile(np.arange(1, k + 1, dtype=np.int64), n),
+            columns[2]: ids[index.ravel()],
+            columns[3]: similarity.ravel(),
+        },
+        columns=columns,
+    )
