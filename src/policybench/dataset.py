@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .documents import suggest
 from .errors import DataValidationError, InputError, Issue, UnknownIdError
-from .io import codebook_loader, shipped_data_dir, suggest, zone_loader
+from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Measure, Zone
 from .validate import check_codebook, check_zones, collect
 

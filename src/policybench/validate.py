@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .codebook import requires_cycle
+from .documents import Document, suggest
 from .errors import Issue
-from .io import Document, codebook_loader, shipped_data_dir, suggest, zone_loader
+from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Measure, Zone, date_bounds
 
 if TYPE_CHECKING:

@@ -126,7 +126,7 @@ def _configure_gap(p: argparse.ArgumentParser) -> None:
 
 def read_weights(path: str) -> dict[str, float]:
     """A code -> weight mapping from a YAML or JSON file, with located errors."""
-    from ..io import read_document
+    from ..documents import read_document
 
     doc = read_document(path)
     if doc.issues:
