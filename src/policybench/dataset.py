@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .checks import check_codebook, check_zones
 from .documents import suggest
 from .errors import DataValidationError, InputError, Issue, UnknownIdError
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Measure, Zone
-from .validate import check_codebook, check_zones, collect
+from .validate import collect
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,0 +1,331 @@
+"""The cross-document checks: the codebook's own consistency, and zones against it and each other.
+
+Each ``check_*`` returns a list of located issues and never raises; :func:`policybench.validate`
+runs them over a set of files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from .codebook import requires_cycle
+from .documents import Document, suggest
+from .errors import Issue
+from .model import Codebook, Measure, Zone, date_bounds
+
+__all__ = ["check_codebook", "check_raw_codes", "check_zones"]
+
+
+# ----------------------------------------------------------------------------- codebook
+
+
+def check_codebook(codebook: Codebook, document: Document) -> list[Issue]:
+    """Consistency of one codebook: unique codes, known domains and requires, no cycle."""
+    issues: list[Issue] = []
+    issues += _duplicates(document, [d.code for d in codebook.domains], "domains", "code", "domain code")
+    issues += _duplicates(document, [c.code for c in codebook.categories], "categories", "code", "category code")
+    issues += _duplicates(document, [s.code for s in codebook.statuses], "statuses", "code", "status")
+    issues += _duplicates(document, [str(d.depth) for d in codebook.depth_rule], "depth_rule", "depth", "depth")
+    domains = set(codebook.domain_codes)
+    codes = set(codebook.codes)
+    for i, cat in enumerate(codebook.categories):
+        if cat.domain not in domains:
+            issues.append(
+                document.issue(
+                    "unknown-code",
+                    ("categories", i, "domain"),
+                    f"unknown domain '{cat.domain}'",
+                    expected="a code listed under domains",
+                    found=cat.domain,
+                    hint=suggest(cat.domain, domains),
+                )
+            )
+        elif cat.code.split(".")[0] != cat.domain:
+            issues.append(
+                document.issue(
+                    "bad-value",
+                    ("categories", i, "code"),
+                    f"code '{cat.code}' does not start with its domain '{cat.domain}'",
+                    expected=f"{cat.domain}.NAME",
+                    found=cat.code,
+                )
+            )
+        for j, req in enumerate(cat.requires):
+            if req not in codes:
+                issues.append(
+                    document.issue(
+                        "unknown-code",
+                        ("categories", i, "requires", j),
+                        f"requires unknown category '{req}'",
+                        expected="a category code of this codebook",
+                        found=req,
+                        hint=suggest(req, codes),
+                    )
+                )
+    cycle = requires_cycle(codebook)
+    if cycle:
+        index = codebook.codes.index(cycle[0])
+        issues.append(
+            document.issue(
+                "requires-cycle",
+                ("categories", index, "requires"),
+                "the requires relation has a cycle",
+                expected="no cycle",
+                found=" -> ".join(cycle),
+            )
+        )
+    return issues
+
+
+def _duplicates(document: Document, values: list[str], section: str, key: str, what: str) -> list[Issue]:
+    first: dict[str, int] = {}
+    issues = []
+    for i, value in enumerate(values):
+        if value in first:
+            line = document.position((section, first[value]))[0]
+            issues.append(
+                document.issue(
+                    "duplicate-id",
+                    (section, i, key),
+                    f"{what} '{value}' is defined twice (first at line {line})",
+                    expected=f"a unique {what}",
+                    found=value,
+                )
+            )
+        else:
+            first[value] = i
+    return issues
+
+
+# ----------------------------------------------------------------------------- zones
+
+
+def check_zones(
+    zones: Sequence[tuple[Zone, Document]], codebook: Codebook, *, external_ids: Iterable[str] = ()
+) -> list[Issue]:
+    """Check zones against the codebook and against each other.
+
+    ``external_ids`` are zone and measure ids that references may point to besides the
+    zones checked (e.g. the shipped dataset when a user's own file is validated alone).
+    """
+    issues: list[Issue] = []
+    zone_seen: dict[str, Document] = {}
+    measure_seen: dict[str, tuple[Document, tuple[str | int, ...]]] = {}
+    for zone, doc in zones:
+        if zone.id in zone_seen:
+            other = zone_seen[zone.id]
+            issues.append(
+                doc.issue(
+                    "duplicate-id",
+                    ("id",),
+                    f"zone id '{zone.id}' is also used by {other.file}:{other.position(('id',))[0]}",
+                    expected="a zone id used by one file only",
+                    found=zone.id,
+                )
+            )
+        zone_seen.setdefault(zone.id, doc)
+        for i, measure in enumerate(zone.measures):
+            path = ("measures", i, "id")
+            if measure.id in measure_seen:
+                odoc, opath = measure_seen[measure.id]
+                issues.append(
+                    doc.issue(
+                        "duplicate-id",
+                        path,
+                        f"measure id '{measure.id}' is also used at {odoc.file}:{odoc.position(opath)[0]}",
+                        expected="a measure id unique across all datasets",
+                        found=measure.id,
+                    )
+                )
+            else:
+                measure_seen[measure.id] = (doc, path)
+    known = set(zone_seen) | set(measure_seen) | set(external_ids)
+    for zone, doc in zones:
+        issues += _check_zone(zone, doc, codebook, known)
+    return issues
+
+
+def _check_zone(zone: Zone, doc: Document, codebook: Codebook, known: set[str]) -> list[Issue]:
+    issues: list[Issue] = []
+    issues += _duplicates(doc, [s.id for s in zone.sources], "sources", "id", "source id")
+    if zone.parent is not None and zone.parent not in known:
+        issues.append(
+            doc.issue(
+                "dangling-reference",
+                ("parent",),
+                f"parent '{zone.parent}' is not a known zone",
+                expected="a zone id",
+                found=zone.parent,
+                hint=suggest(zone.parent, known),
+            )
+        )
+    source_kinds = {s.id: s.kind for s in zone.sources}
+    for i, measure in enumerate(zone.measures):
+        base: tuple[str | int, ...] = ("measures", i)
+        if not measure.id.startswith(zone.id + "."):
+            issues.append(
+                doc.issue(
+                    "bad-id",
+                    (*base, "id"),
+                    f"measure id '{measure.id}' does not start with the zone id",
+                    expected=f"{zone.id}.<slug>",
+                    found=measure.id,
+                    severity="warning",
+                )
+            )
+        issues += _check_codes(measure.category, measure.secondary, base, doc, codebook)
+        issues += _check_measure_refs(measure, base, doc, codebook, known, source_kinds)
+    return issues
+
+
+def _check_codes(
+    primary: str, secondary: list[str], base: tuple[str | int, ...], doc: Document, codebook: Codebook
+) -> list[Issue]:
+    issues = []
+    codes = set(codebook.codes)
+    for path, code in [
+        ((*base, "category"), primary),
+        *[((*base, "secondary", j), c) for j, c in enumerate(secondary)],
+    ]:
+        if code not in codes:
+            issues.append(
+                doc.issue(
+                    "unknown-code",
+                    path,
+                    f"unknown category code '{code}'",
+                    expected="a category code of the codebook",
+                    found=code,
+                    hint=suggest(code, codes),
+                )
+            )
+    for j, code in enumerate(secondary):
+        if code == primary:
+            issues.append(
+                doc.issue(
+                    "secondary-repeats-primary",
+                    (*base, "secondary", j),
+                    "a secondary category repeats the primary category",
+                    expected="another category",
+                    found=code,
+                    severity="warning",
+                )
+            )
+    return issues
+
+
+def _check_measure_refs(
+    measure: Measure,
+    base: tuple[str | int, ...],
+    doc: Document,
+    codebook: Codebook,
+    known: set[str],
+    source_kinds: Mapping[str, str],
+) -> list[Issue]:
+    issues = []
+    if measure.status not in codebook.status_codes:
+        issues.append(
+            doc.issue(
+                "unknown-status",
+                (*base, "status"),
+                f"unknown status '{measure.status}'",
+                expected=" | ".join(codebook.status_codes),
+                found=measure.status,
+                hint=suggest(measure.status, codebook.status_codes),
+            )
+        )
+    if measure.depth not in codebook.depths:
+        issues.append(
+            doc.issue(
+                "bad-depth",
+                (*base, "depth"),
+                f"depth {measure.depth} is not defined by the codebook's depth rule",
+                expected=" | ".join(map(str, codebook.depths)),
+                found=str(measure.depth),
+            )
+        )
+    if measure.start and measure.end and date_bounds(measure.end)[1] < date_bounds(measure.start)[0]:
+        issues.append(
+            doc.issue(
+                "end-before-start",
+                (*base, "end"),
+                f"the measure ends ({measure.end}) before it starts ({measure.start})",
+                expected=f"an end on or after {measure.start}",
+                found=measure.end,
+            )
+        )
+    if measure.inspired_by is not None and measure.inspired_by not in known:
+        issues.append(
+            doc.issue(
+                "dangling-reference",
+                (*base, "inspired_by"),
+                f"inspired_by '{measure.inspired_by}' is not a known zone or measure id",
+                expected="a zone id or measure id",
+                found=measure.inspired_by,
+                hint=suggest(measure.inspired_by, known),
+            )
+        )
+    cited = [((*base, "evidence", j, "source"), e.source) for j, e in enumerate(measure.evidence)]
+    cited += [((*base, "indicators", j, "source"), ind.source) for j, ind in enumerate(measure.indicators)]
+    for path, source_id in cited:
+        if source_id not in source_kinds:
+            issues.append(
+                doc.issue(
+                    "unknown-source",
+                    path,
+                    f"source '{source_id}' is not listed under sources",
+                    expected="an id from this file's sources",
+                    found=source_id,
+                    hint=suggest(source_id, set(source_kinds)),
+                )
+            )
+    kinds = {source_kinds.get(e.source) for e in measure.evidence}
+    if measure.confidence == "high" and kinds == {"reprint"}:
+        issues.append(
+            doc.issue(
+                "reprint-only-high",
+                (*base, "confidence"),
+                "confidence 'high' rests only on reprints",
+                expected="medium or low, or a primary/news source",
+                found="high",
+            )
+        )
+    return issues
+
+
+def check_raw_codes(doc: Document, codebook: Codebook) -> list[Issue]:
+    """Unknown category codes and statuses in a zone document that did not pass the schema.
+
+    Reads the plain data, so that one structural error does not hide the code errors of
+    the same file: every problem is reported in one run.
+    """
+    measures = doc.data.get("measures") if isinstance(doc.data, dict) else None
+    if not isinstance(measures, list):
+        return []
+    issues: list[Issue] = []
+    for i, raw in enumerate(measures):
+        if not isinstance(raw, dict):
+            continue
+        base: tuple[str | int, ...] = ("measures", i)
+        primary = raw.get("category")
+        secondary = raw.get("secondary")
+        if isinstance(primary, str):
+            issues += _check_codes(
+                primary,
+                [c for c in secondary if isinstance(c, str)] if isinstance(secondary, list) else [],
+                base,
+                doc,
+                codebook,
+            )
+        status = raw.get("status")
+        if isinstance(status, str) and status not in codebook.status_codes:
+            issues.append(
+                doc.issue(
+                    "unknown-status",
+                    (*base, "status"),
+                    f"unknown status '{status}'",
+                    expected=" | ".join(codebook.status_codes),
+                    found=status,
+                    hint=suggest(status, codebook.status_codes),
+                )
+            )
+    return [i for i in issues if i.code != "secondary-repeats-primary"]
