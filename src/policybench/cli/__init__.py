@@ -11,10 +11,10 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
-from . import analysis, commands, reporting
+from . import analysis, commands, reporting, timeline
 from .base import UsageError
 
-COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
+COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS, **timeline.COMMANDS}
 
 __all__ = ["main"]
 
