@@ -220,7 +220,7 @@ def diffusion(
     status: Sequence[str] | None = None,
     secondary: bool = False,
 ) -> Diffusion:
-    r"""Who adopted each category first, the order and lags, national directions and links.
+    """Who adopted each category first, the order and lags, national directions and links.
 
     Parameters
     ----------
@@ -241,8 +241,8 @@ def diffusion(
     --------
     >>> from policybench import load_dataset
     >>> d = diffusion(load_dataset(), "HR.COMPETITIVE_APPOINTMENT")
-    >>> d.adoption_table()[["order", "zone_id", "start"]].to_string(index=False)
-    ' order            zone_id      start\\n     1         donghu-htz 2015-03-01\\n     2        tianjin-htz    2019-07\\n     2       tianjin-teda    2019-07'
+    >>> d.adoption_table()[["order", "zone_id", "start"]].values.tolist()
+    [[1, 'donghu-htz', '2015-03-01'], [2, 'tianjin-htz', '2019-07'], [2, 'tianjin-teda', '2019-07']]
     """
     chosen, statuses = _check(dataset, codes, status)
     adoptions: list[dict[str, Any]] = []
