@@ -6,12 +6,14 @@ import pytest
 
 from policybench import validate
 from policybench.frames import MEASURE_COLUMNS, ZONE_COLUMNS, coverage_summary
+from policybench.protocol import PROTOCOL_RULES
 
 
 def test_shipped_data_is_valid() -> None:
     report = validate()
     assert report.valid, report.format_text()
-    assert report.issues == ()
+    # coding-protocol warnings (docs/coding-protocol.md) are listed for coders to justify or fix
+    assert [i for i in report.issues if i.code not in PROTOCOL_RULES] == [], report.format_text()
 
 
 def test_at_least_thirteen_zones_including_the_three_seed_models(shipped) -> None:

@@ -19,6 +19,7 @@ from .documents import Document
 from .errors import Issue
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Zone
+from .protocol import check_protocol
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -214,6 +215,10 @@ def validate(
 ) -> ValidationReport:
     """Validate zone files and folders (None = the shipped dataset) against a codebook.
 
+    Besides the schema and cross-file checks that loading also runs, ``validate`` applies
+    the coding protocol's checkable rules (:mod:`policybench.protocol`,
+    docs/coding-protocol.md): a loadable file may still break the protocol.
+
     Parameters
     ----------
     paths : sequence of path-like, optional
@@ -233,4 +238,9 @@ def validate(
     True
     """
     loaded = collect(paths, codebook_path=codebook)
-    return ValidationReport(tuple(loaded.issues), tuple(loaded.files))
+    loaded.issues += [issue for zone, doc in loaded.zones for issue in check_protocol(zone, doc)]
+    return ValidationReport(tuple(sorted(loaded.issues, key=_order)), tuple(loaded.files))
+
+
+def _order(issue: Issue) -> tuple[str, int, int, str]:
+    return (issue.file, issue.line, issue.column, issue.code)
