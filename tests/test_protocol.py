@@ -23,6 +23,7 @@ kind: national-high-tech-zone
 region:
   province: {zh: 测试省, en: Test Province}
 description: {zh: 测试。, en: A test.}
+scope: {examined: [GOV], sources: [gazette]}
 sources:
   - {id: gazette, title: 条例, publisher: 人大常委会, date: "2020-05-18", kind: primary}
   - {id: news-a, title: 报道甲, publisher: 甲报, date: "2020-07-06", kind: news}
@@ -33,7 +34,7 @@ measures:
     title: {zh: 措施, en: A measure}
     summary: {zh: 措施。, en: A measure.}
     category: GOV.STATUTORY_BODY
-"""  # the measure's fields follow on line 17
+"""  # the measure's fields follow on line 18
 
 
 def _zone(tmp_path: Path, body: str) -> Path:
@@ -51,12 +52,12 @@ def _protocol_issues(tmp_path: Path, body: str):
 
 EVIDENCE_NEWS = "    evidence: [{source: news-a, locator: para 1}]\n"
 CASES = [
-    # name, measure body (from line 17), code, line, path
+    # name, measure body (from line 18), code, line, path
     (
         "proposed-depth",
         "    status: proposed\n    depth: 2\n" + EVIDENCE_NEWS + "    confidence: medium\n",
         "proposed-depth",
-        18,
+        19,
         "measures[0].depth",
     ),
     (
@@ -66,21 +67,21 @@ CASES = [
         + EVIDENCE_NEWS
         + "    confidence: medium\n",
         "piloting-depth",
-        18,
+        19,
         "measures[0].depth",
     ),
     (
         "discontinued-without-end",
         "    status: discontinued\n    depth: 2\n    start: '2017'\n" + EVIDENCE_NEWS + "    confidence: medium\n",
         "discontinued-without-end",
-        17,
+        18,
         "measures[0].status",
     ),
     (
         "depth3-without-indicator",
         "    status: implemented\n    depth: 3\n" + EVIDENCE_NEWS + "    confidence: medium\n",
         "depth3-without-indicator",
-        18,
+        19,
         "measures[0].depth",
     ),
     (
@@ -92,14 +93,14 @@ CASES = [
         + EVIDENCE_NEWS
         + "    confidence: medium\n",
         "depth3-structural-only",
-        18,
+        19,
         "measures[0].depth",
     ),
     (
         "high-on-one-news-item",
         "    status: implemented\n    depth: 2\n" + EVIDENCE_NEWS + "    confidence: high\n",
         "high-without-support",
-        20,
+        21,
         "measures[0].confidence",
     ),
     (
@@ -108,14 +109,14 @@ CASES = [
         "    evidence: [{source: news-a, locator: p1}, {source: mirror, locator: p2}, {source: news-a, locator: p3}]\n"
         "    confidence: high\n",
         "high-without-support",
-        20,
+        21,
         "measures[0].confidence",
     ),
     (
         "single-reprint-medium",
         "    status: implemented\n    depth: 2\n    evidence: [{source: mirror, locator: para 1}]\n    confidence: medium\n",
         "single-reprint-above-low",
-        20,
+        21,
         "measures[0].confidence",
     ),
     (
@@ -125,7 +126,7 @@ CASES = [
         + EVIDENCE_NEWS
         + "    confidence: medium\n",
         "indicator-after-source",
-        19,
+        20,
         "measures[0].indicators[0].as_of",
     ),
 ]
@@ -187,3 +188,19 @@ def test_every_rule_is_documented_and_listed() -> None:
 def test_shipped_data_breaks_no_protocol_error() -> None:
     errors = [i for i in validate().errors if i.code in PROTOCOL_RULES]
     assert errors == [], [str(i) for i in errors]
+
+
+def test_cli_validate_reports_protocol_errors_with_exit_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from policybench.cli import main
+
+    zone = _zone(tmp_path, "    status: proposed\n    depth: 2\n" + EVIDENCE_NEWS + "    confidence: medium\n")
+    assert main(["validate", str(zone), "--codebook", str(TOY_CODEBOOK)]) == 1
+    out = capsys.readouterr().out
+    assert "[proposed-depth]" in out and "rule D1" in out and "Traceback" not in out
+
+
+def test_loading_does_not_apply_the_protocol(tmp_path: Path) -> None:
+    from policybench import load_codebook, load_zone
+
+    zone = _zone(tmp_path, "    status: proposed\n    depth: 2\n" + EVIDENCE_NEWS + "    confidence: medium\n")
+    assert load_zone(zone, codebook=load_codebook(TOY_CODEBOOK)).measures[0].depth == 2

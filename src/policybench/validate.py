@@ -155,9 +155,16 @@ def _expand(paths: Sequence[str | os.PathLike[str]]) -> tuple[Path | None, list[
 
 
 def collect(
-    paths: Sequence[str | os.PathLike[str]] | None = None, *, codebook_path: str | os.PathLike[str] | None = None
+    paths: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    codebook_path: str | os.PathLike[str] | None = None,
+    protocol: bool = False,
 ) -> LoadedFiles:
-    """Read and check a set of files (None = the shipped dataset). Never raises for bad input."""
+    """Read and check a set of files (None = the shipped dataset). Never raises for bad input.
+
+    ``protocol=True`` adds the coding protocol's checks (:mod:`policybench.protocol`), which
+    ``validate`` runs and loading does not.
+    """
     found_codebook, zone_paths, issues = _expand([shipped_data_dir()] if paths is None else list(paths))
     cb_path = Path(codebook_path) if codebook_path else (found_codebook or shipped_data_dir() / "codebook.yaml")
     codebook, cb_doc, cb_issues = codebook_loader(cb_path, _display(cb_path))
@@ -176,6 +183,8 @@ def collect(
     if codebook is not None:
         external = _shipped_ids() if paths is not None else set()
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external)
+    if protocol:
+        loaded.issues += [issue for zone, doc in loaded.zones for issue in check_protocol(zone, doc)]
     loaded.issues.sort(key=lambda i: (i.file, i.line, i.column, i.code))
     return loaded
 
@@ -237,10 +246,5 @@ def validate(
     >>> report.valid
     True
     """
-    loaded = collect(paths, codebook_path=codebook)
-    loaded.issues += [issue for zone, doc in loaded.zones for issue in check_protocol(zone, doc)]
-    return ValidationReport(tuple(sorted(loaded.issues, key=_order)), tuple(loaded.files))
-
-
-def _order(issue: Issue) -> tuple[str, int, int, str]:
-    return (issue.file, issue.line, issue.column, issue.code)
+    loaded = collect(paths, codebook_path=codebook, protocol=True)
+    return ValidationReport(tuple(loaded.issues), tuple(loaded.files))
