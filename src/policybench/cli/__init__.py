@@ -11,10 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
-from . import analysis, commands, reporting
+from . import agreement, analysis, commands, reporting
 from .base import UsageError
 
 COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
+COMMANDS.update(agreement.COMMANDS)
 
 __all__ = ["main"]
 
