@@ -80,7 +80,7 @@ COVERAGE_CELLS = [
     ("donghu-htz", "GOV.ZONE_LEGISLATION", 3),  # zone-statute: depth 3
     ("donghu-htz", "HR.POST_QUOTA", 1),  # secondary of all-staff-appointment (depth 1)
     ("shenzhen-qianhai", "GOV.STATUTORY_BODY", 2),  # statutory-authority: depth 2
-    ("tianjin-teda", "GOV.SECTOR_INVESTMENT_UNITS", 3),  # 6 -> 12 departments
+    ("tianjin-teda", "GOV.SECTOR_INVESTMENT_UNITS", 2),  # 6 -> 12 departments: design counts, depth 2 (data 1.1.0)
     ("jinan-htz", "DEL.MUNICIPAL_POWERS", 2),  # ~3,250 powers devolved, depth 2
     ("national-policy", "GOV.STATUTORY_BODY", 0),  # directions only: proposed
     ("suzhou-industrial-park", "DEL.FISCAL_SYSTEM", 0),  # 1994-98 revenue retention: discontinued

@@ -84,9 +84,7 @@ class Dataset:
 
     def replace_zones(self, zones: Sequence[Zone]) -> Dataset:
         """A copy with ``zones`` in place of the current ones (same codebook)."""
-        return Dataset(
-            self.codebook, tuple(zones), {z.id: self.files.get(z.id, "") for z in zones}, self.data_version
-        )
+        return Dataset(self.codebook, tuple(zones), {z.id: self.files.get(z.id, "") for z in zones}, self.data_version)
 
     def data_hash(self) -> str:
         """SHA-256 (first 16 hex digits) of the codebook and zones as canonical JSON.

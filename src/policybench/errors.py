@@ -86,7 +86,7 @@ ISSUE_CODES: dict[str, str] = {
     "proposed-depth": "a proposed measure with depth above 1 (protocol D1)",
     "piloting-depth": "a piloting measure with depth 3 (protocol D1)",
     "discontinued-without-end": "a discontinued measure without an end date (protocol T1)",
-    "depth3-without-indicator": "a depth-3 measure without any indicator of operation (protocol D4)",
+    "depth3-without-indicator": "a depth-3 measure without any indicator of operation (protocol D4, warning)",
     "depth3-structural-only": "a depth-3 measure whose indicators only count the design (protocol D3, warning)",
     "high-without-support": "high confidence without a primary source or two non-reprint sources (protocol F1)",
     "single-reprint-above-low": "medium or high confidence on a single reprint or mirror (protocol F2, warning)",

@@ -26,7 +26,7 @@ PROTOCOL_RULES: dict[str, tuple[str, Severity, str]] = {
     "discontinued-without-end": ("T1", "error", "a discontinued measure without an end date"),
     "depth3-without-indicator": (
         "D4",
-        "error",
+        "warning",
         "a depth-3 measure with no indicator, i.e. no recorded evidence of operation",
     ),
     "depth3-structural-only": (
