@@ -66,6 +66,11 @@ LABELS: dict[str, dict[str, str]] = {
     "unmatched": {"zh": "无对应的本区举措", "en": "Target measures without a counterpart"},
     "generated": {"zh": "生成日期", "en": "Generated"},
     "reproduce": {"zh": "复现信息", "en": "Reproducibility"},
+    "cite": {"zh": "引用方式", "en": "How to cite"},
+    "cite_text": {
+        "zh": "policybench贡献者。《{target}管理体制改革对标分析报告》，policybench {version}（编码本 {codebook}，数据版本 {data}），生成于{date}。",
+        "en": "policybench contributors. Reform benchmarking report: {target}. policybench {version} (codebook {codebook}, data {data}), generated {date}.",
+    },
 }
 
 

@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "GapReport", "report"]
 
-FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".xlsx": "xlsx"}
+FORMATS = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -79,6 +87,8 @@ class GapReport:
             "gap_chart": paired_bars(gaps),
             "robust_k": c["meta"]["sensitivity"].get("top", 5),
             "params_json": json.dumps(c["meta"]["params"], ensure_ascii=False, sort_keys=True),
+            "term": lambda value: term(str(value), lang),
+            "citation": citation(c["meta"], lang),
         }
 
     def to_html(self) -> str:
@@ -129,7 +139,11 @@ class GapReport:
         write_with(path, write)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the report; the format follows the suffix (.html, .md, .json, .xlsx). Atomic."""
+        """Write the report; the format follows the suffix (.html, .md, .json, .xlsx, .docx, .pdf). Atomic.
+
+        .docx needs python-docx (``pip install 'policybench[docx]'``); .pdf needs WeasyPrint
+        (``pip install 'policybench[pdf]'``) and, for Chinese, a CJK font on the system.
+        """
         target = Path(path)
         kind = FORMATS.get(target.suffix.lower())
         if kind is None:
@@ -139,6 +153,14 @@ class GapReport:
         if kind == "xlsx":
             self.to_excel(target)
             return target
+        if kind == "docx":
+            from .docx import write_docx
+
+            return write_docx(self._context(), target)
+        if kind == "pdf":
+            from .pdf import write_pdf
+
+            return write_pdf(self.to_html(), target, lang=self.lang)
         text = {"html": self.to_html, "md": self.to_markdown, "json": self.to_json}[kind]()
         with atomic_write(target) as handle:
             handle.write(text)
@@ -146,6 +168,17 @@ class GapReport:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+def citation(meta: dict[str, Any], lang: str) -> str:
+    """How to cite the report: library version, codebook and data version, date (one line)."""
+    return LABELS["cite_text"][lang].format(
+        version=meta["library_version"],
+        codebook=meta["codebook_version"],
+        data=meta["data_hash"],
+        date=meta["generated"],
+        target=meta["target_name"],
+    )
 
 
 def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
