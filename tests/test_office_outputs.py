@@ -35,8 +35,10 @@ def test_docx_has_headings_native_tables_and_named_chinese_fonts(tmp_path: Path,
     assert any(style == "Heading 2" and "(MKT.PARTNER_SYSTEM)" in text for style, text in headings)
     tables = document.tables
     assert len(tables) >= 5
-    assert [c.text for c in tables[0].rows[0].cells] == ["领域", "本区", "前沿", "DTF", "差距"]
-    assert tables[0].rows[1].cells[0].text == "管理体制" and len(tables[0].rows) == 1 + 6
+    assert [c.text for c in tables[0].rows[0].cells] == ["领域", "本区", "前沿", "DTF", "差距类别 / 适用类别"]
+    domains = zh.content["domains"]
+    assert [r.cells[0].text for r in tables[0].rows[1:]] == [d["label_zh"] for d in domains]
+    assert tables[0].rows[1].cells[4].text == f"{domains[0]['gaps']}/{domains[0]['categories']}"
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "SimSun"
     assert document.styles["Heading 1"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "SimHei"

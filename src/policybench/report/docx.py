@@ -115,6 +115,7 @@ def _head(document: Document, c: dict[str, Any], lang: str) -> None:
 def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
     L = c["L"]
     document.add_heading(L["domains"], level=1)
+    document.add_paragraph(L["domain_legend"])
     rows = [
         (
             d["label_" + lang],
@@ -125,7 +126,7 @@ def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
         )
         for d in c["domains"]
     ]
-    _table(document, [L["domain"], L["target"], L["frontier"], "DTF", L["gap"]], rows, numeric=(1, 2, 3, 4))
+    _table(document, [L["domain"], L["target"], L["frontier"], "DTF", L["gap_count"]], rows, numeric=(1, 2, 3, 4))
     document.add_heading(L["gaps"], level=1)
     rows = [
         (
@@ -143,14 +144,15 @@ def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
 def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
     L, term = c["L"], c["term"]
     document.add_heading(L["recommendations"], level=1)
+    document.add_paragraph(L["priority_legend"])
     if not c["recommendations"]:
         document.add_paragraph(L["none"])
     for r in c["recommendations"]:
         document.add_heading(f"{r['rank']}. {r['label_' + lang]} ({r['code']})", level=2)
-        document.add_paragraph(r["rationale_" + lang])
-        header = [L["priority"], L["gap"], "DTF", L["authority"], L["prerequisites"], L["uplift"]]
+        document.add_paragraph(c["statuses"](r["rationale_" + lang]))
+        header = [L["priority_share"], L["gap"], "DTF", L["authority"], L["prerequisites"], L["uplift"]]
         row = (
-            f"{r['priority']:.4f}",
+            f"{100 * c['share'][r['code']]:.0f}%",
             f"{r['gap']:.2f}",
             f"{r['dtf']:.1f}",
             term(r["authority"]),
@@ -160,7 +162,7 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
         _table(document, header, [row], numeric=(0, 1, 2, 5))
         document.add_paragraph(L["exemplars"]).runs[0].bold = True
         for e in r["exemplars"]:
-            sources = "; ".join(s["title"] for s in e["sources"])
+            sources = "; ".join(f"{s['title']} ({term(s['publisher'])})" for s in e["sources"])
             document.add_paragraph(
                 f"{e['zone_name_' + lang]} — {e['title_' + lang]} ({L['depth']} {e['depth']}, "
                 f"{L['confidence']} {term(e['confidence'])}{', ' + e['start'] if e['start'] else ''}): {sources}",
@@ -188,10 +190,12 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     for s in c["sources"]:
         date = f", {s['date']}" if s["date"] else ""
         url = f" {s['url']}" if s["url"] else ""
-        document.add_paragraph(f"{s['title']} — {c['term'](s['publisher'])}{date}{url}", style="List Number")
+        kind = c["term"](s["kind"])
+        document.add_paragraph(f"{s['title']} — {c['term'](s['publisher'])}{date} ({kind}){url}", style="List Number")
     document.add_heading(L["methodology"], level=1)
     for m in c["methodology"]:
         document.add_paragraph(m, style="List Number")
+    _table(document, [L["parameters"], L["value"]], c["parameters"])
     cite = c.get("citation")
     if cite:
         document.add_heading(L["cite"], level=1)
