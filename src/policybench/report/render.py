@@ -213,7 +213,7 @@ def citation(meta: dict[str, Any], lang: str) -> str:
     return LABELS["cite_text"][lang].format(
         version=meta["library_version"],
         codebook=meta["codebook_version"],
-        data=meta["data_hash"],
+        data=f"{meta['data_version']} ({meta['data_hash']})" if meta.get("data_version") else meta["data_hash"],
         date=meta["generated"],
         target=meta["target_name"],
     )
