@@ -56,6 +56,7 @@ def build_content(
 ) -> dict[str, Any]:
     """Everything a report shows, computed once, as JSON-ready data."""
     from ..gaps import recommend, sensitivity
+    from ..gaps.plan import action_plan_table
     from ..similarity import compare
     from ..similarity.alignment import fitted_index
 
@@ -106,6 +107,7 @@ def build_content(
             gap.uncoded_gaps()[["code", "label_zh", "label_en", "gap", "frontier", "frontier_holders"]]
         ),
         "recommendations": _records(recs),
+        "plan": _records(action_plan_table(recs, ds.codebook)),
         "strengths": _records(gap.strengths()),
         "not_counted": _records(gap.not_counted()),
         "similarity": _clean(similarity),

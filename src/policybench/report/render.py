@@ -98,6 +98,7 @@ class GapReport:
             "share": {g["code"]: (g["priority"] or 0) / total for g in ranked},
             "parameters": parameter_rows(c["meta"]["params"], lang),
             "zone_names": {b["id"]: b["name"] for b in c["meta"]["benchmark"]},
+            "plan_groups": _plan_groups(c.get("plan", [])),
         }
 
     def to_html(self) -> str:
@@ -127,6 +128,7 @@ class GapReport:
             .T.reset_index()
             .set_axis(["field", "value"], axis=1),
             "recommendations": recs,
+            "plan": pd.DataFrame(c.get("plan", [])),
             "gaps": pd.DataFrame(c["gaps"]),
             "domains": pd.DataFrame(c["domains"]),
             "strengths": pd.DataFrame(c["strengths"]),
@@ -182,6 +184,14 @@ class GapReport:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+def _plan_groups(plan: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The plan's rows grouped by authority, in the plan's order: [(authority, rows), ...]."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in plan:
+        groups.setdefault(row["authority"], []).append(row)
+    return list(groups.items())
 
 
 def statuses_in(text: Any, lang: str) -> str:
