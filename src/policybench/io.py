@@ -121,7 +121,24 @@ def _translate(document: Document, model: type[BaseModel], err: Any) -> Issue:
     elif code == "bad-id":
         message = "not a valid id: use lower-case letters, digits and '-' (measure ids: '<zone-id>.<slug>')"
     line, column = document.position(loc)
-    return Issue(document.file, line, column, code, format_path(loc), message, expected, found, hint)
+    return Issue(
+        document.file, line, column, code, format_path(loc), message, expected, found, hint or _hint(kind, code)
+    )
+
+
+def _hint(kind: str, code: str) -> str:
+    """A generic way to fix an issue, when the error itself suggests nothing better."""
+    if kind == "finite_number":
+        return "write a finite number (NaN and infinity are not data)"
+    if code == "bad-date":
+        return "write the date as YYYY, YYYY-MM or YYYY-MM-DD in ASCII digits, e.g. '2019-07'"
+    if kind.endswith("_type") and kind.startswith(("int", "float", "bool")):
+        return "write a plain number or true/false without quotes (yes/no and 1/0 are not accepted)"
+    if kind == "invalid_key":
+        return "write the key as a field name of the schema"
+    if kind.endswith("_type"):
+        return "see the schema (schemas/*.schema.json) for the type of this field"
+    return ""
 
 
 def _expected(err: Any, code: str) -> str:
