@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..errors import InputError
+from ..escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url
 from ..io import atomic_write, write_with
 from .charts import paired_bars
 from .content import build_content
@@ -24,13 +25,6 @@ if TYPE_CHECKING:
 __all__ = ["FORMATS", "GapReport", "report"]
 
 FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".xlsx": "xlsx"}
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _md(text: Any) -> str:
-    """Escape text for a Markdown table cell or paragraph: pipes, newlines, HTML brackets."""
-    value = str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    return value.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
@@ -42,7 +36,10 @@ def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = _md
+    env.filters["md"] = markdown_text  # every data value in the Markdown template
+    env.filters["md_code"] = markdown_code
+    env.filters["md_url"] = markdown_url
+    env.filters["web_url"] = web_url  # links only for http(s), in every format
     env.filters["term"] = lambda value: term(str(value), lang)
     return env
 
@@ -149,15 +146,11 @@ class GapReport:
 
 
 def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would read as a formula with an apostrophe."""
-
-    def fix(value: Any) -> Any:
-        return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
-
+    """Clean text cells for XLSX: no characters XML cannot hold, formula-like text neutralised."""
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(fix).astype(object)
+            out[column] = out[column].map(spreadsheet_cell).astype(object)
     return out
 
 
