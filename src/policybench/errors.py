@@ -99,6 +99,10 @@ ISSUE_CODES: dict[str, str] = {
 }
 
 
+#: Issue codes that mean a file could not be read at all: the command line exits 2 for them.
+IO_ISSUE_CODES = frozenset({"file-not-found", "not-a-file"})
+
+
 class PolicyBenchError(Exception):
     """Root of every exception policybench raises on purpose."""
 

@@ -3,15 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
-from .base import Configure, Run, UsageError, add_benchmark, add_data, add_format, emit, load_data, write_frame
+from ..errors import DataValidationError, InputError
+from .base import (
+    Configure,
+    Run,
+    UsageError,
+    add_benchmark,
+    add_data,
+    add_format,
+    echo,
+    emit,
+    json_text,
+    load_data,
+    write_frame,
+)
 
 
 def _configure_coverage(p: argparse.ArgumentParser) -> None:
@@ -64,9 +75,9 @@ def _run_compare(args: argparse.Namespace) -> int:
     ds = load_data(args)
     result = compare(ds, args.zone_a, args.zone_b, lam=args.lam, lang=args.lang)
     if args.format == "json":
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=float))
+        print(json_text(result.to_dict()))
         return 0
-    print(result)
+    echo(result)
     if not result.alignment.pairs.empty:
         print()
         emit(result.alignment.pairs[["similarity", "text", "category", "title_a", "title_b"]].round(3), "table")
@@ -130,7 +141,7 @@ def read_weights(path: str) -> dict[str, float]:
 
     doc = read_document(path)
     if doc.issues:
-        raise InputError("\n".join(str(i) for i in doc.issues))
+        raise DataValidationError(list(doc.issues))
     data = doc.data
     if not isinstance(data, dict) or not all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in data.values()
@@ -154,7 +165,7 @@ def _run_gap(args: argparse.Namespace) -> int:
             robust[["code", "median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]], on="code", how="left"
         )
     if args.format == "json":
-        print(json.dumps(_gap_payload(gap, recs), ensure_ascii=False, indent=2, default=_json_default))
+        print(json_text(_gap_payload(gap, recs)))
         return 0
     lang = args.lang
     cols = ["rank", "code", f"label_{lang}", "priority", "gap", "dtf", "exemplar_zones", "authority", "already_planned"]
@@ -162,7 +173,7 @@ def _run_gap(args: argparse.Namespace) -> int:
     if args.format == "csv":
         emit(recs.drop(columns=["exemplars"]), "csv")
         return 0
-    print(gap.summary())
+    echo(gap.summary())
     print(f"benchmark: {', '.join(gap.benchmark)}; data {gap.data_hash}; codebook {gap.codebook_version}")
     print()
     emit(recs[cols].round(4), "table")
@@ -188,14 +199,6 @@ def _gap_payload(gap: Any, recs: pd.DataFrame) -> dict[str, Any]:
         "not_applicable": gap.not_applicable(),
         "not_counted": gap.not_counted().to_dict("records"),
     }
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    if value is pd.NA:
-        return None
-    return str(value)
 
 
 COMMANDS: dict[str, tuple[str, Configure, Run]] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from ..errors import PolicyBenchError
+from ..escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell, terminal_text
 from .table import render_table
 
 Configure = Callable[[argparse.ArgumentParser], None]
@@ -22,13 +24,13 @@ class UsageError(PolicyBenchError):
 
 
 def emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:
-    """Print a DataFrame as an aligned table, CSV or JSON."""
+    """Print a DataFrame as an aligned table, CSV or JSON (data text made safe for each)."""
     if index:
         frame = frame.reset_index()
     if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(map_text(frame, csv_cell).to_csv(index=False, lineterminator="\n"))
     elif fmt == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")  # NaN -> null
     elif fmt == "md":
         sys.stdout.write(markdown_table(frame) + "\n")
     else:
@@ -36,8 +38,8 @@ def emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:
             pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns
         ]
         text, notices = render_table(
-            [str(c) for c in frame.columns],
-            list(frame.itertuples(index=False, name=None)),
+            [terminal_text(c) for c in frame.columns],
+            list(map_text(frame, terminal_text).itertuples(index=False, name=None)),
             numeric=numeric,
             protect=[i for i, c in enumerate(frame.columns) if c in IDENTIFIER_COLUMNS],
         )
@@ -46,11 +48,30 @@ def emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:
             print(f"note: {notice}", file=sys.stderr)
 
 
+def map_text(frame: pd.DataFrame, clean: Callable[[Any], Any]) -> pd.DataFrame:
+    """A copy of ``frame`` with ``clean`` applied to every text cell (numbers untouched)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: clean(v) if isinstance(v, str) else v).astype(object)
+    return out
+
+
+def echo(text: object = "", *, err: bool = False) -> None:
+    """Print text that may hold data: escape sequences and control characters removed per line."""
+    print("\n".join(terminal_text(line) for line in str(text).split("\n")), file=sys.stderr if err else sys.stdout)
+
+
+def json_text(payload: Any) -> str:
+    """JSON for the terminal: NaN and infinities as null (strict JSON), numpy scalars unwrapped."""
+    return json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False, default=str)
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
+    """A GitHub-flavoured Markdown table (every cell escaped for CommonMark)."""
 
     def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+        return markdown_text(value)
 
     head = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "|" + "|".join(" --- " for _ in frame.columns) + "|"
@@ -103,7 +124,7 @@ def write_frame(frame: pd.DataFrame, path: str, *, index: bool = False) -> None:
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
         with atomic_write(path) as handle:
-            handle.write(frame.to_csv(index=index, lineterminator="\n"))
+            handle.write(map_text(frame, csv_cell).to_csv(index=index, lineterminator="\n"))
     elif suffix in (".json", ".md"):
         with atomic_write(path) as handle:
             handle.write(
@@ -112,7 +133,8 @@ def write_frame(frame: pd.DataFrame, path: str, *, index: bool = False) -> None:
                 else markdown_table(frame.reset_index() if index else frame)
             )
     elif suffix == ".xlsx":
-        write_with(path, lambda tmp: frame.to_excel(tmp, index=index, engine="openpyxl"))
+        cleaned = map_text(frame, spreadsheet_cell)
+        write_with(path, lambda tmp: cleaned.to_excel(tmp, index=index, engine="openpyxl"))
     elif suffix == ".parquet":
         import importlib.util
 
