@@ -96,6 +96,9 @@ ISSUE_CODES: dict[str, str] = {
     "no-zones": "a dataset folder with no zone file",
     "parent-cycle": "a zone that is its own parent, directly or through other zones",
     "requires-cycle": "the codebook's requires relation has a cycle",
+    "no-scope": "a zone file that declares no scope, so every category without a counted measure is unknown",
+    "absent-contradicts-measure": "a category listed under absent that a counted measure of the zone carries",
+    "measure-outside-scope": "a measure coded in a category outside the zone's declared scope (warning)",
 }
 
 

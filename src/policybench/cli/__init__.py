@@ -12,10 +12,11 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import IO_ISSUE_CODES, DataValidationError, PolicyBenchError
-from . import analysis, commands, reporting
+from . import agreement, analysis, commands, reporting
 from .base import UsageError, echo
 
 COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
+COMMANDS.update(agreement.COMMANDS)
 
 __all__ = ["EXIT_CODES", "main"]
 
