@@ -16,7 +16,9 @@ from .base import (
     UsageError,
     add_benchmark,
     add_data,
+    add_draws,
     add_format,
+    check_draws,
     echo,
     emit,
     json_text,
@@ -124,7 +126,7 @@ def _configure_gap(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
     add_benchmark(p)
     p.add_argument("--top", type=int, default=10, help="number of recommendations (default %(default)s)")
-    p.add_argument("--draws", type=int, default=1000, help="Monte-Carlo draws for robustness (0 = skip)")
+    add_draws(p, zero_skips=True)
     p.add_argument(
         "--include-uncoded-domains",
         action="store_true",
@@ -153,6 +155,7 @@ def read_weights(path: str) -> dict[str, float]:
 def _run_gap(args: argparse.Namespace) -> int:
     from ..gaps import gap_analysis, recommend, sensitivity
 
+    check_draws(args.draws, zero_skips=True)
     ds = load_data(args)
     weights = read_weights(args.weights) if args.weights else None
     gap = gap_analysis(ds, args.target, against=args.against, peers=args.peers, frontier=args.frontier, weights=weights)

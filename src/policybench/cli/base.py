@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..batch import MAX_DRAWS
 from ..errors import PolicyBenchError
 from ..escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell, terminal_text
 from .table import render_table
@@ -115,6 +116,22 @@ def add_benchmark(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--peers", type=int, metavar="K", help="use the K nearest zones as the benchmark")
     parser.add_argument("--frontier", default="max", help="max | mean | a benchmark zone id (default %(default)s)")
     parser.add_argument("--weights", metavar="FILE", help="YAML or JSON mapping of category code -> weight")
+
+
+def add_draws(parser: argparse.ArgumentParser, *, zero_skips: bool = False) -> None:
+    """Add --draws (Monte-Carlo draws of the robustness check), bounded by MAX_DRAWS."""
+    low = 0 if zero_skips else 1
+    skip = "; 0 = skip" if zero_skips else ""
+    parser.add_argument(
+        "--draws", type=int, default=1000, help=f"Monte-Carlo draws for robustness ({low}-{MAX_DRAWS}{skip})"
+    )
+
+
+def check_draws(draws: int, *, zero_skips: bool = False) -> None:
+    """A usage error unless ``draws`` is within the bounds of :func:`add_draws`."""
+    low = 0 if zero_skips else 1
+    if not low <= draws <= MAX_DRAWS:
+        raise UsageError(f"--draws must be between {low} and {MAX_DRAWS}. Got {draws} instead.")
 
 
 def write_frame(frame: pd.DataFrame, path: str, *, index: bool = False) -> None:
