@@ -54,6 +54,9 @@ def test_broken_pipe_exits_quietly() -> None:
     code = "import sys; from policybench.cli import main; sys.exit(main(['list', 'measures']))"
     with subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
         assert proc.stdout is not None and proc.stderr is not None
+        fcntl = pytest.importorskip("fcntl")
+        if hasattr(fcntl, "F_SETPIPE_SZ"):  # a one-page pipe: the output cannot all fit before we close
+            fcntl.fcntl(proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, 4096)
         proc.stdout.readline()
         proc.stdout.close()  # like `| head -1`
         err = proc.stderr.read().decode()
