@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
+from policybench.cli.table import clean_text
 from policybench.dataset import Dataset
-from policybench.escaping import csv_cell, markdown_text, spreadsheet_cell, terminal_text, web_url
+from policybench.escaping import csv_cell, markdown_text, spreadsheet_cell, web_url
 from policybench.gaps import gap_analysis
 from policybench.model import Zone
 from policybench.report import report
@@ -209,7 +210,7 @@ def test_markdown_text_is_inert_for_every_payload(payload: str) -> None:
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_terminal_spreadsheet_and_csv_cells(payload: str) -> None:
-    shown = terminal_text(payload)
+    shown = clean_text(payload)
     assert not re.search(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", shown)
     cell = spreadsheet_cell(payload)
     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", cell)

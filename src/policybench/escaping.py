@@ -1,8 +1,9 @@
-"""Make data text safe for each place it is shown: Markdown, links, terminals, spreadsheets, CSV.
+"""Make data text safe for each place it is shown: Markdown, links, spreadsheets, CSV, JSON.
 
 Zone files come from other people, so every value in them is untrusted. These functions are
 the one definition of "safe" per output; renderers apply them to every data value. This
-module imports nothing from policybench, so any layer may use it.
+module imports nothing from policybench, so any layer may use it. (Terminal text is
+:func:`policybench.cli.table.clean_text`, which only the command line needs.)
 """
 
 from __future__ import annotations
@@ -20,21 +21,16 @@ __all__ = [
     "markdown_text",
     "markdown_url",
     "spreadsheet_cell",
-    "terminal_text",
     "web_url",
 ]
 
 # Every ASCII punctuation character that can start or end a CommonMark inline construct
 # (emphasis, code, links, images, autolinks, raw HTML, entities, tables, strikethrough).
-_MD_INLINE = re.compile(r"([\\`*\[\]<>!|&~]|(?<![^\W_])_|_(?![^\W_]))")  # "_" between letters is inert
-# Block constructs that only matter at the start of a line: headings, quotes, lists, rules,
-# setext underlines, ordered lists ("1." / "1)").
-_MD_BLOCK_START = re.compile(r"^([#>+=-]|\d{1,9}[.)])")
+_MD_INLINE = re.compile(r"([\\`*\[\]<>!|~]|&(?=#?[0-9A-Za-z]+;)|(?<![^\W_])_|_(?![^\W_]))")  # "_" in a word is inert
+# Block constructs that only matter at the start of a line: quotes, headings, bullets, ordered
+# lists ("1." / "1)"), thematic breaks and setext underlines ("---", "===").
+_MD_BLOCK_START = re.compile(r"^(>|#{1,6}(?=\s|$)|[-+](?=\s|$)|\d{1,9}[.)](?=\s|$)|[-=](?=[-=\s]*$))")
 _LINE_BREAKS = re.compile(r"[\r\n\u0085\u2028\u2029\v\f]+")
-# ANSI escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ESC \), other ESC x.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]?|\x9b[0-?]*[ -/]*[@-~]")
-# Bidirectional overrides and isolates ("Trojan Source"): they reorder what a terminal shows.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 # Characters XML 1.0 (and so XLSX) cannot hold.
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -100,19 +96,6 @@ def markdown_url(value: Any) -> str:
     """
     url = web_url(value)
     return quote(url, safe="/:?#@!$&*+,;=%-._~") if url else ""
-
-
-def terminal_text(value: Any) -> str:
-    r"""``value`` for a terminal: escape sequences, control and bidi characters removed.
-
-    Line breaks and tabs become spaces, so a value stays on its table row.
-
-    >>> terminal_text("red\x1b[31m text\x1b]0;title\x07\r\nnext\u202eline")
-    'red text nextline'
-    """
-    text = _ANSI.sub("", str(value))
-    text = _LINE_BREAKS.sub(" ", text).replace("\t", " ")
-    return "".join(ch for ch in text if ch not in _BIDI and unicodedata.category(ch) != "Cc")
 
 
 def spreadsheet_cell(value: Any) -> Any:

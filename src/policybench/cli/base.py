@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..batch import MAX_DRAWS
 from ..errors import PolicyBenchError
-from ..escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell, terminal_text
-from .table import render_table
+from ..escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell
+from .table import clean_text, render_table
 
 Configure = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
@@ -24,8 +24,21 @@ class UsageError(PolicyBenchError):
     """Wrong command-line usage (exit code 2)."""
 
 
-def emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:
-    """Print a DataFrame as an aligned table, CSV or JSON (data text made safe for each)."""
+def emit(
+    frame: pd.DataFrame,
+    fmt: str,
+    *,
+    index: bool = False,
+    headers: Sequence[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Print a DataFrame as an aligned table, CSV, JSON or Markdown (data text made safe for each).
+
+    ``headers`` replace the column names in a terminal table (e.g. Chinese headings in zh
+    mode); CSV and JSON keep the column names, which scripts rely on. ``title`` heads a table.
+    CSV cells that a spreadsheet would run as formulas are neutralised; terminal tables go
+    through :func:`policybench.cli.table.clean_text`.
+    """
     if index:
         frame = frame.reset_index()
     if fmt == "csv":
@@ -38,15 +51,22 @@ def emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:
         numeric = [
             pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns
         ]
-        text, notices = render_table(
-            [terminal_text(c) for c in frame.columns],
-            list(map_text(frame, terminal_text).itertuples(index=False, name=None)),
-            numeric=numeric,
-            protect=[i for i, c in enumerate(frame.columns) if c in IDENTIFIER_COLUMNS],
+        print(
+            render_table(
+                [str(c) for c in (headers or frame.columns)],
+                [["" if _missing(v) else v for v in row] for row in frame.itertuples(index=False, name=None)],
+                numeric=numeric,
+                protect=[i for i, c in enumerate(frame.columns) if c in IDENTIFIER_COLUMNS],
+                title=title,
+            )
         )
-        print(text)
-        for notice in notices:
-            print(f"note: {notice}", file=sys.stderr)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values, not missing
+        return False
 
 
 def map_text(frame: pd.DataFrame, clean: Callable[[Any], Any]) -> pd.DataFrame:
@@ -60,7 +80,7 @@ def map_text(frame: pd.DataFrame, clean: Callable[[Any], Any]) -> pd.DataFrame:
 
 def echo(text: object = "", *, err: bool = False) -> None:
     """Print text that may hold data: escape sequences and control characters removed per line."""
-    print("\n".join(terminal_text(line) for line in str(text).split("\n")), file=sys.stderr if err else sys.stdout)
+    print(clean_text(text, keep_newlines=True), file=sys.stderr if err else sys.stdout)
 
 
 def json_text(payload: Any) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
+from typing import Any
 
 import pandas as pd
 
 from ..batch import MAX_WORKERS
 from .analysis import read_weights
 from .base import Configure, Run, UsageError, add_benchmark, add_data, add_draws, check_draws, emit, load_data
+from .table import progress_bar
 
 
 def _configure_report(p: argparse.ArgumentParser) -> None:
@@ -54,14 +57,20 @@ def _configure_batch(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _progress(done: int, total: int, result: object) -> None:
-    width = 24
-    filled = round(width * done / total)
-    bar = "#" * filled + "-" * (width - filled)
-    name = getattr(result, "name", "")
-    status = getattr(result, "status", "")
-    end = "\r" if sys.stderr.isatty() and done < total else "\n"
-    print(f"[{bar}] {done}/{total} {name}: {status}".ljust(70), end=end, file=sys.stderr, flush=True)
+class _Progress:
+    """The batch progress callback: a bar with counts and ETA, opened at the first finished job."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._advance: Any = None
+
+    def __call__(self, done: int, total: int, result: object) -> None:
+        if self._advance is None:
+            self._advance = self._stack.enter_context(progress_bar(total, description="jobs"))
+        self._advance(f"{getattr(result, 'name', '')}: {getattr(result, 'status', '')}")
+
+    def close(self) -> None:
+        self._stack.close()
 
 
 def _run_batch(args: argparse.Namespace) -> int:
@@ -69,14 +78,18 @@ def _run_batch(args: argparse.Namespace) -> int:
 
     if not 1 <= args.jobs <= MAX_WORKERS:
         raise UsageError(f"--jobs must be between 1 and {MAX_WORKERS}. Got {args.jobs} instead.")
-    results = run_jobs(
-        args.jobs_file,
-        workers=args.jobs,
-        resume=args.resume,
-        progress=_progress,
-        out_dir=args.out_dir,
-        allow_outside=args.allow_outside,
-    )
+    progress = _Progress()
+    try:
+        results = run_jobs(
+            args.jobs_file,
+            workers=args.jobs,
+            resume=args.resume,
+            progress=progress,
+            out_dir=args.out_dir,
+            allow_outside=args.allow_outside,
+        )
+    finally:
+        progress.close()
     summary = pd.DataFrame(
         [
             {
