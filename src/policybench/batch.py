@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from .documents import Document
 from .errors import DataValidationError, Issue, PolicyBenchError
 from .io import atomic_write, load_model
+from .params import MAX_DRAWS
 
 __all__ = [
     "MAX_DRAWS",
@@ -51,8 +52,6 @@ __all__ = [
 
 #: The placeholders an output name may use, and what they stand for.
 PLACEHOLDERS = {"target": "the job's target zone id", "lang": "the report language (zh or en)"}
-#: Most Monte-Carlo draws a job (or ``--draws``) may ask for.
-MAX_DRAWS = 100_000
 #: Most worker processes of a batch.
 MAX_WORKERS = 64
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -19,6 +19,7 @@ from .documents import Document
 from .errors import Issue
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Zone
+from .params import check_path, check_paths
 from .protocol import check_protocol
 
 if TYPE_CHECKING:
@@ -246,5 +247,9 @@ def validate(
     >>> report.valid
     True
     """
+    if paths is not None:
+        check_paths("validate", "paths", paths)
+    if codebook is not None:
+        check_path("validate", "codebook", codebook)
     loaded = collect(paths, codebook_path=codebook, protocol=True)
     return ValidationReport(tuple(loaded.issues), tuple(loaded.files))

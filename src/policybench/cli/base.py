@@ -11,9 +11,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..batch import MAX_DRAWS
 from ..errors import PolicyBenchError
 from ..escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell
+from ..params import MAX_DRAWS
 from .table import clean_text, render_table
 
 Configure = Callable[[argparse.ArgumentParser], None]

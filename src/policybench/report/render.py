@@ -13,6 +13,7 @@ import pandas as pd
 from ..errors import InputError
 from ..escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url
 from ..io import atomic_write, write_with
+from ..params import check_type
 from .charts import paired_bars
 from .content import build_content
 from .labels import LABELS, term
@@ -177,6 +178,9 @@ def report(
     -------
     GapReport
     """
+    from ..gaps import GapAnalysis
+
+    check_type("report", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
     if lang not in ("zh", "en"):
         raise InputError(f"The 'lang' parameter of report must be one of {{'zh', 'en'}}. Got {lang!r} instead.")
     return GapReport(build_content(gap, lang=lang, top=top, draws=draws, seed=seed, generated=generated), lang)
