@@ -182,7 +182,7 @@ def collect(
             reported = {i.path for i in zone_issues}
             loaded.issues += [i for i in check_raw_codes(doc, codebook) if i.path not in reported]
     if codebook is not None:
-        external = _shipped_ids() if paths is not None else set()
+        external = _shipped_ids() if paths is not None and loaded.zones else set()  # no zone read: no lookups
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external)
     if protocol:
         loaded.issues += [issue for zone, doc in loaded.zones for issue in check_protocol(zone, doc)]
