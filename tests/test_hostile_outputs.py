@@ -222,3 +222,12 @@ def test_only_web_addresses_are_links(url: str) -> None:
     assert web_url(url) == ""
     assert web_url("https://www.gov.cn/zhengce/x.htm") == "https://www.gov.cn/zhengce/x.htm"
     assert web_url("HTTP://EXAMPLE.ORG") == "HTTP://EXAMPLE.ORG"
+
+
+def test_docx_is_written_without_links_to_non_web_addresses(hostile_reports: dict[str, Any], tmp_path: Path) -> None:
+    docx = pytest.importorskip("docx")
+    path = tmp_path / "r.docx"
+    hostile_reports["all"]["en"].save(path)  # control characters must not crash python-docx
+    document = docx.Document(str(path))
+    targets = [r.target_ref for r in document.part.rels.values() if r.is_external]
+    assert all(web_url(t) for t in targets), targets

@@ -22,6 +22,7 @@ __all__ = [
     "markdown_url",
     "spreadsheet_cell",
     "web_url",
+    "xml_safe",
 ]
 
 # Every ASCII punctuation character that can start or end a CommonMark inline construct
@@ -107,6 +108,22 @@ def spreadsheet_cell(value: Any) -> Any:
     if not isinstance(value, str):
         return value
     return csv_cell(_XML_ILLEGAL.sub("", value))
+
+
+def xml_safe(value: Any) -> Any:
+    r"""``value`` (text, or dicts and lists of it) without the characters XML 1.0 cannot hold.
+
+    >>> xml_safe({"t": ["a\x00b", 1]})
+    {'t': ['ab', 1]}
+    """
+    if isinstance(value, str):
+        return _XML_ILLEGAL.sub("", value)
+    if isinstance(value, dict):
+        return {k: xml_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        cleaned = [xml_safe(v) for v in value]
+        return cleaned if isinstance(value, list) else tuple(cleaned)
+    return value
 
 
 def csv_cell(value: Any) -> Any:
