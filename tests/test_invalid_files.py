@@ -168,7 +168,7 @@ def test_all_problems_are_collected_not_only_the_first(tmp_path: Path) -> None:
 
 
 def test_missing_file_and_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["validate", "--codebook", str(TOY_CODEBOOK), str(tmp_path / "nope.yaml")]) == 1
+    assert main(["validate", "--codebook", str(TOY_CODEBOOK), str(tmp_path / "nope.yaml")]) == 2  # I/O error
     out, _ = capsys.readouterr()
     assert "[file-not-found]" in out
     assert main(["validate", "--format", "xml"]) == 2

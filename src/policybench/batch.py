@@ -1,22 +1,60 @@
-"""Many reports at once: a YAML jobs file, run in order or in parallel processes."""
+"""Many reports at once: a YAML jobs file, run in order or in parallel processes.
+
+A jobs file comes from someone else, so it is checked before anything runs:
+
+- output names may use only the placeholders ``{target}`` and ``{lang}`` (see
+  :data:`PLACEHOLDERS`); they are not Python format strings;
+- every output must resolve inside the jobs file's folder (or ``out_dir``): absolute paths
+  and ``..`` are refused unless ``allow_outside=True``;
+- two jobs may not write the same file;
+- ``draws`` is at most :data:`MAX_DRAWS`, the number of worker processes at most
+  :data:`MAX_WORKERS`.
+
+Parallel jobs run in their own processes, which die with the batch (``kill -9`` of the batch
+leaves no orphan). A worker that is killed (e.g. by the out-of-memory killer) fails its job;
+the other jobs and the summary go on. ``resume=True`` skips jobs whose outputs all exist and
+first removes the hidden temporary files an interrupted run left beside the outputs.
+"""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import re
+import signal
+import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .errors import DataValidationError, PolicyBenchError
+from .documents import Document
+from .errors import DataValidationError, Issue, PolicyBenchError
 from .io import atomic_write, load_model
+from .params import MAX_DRAWS
 
-__all__ = ["BatchFile", "Job", "JobResult", "load_jobs", "run_job", "run_jobs"]
+__all__ = [
+    "MAX_DRAWS",
+    "MAX_WORKERS",
+    "PLACEHOLDERS",
+    "BatchFile",
+    "Job",
+    "JobResult",
+    "expand_output",
+    "load_jobs",
+    "run_job",
+    "run_jobs",
+]
+
+#: The placeholders an output name may use, and what they stand for.
+PLACEHOLDERS = {"target": "the job's target zone id", "lang": "the report language (zh or en)"}
+#: Most worker processes of a batch.
+MAX_WORKERS = 64
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
 Language = Literal["zh", "en"]
@@ -35,10 +73,12 @@ class Job(BaseModel):
     weights: dict[str, float] | None = Field(default=None, description="Category code -> weight.")
     status: list[str] = Field(default_factory=lambda: ["implemented", "piloting"], description="Statuses counted.")
     top: int = Field(default=10, ge=1, description="Number of recommendations.")
-    draws: int = Field(default=1000, ge=1, description="Monte-Carlo draws.")
+    draws: int = Field(default=1000, ge=1, le=MAX_DRAWS, description="Monte-Carlo draws.")
     lang: list[Language] = Field(default_factory=lambda: list[Language](["zh"]), description="Report languages.")
     outputs: list[str] = Field(
-        min_length=1, description="Output paths (.html, .md, .json, .xlsx); use {lang} with several languages."
+        min_length=1,
+        description="Output paths (.html, .md, .json, .xlsx) inside the jobs file's folder; placeholders "
+        "{target} and {lang} only; use {lang} with several languages.",
     )
     generated: str | None = Field(default=None, description="Date printed on the reports.")
 
@@ -52,7 +92,11 @@ class Job(BaseModel):
 
     def paths(self, base: Path) -> list[tuple[str, Path]]:
         """(language, output path) for every output of the job, relative paths under ``base``."""
-        return [(lang, base / out.format(lang=lang)) for lang in self.lang for out in self.outputs]
+        return [
+            (lang, base / expand_output(out, target=self.target, lang=lang))
+            for lang in self.lang
+            for out in self.outputs
+        ]
 
 
 class BatchFile(BaseModel):
@@ -75,16 +119,114 @@ class JobResult:
     error: str = ""
 
 
-def load_jobs(path: str | os.PathLike[str]) -> BatchFile:
-    """Read and check a jobs file; located issues (file, line, path) on error."""
-    batch, _doc, issues = load_model(path, BatchFile)
+def expand_output(template: str, *, target: str, lang: str) -> str:
+    """Fill ``{target}`` and ``{lang}`` in an output name; any other brace is an error.
+
+    >>> expand_output("out/{target}.{lang}.html", target="tianjin-htz", lang="en")
+    'out/tianjin-htz.en.html'
+    """
+    values = {"target": target, "lang": lang}
+    bad = _bad_placeholder(template)
+    if bad:
+        raise PolicyBenchError(f"output name {template!r}: {bad}")
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template)
+
+
+def _bad_placeholder(template: str) -> str:
+    """Why ``template`` is not a valid output name, or ''."""
+    for match in _PLACEHOLDER.finditer(template):
+        if match.group(1) not in PLACEHOLDERS:
+            return f"unknown placeholder {match.group(0)!r} (allowed: {{target}}, {{lang}})"
+    if "{" in _PLACEHOLDER.sub("", template) or "}" in _PLACEHOLDER.sub("", template):
+        return "unbalanced '{' or '}' (allowed placeholders: {target}, {lang})"
+    return ""
+
+
+def load_jobs(
+    path: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None, allow_outside: bool = False
+) -> BatchFile:
+    """Read and check a jobs file; every problem is a located issue (file, line, path).
+
+    Besides the schema: job names unique, output names with known placeholders only,
+    outputs inside the jobs file's folder (or ``out_dir``) unless ``allow_outside``, and no
+    output written by two jobs. Nothing runs when any of this fails.
+    """
+    batch, doc, issues = load_model(path, BatchFile)
     if issues or batch is None:
         raise DataValidationError(issues)
-    names = [j.name for j in batch.jobs]
-    dup = sorted({n for n in names if names.count(n) > 1})
-    if dup:
-        raise PolicyBenchError(f"{path}: duplicate job names: {', '.join(dup)}")
+    base = Path(out_dir) if out_dir is not None else Path(path).resolve().parent
+    issues = _check_names(batch, doc) + _check_outputs(batch, doc, base, allow_outside)
+    if issues:
+        raise DataValidationError(issues)
     return batch
+
+
+def _check_names(batch: BatchFile, doc: Document) -> list[Issue]:
+    first: dict[str, int] = {}
+    issues: list[Issue] = []
+    for i, job in enumerate(batch.jobs):
+        if job.name in first:
+            issues.append(
+                doc.issue(
+                    "duplicate-id",
+                    ("jobs", i, "name"),
+                    f"job name '{job.name}' is also used by jobs[{first[job.name]}]",
+                    expected="a name unique in the file",
+                    found=job.name,
+                    hint="rename one of the jobs",
+                )
+            )
+        first.setdefault(job.name, i)
+    return issues
+
+
+def _check_outputs(batch: BatchFile, doc: Document, base: Path, allow_outside: bool) -> list[Issue]:
+    """Placeholders, folder confinement and duplicates of every output of every job."""
+    root = base.resolve()
+    seen: dict[Path, str] = {}
+    issues: list[Issue] = []
+    for i, job in enumerate(batch.jobs):
+        for k, template in enumerate(job.outputs):
+            where = ("jobs", i, "outputs", k)
+            bad = _bad_placeholder(template)
+            if bad:
+                issues.append(_output_issue(doc, where, "bad-output", bad, template, "use only {target} and {lang}"))
+                continue
+            for lang in job.lang:
+                name = expand_output(template, target=job.target, lang=lang)
+                target = (root / name).resolve()
+                outside = Path(name).is_absolute() or ".." in Path(name).parts or not target.is_relative_to(root)
+                if outside and not allow_outside:
+                    issues.append(
+                        _output_issue(
+                            doc,
+                            where,
+                            "output-outside",
+                            f"the output '{name}' is outside the folder {root}",
+                            template,
+                            "write a path relative to the jobs file's folder without '..', "
+                            "or pass --allow-outside (allow_outside=True) if you trust this file",
+                        )
+                    )
+                    break
+                if target in seen:
+                    issues.append(
+                        _output_issue(
+                            doc,
+                            where,
+                            "duplicate-output",
+                            f"the output '{name}' is also written by {seen[target]}",
+                            template,
+                            "give each job its own output names (use {target} or {lang})",
+                        )
+                    )
+                    break
+                seen[target] = f"job '{job.name}'"
+    return issues
+
+
+def _output_issue(doc: Document, where: tuple[str | int, ...], code: str, message: str, found: str, hint: str) -> Issue:
+    return doc.issue(code, where, message, expected="a file name inside the folder", found=found, hint=hint)
 
 
 def run_job(job: Job, base: str, data: str | None, resume: bool) -> JobResult:
@@ -131,27 +273,164 @@ def run_jobs(
     workers: int = 1,
     resume: bool = False,
     progress: Callable[[int, int, JobResult], None] | None = None,
+    out_dir: str | os.PathLike[str] | None = None,
+    allow_outside: bool = False,
 ) -> list[JobResult]:
-    """Run every job of a jobs file, continuing past failures; results in file order."""
-    batch = load_jobs(path)
-    base = Path(path).resolve().parent
-    data = str(base / batch.data) if batch.data else None
-    results: list[JobResult] = []
-    total = len(batch.jobs)
-    if workers <= 1:
+    """Run every job of a jobs file, continuing past failures; results in file order.
+
+    Parameters
+    ----------
+    path : path-like
+        The jobs file.
+    workers : int
+        Jobs run at once, each in its own process (1 = in this process). At most
+        :data:`MAX_WORKERS`.
+    resume : bool
+        Skip jobs whose outputs all exist; remove stale temporary files first.
+    progress : callable, optional
+        Called with (done, total, result) after each job.
+    out_dir : path-like, optional
+        Folder the outputs are relative to (default: the jobs file's folder).
+    allow_outside : bool
+        Allow outputs outside that folder (absolute paths, '..').
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
+        raise PolicyBenchError(
+            f"The 'workers' parameter of run_jobs must be an int in [1, {MAX_WORKERS}]. Got {workers!r} instead."
+        )
+    batch = load_jobs(path, out_dir=out_dir, allow_outside=allow_outside)
+    folder = Path(path).resolve().parent
+    base = Path(out_dir).resolve() if out_dir is not None else folder
+    data = str(folder / batch.data) if batch.data else None
+    if resume:
+        remove_stale_temporaries(batch, base)
+    done: list[JobResult] = []
+
+    def report(result: JobResult) -> None:
+        done.append(result)
+        if progress:
+            progress(len(done), len(batch.jobs), result)
+
+    if workers == 1:
         for job in batch.jobs:
-            results.append(run_job(job, str(base), data, resume))
-            if progress:
-                progress(len(results), total, results[-1])
-        return results
-    # spawn: workers start clean (no forked BLAS or logging state), on every platform alike.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(run_job, job, str(base), data, resume) for job in batch.jobs]
-        for future in futures:
-            results.append(future.result())
-            if progress:
-                progress(len(results), total, results[-1])
+            report(run_job(job, str(base), data, resume))
+        return done
+    todo = []
+    for job in batch.jobs:  # skip finished jobs here rather than in a new process
+        outputs = [p for _lang, p in job.paths(base)]
+        if resume and all(p.exists() for p in outputs):
+            report(JobResult(job.name, "skipped", tuple(str(p) for p in outputs), 0.0))
+        else:
+            todo.append(job)
+    _run_in_processes(todo, str(base), data, resume, workers, report)
+    by_name = {r.name: r for r in done}
+    return [by_name[job.name] for job in batch.jobs]
+
+
+def remove_stale_temporaries(batch: BatchFile, base: Path) -> list[Path]:
+    """Delete the hidden temporary files (``.<name>.<random>.tmp``) a killed run left beside outputs.
+
+    Only names that :func:`policybench.io.atomic_write` makes for this batch's outputs are
+    touched; returns what was removed.
+    """
+    removed: list[Path] = []
+    for job in batch.jobs:
+        for _lang, output in job.paths(base):
+            pattern = re.compile(
+                rf"^\.{re.escape(output.name)}\.[A-Za-z0-9_]{{8}}(?:\.tmp|{re.escape(output.suffix)})$"
+            )
+            if not output.parent.is_dir():
+                continue
+            for candidate in output.parent.iterdir():
+                if pattern.match(candidate.name) and candidate.is_file() and not candidate.is_symlink():
+                    candidate.unlink(missing_ok=True)
+                    removed.append(candidate)
+    return removed
+
+
+def _run_in_processes(
+    jobs: list[Job], base: str, data: str | None, resume: bool, workers: int, report: Callable[[JobResult], None]
+) -> list[JobResult]:
+    """Each job in its own spawned process, at most ``workers`` at once.
+
+    A process that dies without a result (killed by a signal, e.g. the OOM killer) fails
+    only its own job. The children die with this process (see :func:`_die_with_parent`).
+    """
+    context = multiprocessing.get_context("spawn")  # clean workers: no forked BLAS or logging state
+    pending = list(jobs)
+    running: dict[Connection, tuple[Job, Any, float]] = {}
+    results: list[JobResult] = []
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                job = pending.pop(0)
+                receive, send = context.Pipe(duplex=False)
+                process = context.Process(
+                    target=_job_process, args=(send, os.getpid(), job, base, data, resume), daemon=True
+                )
+                process.start()
+                send.close()  # the child holds the only write end: EOF when it dies
+                running[receive] = (job, process, time.perf_counter())
+            for connection in wait(list(running)):
+                assert isinstance(connection, Connection)
+                job, process, started = running.pop(connection)
+                result = _receive(connection, job, process, started)
+                results.append(result)
+                report(result)
+    finally:
+        for _job, process, _started in running.values():
+            process.kill()
+            process.join(5)
     return results
+
+
+def _receive(connection: Connection, job: Job, process: Any, started: float) -> JobResult:
+    """The child's result, or a failed result naming how it died."""
+    try:
+        result: JobResult = connection.recv()
+    except (EOFError, OSError):
+        process.join(10)
+        code = process.exitcode
+        how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+        hint = " (out of memory?)" if code == -signal.SIGKILL else ""
+        result = JobResult(job.name, "failed", (), time.perf_counter() - started, f"the worker died: {how}{hint}")
+    finally:
+        connection.close()
+    process.join(10)
+    return result
+
+
+def _job_process(send: Connection, parent: int, job: Job, base: str, data: str | None, resume: bool) -> None:
+    """Body of a worker process: run one job and send back its result."""
+    _die_with_parent(parent)
+    try:
+        send.send(run_job(job, base, data, resume))
+    finally:
+        send.close()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this worker exit when the batch process dies, even by ``kill -9``.
+
+    On Linux the kernel delivers SIGKILL to us when the parent dies (``PR_SET_PDEATHSIG``);
+    elsewhere, and as a backstop, a daemon thread watches the parent id.
+    """
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="policybench-parent-watch").start()
 
 
 def write_summary(results: list[JobResult], path: str | os.PathLike[str]) -> None:

@@ -142,6 +142,32 @@ def check_zones(
     known = set(zone_seen) | set(measure_seen) | set(external_ids)
     for zone, doc in zones:
         issues += _check_zone(zone, doc, codebook, known)
+    issues += _parent_cycles(zones)
+    return issues
+
+
+def _parent_cycles(zones: Sequence[tuple[Zone, Document]]) -> list[Issue]:
+    """Zones that are their own parent, directly or through other zones."""
+    parents = {zone.id: zone.parent for zone, _doc in zones}
+    issues: list[Issue] = []
+    for zone, doc in zones:
+        chain = [zone.id]
+        current = zone.parent
+        while current is not None and current in parents and current not in chain:
+            chain.append(current)
+            current = parents[current]
+        if current == zone.id:
+            loop = " -> ".join([*chain, zone.id])
+            issues.append(
+                doc.issue(
+                    "parent-cycle",
+                    ("parent",),
+                    f"the zone is its own parent ({loop})",
+                    expected="a parent that is another zone, or no parent",
+                    found=zone.parent or "",
+                    hint="remove 'parent' or name the programme the zone belongs to",
+                )
+            )
     return issues
 
 

@@ -15,6 +15,7 @@ from .documents import suggest
 from .errors import DataValidationError, InputError, Issue, UnknownIdError
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Measure, Zone
+from .params import check_path, check_paths, check_type
 from .validate import collect
 
 if TYPE_CHECKING:
@@ -45,6 +46,11 @@ class Dataset:
     data_version: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
+        check_type("Dataset", "codebook", self.codebook, Codebook, "a Codebook (see load_codebook)")
+        if not isinstance(self.zones, tuple | list) or not all(isinstance(z, Zone) for z in self.zones):
+            raise InputError(
+                f"The 'zones' parameter of Dataset must be a tuple of Zone. Got {type(self.zones).__name__} instead."
+            )
         ids = [z.id for z in self.zones]
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
@@ -137,6 +143,8 @@ def load_codebook(path: str | os.PathLike[str] | None = None) -> Codebook:
     >>> len(cb.domains) >= 8 and len(cb.categories) >= 35
     True
     """
+    if path is not None:
+        check_path("load_codebook", "path", path)
     target = Path(path) if path is not None else shipped_data_dir() / "codebook.yaml"
     codebook, doc, issues = codebook_loader(target)
     if codebook is not None:
@@ -159,6 +167,9 @@ def load_zone(path: str | os.PathLike[str], *, codebook: Codebook | None = None)
     >>> zone.id
     'tianjin-htz'
     """
+    check_path("load_zone", "path", path)
+    if codebook is not None:
+        check_type("load_zone", "codebook", codebook, Codebook, "a Codebook (see load_codebook)")
     from .validate import _shipped_ids
 
     zone, doc, issues = zone_loader(Path(path))
@@ -191,6 +202,10 @@ def load_dataset(
     >>> "tianjin-htz" in ds.zone_ids
     True
     """
+    if path is not None:
+        check_paths("load_dataset", "path", path)
+    if codebook is not None:
+        check_path("load_dataset", "codebook", codebook)
     if path is None:
         paths = None
     elif isinstance(path, str | os.PathLike):

@@ -1,32 +1,68 @@
 """Read YAML documents into plain data with the line and column of every node.
 
-``read_document`` reports (never raises) what is wrong with the file itself: missing, not
-UTF-8, empty, YAML syntax, duplicate keys, unsafe tags. Only plain YAML data is ever
-constructed: a ``!!python/object`` tag is an issue, never code.
+``read_document`` reports (never raises) what is wrong with the file itself: missing, not a
+regular file, too large, not UTF-8, empty, YAML syntax, nesting too deep, aliases that expand
+too far, duplicate keys, unsafe tags, bad content in standard tags, control characters.
+Only plain YAML data is ever constructed: a ``!!python/object`` tag is an issue, never code.
+
+Every YAML file policybench reads (zone files, the codebook, weights files, jobs files) goes
+through :func:`read_document`, so the limits below hold for all of them:
+
+- size: at most :data:`DEFAULT_MAX_BYTES` (10 MB), checked before anything is read;
+  override it with the ``max_bytes`` keyword or the ``POLICYBENCH_MAX_FILE_SIZE``
+  environment variable (bytes, or with a KB/MB/GB suffix);
+- only regular files are opened (a FIFO, a device such as ``/dev/zero`` or a folder is
+  refused after a ``stat``, before any read);
+- nesting: at most :data:`MAX_DEPTH` levels of mappings and lists;
+- aliases: ``*alias`` references may add at most :data:`MAX_ALIAS_NODES` nodes to the
+  document, and an alias may not refer to a node that contains it.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
+import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from .errors import Issue, Severity
+from .errors import InputError, Issue, Severity
 
-__all__ = ["Document", "PathKey", "format_path", "read_document", "suggest"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MAX_ALIAS_NODES",
+    "MAX_DEPTH",
+    "Document",
+    "PathKey",
+    "format_path",
+    "max_file_size",
+    "read_document",
+    "suggest",
+]
 
 PathKey = tuple[str | int, ...]
 
+#: Largest YAML file read by default, in bytes (10 MB; the biggest shipped file is ~100 KB).
+DEFAULT_MAX_BYTES = 10_000_000
+#: Environment variable that overrides :data:`DEFAULT_MAX_BYTES`.
+MAX_BYTES_ENV = "POLICYBENCH_MAX_FILE_SIZE"
+#: Deepest nesting of mappings and lists (the zone schema needs 6).
+MAX_DEPTH = 100
+#: Nodes that ``*alias`` references may add to a document when they are expanded.
+MAX_ALIAS_NODES = 10_000
+
 # Tags that construct only plain data. Anything else (python/object, custom tags) is refused.
-_SAFE_TAGS = frozenset(
-    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
-)
-_STR_TAG = "tag:yaml.org,2002:str"
-_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = frozenset(_YAML + n for n in ("str", "int", "float", "bool", "null", "timestamp", "binary"))
+_SAFE_TAGS = _SCALAR_TAGS | {_YAML + "map", _YAML + "seq"}
+_STR_TAG = _YAML + "str"
+_TIMESTAMP_TAG = _YAML + "timestamp"
+_SIZE_RE = re.compile(r"^\s*(\d+)\s*([kmg]?)b?\s*$", re.IGNORECASE)
+_UNITS = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}
 
 
 @dataclass(frozen=True)
@@ -79,8 +115,70 @@ def suggest(value: object, choices: list[str] | tuple[str, ...] | set[str]) -> s
     return f"did you mean '{close[0]}'?" if close else ""
 
 
+def max_file_size() -> int:
+    """The size limit in bytes: ``POLICYBENCH_MAX_FILE_SIZE`` when set, else 10 MB.
+
+    >>> max_file_size()
+    10000000
+    """
+    raw = os.environ.get(MAX_BYTES_ENV, "").strip()
+    if not raw:
+        return DEFAULT_MAX_BYTES
+    match = _SIZE_RE.match(raw)
+    if match is None or int(match.group(1)) < 1:
+        raise InputError(
+            f"The {MAX_BYTES_ENV} environment variable must be a positive size in bytes "
+            f"(e.g. 20000000 or 20MB). Got {raw!r} instead."
+        )
+    return int(match.group(1)) * _UNITS[match.group(2).lower()]
+
+
+class _LimitError(yaml.MarkedYAMLError):
+    """A resource limit hit while composing; carries its issue code."""
+
+    def __init__(self, code: str, problem: str, mark: yaml.Mark | None) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.code = code
+
+
 class _PlainLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text, so '2019-07' and '2019-07-01' keep their precision."""
+    """SafeLoader that keeps dates as text and bounds nesting while it composes.
+
+    The depth is checked on each event before the (recursive) composer descends, so a
+    10,000-level document stops at level ``MAX_DEPTH + 1`` instead of hitting Python's
+    recursion limit. Composed nodes are counted for the alias budget.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.composed = 0
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:  # noqa: N803 (PyYAML's name)
+        # The scanner reads a whole flow collection ahead (a '[' may start a key), in time
+        # quadratic in its nesting: stop at the token, before the composer sees anything.
+        if self.flow_level >= MAX_DEPTH:
+            raise _LimitError(
+                "too-deep",
+                f"the document nests mappings and lists more than {MAX_DEPTH} levels deep",
+                self.get_mark(),
+            )
+        super().fetch_flow_collection_start(TokenClass)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        if not self.check_event(yaml.AliasEvent):
+            self.composed += 1
+        if self.depth >= MAX_DEPTH and self.check_event(yaml.SequenceStartEvent, yaml.MappingStartEvent):
+            raise _LimitError(
+                "too-deep",
+                f"the document nests mappings and lists more than {MAX_DEPTH} levels deep",
+                self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 _PlainLoader.yaml_implicit_resolvers = {
@@ -89,12 +187,24 @@ _PlainLoader.yaml_implicit_resolvers = {
 }
 
 
-def _failed(name: str, issue: Issue) -> Document:
+def _failed(
+    name: str,
+    code: str,
+    message: str,
+    *,
+    line: int = 0,
+    column: int = 0,
+    expected: str = "",
+    found: str = "",
+    hint: str = "",
+) -> Document:
     """A document that could not be read: no data, one issue."""
-    return Document(name, None, issues=(issue,))
+    return Document(name, None, issues=(Issue(name, line, column, code, "", message, expected, found, hint),))
 
 
-def read_document(path: str | os.PathLike[str], *, display: str | None = None) -> Document:
+def read_document(
+    path: str | os.PathLike[str], *, display: str | None = None, max_bytes: int | None = None
+) -> Document:
     """Read one YAML file; report problems with the file as issues, never raise.
 
     Parameters
@@ -103,25 +213,19 @@ def read_document(path: str | os.PathLike[str], *, display: str | None = None) -
         The file.
     display : str, optional
         How to name the file in issues (defaults to ``str(path)``).
+    max_bytes : int, optional
+        Refuse larger files (default: :func:`max_file_size`, 10 MB unless overridden).
+
+    Examples
+    --------
+    >>> read_document("/dev/zero").issues[0].code
+    'not-a-file'
     """
     name = display or str(path)
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or exc.__class__.__name__
-        return _failed(
-            name,
-            Issue(
-                name,
-                0,
-                0,
-                "file-not-found",
-                "",
-                f"cannot read the file: {reason}",
-                expected="a readable YAML file",
-                found=str(path),
-            ),
-        )
+    limit = max_file_size() if max_bytes is None else max_bytes
+    raw = _read_bytes(path, name, limit)
+    if isinstance(raw, Document):
+        return raw
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -129,25 +233,90 @@ def read_document(path: str | os.PathLike[str], *, display: str | None = None) -
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         return _failed(
             name,
-            Issue(
-                name,
-                line,
-                column,
-                "not-utf8",
-                "",
-                "the file is not UTF-8",
-                expected="UTF-8 text",
-                found=f"byte 0x{raw[exc.start]:02x} at offset {exc.start}",
-                hint="re-save the file as UTF-8 (GBK/GB18030 files must be converted)",
-            ),
+            "not-utf8",
+            "the file is not UTF-8",
+            line=line,
+            column=column,
+            expected="UTF-8 text",
+            found=f"byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+            hint="re-save the file as UTF-8 (GBK/GB18030 files must be converted)",
         )
     return _parse(text, name)
 
 
-def _parse(text: str, name: str) -> Document:
-    loader = _PlainLoader(text)
+def _read_bytes(path: str | os.PathLike[str], name: str, limit: int) -> bytes | Document:
+    """The file's bytes, after checking (with stat, before opening) that it is a regular file under ``limit``."""
     try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            return _not_a_file(name, info.st_mode)
+        if info.st_size > limit:
+            return _too_large(name, info.st_size, limit)
+        # O_NONBLOCK: should the path be swapped for a FIFO after the stat, open() cannot hang.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                return _not_a_file(name, info.st_mode)
+            with os.fdopen(os.dup(fd), "rb") as handle:
+                raw = handle.read(limit + 1)
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        return _failed(
+            name,
+            "file-not-found",
+            f"cannot read the file: {exc.strerror or exc.__class__.__name__}",
+            expected="a readable YAML file",
+            found=str(path),
+        )
+    if len(raw) > limit:
+        return _too_large(name, len(raw), limit)
+    return raw
+
+
+def _not_a_file(name: str, mode: int) -> Document:
+    kind = "a folder" if stat.S_ISDIR(mode) else "a pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device or socket"
+    return _failed(
+        name,
+        "not-a-file",
+        f"not a regular file: {kind}",
+        expected="a YAML file",
+        found=kind,
+        hint="give the path of a .yaml file"
+        + (" (or pass the folder where a folder is accepted)" if "folder" in kind else ""),
+    )
+
+
+def _too_large(name: str, size: int, limit: int) -> Document:
+    return _failed(
+        name,
+        "file-too-large",
+        f"the file is larger than the limit of {limit:,} bytes; it was not read",
+        expected=f"at most {limit:,} bytes",
+        found=f"{size:,} bytes" if size <= limit else f"more than {limit:,} bytes",
+        hint=f"raise the limit with {MAX_BYTES_ENV}=<bytes> (or max_bytes=) if the file is trusted",
+    )
+
+
+def _parse(text: str, name: str) -> Document:
+    loader: _PlainLoader | None = None
+    try:
+        loader = _PlainLoader(text)  # the reader refuses raw control characters here
         node = loader.get_single_node()
+    except _LimitError as exc:
+        mark = exc.problem_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        return _failed(
+            name,
+            exc.code,
+            str(exc.problem),
+            line=line,
+            column=column,
+            expected=f"at most {MAX_DEPTH} levels",
+            found=_line_at(text, line),
+            hint="flatten the structure: zone files need about 6 levels",
+        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -157,37 +326,45 @@ def _parse(text: str, name: str) -> Document:
         problem = ": ".join(str(p) for p in (context, exc.problem) if p)
         return _failed(
             name,
-            Issue(
-                name,
-                line,
-                column,
-                "yaml-syntax",
-                "",
-                f"YAML syntax error: {problem}",
-                expected="valid YAML",
-                found=_line_at(text, line),
-            ),
+            "yaml-syntax",
+            f"YAML syntax error: {problem}",
+            line=line,
+            column=column,
+            expected="valid YAML",
+            found=_line_at(text, line),
+        )
+    except yaml.reader.ReaderError as exc:  # a raw control character in the text
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return _failed(
+            name,
+            "control-character",
+            f"the file contains the control character U+{exc.character:04X}, which YAML does not allow",
+            line=line,
+            column=column,
+            expected="printable text",
+            found=f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character),
+            hint="delete the character (it is invisible in most editors)",
         )
     except yaml.YAMLError as exc:
-        return Document(name, None, issues=(Issue(name, 0, 0, "yaml-syntax", "", f"YAML error: {exc}"),))
+        return _failed(name, "yaml-syntax", f"YAML error: {exc}", expected="valid YAML")
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if node is None:
         return _failed(
             name,
-            Issue(
-                name,
-                1,
-                1,
-                "empty-file",
-                "",
-                "the file holds no YAML document",
-                expected="a mapping with the zone or codebook fields",
-                found="nothing",
-            ),
+            "empty-file",
+            "the file holds no YAML document",
+            line=1,
+            column=1,
+            expected="a mapping with the zone or codebook fields",
+            found="nothing",
         )
-    builder = _Builder(name)
+    builder = _Builder(name, budget=loader.composed + MAX_ALIAS_NODES if loader else 0)
     data = builder.build(node, ())
+    if builder.stopped:  # cut short by a limit: what was built is not the document
+        return Document(name, None, issues=tuple(builder.issues))
     return Document(name, data, builder.positions, tuple(builder.issues))
 
 
@@ -196,16 +373,38 @@ def _line_at(text: str, line: int) -> str:
     return lines[line - 1].strip()[:80] if 0 < line <= len(lines) else ""
 
 
-class _Builder:
-    """Turn a composed YAML node tree into plain data, recording positions and issues."""
+def _control_character(text: str) -> str | None:
+    """The first control character (other than tab and newline) or lone surrogate in ``text``."""
+    for ch in text:
+        if ch not in "\t\n" and unicodedata.category(ch) in ("Cc", "Cs"):
+            return ch
+    return None
 
-    def __init__(self, file: str) -> None:
+
+class _Builder:
+    """Turn a composed YAML node tree into plain data, recording positions and issues.
+
+    Aliases make the node tree a graph: ``budget`` bounds the nodes built (the composed
+    ones plus ``MAX_ALIAS_NODES``), ``_open`` holds the nodes being built, so an alias to
+    one of them (a cycle) is an issue rather than endless recursion.
+    """
+
+    def __init__(self, file: str, *, budget: int) -> None:
         self.file = file
         self.positions: dict[PathKey, tuple[int, int]] = {}
         self.issues: list[Issue] = []
         self._scalars = yaml.SafeLoader("")
+        self._budget = budget
+        self._open: set[int] = set()
+        self.stopped = False
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
+        if self.stopped:
+            return None
+        self._budget -= 1
+        if self._budget < 0 or len(path) > MAX_DEPTH or id(node) in self._open:
+            self._limit(node, path)
+            return None
         self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _SAFE_TAGS:
             self._add(
@@ -218,18 +417,88 @@ class _Builder:
                 hint="remove the tag",
             )
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        if node.tag in _SCALAR_TAGS:
+            return self._bad_tag(node, path, "a collection")
+        self._open.add(id(node))
+        try:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+        finally:
+            self._open.discard(id(node))
+
+    def _limit(self, node: yaml.Node, path: PathKey) -> None:
+        """Stop building: an alias cycle, too many alias nodes, or nesting too deep."""
+        self.stopped = True
+        if id(node) in self._open:
+            message, expected = "an alias refers to a node that contains it (a cycle)", "aliases to finished nodes"
+        elif len(path) > MAX_DEPTH:
+            message, expected = f"aliases nest the document more than {MAX_DEPTH} levels deep", f"at most {MAX_DEPTH}"
+        else:
+            message = f"aliases expand the document by more than {MAX_ALIAS_NODES:,} nodes (an 'alias bomb')"
+            expected = f"at most {MAX_ALIAS_NODES:,} nodes added by aliases"
+        self._add(
+            node,
+            path,
+            "alias-limit",
+            message,
+            expected=expected,
+            found="*alias",
+            hint="write the data out instead of using anchors and aliases",
+        )
+
+    def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> Any:
+        if node.tag in (_YAML + "map", _YAML + "seq"):
+            return self._bad_tag(node, path, "a scalar")
         if node.tag == _STR_TAG:
+            bad = _control_character(node.value)
+            if bad is not None:
+                self._add(
+                    node,
+                    path,
+                    "control-character",
+                    f"the text contains the control character U+{ord(bad):04X}",
+                    expected="printable text",
+                    found=f"U+{ord(bad):04X}",
+                    hint="remove the escape sequence (such as \\x1b or \\0) from the quoted text",
+                )
+                return None
             return node.value
-        return self._scalars.construct_object(node, deep=True)
+        try:
+            return self._scalars.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, KeyError, TypeError, OverflowError, IndexError) as exc:
+            kind = node.tag.removeprefix(_YAML)
+            self._add(
+                node,
+                path,
+                "wrong-type",
+                f"the value is not a valid {kind} ({str(exc).splitlines()[0][:80]})",
+                expected=f"a {kind}",
+                found=_clip(node.value),
+                hint=f"write a valid {kind}, or quote the value to make it text",
+            )
+            return None
+
+    def _bad_tag(self, node: yaml.Node, path: PathKey, found: str) -> None:
+        kind = node.tag.removeprefix(_YAML)
+        self._add(
+            node,
+            path,
+            "wrong-type",
+            f"the tag '!!{kind}' does not fit {found}",
+            expected=f"a {kind}",
+            found=found,
+            hint=f"remove the '!!{kind}' tag",
+        )
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         first: dict[Any, yaml.Node] = {}
         for key_node, value_node in node.value:
+            if self.stopped:
+                break
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._add(
                     key_node,
@@ -249,6 +518,7 @@ class _Builder:
                     "a mapping key must be plain text",
                     expected="text",
                     found=type(key).__name__,
+                    hint="write the key as a plain field name",
                 )
                 continue
             if key in first:
@@ -285,3 +555,8 @@ class _Builder:
         self.issues.append(
             Issue(self.file, mark.line + 1, mark.column + 1, code, format_path(path), message, expected, found, hint)
         )
+
+
+def _clip(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "..."

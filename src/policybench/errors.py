@@ -66,6 +66,11 @@ class Issue:
 #: Every issue code a check can emit, with its meaning. Codes are stable: never reused.
 ISSUE_CODES: dict[str, str] = {
     "file-not-found": "the path does not exist or is not readable",
+    "not-a-file": "the path is a folder, a pipe or a device, not a regular file",
+    "file-too-large": "the file is larger than the size limit (10 MB unless POLICYBENCH_MAX_FILE_SIZE says otherwise)",
+    "too-deep": "mappings and lists nested deeper than the limit (100 levels)",
+    "alias-limit": "YAML aliases that expand too far (an 'alias bomb') or refer to themselves",
+    "control-character": "a control character (escape, NUL, bell...) in the file or in a text value",
     "not-utf8": "the file is not valid UTF-8",
     "empty-file": "the file holds no document",
     "yaml-syntax": "the YAML cannot be parsed",
@@ -98,11 +103,19 @@ ISSUE_CODES: dict[str, str] = {
     "secondary-repeats-primary": "a secondary category equal to the primary category",
     "reprint-only-high": "a measure rated high confidence whose only sources are reprints",
     "no-zones": "a dataset folder with no zone file",
+    "bad-output": "a batch output name with a placeholder other than {target} and {lang}",
+    "output-outside": "a batch output outside the jobs file's folder (absolute or '..') without --allow-outside",
+    "duplicate-output": "two batch jobs (or languages) that would write the same file",
+    "parent-cycle": "a zone that is its own parent, directly or through other zones",
     "requires-cycle": "the codebook's requires relation has a cycle",
     "no-scope": "a zone file that declares no scope, so every category without a counted measure is unknown",
     "absent-contradicts-measure": "a category listed under absent that a counted measure of the zone carries",
     "measure-outside-scope": "a measure coded in a category outside the zone's declared scope (warning)",
 }
+
+
+#: Issue codes that mean a file could not be read at all: the command line exits 2 for them.
+IO_ISSUE_CODES = frozenset({"file-not-found", "not-a-file"})
 
 
 class PolicyBenchError(Exception):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -103,9 +104,7 @@ def _classify(kind: str, loc: tuple[Any, ...]) -> str:
 
 
 def _translate(document: Document, model: type[BaseModel], err: Any) -> Issue:
-    loc = tuple(
-        p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p in {"function-before", "str", "int"}))
-    )
+    loc = _clean_loc(document, err["loc"])
     kind = str(err["type"])
     code = _classify(kind, loc)
     message = str(err["msg"]).removeprefix("Value error, ")
@@ -121,7 +120,38 @@ def _translate(document: Document, model: type[BaseModel], err: Any) -> Issue:
     elif code == "bad-id":
         message = "not a valid id: use lower-case letters, digits and '-' (measure ids: '<zone-id>.<slug>')"
     line, column = document.position(loc)
-    return Issue(document.file, line, column, code, format_path(loc), message, expected, found, hint)
+    return Issue(
+        document.file, line, column, code, format_path(loc), message, expected, found, hint or _hint(kind, code)
+    )
+
+
+def _hint(kind: str, code: str) -> str:
+    """A generic way to fix an issue, when the error itself suggests nothing better."""
+    if kind == "finite_number":
+        return "write a finite number (NaN and infinity are not data)"
+    if code == "bad-date":
+        return "write the date as YYYY, YYYY-MM or YYYY-MM-DD in ASCII digits, e.g. '2019-07'"
+    if kind.endswith("_type") and kind.startswith(("int", "float", "bool")):
+        return "write a plain number or true/false without quotes (yes/no and 1/0 are not accepted)"
+    if kind == "invalid_key":
+        return "write the key as a field name of the schema"
+    if kind.endswith("_type"):
+        return "see the schema (schemas/*.schema.json) for the type of this field"
+    return ""
+
+
+# Steps pydantic adds to an error location that are not in the document (validator names).
+_INTERNAL_STEP = re.compile(r"^(?:[a-z]+(?:-[a-z]+)*\[.*\]|function-before|str|int)$")
+
+
+def _clean_loc(document: Document, raw: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The error location as a document path: pydantic's internal steps dropped, user keys kept."""
+    loc: tuple[Any, ...] = ()
+    for part in raw:
+        if isinstance(part, str) and (*loc, part) not in document.positions and _INTERNAL_STEP.match(part):
+            continue
+        loc += (part,)
+    return loc
 
 
 def _expected(err: Any, code: str) -> str:

@@ -8,6 +8,7 @@ from them (``python -m policybench.schema``). Checks that need more than one doc
 
 from __future__ import annotations
 
+import calendar
 import datetime as _dt
 import re
 from typing import Annotated, Literal
@@ -39,7 +40,7 @@ MEASURE_ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\.[a-z0-9]+(?:[-_][a-z0-9]+)*
 CODE_PATTERN = r"^[A-Z]{2,5}\.[A-Z0-9]+(?:_[A-Z0-9]+)*$"
 DOMAIN_PATTERN = r"^[A-Z]{2,5}$"
 SCOPE_CODE_PATTERN = r"^[A-Z]{2,5}(?:\.[A-Z0-9]+(?:_[A-Z0-9]+)*)?$"
-DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+DATE_PATTERN = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
 KEY_PHRASE_MAX = 30
 
 Authority = Literal["zone", "municipal", "provincial", "national"]
@@ -100,6 +101,8 @@ def date_bounds(value: str) -> tuple[_dt.date, _dt.date]:
 
     >>> date_bounds("2019-02")
     (datetime.date(2019, 2, 1), datetime.date(2019, 2, 28))
+    >>> date_bounds("9999-12")[1]
+    datetime.date(9999, 12, 31)
     """
     parts = [int(p) for p in value.split("-")]
     year = parts[0]
@@ -107,14 +110,14 @@ def date_bounds(value: str) -> tuple[_dt.date, _dt.date]:
         day = _dt.date(year, parts[1], parts[2])
         return day, day
     if len(parts) == 2:
-        first = _dt.date(year, parts[1], 1)
-        nxt = _dt.date(year + (parts[1] == 12), parts[1] % 12 + 1, 1)
-        return first, nxt - _dt.timedelta(days=1)
+        last = calendar.monthrange(year, parts[1])[1]  # no 'next month' step: 9999-12 has none
+        return _dt.date(year, parts[1], 1), _dt.date(year, parts[1], last)
     return _dt.date(year, 1, 1), _dt.date(year, 12, 31)
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # strict: YAML's `yes` is not a depth and 1 is not `true`; no NaN or infinity anywhere.
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, strict=True, allow_inf_nan=False)
 
 
 class LocalText(_Frozen):

@@ -19,6 +19,7 @@ from .documents import Document
 from .errors import Issue
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Zone
+from .params import check_path, check_paths
 from .protocol import check_protocol
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ def collect(
             reported = {i.path for i in zone_issues}
             loaded.issues += [i for i in check_raw_codes(doc, codebook) if i.path not in reported]
     if codebook is not None:
-        external = _shipped_ids() if paths is not None else set()
+        external = _shipped_ids() if paths is not None and loaded.zones else set()  # no zone read: no lookups
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external)
     if protocol:
         loaded.issues += [issue for zone, doc in loaded.zones for issue in check_protocol(zone, doc)]
@@ -246,5 +247,9 @@ def validate(
     >>> report.valid
     True
     """
+    if paths is not None:
+        check_paths("validate", "paths", paths)
+    if codebook is not None:
+        check_path("validate", "codebook", codebook)
     loaded = collect(paths, codebook_path=codebook, protocol=True)
     return ValidationReport(tuple(loaded.issues), tuple(loaded.files))

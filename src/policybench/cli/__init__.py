@@ -7,18 +7,25 @@ I/O error. A user mistake never prints a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
-from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
+from ..errors import IO_ISSUE_CODES, DataValidationError, PolicyBenchError
 from . import agreement, analysis, commands, reporting, timeline
-from .base import UsageError
+from .base import UsageError, echo
 
 COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
 COMMANDS.update(agreement.COMMANDS)
 COMMANDS.update(timeline.COMMANDS)
 
-__all__ = ["main"]
+__all__ = ["EXIT_CODES", "main"]
+
+#: What the exit codes mean; printed by --help and stated in the README (a test keeps them equal).
+EXIT_CODES = (
+    "Exit codes: 0 success; 1 problems in the data or a failed batch job; 2 usage error or a "
+    "file that is missing or cannot be read; 130 interrupted; 141 output pipe closed (e.g. | head)."
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -32,7 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     from .. import __version__
 
-    parser = _Parser(prog="policybench", description="Benchmark reform measures of China's national high-tech zones.")
+    parser = _Parser(
+        prog="policybench",
+        description="Benchmark reform measures of China's national high-tech zones.",
+        epilog=EXIT_CODES,
+    )
     parser.add_argument("--version", action="version", version=f"policybench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (help_text, configure, _run) in COMMANDS.items():
@@ -53,22 +64,43 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help()
             return 2
         return int(COMMANDS[args.command][2](args))
-    except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    except DataValidationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        print("run 'policybench validate' on these files for the full report", file=sys.stderr)
-        return 1
-    except (UnknownIdError, PolicyBenchError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
-        return 2
+    except BrokenPipeError:  # before OSError, which it is
+        return _broken_pipe()
+    except (PolicyBenchError, OSError) as exc:
+        return _report(exc)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _report(exc: PolicyBenchError | OSError) -> int:
+    """Print an error the user can act on (no traceback) and return its exit code."""
+    if isinstance(exc, OSError):
+        echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        return 2
+    echo(f"error: {exc}", err=True)
+    if isinstance(exc, UsageError):
+        return 2
+    if isinstance(exc, DataValidationError):
+        if any(i.code in IO_ISSUE_CODES for i in exc.issues):
+            return 2  # a missing or unreadable file is an I/O error
+        print("run 'policybench validate' on these files for the full report", file=sys.stderr)
+    return 1
+
+
+def _broken_pipe() -> int:
+    """The reader went away (``policybench list measures | head``): stop quietly.
+
+    stdout is pointed at /dev/null so that the interpreter's final flush does not raise
+    again; the exit code is 141 (128 + SIGPIPE), as for other Unix tools.
+    """
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # stdout without a file descriptor (tests, notebooks)
+        pass
+    return 141
 
 
 if __name__ == "__main__":  # pragma: no cover

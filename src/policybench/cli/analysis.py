@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
-from .base import Configure, Run, UsageError, add_benchmark, add_data, add_format, emit, load_data, write_frame
+from ..errors import DataValidationError, InputError
+from .base import (
+    Configure,
+    Run,
+    UsageError,
+    add_benchmark,
+    add_data,
+    add_draws,
+    add_format,
+    check_draws,
+    echo,
+    emit,
+    json_text,
+    load_data,
+    write_frame,
+)
 
 
 def _configure_coverage(p: argparse.ArgumentParser) -> None:
@@ -64,9 +77,9 @@ def _run_compare(args: argparse.Namespace) -> int:
     ds = load_data(args)
     result = compare(ds, args.zone_a, args.zone_b, lam=args.lam, lang=args.lang)
     if args.format == "json":
-        print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2, default=float))
+        print(json_text(result.to_dict()))
         return 0
-    print(result)
+    echo(result)
     if not result.alignment.pairs.empty:
         print()
         from ..report.labels import cli_label
@@ -116,7 +129,7 @@ def _configure_gap(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
     add_benchmark(p)
     p.add_argument("--top", type=int, default=10, help="number of recommendations (default %(default)s)")
-    p.add_argument("--draws", type=int, default=1000, help="Monte-Carlo draws for robustness (0 = skip)")
+    add_draws(p, zero_skips=True)
     p.add_argument(
         "--include-uncoded-domains",
         action="store_true",
@@ -133,7 +146,7 @@ def read_weights(path: str) -> dict[str, float]:
 
     doc = read_document(path)
     if doc.issues:
-        raise InputError("\n".join(str(i) for i in doc.issues))
+        raise DataValidationError(list(doc.issues))
     data = doc.data
     if not isinstance(data, dict) or not all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in data.values()
@@ -145,6 +158,7 @@ def read_weights(path: str) -> dict[str, float]:
 def _run_gap(args: argparse.Namespace) -> int:
     from ..gaps import gap_analysis, recommend, sensitivity
 
+    check_draws(args.draws, zero_skips=True)
     ds = load_data(args)
     weights = read_weights(args.weights) if args.weights else None
     gap = gap_analysis(ds, args.target, against=args.against, peers=args.peers, frontier=args.frontier, weights=weights)
@@ -157,7 +171,7 @@ def _run_gap(args: argparse.Namespace) -> int:
             robust[["code", "median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]], on="code", how="left"
         )
     if args.format == "json":
-        print(json.dumps(_gap_payload(gap, recs), ensure_ascii=False, indent=2, default=_json_default))
+        print(json_text(_gap_payload(gap, recs)))
         return 0
     lang = args.lang
     cols = ["rank", "code", f"label_{lang}", "priority", "gap", "dtf", "exemplar_zones", "authority", "already_planned"]
@@ -167,7 +181,7 @@ def _run_gap(args: argparse.Namespace) -> int:
         return 0
     from ..report.labels import cli_label, term
 
-    print(gap.summary())
+    echo(gap.summary())
     print(
         cli_label("benchmark_line", lang).format(
             zones=", ".join(gap.benchmark), data=gap.data_hash, codebook=gap.codebook_version
@@ -211,14 +225,6 @@ def _gap_payload(gap: Any, recs: pd.DataFrame) -> dict[str, Any]:
         "not_applicable": gap.not_applicable(),
         "not_counted": gap.not_counted().to_dict("records"),
     }
-
-
-def _json_default(value: Any) -> Any:
-    if hasattr(value, "item"):
-        return value.item()
-    if value is pd.NA:
-        return None
-    return str(value)
 
 
 COMMANDS: dict[str, tuple[str, Configure, Run]] = {

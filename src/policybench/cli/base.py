@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -11,7 +12,9 @@ from typing import Any
 import pandas as pd
 
 from ..errors import PolicyBenchError
-from .table import render_table
+from ..escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell
+from ..params import MAX_DRAWS
+from .table import clean_text, render_table
 
 Configure = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
@@ -29,17 +32,19 @@ def emit(
     headers: Sequence[str] | None = None,
     title: str | None = None,
 ) -> None:
-    """Print a DataFrame as an aligned table, CSV, JSON or Markdown.
+    """Print a DataFrame as an aligned table, CSV, JSON or Markdown (data text made safe for each).
 
     ``headers`` replace the column names in a terminal table (e.g. Chinese headings in zh
     mode); CSV and JSON keep the column names, which scripts rely on. ``title`` heads a table.
+    CSV cells that a spreadsheet would run as formulas are neutralised; terminal tables go
+    through :func:`policybench.cli.table.clean_text`.
     """
     if index:
         frame = frame.reset_index()
     if fmt == "csv":
-        sys.stdout.write(frame.to_csv(index=False, lineterminator="\n"))
+        sys.stdout.write(map_text(frame, csv_cell).to_csv(index=False, lineterminator="\n"))
     elif fmt == "json":
-        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")
+        sys.stdout.write(frame.to_json(orient="records", force_ascii=False, indent=2) + "\n")  # NaN -> null
     elif fmt == "md":
         sys.stdout.write(markdown_table(frame) + "\n")
     else:
@@ -64,11 +69,30 @@ def _missing(value: Any) -> bool:
         return False
 
 
+def map_text(frame: pd.DataFrame, clean: Callable[[Any], Any]) -> pd.DataFrame:
+    """A copy of ``frame`` with ``clean`` applied to every text cell (numbers untouched)."""
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: clean(v) if isinstance(v, str) else v).astype(object)
+    return out
+
+
+def echo(text: object = "", *, err: bool = False) -> None:
+    """Print text that may hold data: escape sequences and control characters removed per line."""
+    print(clean_text(text, keep_newlines=True), file=sys.stderr if err else sys.stdout)
+
+
+def json_text(payload: Any) -> str:
+    """JSON for the terminal: NaN and infinities as null (strict JSON), numpy scalars unwrapped."""
+    return json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False, default=str)
+
+
 def markdown_table(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown table (pipes in cells escaped)."""
+    """A GitHub-flavoured Markdown table (every cell escaped for CommonMark)."""
 
     def cell(value: Any) -> str:
-        return str(value).replace("|", "\\|").replace("\n", " ")
+        return markdown_text(value)
 
     head = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "|" + "|".join(" --- " for _ in frame.columns) + "|"
@@ -114,6 +138,22 @@ def add_benchmark(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weights", metavar="FILE", help="YAML or JSON mapping of category code -> weight")
 
 
+def add_draws(parser: argparse.ArgumentParser, *, zero_skips: bool = False) -> None:
+    """Add --draws (Monte-Carlo draws of the robustness check), bounded by MAX_DRAWS."""
+    low = 0 if zero_skips else 1
+    skip = "; 0 = skip" if zero_skips else ""
+    parser.add_argument(
+        "--draws", type=int, default=1000, help=f"Monte-Carlo draws for robustness ({low}-{MAX_DRAWS}{skip})"
+    )
+
+
+def check_draws(draws: int, *, zero_skips: bool = False) -> None:
+    """A usage error unless ``draws`` is within the bounds of :func:`add_draws`."""
+    low = 0 if zero_skips else 1
+    if not low <= draws <= MAX_DRAWS:
+        raise UsageError(f"--draws must be between {low} and {MAX_DRAWS}. Got {draws} instead.")
+
+
 def write_frame(frame: pd.DataFrame, path: str, *, index: bool = False) -> None:
     """Write ``frame`` to ``path`` atomically; the format follows the suffix (.csv, .xlsx, .parquet, .json, .md)."""
     from ..io import atomic_write, write_with
@@ -121,7 +161,7 @@ def write_frame(frame: pd.DataFrame, path: str, *, index: bool = False) -> None:
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":
         with atomic_write(path) as handle:
-            handle.write(frame.to_csv(index=index, lineterminator="\n"))
+            handle.write(map_text(frame, csv_cell).to_csv(index=index, lineterminator="\n"))
     elif suffix in (".json", ".md"):
         with atomic_write(path) as handle:
             handle.write(
@@ -130,7 +170,8 @@ def write_frame(frame: pd.DataFrame, path: str, *, index: bool = False) -> None:
                 else markdown_table(frame.reset_index() if index else frame)
             )
     elif suffix == ".xlsx":
-        write_with(path, lambda tmp: frame.to_excel(tmp, index=index, engine="openpyxl"))
+        cleaned = map_text(frame, spreadsheet_cell)
+        write_with(path, lambda tmp: cleaned.to_excel(tmp, index=index, engine="openpyxl"))
     elif suffix == ".parquet":
         import importlib.util
 

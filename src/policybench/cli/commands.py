@@ -7,8 +7,8 @@ import json
 
 import pandas as pd
 
-from ..errors import PolicyBenchError
-from .base import Configure, Run, add_data, add_format, emit, load_data
+from ..errors import IO_ISSUE_CODES, PolicyBenchError
+from .base import Configure, Run, add_data, add_format, echo, emit, json_text, load_data
 
 # ----------------------------------------------------------------------------- validate
 
@@ -39,14 +39,16 @@ def _run_validate(args: argparse.Namespace) -> int:
         if stats is not None and reprints is not None:
             payload["stats"] = json.loads(stats.to_json(orient="records", force_ascii=False))
             payload["reprint_only"] = json.loads(reprints.to_json(orient="records", force_ascii=False))
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print(json_text(payload))
     else:
-        print(report.format_text())
+        echo(report.format_text())
         if stats is not None and reprints is not None:
             print()
             emit(stats, "table")
             print(f"\nmeasures whose only evidence is a reprint ({len(reprints)}; confidence at most medium):")
             emit(reprints, "table")
+    if any(i.code in IO_ISSUE_CODES for i in report.errors):
+        return 2  # a file that is missing or cannot be read is an I/O error, as documented
     return 0 if report.valid else 1
 
 

@@ -9,8 +9,9 @@ from typing import Any
 
 import pandas as pd
 
+from ..batch import MAX_WORKERS
 from .analysis import read_weights
-from .base import Configure, Run, UsageError, add_benchmark, add_data, emit, load_data
+from .base import Configure, Run, UsageError, add_benchmark, add_data, add_draws, check_draws, emit, load_data
 from .table import progress_bar
 
 
@@ -19,7 +20,7 @@ def _configure_report(p: argparse.ArgumentParser) -> None:
     add_benchmark(p)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--top", type=int, default=10)
-    p.add_argument("--draws", type=int, default=1000)
+    add_draws(p)
     p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="report file: .html, .md, .json, .xlsx, .docx or .pdf"
@@ -33,6 +34,7 @@ def _run_report(args: argparse.Namespace) -> int:
     from ..gaps import gap_analysis
     from ..report import FORMATS, report
 
+    check_draws(args.draws)
     if Path(args.output).suffix.lower() not in FORMATS:
         raise UsageError(f"unknown report format '{Path(args.output).suffix}': use one of {', '.join(sorted(FORMATS))}")
     ds = load_data(args)
@@ -45,8 +47,16 @@ def _run_report(args: argparse.Namespace) -> int:
 
 def _configure_batch(p: argparse.ArgumentParser) -> None:
     p.add_argument("jobs_file", metavar="JOBS.yaml")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="run N jobs in parallel processes")
+    p.add_argument(
+        "--jobs", type=int, default=1, metavar="N", help=f"run N jobs in parallel processes (1-{MAX_WORKERS})"
+    )
     p.add_argument("--resume", action="store_true", help="skip jobs whose outputs all exist")
+    p.add_argument("--out-dir", metavar="DIR", help="folder the outputs are relative to (default: the jobs file's)")
+    p.add_argument(
+        "--allow-outside",
+        action="store_true",
+        help="allow outputs outside that folder (absolute paths, '..'); only for jobs files you trust",
+    )
 
 
 class _Progress:
@@ -68,11 +78,18 @@ class _Progress:
 def _run_batch(args: argparse.Namespace) -> int:
     from ..batch import run_jobs
 
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
+    if not 1 <= args.jobs <= MAX_WORKERS:
+        raise UsageError(f"--jobs must be between 1 and {MAX_WORKERS}. Got {args.jobs} instead.")
     progress = _Progress()
     try:
-        results = run_jobs(args.jobs_file, workers=args.jobs, resume=args.resume, progress=progress)
+        results = run_jobs(
+            args.jobs_file,
+            workers=args.jobs,
+            resume=args.resume,
+            progress=progress,
+            out_dir=args.out_dir,
+            allow_outside=args.allow_outside,
+        )
     finally:
         progress.close()
     summary = pd.DataFrame(

@@ -12,6 +12,7 @@ import pandas as pd
 from .. import __version__
 from ..codebook import category_weights
 from ..errors import InputError
+from ..params import check_names, check_type, check_weights
 from ..similarity.portfolio import DEFAULT_STATUS, check_status, portfolio_matrix
 
 if TYPE_CHECKING:
@@ -197,6 +198,16 @@ def gap_analysis(
     >>> 0 <= gap.overall <= 100
     True
     """
+    from ..dataset import Dataset
+
+    check_type("gap_analysis", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
+    check_type("gap_analysis", "target", target, str, "a zone id (str)")
+    if against is not None:
+        check_names("gap_analysis", "against", against, what="zone ids")
+    if weights is not None:
+        check_weights("gap_analysis", "weights", weights)
+    if not isinstance(status, str):
+        check_names("gap_analysis", "status", status, what="statuses")
     statuses = check_status(dataset, status, "gap_analysis")
     dataset.zone(target)
     benchmark = _benchmark(dataset, target, against, peers, statuses)

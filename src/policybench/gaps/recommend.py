@@ -8,6 +8,7 @@ import pandas as pd
 
 from ..codebook import prerequisites
 from ..errors import InputError
+from ..params import check_type
 from .analysis import best_exemplars, weighted_dtf
 
 if TYPE_CHECKING:
@@ -65,6 +66,9 @@ def recommend(gap: GapAnalysis, *, top: int = 10, include_uncoded_domains: bool 
     pandas.DataFrame
         Columns as in ``RECOMMENDATION_COLUMNS``.
     """
+    from .analysis import GapAnalysis
+
+    check_type("recommend", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
     if isinstance(top, bool) or not isinstance(top, int) or top < 1:
         raise InputError(f"The 'top' parameter of recommend must be a positive int. Got {top!r} instead.")
     ranked = ranking(gap, include_uncoded_domains=include_uncoded_domains).head(top)

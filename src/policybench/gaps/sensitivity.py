@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..params import MAX_DRAWS, check_type
 from .analysis import frontier_scores
 from .recommend import ranking
 
@@ -49,9 +50,14 @@ def sensitivity(
         One row per ranked category (base ranking order); columns as in ``SENSITIVITY_COLUMNS``.
         ``attrs`` records draws, seed, top and the rules.
     """
+    from .analysis import GapAnalysis
+
+    check_type("sensitivity", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
     for name, value in (("draws", draws), ("top", top)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InputError(f"The '{name}' parameter of sensitivity must be a positive int. Got {value!r} instead.")
+    if draws > MAX_DRAWS:  # draws x categories floats: beyond this the arrays outgrow memory
+        raise InputError(f"The 'draws' parameter of sensitivity must be at most {MAX_DRAWS}. Got {draws} instead.")
     low, high = weight_range
     if not 0 <= low <= high:
         raise InputError(

@@ -12,7 +12,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..errors import InputError
+from ..escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url, xml_safe
 from ..io import atomic_write, write_with
+from ..params import check_type
 from .charts import paired_bars, timeline
 from .content import build_content
 from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
@@ -34,13 +36,6 @@ FORMATS = {
     ".pdf": "pdf",
 }
 _STATUS_NOTE = re.compile(r"\((proposed|piloting|implemented|discontinued)\)")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _md(text: Any) -> str:
-    """Escape text for a Markdown table cell or paragraph: pipes, newlines, HTML brackets."""
-    value = str(text).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-    return value.replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
@@ -52,7 +47,10 @@ def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
-    env.filters["md"] = _md
+    env.filters["md"] = markdown_text  # every data value in the Markdown template
+    env.filters["md_code"] = markdown_code
+    env.filters["md_url"] = markdown_url
+    env.filters["web_url"] = web_url  # links only for http(s), in every format
     env.filters["term"] = lambda value: term(str(value), lang)
     env.filters["statuses"] = lambda text: statuses_in(text, lang)
     return env
@@ -173,7 +171,7 @@ class GapReport:
         if kind == "docx":
             from .docx import write_docx
 
-            return write_docx(self._context(), target)
+            return write_docx(xml_safe(self._context()), target)  # DOCX is XML: no control characters
         if kind == "pdf":
             from .pdf import write_pdf
 
@@ -262,15 +260,11 @@ def _chinese(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
-    """Prefix text cells that a spreadsheet would read as a formula with an apostrophe."""
-
-    def fix(value: Any) -> Any:
-        return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
-
+    """Clean text cells for XLSX: no characters XML cannot hold, formula-like text neutralised."""
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(fix).astype(object)
+            out[column] = out[column].map(spreadsheet_cell).astype(object)
     return out
 
 
@@ -297,6 +291,9 @@ def report(
     -------
     GapReport
     """
+    from ..gaps import GapAnalysis
+
+    check_type("report", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
     if lang not in ("zh", "en"):
         raise InputError(f"The 'lang' parameter of report must be one of {{'zh', 'en'}}. Got {lang!r} instead.")
     return GapReport(build_content(gap, lang=lang, top=top, draws=draws, seed=seed, generated=generated), lang)

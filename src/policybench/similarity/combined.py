@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..params import check_type
 from .alignment import Alignment, align, fitted_index
 from .portfolio import DEFAULT_STATUS, check_choice, check_status, portfolio_matrix
 from .structured import METRICS, similarity_matrix
@@ -113,6 +114,12 @@ def compare(
     >>> 0 <= c.score <= 1
     True
     """
+    from ..dataset import Dataset
+
+    check_type("compare", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
+    check_type("compare", "a", a, str, "a zone id (str)")
+    check_type("compare", "b", b, str, "a zone id (str)")
+    check_type("compare", "lam", lam, (int, float), "a number in [0, 1]")
     if not 0.0 <= lam <= 1.0:
         raise InputError(f"The 'lam' parameter of compare must be in [0, 1]. Got {lam!r} instead.")
     check_choice("compare", "metric", metric, METRICS)
@@ -150,6 +157,9 @@ def zone_similarity_matrix(
     Zones with no counted measure are left out of the structured and combined methods
     (their similarity is undefined); pass ``zones`` to choose explicitly.
     """
+    from ..dataset import Dataset
+
+    check_type("zone_similarity_matrix", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     check_choice("zone_similarity_matrix", "method", method, METHODS)
     statuses = check_status(dataset, status, "zone_similarity_matrix")
     ids = list(dataset.zone_ids if zones is None else zones)
@@ -215,6 +225,9 @@ def nearest_peers(
     pandas.DataFrame
         Columns rank, zone_id, kind, similarity; highest similarity first (ties by id).
     """
+    from ..dataset import Dataset
+
+    check_type("nearest_peers", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     if isinstance(k, bool) or not isinstance(k, int) or k < 1:
         raise InputError(f"The 'k' parameter of nearest_peers must be a positive int. Got {k!r} instead.")
     statuses = check_status(dataset, status, "nearest_peers")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..params import check_type
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
@@ -80,6 +81,9 @@ def portfolio_matrix(
     >>> float(p.loc["tianjin-htz", "DEL.MUNICIPAL_POWERS"])
     1.0
     """
+    from ..dataset import Dataset
+
+    check_type("portfolio_matrix", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     fn = "portfolio_matrix"
     check_choice(fn, "level", level, ("category", "domain"))
     check_choice(fn, "domain_rollup", domain_rollup, ("mean", "max"))

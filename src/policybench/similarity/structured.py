@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
+from ..params import check_type
 from .portfolio import check_choice
 
 __all__ = ["METRICS", "pairwise_similarity", "similarity_matrix"]
@@ -62,6 +63,7 @@ def similarity_matrix(
     >>> similarity_matrix(p, metric="jaccard").loc["a", "b"]
     np.float64(0.5)
     """
+    check_type("similarity_matrix", "portfolio", portfolio, pd.DataFrame, "a DataFrame (see portfolio_matrix)")
     fn = "similarity_matrix"
     check_choice(fn, "metric", metric, METRICS)
     if not 0.0 <= float(sigma) <= 1.0:
