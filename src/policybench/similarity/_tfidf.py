@@ -135,7 +135,11 @@ def _vectorizer(common: dict[str, Any], spec: dict[str, Any], terms: list[str] |
     from .vectorize import MAX_N, CharTfidfVectorizer
 
     if spec["analyzer"] == "char" and spec["ngram_range"][1] <= MAX_N:
-        params = {"ngram_range": spec["ngram_range"], "sublinear_tf": common["sublinear_tf"], "min_df": common["min_df"]}
+        params = {
+            "ngram_range": spec["ngram_range"],
+            "sublinear_tf": common["sublinear_tf"],
+            "min_df": common["min_df"],
+        }
         if terms is None:
             return CharTfidfVectorizer(**params)
         return CharTfidfVectorizer.from_vocabulary(terms, None, **params)
@@ -176,9 +180,13 @@ def _join(blocks: list[sparse.csr_matrix]) -> sparse.csr_matrix:
 
 
 def _order_columns(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matrix:
+    """``matrix[:, columns]`` (``columns`` a permutation), indices sorted: a relabelling and one sort per row."""
     from scipy import sparse
 
-    ordered = sparse.csr_matrix(matrix[:, columns])
+    position = np.empty(columns.size, dtype=matrix.indices.dtype)
+    position[columns] = np.arange(columns.size, dtype=matrix.indices.dtype)
+    ordered = sparse.csr_matrix((matrix.data, position[matrix.indices], matrix.indptr), shape=matrix.shape)
+    ordered.has_sorted_indices = False
     ordered.sort_indices()
     return ordered
 

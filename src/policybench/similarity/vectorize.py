@@ -14,7 +14,7 @@ routines. It is a scikit-learn transformer (``fit``, ``transform``, ``fit_transf
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_N", "CharTfidfVectorizer"]
 
+#: Characters of text turned into n-gram codes at a time (bounds the memory of fitting).
+CHUNK_CHARACTERS = 1_000_000
 #: Longest n-gram the integer encoding holds (three code points of 21 bits).
 MAX_N = 3
 _BITS = 21
@@ -99,12 +101,20 @@ class CharTfidfVectorizer(_TransformerMixin, _BaseEstimator):  # type: ignore[mi
         """Learn the vocabulary and idf, and return the TF-IDF matrix (texts x n-grams)."""
         self._check()
         texts = _texts(raw_documents)
-        keys, rows, per_text = _ngram_keys(texts, self.ngram_range)
-        uniques, codes, rank = _unique(keys)
         # Entries within a row in order of first appearance in the corpus, as scikit-learn
         # leaves them: the row norms are then summed in its order, and the values identical.
-        counts = _count_matrix(rows, codes, per_text, uniques.size)
-        counts.indices = rank[counts.indices].astype(counts.indices.dtype)
+        # Texts are taken in chunks, so that memory holds the n-grams of one chunk at a time.
+        seen: Any = None
+        parts = []
+        for chunk in _chunks(texts):
+            keys, per_text = _ngram_keys(chunk, self.ngram_range)
+            seen, codes = _codes(seen, keys)
+            parts.append(_count_matrix(codes, per_text, len(seen)))
+        counts = _stack(parts, len(seen), len(texts))
+        uniques = np.asarray(seen, dtype=np.int64)
+        rank = np.empty(uniques.size, dtype=counts.indices.dtype)
+        rank[np.argsort(uniques, kind="stable")] = np.arange(uniques.size, dtype=rank.dtype)
+        counts.indices = rank[counts.indices]
         vocabulary = np.sort(uniques)
         vocabulary, counts = self._prune(vocabulary, counts, len(texts))
         self.keys_ = vocabulary
@@ -116,11 +126,11 @@ class CharTfidfVectorizer(_TransformerMixin, _BaseEstimator):  # type: ignore[mi
         if not hasattr(self, "keys_"):
             raise InputError("This CharTfidfVectorizer is not fitted yet. Call 'fit' first.")
         texts = _texts(raw_documents)
-        keys, rows, per_text = _ngram_keys(texts, self.ngram_range)
+        keys, per_text = _ngram_keys(texts, self.ngram_range)
         columns = np.searchsorted(self.keys_, keys)
         known = columns < self.keys_.size
         known[known] = self.keys_[columns[known]] == keys[known]
-        counts = _count_matrix(rows[known], columns[known], _per_text(known, per_text), self.keys_.size)
+        counts = _count_matrix(columns[known], _per_text(known, per_text), self.keys_.size)
         return self._weight(counts)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
@@ -174,7 +184,7 @@ class CharTfidfVectorizer(_TransformerMixin, _BaseEstimator):  # type: ignore[mi
         return vocabulary, counts
 
     def _weight(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
-        """Scikit-learn's TfidfTransformer.transform, step by step; then indices sorted."""
+        """Scikit-learn's TfidfTransformer.transform, step by step (entries stay in their order)."""
         from sklearn.preprocessing import normalize
 
         if self.sublinear_tf:
@@ -184,9 +194,7 @@ class CharTfidfVectorizer(_TransformerMixin, _BaseEstimator):  # type: ignore[mi
             counts.data *= self.idf_[counts.indices]
         if self.norm is not None:
             counts = normalize(counts, norm=self.norm, copy=False)
-        counts = _csr(counts)
-        counts.sort_indices()
-        return counts
+        return _csr(counts)
 
 
 def _idf(counts: sparse.csr_matrix, n_texts: int, smooth: bool) -> np.ndarray:
@@ -213,8 +221,8 @@ def _per_text(flags: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     return running[ends] - running[ends - lengths]
 
 
-def _ngram_keys(texts: list[str], ngram_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every n-gram of every text as an int64 code; the text of each; n-grams per text.
+def _ngram_keys(texts: list[str], ngram_range: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Every n-gram of every text as an int64 code, and the number of n-grams per text.
 
     In scikit-learn's order: text by text, within a text all 1-grams, then all 2-grams, ...
     (so that first appearances, and with them the order of the terms within each row before
@@ -222,13 +230,13 @@ def _ngram_keys(texts: list[str], ngram_range: tuple[int, int]) -> tuple[np.ndar
     """
     low, high = ngram_range
     n_chars = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
-    points = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    points = points.astype(np.int64) + 1  # 0 marks "no character" in a shorter n-gram
+    raw = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    points = raw.astype(np.int64) + 1  # 0 marks "no character" in a shorter n-gram
     starts = np.cumsum(n_chars) - n_chars
     text_of = np.repeat(np.arange(len(texts)), n_chars)
     left = starts[text_of] + n_chars[text_of] - np.arange(points.size)  # characters left in the text
     sizes = [np.maximum(n_chars - n + 1, 0) for n in range(low, high + 1)]
-    per_text = np.sum(sizes, axis=0, dtype=np.int64) if sizes else np.zeros(len(texts), dtype=np.int64)
+    per_text = np.asarray(np.sum(sizes, axis=0, dtype=np.int64), dtype=np.int64).reshape(len(texts))
     offset = np.cumsum(per_text) - per_text - starts  # where position p of a text lands, less p
     keys = np.empty(int(per_text.sum()), dtype=np.int64)
     for n, size in zip(range(low, high + 1), sizes, strict=True):
@@ -238,21 +246,45 @@ def _ngram_keys(texts: list[str], ngram_range: tuple[int, int]) -> tuple[np.ndar
             code |= points[at + step] << _SHIFTS[step]
         keys[offset[text_of[at]] + at] = code
         offset += size
-    return keys, np.repeat(np.arange(len(texts)), per_text), per_text
+    return keys, per_text
 
 
-def _unique(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Distinct keys in order of first appearance, the code of every key, and each code's sorted rank."""
+def _chunks(texts: list[str]) -> Iterator[list[str]]:
+    """Consecutive runs of texts of about :data:`CHUNK_CHARACTERS` characters (at least one text each)."""
+    start, size = 0, 0
+    for end, text in enumerate(texts, start=1):
+        size += len(text)
+        if size >= CHUNK_CHARACTERS:
+            yield texts[start:end]
+            start, size = end, 0
+    if start < len(texts) or not texts:
+        yield texts[start:]
+
+
+def _codes(seen: Any, keys: np.ndarray) -> tuple[Any, np.ndarray]:
+    """Number ``keys`` in order of first appearance, after the keys ``seen`` before (a pandas Index)."""
     import pandas as pd
 
-    codes, uniques = pd.factorize(keys, sort=False)
-    order = np.argsort(uniques, kind="stable")
-    rank = np.empty(order.size, dtype=np.int64)
-    rank[order] = np.arange(order.size)
-    return np.asarray(uniques), codes, rank
+    local, uniques = pd.factorize(keys, sort=False)
+    if seen is None:
+        return pd.Index(uniques), local
+    where = seen.get_indexer(uniques)
+    new = where < 0
+    where[new] = len(seen) + np.arange(int(new.sum()))
+    return seen.append(pd.Index(uniques[new])), where[local]
 
 
-def _count_matrix(rows: np.ndarray, columns: np.ndarray, per_text: np.ndarray, n_columns: int) -> sparse.csr_matrix:
+def _stack(parts: list[sparse.csr_matrix], n_columns: int, n_rows: int) -> sparse.csr_matrix:
+    from scipy import sparse
+
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.concatenate([np.diff(part.indptr) for part in parts]), out=indptr[1:])
+    data = np.concatenate([part.data for part in parts])
+    indices = np.concatenate([part.indices for part in parts]).astype(np.int32 if n_columns < 2**31 else np.int64)
+    return sparse.csr_matrix((data, indices, indptr), shape=(n_rows, n_columns))
+
+
+def _count_matrix(columns: np.ndarray, per_text: np.ndarray, n_columns: int) -> sparse.csr_matrix:
     """Texts x columns counts (float64, as scikit-learn's TfidfVectorizer counts), indices sorted."""
     from scipy import sparse
 
