@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import time
@@ -9,7 +10,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -131,22 +132,31 @@ def run_jobs(
     workers: int = 1,
     resume: bool = False,
     progress: Callable[[int, int, JobResult], None] | None = None,
+    executor: Any = None,
 ) -> list[JobResult]:
-    """Run every job of a jobs file, continuing past failures; results in file order."""
+    """Run every job of a jobs file, continuing past failures; results in file order.
+
+    ``executor``: anything with ``submit(fn, *args)`` returning a future with ``result()``
+    (a ``concurrent.futures`` executor, a ``dask.distributed.Client``); the jobs are then
+    submitted to it and ``workers`` is ignored.
+    """
     batch = load_jobs(path)
     base = Path(path).resolve().parent
     data = str(base / batch.data) if batch.data else None
     results: list[JobResult] = []
     total = len(batch.jobs)
-    if workers <= 1:
+    if executor is None and workers <= 1:
         for job in batch.jobs:
             results.append(run_job(job, str(base), data, resume))
             if progress:
                 progress(len(results), total, results[-1])
         return results
     # spawn: workers start clean (no forked BLAS or logging state), on every platform alike.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(run_job, job, str(base), data, resume) for job in batch.jobs]
+    with contextlib.ExitStack() as stack:
+        if executor is None:
+            context = multiprocessing.get_context("spawn")
+            executor = stack.enter_context(ProcessPoolExecutor(max_workers=workers, mp_context=context))
+        futures = [executor.submit(run_job, job, str(base), data, resume) for job in batch.jobs]
         for future in futures:
             results.append(future.result())
             if progress:

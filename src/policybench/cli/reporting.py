@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 import pandas as pd
 
@@ -42,6 +43,9 @@ def _configure_batch(p: argparse.ArgumentParser) -> None:
     p.add_argument("jobs_file", metavar="JOBS.yaml")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="run N jobs in parallel processes")
     p.add_argument("--resume", action="store_true", help="skip jobs whose outputs all exist")
+    dask = p.add_mutually_exclusive_group()
+    dask.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the jobs as tasks on this Dask scheduler")
+    dask.add_argument("--dask-local", type=int, metavar="N", help="run the jobs on a local Dask cluster of N workers")
 
 
 def _progress(done: int, total: int, result: object) -> None:
@@ -54,12 +58,26 @@ def _progress(done: int, total: int, result: object) -> None:
     print(f"[{bar}] {done}/{total} {name}: {status}".ljust(70), end=end, file=sys.stderr, flush=True)
 
 
-def _run_batch(args: argparse.Namespace) -> int:
+def _run_on_executor(args: argparse.Namespace) -> list[Any]:
+    """The batch run in processes here, or as Dask tasks (--scheduler / --dask-local)."""
     from ..batch import run_jobs
+    from ..cluster import DaskUnavailableError, dask_client
 
+    if args.scheduler is None and args.dask_local is None:
+        return run_jobs(args.jobs_file, workers=args.jobs, resume=args.resume, progress=_progress)
+    if args.dask_local is not None and args.dask_local < 1:
+        raise UsageError("--dask-local must be at least 1")
+    try:
+        with dask_client(args.scheduler, local_workers=args.dask_local) as client:
+            return run_jobs(args.jobs_file, resume=args.resume, progress=_progress, executor=client)
+    except DaskUnavailableError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _run_batch(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    results = run_jobs(args.jobs_file, workers=args.jobs, resume=args.resume, progress=_progress)
+    results = _run_on_executor(args)
     summary = pd.DataFrame(
         [
             {
