@@ -82,6 +82,15 @@ ISSUE_CODES: dict[str, str] = {
     "unknown-code": "a category or domain code that the codebook does not define",
     "unknown-status": "a status that the codebook does not define",
     "bad-depth": "a depth that the codebook's depth rule does not define",
+    # coding-protocol rules (policybench.protocol.PROTOCOL_RULES; docs/coding-protocol.md)
+    "proposed-depth": "a proposed measure with depth above 1 (protocol D1)",
+    "piloting-depth": "a piloting measure with depth 3 (protocol D1)",
+    "discontinued-without-end": "a discontinued measure without an end date (protocol T1)",
+    "depth3-without-indicator": "a depth-3 measure without any indicator of operation (protocol D4, warning)",
+    "depth3-structural-only": "a depth-3 measure whose indicators only count the design (protocol D3, warning)",
+    "high-without-support": "high confidence without a primary source or two non-reprint sources (protocol F1)",
+    "single-reprint-above-low": "medium or high confidence on a single reprint or mirror (protocol F2, warning)",
+    "indicator-after-source": "an indicator dated after the source that reports it (protocol Y4)",
     "unknown-source": "evidence or an indicator that cites a source id the zone does not list",
     "dangling-reference": "inspired_by or parent naming a zone or measure that does not exist",
     "end-before-start": "a measure that ends before it starts",
@@ -90,6 +99,9 @@ ISSUE_CODES: dict[str, str] = {
     "reprint-only-high": "a measure rated high confidence whose only sources are reprints",
     "no-zones": "a dataset folder with no zone file",
     "requires-cycle": "the codebook's requires relation has a cycle",
+    "no-scope": "a zone file that declares no scope, so every category without a counted measure is unknown",
+    "absent-contradicts-measure": "a category listed under absent that a counted measure of the zone carries",
+    "measure-outside-scope": "a measure coded in a category outside the zone's declared scope (warning)",
 }
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
 from typing import Any
 
 import pandas as pd
 
 from .analysis import read_weights
 from .base import Configure, Run, UsageError, add_benchmark, add_data, emit, load_data
+from .table import progress_bar
 
 
 def _configure_report(p: argparse.ArgumentParser) -> None:
@@ -48,28 +50,34 @@ def _configure_batch(p: argparse.ArgumentParser) -> None:
     dask.add_argument("--dask-local", type=int, metavar="N", help="run the jobs on a local Dask cluster of N workers")
 
 
-def _progress(done: int, total: int, result: object) -> None:
-    width = 24
-    filled = round(width * done / total)
-    bar = "#" * filled + "-" * (width - filled)
-    name = getattr(result, "name", "")
-    status = getattr(result, "status", "")
-    end = "\r" if sys.stderr.isatty() and done < total else "\n"
-    print(f"[{bar}] {done}/{total} {name}: {status}".ljust(70), end=end, file=sys.stderr, flush=True)
+class _Progress:
+    """The batch progress callback: a bar with counts and ETA, opened at the first finished job."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._advance: Any = None
+
+    def __call__(self, done: int, total: int, result: object) -> None:
+        if self._advance is None:
+            self._advance = self._stack.enter_context(progress_bar(total, description="jobs"))
+        self._advance(f"{getattr(result, 'name', '')}: {getattr(result, 'status', '')}")
+
+    def close(self) -> None:
+        self._stack.close()
 
 
-def _run_on_executor(args: argparse.Namespace) -> list[Any]:
+def _run_on_executor(args: argparse.Namespace, progress: Any) -> list[Any]:
     """The batch run in processes here, or as Dask tasks (--scheduler / --dask-local)."""
     from ..batch import run_jobs
     from ..cluster import DaskUnavailableError, dask_client
 
     if args.scheduler is None and args.dask_local is None:
-        return run_jobs(args.jobs_file, workers=args.jobs, resume=args.resume, progress=_progress)
+        return run_jobs(args.jobs_file, workers=args.jobs, resume=args.resume, progress=progress)
     if args.dask_local is not None and args.dask_local < 1:
         raise UsageError("--dask-local must be at least 1")
     try:
         with dask_client(args.scheduler, local_workers=args.dask_local) as client:
-            return run_jobs(args.jobs_file, resume=args.resume, progress=_progress, executor=client)
+            return run_jobs(args.jobs_file, resume=args.resume, progress=progress, executor=client)
     except DaskUnavailableError as exc:
         raise UsageError(str(exc)) from exc
 
@@ -77,7 +85,11 @@ def _run_on_executor(args: argparse.Namespace) -> list[Any]:
 def _run_batch(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
-    results = _run_on_executor(args)
+    progress = _Progress()
+    try:
+        results = _run_on_executor(args, progress)
+    finally:
+        progress.close()
     summary = pd.DataFrame(
         [
             {
