@@ -1,15 +1,17 @@
-"""Benchmark: measure-text neighbours and zone-portfolio similarity against their peers.
+"""Benchmark: measure-text neighbours (end to end) and zone-portfolio similarity against their peers.
 
 Run from the repository root (not part of the test suite)::
 
-    python benchmarks/bench_similarity.py                  # text 1k, 10k, 100k; zones 1k, 10k
-    python benchmarks/bench_similarity.py --sizes 1000 10000 --zones 1000
-    python benchmarks/bench_similarity.py --quick          # smoke run, under a minute
+    python benchmarks/bench_similarity.py                  # 1k, 10k, 100k x prose, plain, terms; zones 1k, 10k
+    python benchmarks/bench_similarity.py --sizes 1000 10000 --corpora prose --zones
+    python benchmarks/bench_similarity.py --quick          # smoke run
+    python benchmarks/bench_similarity.py --readme benchmarks/results.json   # README table from saved rows
 
-Every method runs in its own subprocess, so that its peak memory (``ru_maxrss`` of that
-child) is its own. Ratios are peer time / our time, measured in the same run. Peers that
-would take too long run on a sample of queries (or pairs) and are extrapolated linearly; the
-table marks those times with "~".
+Every method runs in its own fresh subprocess, end to end (imports included), so that its
+peak memory (``ru_maxrss`` of that child) is its own. Ratios are peer time / our time,
+medians of runs alternating ours and the peer in the same run. Peers that would take too long
+search a sample of queries and are extrapolated linearly; the table marks those with "~".
+The corpora are in corpora.py (real prose, plain prose, term list); see README.md.
 """
 
 from __future__ import annotations
