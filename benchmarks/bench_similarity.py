@@ -1,15 +1,17 @@
-"""Benchmark: measure-text neighbours and zone-portfolio similarity against their peers.
+"""Benchmark: measure-text neighbours (end to end) and zone-portfolio similarity against their peers.
 
 Run from the repository root (not part of the test suite)::
 
-    python benchmarks/bench_similarity.py                  # text 1k, 10k, 100k; zones 1k, 10k
-    python benchmarks/bench_similarity.py --sizes 1000 10000 --zones 1000
-    python benchmarks/bench_similarity.py --quick          # smoke run, under a minute
+    python benchmarks/bench_similarity.py                  # 1k, 10k, 100k x prose, plain, terms; zones 1k, 10k
+    python benchmarks/bench_similarity.py --sizes 1000 10000 --corpora prose --zones
+    python benchmarks/bench_similarity.py --quick          # smoke run
+    python benchmarks/bench_similarity.py --readme benchmarks/results.json   # README table from saved rows
 
-Every method runs in its own subprocess, so that its peak memory (``ru_maxrss`` of that
-child) is its own. Ratios are peer time / our time, measured in the same run. Peers that
-would take too long run on a sample of queries (or pairs) and are extrapolated linearly; the
-table marks those times with "~".
+Every method runs in its own fresh subprocess, end to end (imports included), so that its
+peak memory (``ru_maxrss`` of that child) is its own. Ratios are peer time / our time,
+medians of runs alternating ours and the peer in the same run. Peers that would take too long
+search a sample of queries and are extrapolated linearly; the table marks those with "~".
+The corpora are in corpora.py (real prose, plain prose, term list); see README.md.
 """
 
 from __future__ import annotations
@@ -341,70 +343,149 @@ def timed(step: Any, repeat: int) -> tuple[float, Any]:
     return best, result
 
 
-def task_vectorize(task: dict[str, Any]) -> dict[str, Any]:
-    from scipy import sparse
+def normalise_like_ours(text: str) -> str:
+    """policybench's normalize_text, copied so that a peer's process does not import policybench."""
+    import re
+    import unicodedata
 
-    from policybench.similarity.text import TextIndex
-
-    n, work = task["n"], Path(task["work"])
-    texts, ids = measure_texts(n), [f"m{i}" for i in range(n)]
-    start = time.perf_counter()
-    index = TextIndex().fit(texts, ids)
-    seconds, peak = time.perf_counter() - start, peak_mb()
-    index.save(work / f"index-{n}.npz")
-    sparse.save_npz(work / f"matrix-{n}.npz", index.matrix_, compressed=False)
-    return {"seconds": seconds, "peak_mb": peak, "features": index.n_features_, "segmenter": index.segmenter_}
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return re.sub(r"\s+", " ", folded).strip()
 
 
 def task_ours(task: dict[str, Any]) -> dict[str, Any]:
-    from scipy import sparse
-
-    from policybench.similarity import _topk
+    """End to end in a fresh process: import, TextIndex.fit (normalise + TF-IDF), neighbours."""
+    start = time.perf_counter()
     from policybench.similarity.text import TextIndex
 
-    tiny = _topk.Split(np.eye(3), sparse.csr_matrix(np.eye(3)))
-    _topk.top_k(tiny, tiny, 1, exclude_self=True)  # numba loads (or compiles) its kernels: not timed
-    n, k, work = task["n"], task["k"], Path(task["work"])
-    index = TextIndex.load(work / f"index-{n}.npz")
-    before = peak_mb()
-    seconds, table = timed(lambda: index.neighbours(k=k), task["repeat"])
+    imported = time.perf_counter()
+    n, k, texts = task["n"], task["k"], load_texts(task)
+    index = TextIndex(segmenter=None).fit(texts, [f"m{i}" for i in range(n)])
+    fitted = time.perf_counter()
+    table = index.neighbours(k=k)
+    done = time.perf_counter()
     positions = table["neighbour_id"].str.slice(1).astype(np.int64).to_numpy().reshape(n, k)
-    np.save(work / f"result-ours-{n}.npy", positions)
-    return {"seconds": seconds, "peak_mb": peak_mb(), "before_mb": before}
-
-
-def task_sklearn(task: dict[str, Any]) -> dict[str, Any]:
-    from scipy import sparse
-    from sklearn.neighbors import NearestNeighbors
-
-    n, k, work, queries = task["n"], task["k"], Path(task["work"]), np.asarray(task["queries"])
-    matrix = sparse.load_npz(work / f"matrix-{n}.npz").tocsr()
-    before = peak_mb()
-
-    def step() -> np.ndarray:
-        model = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute", n_jobs=task["n_jobs"])
-        return model.fit(matrix).kneighbors(matrix[queries])[1]
-
-    seconds, found = timed(step, task["repeat"])
-    np.save(work / f"result-{task['name']}-{n}.npy", drop_self(found, queries, k))
-    return {"seconds": seconds, "peak_mb": peak_mb(), "before_mb": before}
+    np.save(Path(task["work"]) / f"result-ours-{task['corpus']}-{n}.npy", positions)
+    engine = "numba" if "numba" in sys.modules else "scipy"
+    return {
+        "seconds": done - start,
+        "import_s": imported - start,
+        "vectorise_s": fitted - imported,
+        "search_s": done - fitted,
+        "peak_mb": peak_mb(),
+        "threads": os.cpu_count() if engine == "numba" else blas_threads(),
+        "engine": engine,
+        "features": index.n_features_,
+    }
 
 
 def task_topn(task: dict[str, Any]) -> dict[str, Any]:
-    from scipy import sparse
+    """The peer end to end: import, normalise, scikit-learn TF-IDF, sp_matmul_topn (all cores).
+
+    The transpose of the matrix is inside the timed search, as our postings are inside ours.
+    """
+    start = time.perf_counter()
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sparse_dot_topn import sp_matmul_topn
 
-    n, k, work, queries = task["n"], task["k"], Path(task["work"]), np.asarray(task["queries"])
-    matrix = sparse.load_npz(work / f"matrix-{n}.npz").tocsr()
-    before = peak_mb()
-    step = lambda: sp_matmul_topn(matrix[queries], matrix.T.tocsr(), top_n=k + 1, sort=True, n_threads=os.cpu_count())  # noqa: E731
-    seconds, product = timed(step, task["repeat"])
+    imported = time.perf_counter()
+    n, k, texts, queries = task["n"], task["k"], load_texts(task), np.asarray(task["queries"])
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=False)
+    matrix = vectorizer.fit_transform([normalise_like_ours(text) for text in texts]).tocsr()
+    fitted = time.perf_counter()
+    product = sp_matmul_topn(matrix[queries], matrix.T.tocsr(), top_n=k + 1, sort=True, n_threads=os.cpu_count())
+    done = time.perf_counter()
     found = np.full((len(queries), k + 1), -1, dtype=np.int64)
     for row in range(len(queries)):
         columns = product.indices[product.indptr[row] : product.indptr[row + 1]]
         found[row, : columns.size] = columns
-    np.save(work / f"result-topn-{n}.npy", drop_self(found, queries, k))
-    return {"seconds": seconds, "peak_mb": peak_mb(), "before_mb": before}
+    np.save(Path(task["work"]) / f"result-topn-{task['corpus']}-{n}.npy", drop_self(found, queries, k))
+    scale = n / len(queries)
+    search = (done - fitted) * scale
+    return {
+        "seconds": (fitted - start) + search,
+        "import_s": imported - start,
+        "vectorise_s": fitted - imported,
+        "search_s": search,
+        "peak_mb": peak_mb(),
+        "threads": os.cpu_count(),
+        "extrapolated": scale != 1.0,
+    }
+
+
+def task_sklearn_nn(task: dict[str, Any]) -> dict[str, Any]:
+    """The peer end to end: import, normalise, scikit-learn TF-IDF, NearestNeighbors brute cosine (n_jobs=-1)."""
+    start = time.perf_counter()
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.neighbors import NearestNeighbors
+
+    imported = time.perf_counter()
+    n, k, texts, queries = task["n"], task["k"], load_texts(task), np.asarray(task["queries"])
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=False)
+    matrix = vectorizer.fit_transform([normalise_like_ours(text) for text in texts]).tocsr()
+    fitted = time.perf_counter()
+    model = NearestNeighbors(n_neighbors=k + 1, metric="cosine", algorithm="brute", n_jobs=-1).fit(matrix)
+    found = model.kneighbors(matrix[queries])[1]
+    done = time.perf_counter()
+    np.save(Path(task["work"]) / f"result-sklearn-{task['corpus']}-{n}.npy", drop_self(found, queries, k))
+    scale = n / len(queries)
+    search = (done - fitted) * scale
+    return {
+        "seconds": (fitted - start) + search,
+        "import_s": imported - start,
+        "vectorise_s": fitted - imported,
+        "search_s": search,
+        "peak_mb": peak_mb(),
+        "threads": os.cpu_count(),
+        "extrapolated": scale != 1.0,
+    }
+
+
+def task_vectorisers(task: dict[str, Any]) -> dict[str, Any]:
+    """scikit-learn's TfidfVectorizer and ours on the same normalised texts, alternately; same matrix?"""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from policybench.similarity.text import normalize_text
+    from policybench.similarity.vectorize import CharTfidfVectorizer
+
+    texts = [normalize_text(text) for text in load_texts(task)]
+    times: dict[str, list[float]] = {"sklearn": [], "ours": []}
+    matrices = {}
+    for _ in range(task["repeat"]):
+        for name in ("sklearn", "ours"):
+            if name == "sklearn":
+                vectorizer: Any = TfidfVectorizer(
+                    analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=False
+                )
+            else:
+                vectorizer = CharTfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True)
+            start = time.perf_counter()
+            matrices[name] = vectorizer.fit_transform(texts)
+            times[name].append(time.perf_counter() - start)
+    a, b = matrices["sklearn"], matrices["ours"]
+    same = (
+        a.shape == b.shape
+        and np.array_equal(a.indptr, b.indptr)
+        and np.array_equal(a.indices, b.indices)
+        and np.array_equal(a.data, b.data)
+    )
+    return {
+        "sklearn_s": float(np.median(times["sklearn"])),
+        "ours_s": float(np.median(times["ours"])),
+        "identical": bool(same),
+        "peak_mb": peak_mb(),
+    }
+
+
+def load_texts(task: dict[str, Any]) -> list[str]:
+    from corpora import corpus
+
+    return corpus(task["corpus"], task["n"])
+
+
+def blas_threads() -> int:
+    from threadpoolctl import threadpool_info
+
+    return max((info.get("num_threads", 1) for info in threadpool_info() if info.get("user_api") == "blas"), default=1)
 
 
 def drop_self(found: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
@@ -419,10 +500,12 @@ def drop_self(found: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
 def task_recall(task: dict[str, Any]) -> dict[str, Any]:
     """Share of each method's neighbours that belong to the exact top k (ties within 1e-9 count)."""
     from scipy import sparse
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
     n, k, work, queries = task["n"], task["k"], Path(task["work"]), np.asarray(task["queries"])
-    matrix = sparse.load_npz(work / f"matrix-{n}.npz").tocsr()
-    results = {name: np.load(work / f"result-{name}-{n}.npy") for name in task["methods"]}
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=False)
+    matrix = sparse.csr_matrix(vectorizer.fit_transform([normalise_like_ours(t) for t in load_texts(task)]))
+    results = {name: np.load(work / f"result-{name}-{task['corpus']}-{n}.npy") for name in task["methods"]}
     results = {name: found if len(found) == len(queries) else found[queries] for name, found in results.items()}
     hits = dict.fromkeys(results, 0)
     for start in range(0, len(queries), 256):
@@ -446,7 +529,8 @@ def task_zones(task: dict[str, Any]) -> dict[str, Any]:
     seconds, (sample, scale) = timed(lambda: ZONE_METHODS[method](values, rows, task), task["repeat"])
     seconds *= scale
     np.save(work / f"zones-{method}-{task['metric']}-{n}.npy", sample)
-    return {"seconds": seconds, "peak_mb": peak_mb(), "extrapolated": scale != 1.0}
+    threads = 1 if method == "loop" else blas_threads()
+    return {"seconds": seconds, "peak_mb": peak_mb(), "extrapolated": scale != 1.0, "threads": threads}
 
 
 def zones_ours(values: np.ndarray, rows: np.ndarray, task: dict[str, Any]) -> tuple[np.ndarray, float]:
@@ -457,8 +541,10 @@ def zones_ours(values: np.ndarray, rows: np.ndarray, task: dict[str, Any]) -> tu
 
 
 def zones_naive(values: np.ndarray, rows: np.ndarray, task: dict[str, Any]) -> tuple[np.ndarray, float]:
-    """Weighted Jaccard by broadcasting, in row chunks of ~64 MB."""
+    """Weighted Jaccard by broadcasting, in row chunks of ~64 MB (float32 inputs for the float32 rows)."""
     n = len(values)
+    if task["float32"] and task["metric"] == "jaccard":
+        values = values.astype(np.float32)
     out = np.empty((n, n), dtype=np.float32 if task["float32"] and task["metric"] == "jaccard" else np.float64)
     chunk = max(1, 2**23 // (n * values.shape[1]))
     for start in range(0, n, chunk):
@@ -489,10 +575,10 @@ def zones_sklearn(values: np.ndarray, rows: np.ndarray, task: dict[str, Any]) ->
 
 ZONE_METHODS = {"ours": zones_ours, "naive": zones_naive, "loop": zones_loop, "sklearn": zones_sklearn}
 TASKS = {
-    "vectorize": task_vectorize,
     "ours": task_ours,
-    "sklearn": task_sklearn,
     "topn": task_topn,
+    "sklearn": task_sklearn_nn,
+    "vectorisers": task_vectorisers,
     "recall": task_recall,
     "zones": task_zones,
 }
@@ -501,7 +587,11 @@ TASKS = {
 def run_child(task: dict[str, Any]) -> dict[str, Any]:
     """Run one task in a fresh interpreter; its result is the last line of its output."""
     command = [sys.executable, str(Path(__file__).resolve()), "--child", json.dumps(task)]
-    done = subprocess.run(command, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(Path(__file__).resolve().parent), os.environ.get("PYTHONPATH", "")]),
+    }
+    done = subprocess.run(command, capture_output=True, text=True, env=env)
     if done.returncode != 0:
         tail = done.stderr.strip().splitlines()[-3:]
         print(f"  ! {task['task']} {task.get('name', task.get('method', ''))} failed: {' | '.join(tail)}", flush=True)
@@ -512,36 +602,69 @@ def run_child(task: dict[str, Any]) -> dict[str, Any]:
 # --- parent: the text part ------------------------------------------------------------------
 
 
-def text_part(n: int, args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
-    k, base = args.k, {"n": n, "k": args.k, "work": str(work), "repeat": args.repeat}
+def median_child(task: dict[str, Any], repeat: int) -> dict[str, Any]:
+    """Run a child ``repeat`` times (fresh process each): median timings, largest peak."""
+    return median_of([run_child(task) for _ in range(repeat)])
+
+
+def text_part(corpus: str, n: int, args: argparse.Namespace, work: Path) -> list[dict[str, Any]]:
+    k = args.k
+    base = {"n": n, "k": k, "work": str(work), "corpus": corpus, "repeat": args.repeat}
     sample = n if n <= args.full_up_to else args.sample
     queries = np.sort(np.random.default_rng(1).choice(n, size=sample, replace=False)).tolist()
     rows: list[dict[str, Any]] = []
-    vectorized = run_child({**base, "task": "vectorize"})
-    rows.append(
-        row("text", n, "ours: vectorise (TF-IDF fit)", vectorized, note=f"{vectorized.get('features')} n-grams")
-    )
-    ours = run_child({**base, "task": "ours"})
-    rows.append(row("text", n, f"ours: exact top-{k} neighbours", ours))
-    peers = [("sklearn", "NearestNeighbors brute cosine", {"task": "sklearn", "name": "sklearn", "n_jobs": None})]
-    peers.append(
-        ("sklearn-2", "NearestNeighbors brute, n_jobs=-1", {"task": "sklearn", "name": "sklearn-2", "n_jobs": -1})
-    )
-    if importlib_find("sparse_dot_topn"):
-        peers.append(("topn", f"sparse_dot_topn sp_matmul_topn ({os.cpu_count()} threads)", {"task": "topn"}))
-    for name, label, task in peers:
-        result = run_child({**base, **task, "queries": queries})
-        if "seconds" in result:
-            result["seconds"] *= n / sample
-        rows.append(row("text", n, label, result, ours=ours, extrapolated=sample < n, name=name))
-    methods = ["ours"] + [r["name"] for r in rows if r.get("name") and "error" not in r]
+    # Alternate ours and the best peer run by run, so that load on a shared machine hits both alike.
+    ours_runs, topn_runs = [], []
+    has_topn = importlib_find("sparse_dot_topn")
+    for _ in range(args.repeat):
+        ours_runs.append(run_child({**base, "task": "ours"}))
+        if has_topn:
+            topn_runs.append(run_child({**base, "task": "topn", "queries": queries}))
+    ours = median_of(ours_runs)
+    rows.append(row(corpus, n, f"ours: TextIndex fit + exact top-{k}", ours))
+    methods = ["ours"]
+    if has_topn:
+        topn = median_of(topn_runs)
+        rows.append(row(corpus, n, "sklearn TF-IDF + sparse_dot_topn", topn, ours=ours, name="topn"))
+        methods.append("topn")
+    if n <= args.nn_up_to:
+        nn = median_child({**base, "task": "sklearn", "queries": queries}, args.repeat)
+        rows.append(row(corpus, n, "sklearn TF-IDF + NearestNeighbors brute", nn, ours=ours, name="sklearn"))
+        methods.append("sklearn")
+    methods = [m for m, r in zip(methods, rows, strict=True) if "error" not in r]
     recall = run_child({**base, "task": "recall", "queries": queries, "methods": methods})
     for r in rows:
-        key = "ours" if r["method"].startswith("ours: exact") else r.get("name")
-        r["check"] = f"recall {recall[key]:.4f}" if key in recall else r.get("check", "")
-        if key in recall and sample < n:
-            r["check"] += f" ({sample} queries)"
+        key = r.get("name", "ours")
+        if key in recall:
+            r["check"] = f"recall {recall[key]:.4f}" + (f" ({sample} queries)" if sample < n else "")
+    vec = run_child({**base, "task": "vectorisers"})
+    if "ours_s" in vec:
+        rows.append(
+            {
+                "part": corpus,
+                "n": n,
+                "method": "vectoriser: CharTfidfVectorizer vs TfidfVectorizer",
+                "seconds": vec["ours_s"],
+                "peer_s": vec["sklearn_s"],
+                "ratio": vec["sklearn_s"] / vec["ours_s"],
+                "peak_mb": vec["peak_mb"],
+                "threads": 1,
+                "check": "identical matrix" if vec["identical"] else "MATRICES DIFFER",
+            }
+        )
     return rows
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    good = [r for r in runs if "seconds" in r]
+    if not good:
+        return runs[0]
+    out = dict(good[0])
+    for key in ("seconds", "import_s", "vectorise_s", "search_s"):
+        out[key] = float(np.median([r[key] for r in good]))
+    out["peak_mb"] = max(r["peak_mb"] for r in good)
+    out["runs"] = len(good)
+    return out
 
 
 def importlib_find(name: str) -> bool:
@@ -606,58 +729,189 @@ def max_difference(work: Path, n: int, metric: str, peer: str) -> str:
 
 # --- report ---------------------------------------------------------------------------------
 
+REAL_PROSE = ("prose", "plain")
 
-def print_table(rows: list[dict[str, Any]]) -> None:
-    header = f"{'part':<6}{'n':>8}  {'method':<46}{'time s':>10}{'ratio':>8}{'peak MB':>9}  check"
-    print("\n" + header + "\n" + "-" * len(header))
+
+def seconds_text(value: float, extrapolated: bool = False) -> str:
+    return ("~" if extrapolated else "") + (f"{value:.2f}" if value >= 1 else f"{value:.3f}")
+
+
+def table_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The Markdown table of the rows (what benchmarks/README.md shows)."""
+    lines = [
+        "| corpus | n | method | threads | end to end (s) | import (s) | vectorise (s) | search (s) | ratio | peak MB | check |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
     for r in rows:
         if "error" in r:
-            print(f"{r['part']:<6}{r['n']:>8}  {r['method']:<46}{'error':>10}  {r['error']}")
+            lines.append(f"| {r['part']} | {r['n']:,} | {r['method']} | | error | | | | | | {r['error']} |")
             continue
-        seconds = ("~" if r.get("extrapolated") else "") + (
-            f"{r['seconds']:.2f}" if r["seconds"] >= 1 else f"{r['seconds']:.3f}"
+        ext = bool(r.get("extrapolated"))
+        parts = [
+            seconds_text(r[key], ext and key == "search_s") if key in r else ""
+            for key in ("import_s", "vectorise_s", "search_s")
+        ]
+        if "peer_s" in r:  # the vectoriser row: ours, with scikit-learn's time in the check column
+            parts = ["", seconds_text(r["seconds"]), ""]
+            check = f"TfidfVectorizer {seconds_text(r['peer_s'])} s; {r.get('check', '')}"
+            total = ""
+        else:
+            check, total = r.get("check", ""), seconds_text(r["seconds"], ext)
+        ratio = f"{r['ratio']:.2f}x" if "ratio" in r else ""
+        lines.append(
+            f"| {r['part']} | {r['n']:,} | {r['method']} | {r.get('threads', '')} | {total} | "
+            + " | ".join(parts)
+            + f" | {ratio} | {r['peak_mb']:.0f} | {check} |"
         )
+    return lines
+
+
+def targets(rows: list[dict[str, Any]]) -> list[str]:
+    """The issue's targets, each stated as met or not from the rows of this run."""
+    out = []
+    for corpus in REAL_PROSE:
+        for n, need in ((1_000, 1.0), (10_000, 3.0), (100_000, 4.0)):
+            mine = [r for r in rows if r["part"] == corpus and r["n"] == n]
+            ours = next((r for r in mine if r["method"].startswith("ours") and "seconds" in r), None)
+            peers = [r for r in mine if r.get("name") and "seconds" in r]
+            if ours is None or not peers:
+                continue
+            best = min(peers, key=lambda r: r["seconds"])
+            ratio = best["seconds"] / ours["seconds"]
+            verdict = "met" if ratio >= need else "NOT met"
+            extra = ""
+            if n == 100_000:
+                memory_ok = ours["peak_mb"] <= 1024
+                extra = f"; peak {ours['peak_mb']:.0f} MB ({'met' if memory_ok else 'NOT met'}: <= 1024 MB)"
+            out.append(
+                f"{corpus} {n:,}: end to end {ratio:.2f}x the best peer ({best['method']}); "
+                f"target >= {need:g}x {verdict}{extra}"
+            )
+        for r in rows:
+            if r["part"] == corpus and "peer_s" in r:
+                met = r["ratio"] >= 2 and r.get("check") == "identical matrix"
+                out.append(
+                    f"{corpus} {r['n']:,}: vectoriser {r['ratio']:.2f}x TfidfVectorizer, {r.get('check')}; "
+                    f"target >= 2x {'met' if met else 'NOT met'}"
+                )
+    return out
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    print()
+    for line in table_lines([r for r in rows if r["part"] != "zones"]):
+        print(line)
+    zones = [r for r in rows if r["part"] == "zones"]
+    if zones:
+        print()
+        for line in zone_lines(zones):
+            print(line)
+    print()
+    for line in targets(rows):
+        print("target:", line)
+
+
+def zone_lines(rows: list[dict[str, Any]]) -> list[str]:
+    lines = [
+        "| n zones | method | threads | time (s) | ratio | peak MB | check |",
+        "|---:|---|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['n']:,} | {r['method']} | | error | | | {r['error']} |")
+            continue
         ratio = f"{r['ratio']:.1f}x" if "ratio" in r else ""
-        print(
-            f"{r['part']:<6}{r['n']:>8}  {r['method']:<46}{seconds:>10}{ratio:>8}{r['peak_mb']:>9.0f}  {r.get('check', '')}"
+        lines.append(
+            f"| {r['n']:,} | {r['method']} | {r.get('threads', '')} | {seconds_text(r['seconds'], bool(r.get('extrapolated')))} "
+            f"| {ratio} | {r['peak_mb']:.0f} | {r.get('check', '')} |"
         )
-    print("\nratio = peer time / ours (same run); ~ = extrapolated from a sample; peak MB = ru_maxrss of the method's")
-    print(
-        "own process (imports and loaded inputs included); times are the best of --repeat runs (steps over 30 s run once)."
+    return lines
+
+
+def write_readme(rows: list[dict[str, Any]], meta: dict[str, Any], readme: Path) -> None:
+    """Replace the part of benchmarks/README.md between the results markers with tables from ``rows``."""
+    text = readme.read_text(encoding="utf-8")
+    begin, end = "<!-- results: generated by bench_similarity.py --readme; do not edit -->", "<!-- results end -->"
+    body = [begin, "", f"Run: {meta.get('when', '')}; {meta.get('machine', '')}; `{meta.get('command', '')}`.", ""]
+    body += table_lines([r for r in rows if r["part"] != "zones"])
+    zones = [r for r in rows if r["part"] == "zones"]
+    if zones:
+        body += ["", *zone_lines(zones)]
+    body += ["", "Targets, from the rows above:", ""]
+    body += [f"- {line}" for line in targets(rows)]
+    body += ["", end]
+    if begin in text and end in text:
+        text = text[: text.index(begin)] + "\n".join(body) + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip() + "\n\n" + "\n".join(body) + "\n"
+    readme.write_text(text, encoding="utf-8")
+
+
+def machine() -> str:
+    import platform
+
+    from threadpoolctl import threadpool_info
+
+    blas = ", ".join(
+        sorted(
+            {
+                f"{i.get('internal_api')} {i.get('version')} ({i.get('architecture')})"
+                for i in threadpool_info()
+                if i.get("user_api") == "blas"
+            }
+        )
     )
+    load = os.getloadavg()[0]
+    return f"{platform.machine()}, {os.cpu_count()} cores, load average {load:.1f} at start, BLAS {blas}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000], help="measure counts")
+    parser.add_argument("--corpora", nargs="*", default=["prose", "plain", "terms"], help="prose, plain, terms")
     parser.add_argument("--zones", type=int, nargs="*", default=[1_000, 10_000], help="zone counts")
     parser.add_argument("--k", type=int, default=10)
     parser.add_argument("--sample", type=int, default=2_000, help="queries timed for peers above --full-up-to")
-    parser.add_argument("--full-up-to", type=int, default=10_000, help="largest size run in full by the peers")
+    parser.add_argument("--full-up-to", type=int, default=10_000, help="largest size the peers search in full")
+    parser.add_argument("--nn-up-to", type=int, default=10_000, help="largest size for NearestNeighbors")
     parser.add_argument("--loop-rows", type=int, default=20, help="rows (x all zones) for the pure-Python loop")
     parser.add_argument("--loop-up-to", type=int, default=1_000, help="largest zone count for the Python loop")
-    parser.add_argument("--repeat", type=int, default=2, help="best of this many runs (steps over 30 s run once)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per method (fresh processes); medians reported")
     parser.add_argument("--quick", action="store_true", help="smoke run: 1,000 measures and 1,000 zones")
     parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--readme", nargs="?", const="", help="regenerate the README tables from this JSON file")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         task = json.loads(args.child)
         print(json.dumps(TASKS[task["task"]](task)))
         return
+    readme = Path(__file__).resolve().parent / "README.md"
+    if args.readme:
+        saved = json.loads(Path(args.readme).read_text(encoding="utf-8"))
+        write_readme(saved["rows"], saved["meta"], readme)
+        return
     if args.quick:
-        args.sizes, args.zones = [1_000], [1_000]
+        args.sizes, args.zones, args.corpora = [1_000], [1_000], ["prose"]
+    meta = {
+        "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "machine": machine(),
+        "command": " ".join(["python", "benchmarks/bench_similarity.py", *sys.argv[1:]]),
+    }
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="bench-similarity-") as tmp:
         for n in args.sizes:
-            print(f"text: {n} measures ...", flush=True)
-            rows += text_part(n, args, Path(tmp))
+            for corpus in args.corpora:
+                print(f"text: {corpus}, {n} measures ...", flush=True)
+                rows += text_part(corpus, n, args, Path(tmp))
         for n in args.zones:
             print(f"zones: {n} zones x 200 categories ...", flush=True)
             rows += zone_part(n, args, Path(tmp))
     print_table(rows)
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=1, default=str), encoding="utf-8")
+        args.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1, default=str), encoding="utf-8")
+        if args.readme == "":
+            write_readme(rows, meta, readme)
 
 
 if __name__ == "__main__":

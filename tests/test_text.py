@@ -157,12 +157,18 @@ def test_neighbours_equal_brute_force(corpus: tuple[list[str], list[str]], engin
     assert_exact_top_k(index.neighbours(k=10), brute_force(index), index.ids_, 10)
 
 
-def test_fallback_without_numba_is_used_and_exact(fitted: TextIndex, monkeypatch: pytest.MonkeyPatch) -> None:
-    expected = fitted.neighbours(k=5)
-    monkeypatch.setattr(_topk, "numba", None)
-    assert not _topk.has_numba()
-    got = fitted.neighbours(k=5)
-    assert_exact_top_k(got, brute_force(fitted), fitted.ids_, 5)
+def test_fallback_without_numba_is_used_and_exact(
+    corpus: tuple[list[str], list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _topk.has_numba():
+        pytest.skip("numba not installed")
+    expected = TextIndex(segmenter=None, engine="numba").fit(*corpus).neighbours(k=5)
+    monkeypatch.setattr(_topk, "has_numba", lambda: False)
+    monkeypatch.setitem(sys.modules, "numba", None)  # importing numba now fails
+    index = TextIndex(segmenter=None).fit(*corpus)
+    assert _topk.choose_engine(index._split, index._split, True) == "scipy"
+    got = index.neighbours(k=5)
+    assert_exact_top_k(got, brute_force(index), index.ids_, 5)
     pd.testing.assert_frame_equal(got[["measure_id", "rank"]], expected[["measure_id", "rank"]])
     np.testing.assert_allclose(got["similarity"], expected["similarity"], rtol=0, atol=TOL)
 
@@ -354,3 +360,56 @@ def test_import_is_light() -> None:
     code = "import sys, policybench.similarity.text; print(sorted({'sklearn', 'numba', 'jieba'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- engines: blocks of rows, cost model, nothing compiled on import ------------------------
+
+
+@pytest.mark.parametrize("engine", ["numba", "scipy"])
+def test_blocks_of_rows_equal_the_whole(fitted: TextIndex, engine: str) -> None:
+    if engine == "numba" and not _topk.has_numba():
+        pytest.skip("numba not installed")
+    split = fitted._split
+    whole = _topk.top_k(split, split, 6, exclude_self=True, engine=engine)
+    parts = [
+        _topk.top_k(
+            split.rows(np.arange(start, min(start + 70, split.n_rows))),
+            split,
+            6,
+            exclude_self=True,
+            offset=start,
+            engine=engine,
+        )
+        for start in range(0, split.n_rows, 70)
+    ]
+    np.testing.assert_array_equal(np.concatenate([p[0] for p in parts]), whole[0])
+    np.testing.assert_array_equal(np.concatenate([p[1] for p in parts]), whole[1])
+
+
+def test_cost_model_sends_small_corpora_to_scipy_and_large_ones_to_numba(
+    fitted: TextIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _topk.has_numba():
+        pytest.skip("numba not installed")
+    split = fitted._split
+    monkeypatch.delitem(sys.modules, "numba", raising=False)  # numba not loaded yet: its start-up counts
+    assert _topk.choose_engine(split, split, True) == "scipy"
+    from scipy import sparse
+
+    rng = np.random.default_rng(0)
+    big = _topk.Split(
+        np.zeros((50_000, 256)), sparse.random(50_000, 20_000, density=0.02, format="csr", random_state=rng)
+    )
+    assert _topk.choose_engine(big, big, True) == "numba"
+
+
+def test_nothing_is_compiled_or_loaded_for_a_small_corpus() -> None:
+    code = (
+        "import sys\n"
+        "from policybench.similarity.text import TextIndex\n"
+        "index = TextIndex(segmenter=None).fit(['法定机构改革', '法定机构试点', '创新券'] * 30, [str(i) for i in range(90)])\n"
+        "assert len(index.neighbours(k=3)) == 270\n"
+        "print('numba' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

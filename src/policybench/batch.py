@@ -275,6 +275,7 @@ def run_jobs(
     progress: Callable[[int, int, JobResult], None] | None = None,
     out_dir: str | os.PathLike[str] | None = None,
     allow_outside: bool = False,
+    executor: Any = None,
 ) -> list[JobResult]:
     """Run every job of a jobs file, continuing past failures; results in file order.
 
@@ -293,6 +294,11 @@ def run_jobs(
         Folder the outputs are relative to (default: the jobs file's folder).
     allow_outside : bool
         Allow outputs outside that folder (absolute paths, '..').
+    executor : optional
+        Anything with ``submit(fn, *args)`` returning a future with ``result()`` (a
+        ``concurrent.futures`` executor, a ``dask.distributed.Client``): the jobs are then
+        submitted to it and ``workers`` is ignored. A job whose task fails without a result
+        (a lost worker) fails alone.
     """
     if isinstance(workers, bool) or not isinstance(workers, int) or not 1 <= workers <= MAX_WORKERS:
         raise PolicyBenchError(
@@ -311,7 +317,7 @@ def run_jobs(
         if progress:
             progress(len(done), len(batch.jobs), result)
 
-    if workers == 1:
+    if workers == 1 and executor is None:
         for job in batch.jobs:
             report(run_job(job, str(base), data, resume))
         return done
@@ -322,9 +328,26 @@ def run_jobs(
             report(JobResult(job.name, "skipped", tuple(str(p) for p in outputs), 0.0))
         else:
             todo.append(job)
-    _run_in_processes(todo, str(base), data, resume, workers, report)
+    if executor is not None:
+        _run_on_executor(executor, todo, str(base), data, resume, report)
+    else:
+        _run_in_processes(todo, str(base), data, resume, workers, report)
     by_name = {r.name: r for r in done}
     return [by_name[job.name] for job in batch.jobs]
+
+
+def _run_on_executor(
+    executor: Any, jobs: list[Job], base: str, data: str | None, resume: bool, report: Callable[[JobResult], None]
+) -> None:
+    """Submit every job to ``executor``; report results in submission order."""
+    started = time.perf_counter()
+    futures = [(job, executor.submit(run_job, job, base, data, resume)) for job in jobs]
+    for job, future in futures:
+        try:
+            result = future.result()
+        except Exception as exc:  # a lost worker or a cancelled task fails this job only
+            result = JobResult(job.name, "failed", (), time.perf_counter() - started, f"{type(exc).__name__}: {exc}")
+        report(result)
 
 
 def remove_stale_temporaries(batch: BatchFile, base: Path) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,16 +46,20 @@ class Dataset:
     files: dict[str, str] = field(default_factory=dict, compare=False)
     data_version: str = field(default="", compare=False)
 
+    _by_id: dict[str, Zone] = field(init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         check_type("Dataset", "codebook", self.codebook, Codebook, "a Codebook (see load_codebook)")
         if not isinstance(self.zones, tuple | list) or not all(isinstance(z, Zone) for z in self.zones):
             raise InputError(
                 f"The 'zones' parameter of Dataset must be a tuple of Zone. Got {type(self.zones).__name__} instead."
             )
-        ids = [z.id for z in self.zones]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
+        by_id = {z.id: z for z in self.zones}  # zone() looks up by dictionary
+        if len(by_id) != len(self.zones):
+            counts = Counter(z.id for z in self.zones)
+            dup = sorted(i for i, n in counts.items() if n > 1)
             raise InputError(f"duplicate zone ids in the dataset: {', '.join(dup)}")
+        object.__setattr__(self, "_by_id", by_id)
 
     def __repr__(self) -> str:
         n = sum(len(z.measures) for z in self.zones)
@@ -67,9 +72,9 @@ class Dataset:
 
     def zone(self, zone_id: str) -> Zone:
         """The zone with this id; :class:`UnknownIdError` names the close matches."""
-        for zone in self.zones:
-            if zone.id == zone_id:
-                return zone
+        zone = self._by_id.get(zone_id)
+        if zone is not None:
+            return zone
         hint = suggest(zone_id, self.zone_ids)
         raise UnknownIdError(
             f"unknown zone id '{zone_id}'" + (f" ({hint})" if hint else f"; known: {', '.join(self.zone_ids)}")

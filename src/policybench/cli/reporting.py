@@ -57,6 +57,9 @@ def _configure_batch(p: argparse.ArgumentParser) -> None:
         action="store_true",
         help="allow outputs outside that folder (absolute paths, '..'); only for jobs files you trust",
     )
+    dask = p.add_mutually_exclusive_group()
+    dask.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the jobs as tasks on this Dask scheduler")
+    dask.add_argument("--dask-local", type=int, metavar="N", help="run the jobs on a local Dask cluster of N workers")
 
 
 class _Progress:
@@ -75,14 +78,13 @@ class _Progress:
         self._stack.close()
 
 
-def _run_batch(args: argparse.Namespace) -> int:
+def _run_on_executor(args: argparse.Namespace, progress: Any) -> list[Any]:
+    """The batch run in processes here, or as Dask tasks (--scheduler / --dask-local)."""
     from ..batch import run_jobs
+    from ..cluster import DaskUnavailableError, dask_client
 
-    if not 1 <= args.jobs <= MAX_WORKERS:
-        raise UsageError(f"--jobs must be between 1 and {MAX_WORKERS}. Got {args.jobs} instead.")
-    progress = _Progress()
-    try:
-        results = run_jobs(
+    if args.scheduler is None and args.dask_local is None:
+        return run_jobs(
             args.jobs_file,
             workers=args.jobs,
             resume=args.resume,
@@ -90,6 +92,28 @@ def _run_batch(args: argparse.Namespace) -> int:
             out_dir=args.out_dir,
             allow_outside=args.allow_outside,
         )
+    if args.dask_local is not None and not 1 <= args.dask_local <= MAX_WORKERS:
+        raise UsageError(f"--dask-local must be between 1 and {MAX_WORKERS}. Got {args.dask_local} instead.")
+    try:
+        with dask_client(args.scheduler, local_workers=args.dask_local) as client:
+            return run_jobs(
+                args.jobs_file,
+                resume=args.resume,
+                progress=progress,
+                out_dir=args.out_dir,
+                allow_outside=args.allow_outside,
+                executor=client,
+            )
+    except DaskUnavailableError as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def _run_batch(args: argparse.Namespace) -> int:
+    if not 1 <= args.jobs <= MAX_WORKERS:
+        raise UsageError(f"--jobs must be between 1 and {MAX_WORKERS}. Got {args.jobs} instead.")
+    progress = _Progress()
+    try:
+        results = _run_on_executor(args, progress)
     finally:
         progress.close()
     summary = pd.DataFrame(

@@ -113,9 +113,7 @@ def _resolve_segmenter(lang: str, segmenter: str | None) -> str | None:
 def _vectorizers(
     params: dict[str, Any], segmenter: str | None, vocabularies: list[list[str]] | None = None
 ) -> list[Any]:
-    """One TfidfVectorizer per block (texts arrive normalised), with fixed vocabularies if given."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
+    """One TF-IDF vectorizer per block (texts arrive normalised), with fixed vocabularies if given."""
     common = {
         "lowercase": False,
         "sublinear_tf": params["sublinear_tf"],
@@ -129,10 +127,25 @@ def _vectorizers(
         if segmenter == "jieba":
             specs.append({"analyzer": _word_ngrams})
     fixed: list[list[str] | None] = list(vocabularies) if vocabularies else [None] * len(specs)
-    return [
-        TfidfVectorizer(**common, **spec, vocabulary=None if terms is None else {t: i for i, t in enumerate(terms)})
-        for spec, terms in zip(specs, fixed, strict=True)
-    ]
+    return [_vectorizer(common, spec, terms) for spec, terms in zip(specs, fixed, strict=True)]
+
+
+def _vectorizer(common: dict[str, Any], spec: dict[str, Any], terms: list[str] | None) -> Any:
+    """Our numpy vectorizer for character n-grams of up to 3 characters; scikit-learn's otherwise."""
+    from .vectorize import MAX_N, CharTfidfVectorizer
+
+    if spec["analyzer"] == "char" and spec["ngram_range"][1] <= MAX_N:
+        params = {
+            "ngram_range": spec["ngram_range"],
+            "sublinear_tf": common["sublinear_tf"],
+            "min_df": common["min_df"],
+        }
+        if terms is None:
+            return CharTfidfVectorizer(**params)
+        return CharTfidfVectorizer.from_vocabulary(terms, None, **params)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(**common, **spec, vocabulary=None if terms is None else {t: i for i, t in enumerate(terms)})
 
 
 def _word_ngrams(text: str) -> list[str]:
@@ -167,19 +180,20 @@ def _join(blocks: list[sparse.csr_matrix]) -> sparse.csr_matrix:
 
 
 def _order_columns(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matrix:
+    """``matrix[:, columns]`` (``columns`` a permutation), indices sorted: a relabelling and one sort per row."""
     from scipy import sparse
 
-    ordered = sparse.csr_matrix(matrix[:, columns])
+    position = np.empty(columns.size, dtype=matrix.indices.dtype)
+    position[columns] = np.arange(columns.size, dtype=matrix.indices.dtype)
+    ordered = sparse.csr_matrix((matrix.data, position[matrix.indices], matrix.indptr), shape=matrix.shape)
+    ordered.has_sorted_indices = False
     ordered.sort_indices()
     return ordered
 
 
 def _terms(vectorizer: Any) -> list[str]:
     """The vectorizer's vocabulary as a list, term ``i`` at position ``i``."""
-    terms = [""] * len(vectorizer.vocabulary_)
-    for term, column in vectorizer.vocabulary_.items():
-        terms[column] = term
-    return terms
+    return [str(term) for term in vectorizer.get_feature_names_out()]
 
 
 def _read_arrays(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:

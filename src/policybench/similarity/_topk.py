@@ -25,11 +25,13 @@ equal, and ties are broken by the lower neighbour index. Rounding moves a value 
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import os
+import sys
 import threading
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -40,8 +42,10 @@ __all__ = [
     "BLOCK_ROWS",
     "CHUNK_BYTES",
     "DECIMALS",
+    "NUMBA_STARTUP",
     "TILE",
     "Split",
+    "choose_engine",
     "has_numba",
     "postings",
     "round_similarity",
@@ -61,36 +65,20 @@ CHUNK_BYTES = 64 * 2**20
 BLOCK_ROWS = 128
 #: Corpus rows per tile of the numba engine.
 TILE = 16384
+#: Seconds to import numba and load its cached kernels, in the cost model of :func:`choose_engine`.
+NUMBA_STARTUP = 1.0
+# Rates of the cost model (operations per second on one core), measured on a 2-core VM.
+_GEMM_RATE, _SPGEMM_RATE, _SCATTER_RATE = 2e10, 1e8, 5e8
+_SELECT_RATE, _CHECK_RATE = 1e8, 5e8
+_NO_SKIP = -(2**62)
 
-F = TypeVar("F", bound=Callable[..., Any])
 CSRArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 Lists = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
-def _import_numba() -> Any:
-    try:
-        return importlib.import_module("numba")
-    except ImportError:
-        return None
-
-
-numba: Any = _import_numba()
-
-
-def _jit(**options: Any) -> Callable[[F], F]:
-    """``numba.njit(cache=True, nogil=True, **options)`` when numba is installed, else nothing."""
-
-    def decorate(function: F) -> F:
-        if numba is None:
-            return function
-        return cast(F, numba.njit(cache=True, nogil=True, **options)(function))
-
-    return decorate
-
-
 def has_numba() -> bool:
-    """Whether the compiled engine is available."""
-    return numba is not None
+    """Whether the compiled engine is available (numba installed; not imported here)."""
+    return importlib.util.find_spec("numba") is not None
 
 
 def round_similarity(values: np.ndarray) -> np.ndarray:
@@ -134,13 +122,21 @@ class Split:
 
 
 def split_columns(matrix: sparse.csr_matrix, n_dense: int) -> Split:
-    """Split ``matrix`` (columns most frequent first) after its first ``n_dense`` columns."""
+    """Split ``matrix`` (columns most frequent first, indices sorted) after its first ``n_dense`` columns."""
     from scipy import sparse
 
-    n_dense = min(n_dense, matrix.shape[1])
-    rest = sparse.csr_matrix(matrix[:, n_dense:])
-    rest.sort_indices()
-    return Split(np.ascontiguousarray(matrix[:, :n_dense].toarray(), dtype=np.float64), rest)
+    n_rows, n_columns = matrix.shape
+    n_dense = min(n_dense, n_columns)
+    in_dense = matrix.indices < n_dense
+    rows = np.repeat(np.arange(n_rows), np.diff(matrix.indptr))
+    dense = np.zeros((n_rows, n_dense))
+    dense[rows[in_dense], matrix.indices[in_dense]] = matrix.data[in_dense]
+    rest, kept = ~in_dense, np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows[rest], minlength=n_rows), out=kept[1:])
+    indices = (matrix.indices[rest] - n_dense).astype(matrix.indices.dtype)
+    sparse_rest = sparse.csr_matrix((matrix.data[rest], indices, kept), shape=(n_rows, n_columns - n_dense))
+    sparse_rest.has_sorted_indices = True
+    return Split(dense, sparse_rest)
 
 
 def postings(corpus: Split) -> sparse.csr_matrix:
@@ -158,27 +154,34 @@ def top_k(
     k: int,
     *,
     exclude_self: bool,
+    offset: int = 0,
     chunk_size: int | None = None,
-    use_numba: bool = True,
+    engine: str = "auto",
+    corpus_postings: sparse.csr_matrix | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` most similar corpus rows for every query row.
 
     Parameters
     ----------
     queries, corpus : Split
-        Query and corpus rows split alike. With ``exclude_self`` the queries must be the
-        corpus itself.
+        Query and corpus rows split alike.
     k : int
         Neighbours per query; at most the number of candidates (corpus rows, less one with
         ``exclude_self``).
     exclude_self : bool
-        The queries are the corpus; row ``i`` is not its own neighbour.
+        The queries are corpus rows ``offset, offset + 1, ...``; none is its own neighbour.
+        When the queries are the corpus itself (``offset`` 0, same object) each pair is
+        scored once.
+    offset : int
+        See ``exclude_self``.
     chunk_size : int, optional
         Query rows scored at a time. By default, :data:`CHUNK_BYTES` of scores for the scipy
         engine and up to :data:`BLOCK_ROWS` rows (by :data:`TILE` corpus rows) per thread
         for the numba engine.
-    use_numba : bool
-        Use the compiled kernels when numba is installed.
+    engine : {"auto", "numba", "scipy"}
+        "auto" picks by :func:`choose_engine`; "numba" needs numba installed.
+    corpus_postings : scipy.sparse.csr_matrix, optional
+        ``postings(corpus)``, when the caller has it already.
 
     Returns
     -------
@@ -189,18 +192,46 @@ def top_k(
     n_queries = queries.n_rows
     if k == 0 or n_queries == 0:
         return np.zeros((n_queries, k), dtype=np.int64), np.zeros((n_queries, k))
-    if use_numba and numba is not None:
-        return _top_k_numba(queries, corpus, k, exclude_self, chunk_size)
+    symmetric = exclude_self and offset == 0 and queries is corpus
+    if engine == "auto":
+        engine = choose_engine(queries, corpus, symmetric)
+    transposed = postings(corpus) if corpus_postings is None else corpus_postings
+    if engine == "numba":
+        skip = offset if exclude_self else _NO_SKIP
+        return _top_k_numba(queries, corpus, transposed, k, symmetric, skip, chunk_size)
     chunk = min(chunk_size or max(1, CHUNK_BYTES // (8 * corpus.n_rows)), n_queries)
-    return _top_k_scipy(queries, corpus, k, exclude_self, chunk)
+    return _top_k_scipy(queries, corpus, transposed, k, offset if exclude_self else None, chunk)
+
+
+def choose_engine(queries: Split, corpus: Split, symmetric: bool) -> str:
+    """The engine expected to finish first: "numba" (if installed) or "scipy".
+
+    A cost model from the sizes and the column frequencies: both engines multiply the dense
+    block with BLAS and add the sparse products, pair by shared column; scipy then selects
+    from a full block of scores, numba keeps running lists (and scores each pair once for
+    a corpus against itself, on every core). numba costs :data:`NUMBA_STARTUP` seconds more
+    in a process that has not loaded it yet, so small corpora go to scipy.
+    """
+    if not has_numba():
+        return "scipy"
+    pairs = float(queries.n_rows) * corpus.n_rows
+    frequency = np.bincount(queries.sparse.indices, minlength=queries.sparse.shape[1]).astype(np.float64)
+    other = frequency if symmetric else np.bincount(corpus.sparse.indices, minlength=corpus.sparse.shape[1])
+    shared = float(frequency @ other)
+    dense = 2.0 * pairs * corpus.dense.shape[1] / _GEMM_RATE
+    scipy_seconds = dense + shared / _SPGEMM_RATE + pairs / _SELECT_RATE
+    threads = max(1, os.cpu_count() or 1)
+    numba_seconds = (dense + shared / _SCATTER_RATE + pairs / _CHECK_RATE) / threads / (2.0 if symmetric else 1.0)
+    startup = 0.0 if "numba" in sys.modules else NUMBA_STARTUP
+    return "scipy" if scipy_seconds <= startup + numba_seconds else "numba"
 
 
 def _top_k_scipy(
-    queries: Split, corpus: Split, k: int, exclude_self: bool, chunk: int
+    queries: Split, corpus: Split, transposed: sparse.csr_matrix, k: int, offset: int | None, chunk: int
 ) -> tuple[np.ndarray, np.ndarray]:
     n_queries = queries.n_rows
     index, similarity = np.zeros((n_queries, k), dtype=np.int64), np.zeros((n_queries, k))
-    buffer, transposed = np.empty((chunk, corpus.n_rows)), postings(corpus)
+    buffer = np.empty((chunk, corpus.n_rows))
     for start in range(0, n_queries, chunk):
         stop = min(start + chunk, n_queries)
         scores = buffer[: stop - start]
@@ -208,8 +239,8 @@ def _top_k_scipy(
         product = queries.sparse[start:stop] @ transposed
         rows = np.repeat(np.arange(stop - start), np.diff(product.indptr))
         scores[rows, product.indices] += product.data
-        if exclude_self:
-            scores[np.arange(stop - start), np.arange(start, stop)] = -1.0
+        if offset is not None:
+            scores[np.arange(stop - start), np.arange(start, stop) + offset] = -1.0
         _select(scores, k, index[start:stop], similarity[start:stop])
     return index, similarity
 
@@ -237,7 +268,13 @@ def _new_lists(n: int, k: int) -> Lists:
 
 
 def _top_k_numba(
-    queries: Split, corpus: Split, k: int, exclude_self: bool, block: int | None
+    queries: Split,
+    corpus: Split,
+    transposed: sparse.csr_matrix,
+    k: int,
+    symmetric: bool,
+    skip: int,
+    block: int | None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Blocks of query rows shared out to worker threads; each worker keeps its own lists.
 
@@ -246,14 +283,16 @@ def _top_k_numba(
     itself only the tiles after the block's start are visited and every pair is offered to
     both its members. The workers' lists are merged at the end.
     """
+    from . import _kernels
+
     threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits  # a scikit-learn dependency
     n_queries = queries.n_rows
-    n_workers = max(1, int(numba.get_num_threads()))
+    n_workers = max(1, int(_kernels.numba.get_num_threads()))
     rows = min(block or max(16, min(BLOCK_ROWS, -(-n_queries // (4 * n_workers)))), n_queries)
     tasks = list(range(0, n_queries, rows))
     n_workers = min(n_workers, len(tasks))
-    lists = [_new_lists(n_queries, k) for _ in range(n_workers)]
-    engine = _Engine(queries, corpus, postings(corpus), k, exclude_self)
+    lists = [_new_lists(queries.n_rows if not symmetric else corpus.n_rows, k) for _ in range(n_workers)]
+    engine = _Engine(queries, corpus, transposed, k, symmetric, skip)
     lock = threading.Lock()
 
     def work(worker: int) -> None:
@@ -268,7 +307,7 @@ def _top_k_numba(
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(n_workers) as pool:
         list(pool.map(work, range(n_workers)))
     for other in lists[1:]:
-        _merge_kernel(*lists[0], other[0], other[1], k)
+        _kernels.merge_kernel(*lists[0], other[0], other[1], k)
     return lists[0][0], lists[0][1]
 
 
@@ -281,142 +320,19 @@ class _Engine:
     postings: sparse.csr_matrix
     k: int
     symmetric: bool
+    skip: int
 
     def run(self, start: int, stop: int, scores: np.ndarray, buffer: np.ndarray, lists: Lists) -> None:
         """Rank query rows ``start:stop`` against the corpus (the rows after each, if symmetric)."""
+        from . import _kernels
+
         query = (self.queries.sparse.indptr, self.queries.sparse.indices, self.queries.sparse.data)
         postings = (self.postings.indptr, self.postings.indices, self.postings.data)
-        cursor = _cursor_kernel(query, postings, start, stop, self.symmetric)
+        cursor = _kernels.cursor_kernel(query, postings, start, stop, self.symmetric)
         for first in range(start if self.symmetric else 0, self.corpus.n_rows, TILE):
             last = min(first + TILE, self.corpus.n_rows)
             block = scores[: (stop - start) * (last - first)].reshape(stop - start, last - first)
             np.matmul(self.queries.dense[start:stop], self.corpus.dense[first:last].T, out=block)
-            _block_kernel(block, query, postings, start, first, self.symmetric, self.k, cursor, buffer, *lists)
-
-
-# --- numba kernels -------------------------------------------------------------------------
-# Compiled on first call when numba is installed; without numba they stay plain (unused)
-# Python, so that this module imports and type-checks either way.
-
-
-@_jit()
-def _lower_bound_kernel(values: np.ndarray, lo: int, hi: int, target: int) -> int:
-    """First position in ``values[lo:hi]`` (sorted) holding ``target`` or more; ``hi`` if none."""
-    while lo < hi:
-        middle = (lo + hi) >> 1
-        if values[middle] < target:
-            lo = middle + 1
-        else:
-            hi = middle
-    return lo
-
-
-@_jit()
-def _cursor_kernel(query: CSRArrays, postings: CSRArrays, start: int, stop: int, symmetric: bool) -> np.ndarray:
-    """For each entry of query rows ``start:stop``: where its column's postings reach the targets.
-
-    Targets are every corpus row, or with ``symmetric`` the rows after the query row.
-    """
-    q_indptr, q_indices, _ = query
-    c_indptr, c_indices, _ = postings
-    base = q_indptr[start]
-    cursor = np.zeros(q_indptr[stop] - base, dtype=np.int64)
-    for i in range(start, stop):
-        for p in range(q_indptr[i], q_indptr[i + 1]):
-            lo, hi = c_indptr[q_indices[p]], c_indptr[q_indices[p] + 1]
-            cursor[p - base] = _lower_bound_kernel(c_indices, lo, hi, i + 1) if symmetric else lo
-    return cursor
-
-
-@_jit()
-def _sparse_row_kernel(
-    query: CSRArrays,
-    postings: CSRArrays,
-    i: int,
-    stop: int,
-    offset: int,
-    cursor: np.ndarray,
-    base: int,
-    buffer: np.ndarray,
-) -> None:
-    """Sum query row ``i``'s products with targets up to ``stop`` into ``buffer[target - offset]``.
-
-    ``cursor[p - base]`` is where entry ``p``'s postings resume; it moves past the targets
-    done. Terms are added column by column, the order the scipy engine uses.
-    """
-    q_indptr, q_indices, q_data = query
-    c_indptr, c_indices, c_data = postings
-    for p in range(q_indptr[i], q_indptr[i + 1]):
-        begin, end, value = cursor[p - base], c_indptr[q_indices[p] + 1], q_data[p]
-        if begin < end and c_indices[end - 1] >= stop:
-            end = _lower_bound_kernel(c_indices, begin, end, stop)
-        for q in range(begin, end):
-            buffer[c_indices[q] - offset] += value * c_data[q]
-        cursor[p - base] = end
-
-
-@_jit()
-def _insert_kernel(
-    index: np.ndarray, value: np.ndarray, floor: np.ndarray, item: int, rounded: float, candidate: int, k: int
-) -> None:
-    """Put neighbour ``candidate`` (rounded similarity) in the top-k list of ``item`` if it belongs."""
-    row_index, row_value = index[item], value[item]
-    if rounded < row_value[k - 1] or (rounded == row_value[k - 1] and candidate > row_index[k - 1]):
-        return
-    slot = k - 1
-    while slot > 0 and (
-        rounded > row_value[slot - 1] or (rounded == row_value[slot - 1] and candidate < row_index[slot - 1])
-    ):
-        row_index[slot], row_value[slot] = row_index[slot - 1], row_value[slot - 1]
-        slot -= 1
-    row_index[slot], row_value[slot] = candidate, rounded
-    floor[item] = row_value[k - 1] - _MARGIN
-
-
-@_jit()
-def _block_kernel(
-    scores: np.ndarray,
-    query: CSRArrays,
-    postings: CSRArrays,
-    start: int,
-    first: int,
-    symmetric: bool,
-    k: int,
-    cursor: np.ndarray,
-    buffer: np.ndarray,
-    index: np.ndarray,
-    value: np.ndarray,
-    floor: np.ndarray,
-) -> None:
-    """Finish and rank a block: query rows ``start ...`` x corpus rows ``first ...``.
-
-    ``scores`` holds the dense part. With ``symmetric`` only pairs (i, j), j > i, are scored,
-    and each is offered to the lists of both i and j.
-    """
-    n_rows, width = scores.shape
-    base = query[0][start]
-    for r in range(n_rows):
-        i = start + r
-        lo = max(first, i + 1) if symmetric else first
-        if lo >= first + width:
-            continue
-        _sparse_row_kernel(query, postings, i, first + width, first, cursor, base, buffer)
-        for t in range(lo - first, width):
-            raw = scores[r, t] + buffer[t]
-            buffer[t] = 0.0
-            if raw >= floor[i] or (symmetric and raw >= floor[first + t]):
-                rounded = np.rint(raw * _SCALE) / _SCALE
-                _insert_kernel(index, value, floor, i, rounded, first + t, k)
-                if symmetric:
-                    _insert_kernel(index, value, floor, first + t, rounded, i, k)
-
-
-@_jit()
-def _merge_kernel(
-    index: np.ndarray, value: np.ndarray, floor: np.ndarray, other_index: np.ndarray, other_value: np.ndarray, k: int
-) -> None:
-    """Merge the lists ``other_*`` into ``index, value`` (they share no pair)."""
-    for item in range(index.shape[0]):
-        for t in range(k):
-            if other_index[item, t] >= 0:
-                _insert_kernel(index, value, floor, item, other_value[item, t], other_index[item, t], k)
+            _kernels.block_kernel(
+                block, query, postings, start, first, self.symmetric, self.skip, self.k, cursor, buffer, *lists
+            )

@@ -102,8 +102,9 @@ class TextIndex:
     min_df : int or float
         Ignore n-grams in fewer documents than this (a float: that share of documents).
     engine : {"auto", "numba", "scipy"}
-        Neighbour search engine: the compiled one when numba is installed ("auto"), or the
-        scipy one. Both give the same neighbours.
+        Neighbour search engine: the compiled one (numba), the scipy one, or ("auto") the one
+        a cost model expects to finish first: scipy for small corpora, where loading numba
+        would cost more than it saves. All give the same neighbours.
 
     Attributes
     ----------
@@ -236,13 +237,16 @@ class TextIndex:
         split = self._fitted_split()
         return sparse.hstack([sparse.csr_matrix(split.dense), split.sparse], format="csr")
 
-    def neighbours(self, k: int = 10) -> pd.DataFrame:
+    def neighbours(self, k: int = 10, *, client: Any = None) -> pd.DataFrame:
         """The exact ``k`` most similar other items of every item.
 
         Parameters
         ----------
         k : int
             Neighbours per item; fewer when the corpus has no more than ``k`` items.
+        client : dask.distributed.Client, optional
+            Run on that cluster: the index is scattered to the workers once, blocks of rows
+            are tasks, and the result is the same as without it.
 
         Returns
         -------
@@ -263,9 +267,14 @@ class TextIndex:
         _check_int("neighbours", "k", k, minimum=1)
         split = self._fitted_split()
         k = min(k, split.n_rows - 1)
-        index, similarity = top_k(
-            split, split, k, exclude_self=True, chunk_size=self.chunk_size, use_numba=self._use_numba()
-        )
+        if client is not None:
+            from ._dask import top_k_on_cluster
+
+            index, similarity = top_k_on_cluster(client, None, split, k, engine=self.engine)
+        else:
+            index, similarity = top_k(
+                split, split, k, exclude_self=True, chunk_size=self.chunk_size, engine=self.engine
+            )
         return _rank_table(
             NEIGHBOUR_COLUMNS,
             np.asarray(self.ids_, dtype=object),
@@ -298,7 +307,7 @@ class TextIndex:
         values = split.rows(rows).dot(split.rows(columns))
         return pd.DataFrame(values, index=pd.Index(list(ids_a)), columns=pd.Index(list(ids_b)))
 
-    def query(self, texts: Sequence[str], k: int = 10) -> pd.DataFrame:
+    def query(self, texts: Sequence[str], k: int = 10, *, client: Any = None) -> pd.DataFrame:
         """The ``k`` corpus items most similar to each of ``texts`` (new texts).
 
         Parameters
@@ -307,6 +316,9 @@ class TextIndex:
             Texts to look up, vectorised with the index's vocabulary.
         k : int
             Items per text; at most the corpus size.
+        client : dask.distributed.Client, optional
+            Run on that cluster (the index scattered once, blocks of texts as tasks); the
+            result is the same as without it.
 
         Returns
         -------
@@ -319,14 +331,15 @@ class TextIndex:
         split = self._fitted_split()
         texts = _check_texts("query", "texts", texts)
         queries = self._transform(texts)
-        index, similarity = top_k(
-            queries,
-            split,
-            min(k, split.n_rows),
-            exclude_self=False,
-            chunk_size=self.chunk_size,
-            use_numba=self._use_numba(),
-        )
+        k = min(k, split.n_rows)
+        if client is not None:
+            from ._dask import top_k_on_cluster
+
+            index, similarity = top_k_on_cluster(client, queries, split, k, engine=self.engine)
+        else:
+            index, similarity = top_k(
+                queries, split, k, exclude_self=False, chunk_size=self.chunk_size, engine=self.engine
+            )
         positions = np.arange(len(texts))
         return _rank_table(QUERY_COLUMNS, positions, np.asarray(self.ids_, dtype=object), index, similarity)
 
@@ -420,11 +433,6 @@ class TextIndex:
             for vectorizer, (_terms, idf) in zip(self._vectorizers, self._vocabularies, strict=True):
                 vectorizer.idf_ = idf
         return self._vectorizers
-
-    def _use_numba(self) -> bool:
-        from ._topk import has_numba
-
-        return self.engine != "scipy" and has_numba()
 
     def _lookup(self, name: str, ids: Sequence[str]) -> np.ndarray:
         ids = _check_texts("similarity", name, ids)

@@ -1,0 +1,63 @@
+"""Scaling of TextIndex.neighbours on a dask.distributed LocalCluster: 1 vs 2 worker processes.
+
+Run: python benchmarks/bench_dask.py [--n 100000] [--corpus prose] [--json out.json]
+
+Fits one index (real-prose corpus), then times ``neighbours(k)`` locally and with a
+LocalCluster of 1 and of 2 worker processes (one thread each; the engine inside a task uses
+the worker's cores as numba threads), checking that every result equals the local one.
+Cluster start-up is not timed; scattering the index is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--k", type=int, default=10)
+    parser.add_argument("--corpus", default="prose")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    import distributed
+    from corpora import corpus
+
+    from policybench.similarity.text import TextIndex
+
+    texts = corpus(args.corpus, args.n)
+    index = TextIndex(segmenter=None).fit(texts, [f"m{i}" for i in range(args.n)])
+    rows = []
+    start = time.perf_counter()
+    local = index.neighbours(k=args.k)
+    rows.append({"setting": "local (no Dask)", "seconds": time.perf_counter() - start, "same": True})
+    print(rows[-1], flush=True)
+    for workers in (1, 2):
+        with (
+            distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
+            start = time.perf_counter()
+            got = index.neighbours(k=args.k, client=client)
+            seconds = time.perf_counter() - start
+        rows.append(
+            {"setting": f"LocalCluster, {workers} worker(s)", "seconds": seconds, "same": bool(got.equals(local))}
+        )
+        print(rows[-1], flush=True)
+    meta = {"n": args.n, "corpus": args.corpus, "cores": os.cpu_count(), "load": os.getloadavg()[0]}
+    print(json.dumps({"meta": meta, "rows": rows}, indent=1))
+    if args.json:
+        args.json.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

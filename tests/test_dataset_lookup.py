@@ -1,0 +1,30 @@
+"""Dataset.zone looks zones up by dictionary; duplicate ids are still refused."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from policybench import load_dataset
+from policybench.dataset import Dataset
+from policybench.errors import InputError, UnknownIdError
+
+
+def test_zone_lookup_by_id_on_a_large_portfolio() -> None:
+    shipped = load_dataset()
+    zones = tuple(shipped.zones[i % len(shipped.zones)].model_copy(update={"id": f"z{i:05d}"}) for i in range(10_000))
+    started = time.perf_counter()
+    big = Dataset(shipped.codebook, zones)
+    found = [big.zone(f"z{i:05d}") for i in range(10_000)]
+    assert time.perf_counter() - started < 5  # a scan per lookup took minutes here
+    assert all(zone is original for zone, original in zip(found, zones, strict=True))
+    with pytest.raises(UnknownIdError, match="z99999"):
+        big.zone("z99999")
+
+
+def test_duplicate_zone_ids_are_named() -> None:
+    shipped = load_dataset()
+    zone = shipped.zones[0]
+    with pytest.raises(InputError, match=f"duplicate zone ids in the dataset: {zone.id}"):
+        Dataset(shipped.codebook, (zone, shipped.zones[1], zone))
