@@ -11,11 +11,12 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
-from . import agreement, analysis, commands, reporting
+from . import agreement, analysis, commands, drafting, reporting
 from .base import UsageError
 
 COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
 COMMANDS.update(agreement.COMMANDS)
+COMMANDS.update(drafting.COMMANDS)
 
 __all__ = ["main"]
 

@@ -42,10 +42,12 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def training_examples(dataset: Dataset, *, exclude_zones: Sequence[str] = ()) -> TrainingSet:
+def training_examples(dataset: Dataset, *, exclude_zones: Sequence[str] = (), keywords: bool = True) -> TrainingSet:
     """Training texts from the codebook and from every coded measure outside ``exclude_zones``.
 
     Measures awaiting review (``review: pending``) are left out: a draft never trains on drafts.
+    ``keywords=False`` leaves the codebook's keywords out (labels, definitions and inclusions
+    stay), to measure how much a draft owes to keywords written with a known text in view.
     """
     texts: list[str] = []
     codes: list[str] = []
@@ -53,10 +55,8 @@ def training_examples(dataset: Dataset, *, exclude_zones: Sequence[str] = ()) ->
     excluded = set(exclude_zones)
     for cat in dataset.codebook.categories:
         for lang in ("zh", "en"):
-            terms = getattr(cat.keywords, lang)
-            texts.append(
-                " ".join([cat.label.get(lang), cat.definition.get(lang), cat.include.get(lang), *terms])
-            )
+            terms = getattr(cat.keywords, lang) if keywords else []
+            texts.append(" ".join([cat.label.get(lang), cat.definition.get(lang), cat.include.get(lang), *terms]))
             texts.append(" ".join([cat.label.get(lang), *terms]))
             codes += [cat.code, cat.code]
             groups += ["codebook", "codebook"]
@@ -94,7 +94,7 @@ def _featurizer(segmenter: str | None) -> Any:
     return FeatureUnion(parts)
 
 
-@dataclass
+@dataclass(frozen=True)
 class CategoryClassifier:
     """A fitted classifier: ``scores(texts)`` gives calibrated probabilities over ``codes``."""
 
@@ -119,7 +119,9 @@ class CategoryClassifier:
 
         probabilities = self.scores(texts)
         order = np.argsort(-probabilities, axis=1, kind="stable")[:, :k]
-        return [[(self.codes[j], float(row[j])) for j in ranks] for row, ranks in zip(probabilities, order, strict=True)]
+        return [
+            [(self.codes[j], float(row[j])) for j in ranks] for row, ranks in zip(probabilities, order, strict=True)
+        ]
 
 
 def _resolve_segmenter(segmenter: str | None) -> str | None:
@@ -171,6 +173,10 @@ def _temperature(train: TrainingSet, segmenter: str | None, c: float, folds: int
     return float(minimize_scalar(loss, bounds=(0.05, 20.0), method="bounded").x)
 
 
+_FITTED: dict[tuple[object, ...], CategoryClassifier] = {}
+_FITTED_MAX = 4
+
+
 def fit_classifier(
     dataset: Dataset,
     *,
@@ -178,6 +184,7 @@ def fit_classifier(
     segmenter: str | None = "auto",
     c: float = 1.0,
     calibration_folds: int = 4,
+    keywords: bool = True,
 ) -> CategoryClassifier:
     """Train the category classifier on the codebook and the coded measures.
 
@@ -194,15 +201,30 @@ def fit_classifier(
     calibration_folds : int
         Folds (whole zones held out) for fitting the temperature; 0 or 1 leaves scores
         uncalibrated (temperature 1).
+    keywords : bool
+        Train on the codebook's keywords too (see :func:`training_examples`).
 
     Returns
     -------
     CategoryClassifier
+        Fitted; the last few fits are kept in memory by (data hash, parameters), so drafting
+        several texts in one session trains once.
     """
     for zone_id in exclude_zones:
         dataset.zone(zone_id)  # UnknownIdError with a suggestion
     used = _resolve_segmenter(segmenter)
-    train = training_examples(dataset, exclude_zones=exclude_zones)
+    key = (dataset.data_hash(), tuple(sorted(exclude_zones)), used, c, calibration_folds, keywords)
+    if key not in _FITTED:
+        if len(_FITTED) >= _FITTED_MAX:
+            _FITTED.pop(next(iter(_FITTED)))
+        _FITTED[key] = _fit_classifier(dataset, tuple(exclude_zones), used, c, calibration_folds, keywords)
+    return _FITTED[key]
+
+
+def _fit_classifier(
+    dataset: Dataset, exclude_zones: tuple[str, ...], used: str | None, c: float, calibration_folds: int, keywords: bool
+) -> CategoryClassifier:
+    train = training_examples(dataset, exclude_zones=exclude_zones, keywords=keywords)
     featurizer, model = _fit(train, range(len(train.texts)), used, c)
     temperature = _temperature(train, used, c, calibration_folds) if calibration_folds > 1 else 1.0
     return CategoryClassifier(

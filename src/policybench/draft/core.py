@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -79,9 +79,11 @@ class Draft:
     params: dict[str, Any] = field(default_factory=dict)
 
     def table(self) -> pd.DataFrame:
-        """The proposals as a DataFrame: measure_id, locator, line, code, score, candidates
-        ("CODE 0.41; CODE 0.20; ..."), status, status_reason, depth, depth_reason, indicators,
-        key_phrase, sentence."""
+        """The proposals as a DataFrame.
+
+        Columns: measure_id, locator, line, code, score, candidates ("CODE 0.41; CODE 0.20"),
+        status, status_reason, depth, depth_reason, indicators, key_phrase, sentence.
+        """
         import pandas as pd
 
         rows = [
@@ -158,6 +160,15 @@ def _units(paragraphs: Sequence[Paragraph]) -> list[tuple[Sentence, str]]:
     return units
 
 
+def _ranker(classifier: CategoryClassifier, column: int) -> Callable[[Sequence[str]], Sequence[float]]:
+    """Scores of one category for a list of clauses (picks the key phrase)."""
+
+    def rank(clauses: Sequence[str]) -> Sequence[float]:
+        return [float(x) for x in classifier.scores(list(clauses))[:, column]]
+
+    return rank
+
+
 def _candidates(
     paragraphs: Sequence[Paragraph], classifier: CategoryClassifier, top: int, min_score: float
 ) -> list[Proposal]:
@@ -177,8 +188,7 @@ def _candidates(
         status, status_reason = rules.guess_status(unit, sentence.paragraph.headings)
         found = rules.find_indicators(unit)
         depth, depth_reason = rules.guess_depth(status, unit, found)
-        column = code_index[code]
-        phrase = rules.key_phrase(unit, rank=lambda clauses, j=column: classifier.scores(list(clauses))[:, j].tolist())
+        phrase = rules.key_phrase(unit, rank=_ranker(classifier, code_index[code]))
         proposals.append(
             Proposal(
                 sentence.paragraph,
@@ -208,8 +218,10 @@ def _measure(zone_id: str, n: int, p: Proposal, codebook: Any, as_of: str | None
         for i in p.indicators
         if as_of is not None
     ]
-    unused = "" if as_of is not None or not p.indicators else " Indicators found but no date known: " + "; ".join(
-        f"{i.value:g} {i.unit}" for i in p.indicators
+    unused = (
+        ""
+        if as_of is not None or not p.indicators
+        else " Indicators found but no date known: " + "; ".join(f"{i.value:g} {i.unit}" for i in p.indicators)
     )
     note = (
         f"Draft by policybench.draft. Candidates: {'; '.join(f'{c} {s:.2f}' for c, s in p.candidates)}. "
@@ -248,7 +260,7 @@ def draft(
     segmenter: str | None = "auto",
     classifier: CategoryClassifier | None = None,
 ) -> Draft:
-    """Propose a coding of a policy text: one measure per (paragraph, category) stated in it.
+    r"""Propose a coding of a policy text: one measure per (paragraph, category) stated in it.
 
     The text is split into sections and paragraphs (headings 一、 (一) 1.), then sentences;
     a sentence that states a measure (a rule on its wording) is classified into a codebook
@@ -292,7 +304,7 @@ def draft(
 
     Examples
     --------
-    >>> result = draft("一、主要举措\\n（一）深化改革\\n全面推行法定机构改革，实行全员聘任制。", segmenter=None)
+    >>> result = draft("一、主要举措\n（一）深化改革\n全面推行法定机构改革，实行全员聘任制。", segmenter=None)
     >>> [(m.evidence[0].locator, m.category, m.review) for m in result.zone.measures][:1]
     [('§一(一) para 1', 'GOV.STATUTORY_BODY', 'pending')]
     """

@@ -18,7 +18,7 @@ _MAX_BYTES = 20 * 1024 * 1024  # a policy text is far smaller; refuse to read a 
 
 
 def read_policy_text(path: str | os.PathLike[str]) -> str:
-    """The text of a policy document, one paragraph per line.
+    r"""The text of a policy document, one paragraph per line.
 
     Parameters
     ----------
@@ -28,7 +28,7 @@ def read_policy_text(path: str | os.PathLike[str]) -> str:
     Returns
     -------
     str
-        The text (a UTF-8 byte-order mark removed, line ends normalised to ``\\n``).
+        The text (a UTF-8 byte-order mark removed, line ends normalised to ``\n``).
 
     Raises
     ------
@@ -43,9 +43,9 @@ def read_policy_text(path: str | os.PathLike[str]) -> str:
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as tmp:
     ...     path = pathlib.Path(tmp) / "plan.txt"
-    ...     _ = path.write_text("一、总体要求\\r\\n推行法定机构改革。", encoding="utf-8")
+    ...     _ = path.write_text("一、总体要求\r\n推行法定机构改革。", encoding="utf-8")
     ...     read_policy_text(path)
-    '一、总体要求\\n推行法定机构改革。'
+    '一、总体要求\n推行法定机构改革。'
     """
     file = Path(path)
     if not file.is_file():
@@ -96,7 +96,9 @@ def _docx_text(file: Path, data: bytes) -> str:
             xml = archive.read(info)
         root = ElementTree.fromstring(xml)
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError) as exc:
-        raise InputError(f"{file}: not a readable .docx ({exc}); save it again from Word or export it as text") from None
+        raise InputError(
+            f"{file}: not a readable .docx ({exc}); save it again from Word or export it as text"
+        ) from None
     paragraphs = []
     for paragraph in root.iter(f"{_WORD}p"):
         parts = []

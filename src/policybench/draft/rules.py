@@ -36,13 +36,17 @@ _FUTURE = re.compile("将|拟|计划|力争|探索|鼓励|下一步|逐步|加�
 _WEAK_FUTURE = re.compile("推动|推进|争取|进一步|积极")
 _DONE_HEADINGS = re.compile("经验|成效|做法|实践|成果|进展|回顾|举措")
 _FUTURE_HEADINGS = re.compile("方向|展望|下一步|建议|思路|任务|目标|计划|规划|路径")
-_FRAME = re.compile(r"^(在|为|根据|围绕|按照|结合|针对|对于|伴随|随着).*(方面|上|中|下|要求|问题|过程|背景|趋势)$")
+_FRAME = re.compile(
+    r"^(伴随|随着|为了)|^(在|为|根据|围绕|按照|结合|针对|对于).*(方面|上|中|下|要求|问题|过程|背景|趋势)$"
+)
 _ZONE_WIDE = re.compile("全面|全区|全员|全部|统一|所有")
 
 #: Units of the numbers read as indicators, with their English names.
 UNITS = {
     "亿元": "CNY 100m",
     "万元": "CNY 10k",
+    "万人": "10k people",
+    "万家": "10k firms",
     "项": "items",
     "件": "cases",
     "个": "units",

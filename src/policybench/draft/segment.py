@@ -16,6 +16,7 @@ _LEVELS = (
     re.compile(r"^\s*(\d{1,2})\s*(?:[.．、](?!\d)|[)）])\s*(.*)$"),
 )
 _MARKDOWN = re.compile(r"^\s*#{1,6}\s+(.*)$")
+_STATEMENT_END = re.compile(r"[。；;！!？?]\s*$")
 _SENTENCE_END = re.compile(r"(?<=[。；;！!？?])")
 #: A heading line is short; a longer line with a marker is an item: it opens a section and is its first paragraph.
 HEADING_MAX = 40
@@ -76,33 +77,34 @@ def _heading(line: str) -> tuple[int, str, str] | None:
             if inner:
                 return level, inner.group(1), inner.group(2).strip()
         return None
-    folded = unicodedata.normalize("NFKC", line)
-    for level, pattern in enumerate(_LEVELS):
-        match = pattern.match(folded)
-        if match:
-            return level, match.group(1), match.group(2).strip()
+    for candidate in (line, unicodedata.normalize("NFKC", line)):  # the title as written when possible
+        for level, pattern in enumerate(_LEVELS):
+            match = pattern.match(candidate)
+            if match:
+                return level, match.group(1), match.group(2).strip()
     return None
 
 
 def split_paragraphs(text: str) -> list[Paragraph]:
-    """The paragraphs of ``text`` (one per non-blank line), each with its section and number.
+    r"""The paragraphs of ``text`` (one per non-blank line), each with its section and number.
 
-    Headings 一、 / (一) / 1. open nested sections; a short heading line is not a paragraph,
-    a long line that starts with a marker (an item such as "（一）推行……。具体……") opens the
-    section and is also its first paragraph. Markdown headings ``#`` are read the same way.
+    Headings 一、 / (一) / 1. open nested sections; a short line without final punctuation is a
+    heading, not a paragraph; a line that starts with a marker and reads as a statement (an
+    item such as "1. 设立创新券，支持……。") opens the section and is also its first paragraph. Markdown headings ``#`` are read the same way.
 
     Examples
     --------
-    >>> text = "前言。\\n一、背景\\n背景段。\\n（一）推行法定机构改革\\n第一段。\\n第二段。"
-    >>> [(p.locator, p.text) for p in split_paragraphs(text)]
-    [('para 1', '前言。'), ('§一 para 1', '背景段。'), ('§一(一) para 1', '第一段。'), ('§一(一) para 2', '第二段。')]
+    >>> text = "前言。\n一、背景\n背景段。\n（一）推行法定机构改革\n第一段。\n1. 设立创新券。"
+    >>> [(p.locator, p.text) for p in split_paragraphs(text)]  # doctest: +NORMALIZE_WHITESPACE
+    [('para 1', '前言。'), ('§一 para 1', '背景段。'), ('§一(一) para 1', '第一段。'),
+     ('§一(一)1 para 1', '1. 设立创新券。')]
     """
     out: list[Paragraph] = []
     section: list[tuple[str, str]] = []
     levels: list[int] = []
     counts: dict[tuple[str, ...], int] = {}
     for line_number, raw in enumerate(text.split("\n"), start=1):
-        line = raw.strip().strip("\u3000\xa0").strip()
+        line = raw.strip().strip("\u3000\xa0\ufeff\u200b").strip()
         if not line:
             continue
         heading = _heading(line)
@@ -113,7 +115,7 @@ def split_paragraphs(text: str) -> list[Paragraph]:
                 section.pop()
             levels.append(level)
             section.append((number, title))
-            if len(line) <= HEADING_MAX and line.count("。") <= 1 and not line.rstrip("。").count("。"):
+            if len(line) <= HEADING_MAX and not _STATEMENT_END.search(line):
                 continue
         key = tuple(n for n, _t in section)
         counts[key] = counts.get(key, 0) + 1
