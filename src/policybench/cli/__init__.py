@@ -11,12 +11,13 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
-from . import agreement, analysis, commands, drafting, reporting
+from . import agreement, analysis, commands, drafting, reporting, timeline
 from .base import UsageError
 
 COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
 COMMANDS.update(agreement.COMMANDS)
 COMMANDS.update(drafting.COMMANDS)
+COMMANDS.update(timeline.COMMANDS)
 
 __all__ = ["main"]
 
