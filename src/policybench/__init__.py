@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from .codebook import category_weights, codebook_table, prerequisite_order
 from .dataset import Dataset, load_codebook, load_dataset, load_zone
+from .draft import Draft, draft  # the function shadows the subpackage on purpose
 from .errors import DataValidationError, InputError, Issue, PolicyBenchError, PolicyBenchWarning, UnknownIdError
 from .model import Category, Codebook, Evidence, Indicator, Measure, Source, Zone
 from .reliability import Agreement, agreement
@@ -19,6 +20,7 @@ __all__ = [
     "Category",
     "Codebook",
     "DataValidationError",
+    "Draft",
     "Dataset",
     "Evidence",
     "Indicator",
@@ -35,6 +37,7 @@ __all__ = [
     "agreement",
     "category_weights",
     "codebook_table",
+    "draft",
     "load_codebook",
     "load_dataset",
     "load_zone",

@@ -201,6 +201,18 @@ def _check_zone(zone: Zone, doc: Document, codebook: Codebook, known: set[str]) 
             )
         issues += _check_codes(measure.category, measure.secondary, base, doc, codebook)
         issues += _check_measure_refs(measure, base, doc, codebook, known, source_kinds)
+        if measure.review == "pending":
+            issues.append(
+                doc.issue(
+                    "review-pending",
+                    (*base, "review"),
+                    f"measure '{measure.id}' is a machine draft awaiting review: not counted anywhere",
+                    expected="a reviewed measure (no 'review' field, or 'review: accepted')",
+                    found="review: pending",
+                    hint="check it against the source (policybench review FILE), correct it, then delete the field",
+                    severity="warning",
+                )
+            )
     issues += check_scope(zone, doc, codebook)
     return issues
 
@@ -250,7 +262,7 @@ def check_scope(zone: Zone, doc: Document, codebook: Codebook) -> list[Issue]:
     counted = set(codebook.counted_statuses)
     carried: dict[str, str] = {}
     for measure in zone.measures:
-        if measure.status in counted:
+        if measure.status in counted and measure.review != "pending":
             for code in measure.categories:
                 carried.setdefault(code, measure.id)
     for i, absence in enumerate(zone.absent):

@@ -108,6 +108,7 @@ ISSUE_CODES: dict[str, str] = {
     "duplicate-output": "two batch jobs (or languages) that would write the same file",
     "parent-cycle": "a zone that is its own parent, directly or through other zones",
     "requires-cycle": "the codebook's requires relation has a cycle",
+    "review-pending": "a machine-drafted measure not yet reviewed (never counted until the field is cleared)",
     "no-scope": "a zone file that declares no scope, so every category without a counted measure is unknown",
     "absent-contradicts-measure": "a category listed under absent that a counted measure of the zone carries",
     "measure-outside-scope": "a measure coded in a category outside the zone's declared scope (warning)",

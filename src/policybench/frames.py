@@ -98,7 +98,7 @@ def measures_table(dataset: Dataset) -> pd.DataFrame:
                     "code": code,
                     "domain": code.split(".")[0],
                     "role": role,
-                    "counted": measure.status in counted,
+                    "counted": measure.status in counted and measure.review != "pending",
                     "authority": authority,
                 }
             )
@@ -151,7 +151,7 @@ def zones_table(dataset: Dataset) -> pd.DataFrame:
             "established": z.established or "",
             "parent": z.parent or "",
             "n_measures": len(z.measures),
-            "n_counted": sum(m.status in counted for m in z.measures),
+            "n_counted": sum(m.status in counted and m.review != "pending" for m in z.measures),
             "n_sources": len(z.sources),
             "file": dataset.files.get(z.id, ""),
         }
@@ -226,7 +226,8 @@ def coverage_table(
             f"The 'status' parameter of coverage_table must name statuses of {list(dataset.codebook.status_codes)}. Got {list(statuses)!r} instead."
         )
     table = measures_table(dataset)
-    table = table[table["status"].isin(statuses) & table["role"].isin(roles)]
+    pending = {m.id for _z, m in dataset.measures() if m.review == "pending"}  # drafts never count
+    table = table[table["status"].isin(statuses) & table["role"].isin(roles) & ~table["measure_id"].isin(pending)]
     column = "code" if level == "category" else "domain"
     codes = list(dataset.codebook.codes if level == "category" else dataset.codebook.domain_codes)
     matrix = table.pivot_table(index="zone_id", columns=column, values="depth", aggfunc="max", fill_value=0)
@@ -255,7 +256,7 @@ def coverage_summary(dataset: Dataset, coverage: pd.DataFrame) -> tuple[pd.DataF
             {
                 "zone_id": zone.id,
                 "measures": n,
-                "counted": sum(m.status in counted for m in zone.measures),
+                "counted": sum(m.status in counted and m.review != "pending" for m in zone.measures),
                 "high_confidence": round(sum(m.confidence == "high" for m in zone.measures) / n, 2) if n else 0.0,
                 "codes_covered": int((coverage.loc[zone.id] > 0).sum()),
             }

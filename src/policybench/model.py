@@ -331,6 +331,11 @@ class Measure(_Frozen):
     authority: Authority | None = Field(default=None, description="Overrides the category's authority.")
     tags: list[NonEmpty] = Field(default_factory=list, description="Free tags.")
     note: str | None = Field(default=None, description="Coder's note (caveats, conflicts).")
+    review: Literal["pending", "accepted"] | None = Field(
+        default=None,
+        description="'pending' for a machine draft (policybench draft) that no person has checked: never counted. "
+        "A reviewer who has checked the measure deletes the field or sets it to 'accepted'.",
+    )
 
     @property
     def categories(self) -> tuple[str, ...]:

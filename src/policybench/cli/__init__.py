@@ -12,11 +12,12 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import IO_ISSUE_CODES, DataValidationError, PolicyBenchError
-from . import agreement, analysis, commands, reporting, timeline
+from . import agreement, analysis, commands, drafting, reporting, timeline
 from .base import UsageError, echo
 
 COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
 COMMANDS.update(agreement.COMMANDS)
+COMMANDS.update(drafting.COMMANDS)
 COMMANDS.update(timeline.COMMANDS)
 
 __all__ = ["EXIT_CODES", "main"]

@@ -114,7 +114,10 @@ class GapAnalysis:
         Columns: measure_id, code, role, status, depth, title_zh, title_en.
         """
         table = self.dataset.measures_table()
-        mask = (table["zone_id"] == self.target) & ~table["status"].isin(self.params["status"])
+        pending = {m.id for m in self.dataset.zone(self.target).measures if m.review == "pending"}
+        mask = (table["zone_id"] == self.target) & (
+            ~table["status"].isin(self.params["status"]) | table["measure_id"].isin(pending)
+        )
         if applicable_only:
             mask &= table["code"].isin(self.table()["code"])
         cols = ["measure_id", "code", "role", "status", "depth", "title_zh", "title_en"]
@@ -337,7 +340,7 @@ def best_exemplars(
     for zone_id in zones:
         zone = dataset.zone(zone_id)
         for m in zone.measures:
-            if m.status in statuses and code in m.categories:
+            if m.status in statuses and m.review != "pending" and code in m.categories:
                 found.append((zone, m))
 
     def key(item: tuple[Zone, Measure]) -> tuple[Any, ...]:

@@ -92,7 +92,11 @@ def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
     target_zone = dataset.zone(gap.target)
     own = [m for m in target_zone.measures if code in m.categories]
     planned = [m.id for m in own if m.status == "proposed"]
-    not_counted = [f"{m.id} ({m.status})" for m in own if m.status not in (*gap.params["status"], "proposed")]
+    not_counted = [
+        f"{m.id} ({m.status})"
+        for m in own
+        if m.review == "pending" or m.status not in (*gap.params["status"], "proposed")
+    ]
     scores = dict(zip(gap.portfolio.columns, gap.portfolio.loc[gap.target].to_numpy(dtype=float), strict=True))
     missing = [c for c in prerequisites(dataset.codebook, code) if scores[c] <= 0]
     authority = dataset.codebook.category(code).authority

@@ -149,8 +149,12 @@ def align(
     if not 0.0 <= alpha <= 1.0:
         raise InputError(f"The 'alpha' parameter of align must be in [0, 1]. Got {alpha!r} instead.")
     statuses = None if status is None else check_status(dataset, status, "align")
-    a = [m for m in dataset.zone(zone_a).measures if statuses is None or m.status in statuses]
-    b = [m for m in dataset.zone(zone_b).measures if statuses is None or m.status in statuses]
+    a = [
+        m for m in dataset.zone(zone_a).measures if statuses is None or (m.status in statuses and m.review != "pending")
+    ]
+    b = [
+        m for m in dataset.zone(zone_b).measures if statuses is None or (m.status in statuses and m.review != "pending")
+    ]
     if not a or not b:
         empty = zone_a if not a else zone_b
         raise InputError(

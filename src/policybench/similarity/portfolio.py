@@ -101,7 +101,7 @@ def portfolio_matrix(
     top = float(dataset.codebook.max_depth)
     for i, zone_id in enumerate(zone_ids):
         for measure in dataset.zone(zone_id).measures:
-            if measure.status not in statuses:
+            if measure.status not in statuses or measure.review == "pending":
                 continue
             for role, code in [(1.0, measure.category), *[(float(secondary_weight), c) for c in measure.secondary]]:
                 j = column[code]

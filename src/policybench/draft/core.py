@@ -1,0 +1,366 @@
+"""``draft``: from a policy text to a zone file of measures awaiting review."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InputError
+from ..model import ID_PATTERN, Evidence, Indicator, LocalText, Measure, Region, Source, Zone
+from . import rules
+from .segment import Paragraph, Sentence, split_paragraphs, split_sentences
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..dataset import Dataset
+    from .classify import CategoryClassifier
+
+__all__ = ["PROPOSAL_COLUMNS", "Draft", "draft"]
+
+#: Columns of :meth:`Draft.table`.
+PROPOSAL_COLUMNS = [
+    "measure_id",
+    "locator",
+    "line",
+    "code",
+    "score",
+    "candidates",
+    "status",
+    "status_reason",
+    "depth",
+    "depth_reason",
+    "indicators",
+    "key_phrase",
+    "sentence",
+]
+SOURCE_ID = "source-text"
+_DATE = re.compile(r"(?:日期|发布|印发|时间)\s*[:：]?\s*(\d{4})[-年./](\d{1,2})[-月./](\d{1,2})")
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One proposed measure: where it is, what it is, and why."""
+
+    paragraph: Paragraph
+    sentence: str
+    candidates: tuple[tuple[str, float], ...]
+    status: str
+    status_reason: str
+    depth: int
+    depth_reason: str
+    indicators: tuple[rules.FoundIndicator, ...]
+    key_phrase: str
+
+    @property
+    def code(self) -> str:
+        """The proposed primary category."""
+        return self.candidates[0][0]
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A draft coding: the zone (every measure ``confidence: low``, ``review: pending``) and its proposals.
+
+    Attributes
+    ----------
+    zone : Zone
+        The zone model; save it with :meth:`save` and review it by hand.
+    proposals : tuple of Proposal
+        One per measure, in zone order.
+    params : dict
+        The parameters that produced it (classifier, thresholds, excluded zones).
+    """
+
+    zone: Zone
+    proposals: tuple[Proposal, ...] = field(repr=False)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def table(self) -> pd.DataFrame:
+        """The proposals as a DataFrame.
+
+        Columns: measure_id, locator, line, code, score, candidates ("CODE 0.41; CODE 0.20"),
+        status, status_reason, depth, depth_reason, indicators, key_phrase, sentence.
+        """
+        import pandas as pd
+
+        rows = [
+            {
+                "measure_id": measure.id,
+                "locator": p.paragraph.locator,
+                "line": p.paragraph.line,
+                "code": p.code,
+                "score": p.candidates[0][1],
+                "candidates": "; ".join(f"{code} {score:.2f}" for code, score in p.candidates),
+                "status": p.status,
+                "status_reason": p.status_reason,
+                "depth": p.depth,
+                "depth_reason": p.depth_reason,
+                "indicators": "; ".join(f"{i.value:g} {i.unit} ({i.name})" for i in p.indicators),
+                "key_phrase": p.key_phrase,
+                "sentence": p.sentence,
+            }
+            for measure, p in zip(self.zone.measures, self.proposals, strict=True)
+        ]
+        return pd.DataFrame(rows, columns=PROPOSAL_COLUMNS)
+
+    def to_yaml(self) -> str:
+        """The zone as YAML text (what :meth:`save` writes)."""
+        from ..io import dump_model
+
+        return dump_model(self.zone)
+
+    def save(self, path: str) -> None:
+        """Write the zone file atomically."""
+        from ..io import dump_zone
+
+        dump_zone(self.zone, path)
+
+
+def _document_date(text: str) -> str | None:
+    match = _DATE.search(text[:2000])
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _title(paragraphs: Sequence[Paragraph]) -> str:
+    """The document's title: its most repeated short line before the first heading, else its first line."""
+    head = [p.text for p in paragraphs if not p.section and len(p.text) <= 40][:10]
+    if not head:
+        return paragraphs[0].text[:60]
+    return max(head, key=lambda t: (head.count(t), -head.index(t)))
+
+
+def _units(paragraphs: Sequence[Paragraph]) -> list[tuple[Sentence, str]]:
+    """(sentence, text to classify): each measure sentence, then each of its clauses that states a measure.
+
+    Chinese policy sentences often list several measures, one per clause ("推出……模式、……制度，
+    支持……，全面推行……"), so clauses are classified too; the sentence keeps the context.
+    """
+    counts: dict[str, int] = {}
+    for p in paragraphs:
+        counts[p.text] = counts.get(p.text, 0) + 1
+    units: list[tuple[Sentence, str]] = []
+    for p in paragraphs:
+        if counts[p.text] > 1 or rules.is_title_line(p.text):  # running headers and titles state nothing
+            continue
+        for sentence in split_sentences(p):
+            if not rules.is_measure_sentence(sentence.text):
+                continue
+            units.append((sentence, sentence.text))
+            clauses = rules.measure_clauses(sentence.text)
+            if len(clauses) > 1:
+                units += [(sentence, clause) for clause in clauses]
+    return units
+
+
+def _ranker(classifier: CategoryClassifier, column: int) -> Callable[[Sequence[str]], Sequence[float]]:
+    """Scores of one category for a list of clauses (picks the key phrase)."""
+
+    def rank(clauses: Sequence[str]) -> Sequence[float]:
+        return [float(x) for x in classifier.scores(list(clauses))[:, column]]
+
+    return rank
+
+
+def _candidates(
+    paragraphs: Sequence[Paragraph], classifier: CategoryClassifier, top: int, min_score: float
+) -> list[Proposal]:
+    units = _units(paragraphs)
+    if not units:
+        return []
+    ranked = classifier.top([text for _s, text in units], k=top)
+    code_index = {code: j for j, code in enumerate(classifier.codes)}
+    proposals: list[Proposal] = []
+    seen: set[tuple[str, str]] = set()
+    for (sentence, unit), candidates in zip(units, ranked, strict=True):
+        code, score = candidates[0]
+        key = (sentence.paragraph.locator, code)
+        if score < min_score or key in seen:
+            continue
+        seen.add(key)
+        status, status_reason = rules.guess_status(unit, sentence.paragraph.headings)
+        found = rules.find_indicators(unit)
+        depth, depth_reason = rules.guess_depth(status, unit, found)
+        phrase = rules.key_phrase(unit, rank=_ranker(classifier, code_index[code]))
+        proposals.append(
+            Proposal(
+                sentence.paragraph,
+                sentence.text,
+                tuple(candidates),
+                status,
+                status_reason,
+                depth,
+                depth_reason,
+                tuple(found),
+                phrase,
+            )
+        )
+    return proposals
+
+
+def _measure(zone_id: str, n: int, p: Proposal, codebook: Any, as_of: str | None) -> Measure:
+    label = codebook.category(p.code).label
+    indicators = [
+        Indicator(
+            name=LocalText(zh=i.name, en=f"{i.name} (count in {i.unit_en}; translate when reviewing)"),
+            value=i.value,
+            unit=i.unit_en,
+            as_of=as_of,
+            source=SOURCE_ID,
+        )
+        for i in p.indicators
+        if as_of is not None
+    ]
+    unused = (
+        ""
+        if as_of is not None or not p.indicators
+        else " Indicators found but no date known: " + "; ".join(f"{i.value:g} {i.unit}" for i in p.indicators)
+    )
+    note = (
+        f"Draft by policybench.draft. Candidates: {'; '.join(f'{c} {s:.2f}' for c, s in p.candidates)}. "
+        f"Status: {p.status_reason}. Depth: {p.depth_reason}.{unused}"
+    )
+    return Measure(
+        id=f"{zone_id}.draft-{n:03d}",
+        title=LocalText(zh=p.key_phrase, en=f"{label.en} (draft)"),
+        summary=LocalText(
+            zh=p.sentence[:200], en=f"Drafted from {p.paragraph.locator}: write the summary when reviewing."
+        ),
+        category=p.code,
+        status=p.status,
+        depth=p.depth,
+        indicators=indicators,
+        evidence=[Evidence(source=SOURCE_ID, locator=p.paragraph.locator, key_phrase=p.key_phrase)],
+        confidence="low",
+        review="pending",
+        note=note,
+    )
+
+
+def draft(
+    text: str,
+    *,
+    dataset: Dataset | None = None,
+    zone_id: str = "draft-zone",
+    name_zh: str | None = None,
+    name_en: str | None = None,
+    source_title: str | None = None,
+    source_path: str | None = None,
+    date: str | None = None,
+    exclude_zones: Sequence[str] = (),
+    top: int = 3,
+    min_score: float = 0.2,
+    segmenter: str | None = "auto",
+    classifier: CategoryClassifier | None = None,
+) -> Draft:
+    r"""Propose a coding of a policy text: one measure per (paragraph, category) stated in it.
+
+    The text is split into sections and paragraphs (headings 一、 (一) 1.), then sentences;
+    a sentence that states a measure (a rule on its wording) is classified into a codebook
+    category (:func:`~policybench.draft.classify.fit_classifier`, trained on the codebook and
+    the coded measures); proposals scoring under ``min_score`` are dropped and one measure is
+    kept per paragraph and category. Status, depth, indicators and the key phrase come from
+    rules on the wording (:mod:`policybench.draft.rules`), each with its reason in the note.
+
+    Parameters
+    ----------
+    text : str
+        The policy text (see :func:`~policybench.draft.read_policy_text` for files).
+    dataset : Dataset, optional
+        Codebook and coded zones to learn from (default: the shipped data).
+    zone_id : str
+        Id of the drafted zone (lower-case words joined by '-').
+    name_zh, name_en : str, optional
+        Name of the zone (default: the document's title, and a placeholder in English).
+    source_title : str, optional
+        Title of the source (default: the document's title).
+    source_path : str, optional
+        Where the text was read from; recorded in the source's note for ``policybench review``.
+    date : str, optional
+        Date of the text (YYYY, YYYY-MM or YYYY-MM-DD): the source date and the ``as_of`` of
+        indicators; default: a "日期: 2020-02-26"-style line of the text, else unknown (then
+        indicators are listed in the note, not coded).
+    exclude_zones : sequence of str
+        Zones left out of the training data (to evaluate on a zone already coded).
+    top : int
+        Candidate categories listed per measure.
+    min_score : float
+        Calibrated score under which a sentence is not proposed, in [0, 1].
+    segmenter : {"auto", "jieba", None}
+        Word features from jieba when installed ("auto"), always, or never.
+    classifier : CategoryClassifier, optional
+        A fitted classifier to reuse (then ``exclude_zones`` and ``segmenter`` are its own).
+
+    Returns
+    -------
+    Draft
+
+    Examples
+    --------
+    >>> result = draft("一、主要举措\n（一）深化改革\n全面推行法定机构改革，实行全员聘任制。", segmenter=None)
+    >>> [(m.evidence[0].locator, m.category, m.review) for m in result.zone.measures][:1]
+    [('§一(一) para 1', 'GOV.STATUTORY_BODY', 'pending')]
+    """
+    from ..dataset import load_dataset
+    from .classify import fit_classifier
+
+    _check(text, zone_id, top, min_score)
+    data = dataset if dataset is not None else load_dataset()
+    paragraphs = split_paragraphs(text)
+    model = classifier or fit_classifier(data, exclude_zones=exclude_zones, segmenter=segmenter)
+    proposals = _candidates(paragraphs, model, top, min_score)
+    as_of = date or _document_date(text)
+    title = _title(paragraphs)
+    measures = [_measure(zone_id, n, p, data.codebook, as_of) for n, p in enumerate(proposals, start=1)]
+    zone = Zone(
+        id=zone_id,
+        name=LocalText(zh=name_zh or title, en=name_en or f"Draft coding of '{title}'"),
+        kind="other",
+        region=Region(province=LocalText(zh="待填写", en="to be filled in")),
+        description=LocalText(
+            zh=f"由 policybench draft 自动生成的草稿，共 {len(measures)} 项待审举措；审核后方可计入分析。",
+            en=f"Machine draft by policybench draft: {len(measures)} measures pending review; "
+            "none is counted until a reviewer clears it.",
+        ),
+        sources=[
+            Source(
+                id=SOURCE_ID,
+                title=source_title or title,
+                publisher="unknown",
+                date=as_of,
+                kind="news",
+                note=f"drafted from: {source_path}" if source_path else "drafted from a text given in memory",
+            )
+        ],
+        measures=measures,
+    )
+    params = {
+        "top": top,
+        "min_score": min_score,
+        "exclude_zones": list(model.excluded_zones),
+        "segmenter": model.segmenter,
+        "temperature": model.temperature,
+        "training_examples": model.n_examples,
+        "data_hash": data.data_hash(),
+    }
+    return Draft(zone, tuple(proposals), params)
+
+
+def _check(text: str, zone_id: str, top: int, min_score: float) -> None:
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("The 'text' parameter of draft must be a non-empty text. Got an empty text instead.")
+    if not re.match(ID_PATTERN, zone_id):
+        raise InputError(
+            f"The 'zone_id' parameter of draft must be lower-case words joined by '-'. Got {zone_id!r} instead."
+        )
+    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
+        raise InputError(f"The 'top' parameter of draft must be a positive int. Got {top!r} instead.")
+    if not 0.0 <= min_score <= 1.0:
+        raise InputError(f"The 'min_score' parameter of draft must be in [0, 1]. Got {min_score!r} instead.")
