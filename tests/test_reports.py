@@ -76,17 +76,18 @@ def test_html_is_self_contained_and_escaped(zh) -> None:
     assert "天津" in html and "对标" in html
 
 
-def test_recommendations_of_the_article_are_in_the_top_five(zh, en) -> None:
+def test_report_shows_states_overlap_and_exemplar_sources(zh, en) -> None:
+    # No rank of the article's conclusions is asserted here: that is a data test, pinned to
+    # the data's version. This checks what every report must carry, whatever the data.
     content = json.loads(en.to_json())
-    top5 = {r["code"]: r for r in content["recommendations"][:5]}
-    assert "MKT.PARTNER_SYSTEM" in top5 and "MKT.PLATFORM_COMPANY_REFORM" in top5
-    assert top5["MKT.PARTNER_SYSTEM"]["exemplars"][0]["zone"] == "wuhan-city-partner"
-    assert top5["MKT.PLATFORM_COMPANY_REFORM"]["exemplars"][0]["zone"] == "donghu-htz"
-    assert all(r["exemplars"][0]["sources"] for r in top5.values())
-    assert (
-        "tianjin-htz.haitai-mixed-ownership-attempt (discontinued)"
-        in top5["MKT.PLATFORM_COMPANY_REFORM"]["not_counted"]
-    )
+    for rec in content["recommendations"]:
+        assert rec["target_state"] in ("present", "absent")
+        assert rec["exemplars"] and all(e["sources"] for e in rec["exemplars"])
+    assert {row["code"] for row in content["unverified"]}.isdisjoint(r["code"] for r in content["recommendations"])
+    assert all("overlap" in row for row in content["similarity"])
+    markdown = en.to_markdown()
+    if content["unverified"]:
+        assert "Verify first (not ranked)" in markdown
 
 
 def test_save_picks_the_format_from_the_suffix_and_is_atomic(tmp_path: Path, en) -> None:

@@ -25,10 +25,15 @@ LABELS: dict[str, dict[str, str]] = {
     "sources": {"zh": "资料来源", "en": "Sources"},
     "methodology": {"zh": "方法附录", "en": "Methodology"},
     "not_counted": {"zh": "未计入的本区举措（按状态筛选）", "en": "Measures of the target not counted (status filter)"},
-    "uncoded": {
-        "zh": "未排序的差距（本区在该领域没有编码的举措，可能是数据缺口）",
-        "en": "Gaps not ranked (no coded measure of the target in the domain: maybe a gap in our data)",
+    "unverified": {"zh": "待核实（未排序）", "en": "Verify first (not ranked)"},
+    "unverified_text": {
+        "zh": "以下类别不在本区编码所考察的范围内：数据无法区分“未开展”与“未查证”，因此不参与排序。请对照标杆举措核实本区情况。",
+        "en": "The target's coding did not examine these categories: the data cannot tell 'not done' from 'not looked at', so they are not ranked. Check the target against the benchmark's exemplars.",
     },
+    "n_examined": {"zh": "考察过的标杆数", "en": "Benchmark zones that examined it"},
+    "overlap": {"zh": "共同考察类别数", "en": "Overlap (categories both examined)"},
+    "similarity_undefined": {"zh": "无法计算相似度", "en": "No similarity given"},
+    "rests_on_low": {"zh": "依据：低可信度来源", "en": "rests on: low-confidence source"},
     "not_applicable": {"zh": "不适用类别（标杆组均未开展）", "en": "Not applicable (no benchmark zone does them)"},
     "target": {"zh": "本区", "en": "Target"},
     "frontier": {"zh": "前沿", "en": "Frontier"},
