@@ -9,11 +9,13 @@ from .codebook import category_weights, codebook_table, prerequisite_order
 from .dataset import Dataset, load_codebook, load_dataset, load_zone
 from .errors import DataValidationError, InputError, Issue, PolicyBenchError, PolicyBenchWarning, UnknownIdError
 from .model import Category, Codebook, Evidence, Indicator, Measure, Source, Zone
+from .reliability import Agreement, agreement
 from .validate import ValidationReport, validate
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Agreement",
     "Category",
     "Codebook",
     "DataValidationError",
@@ -30,6 +32,7 @@ __all__ = [
     "ValidationReport",
     "Zone",
     "__version__",
+    "agreement",
     "category_weights",
     "codebook_table",
     "load_codebook",

@@ -11,10 +11,12 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
-from . import analysis, commands, reporting
+from . import agreement, analysis, commands, reporting, timeline
 from .base import UsageError
 
 COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
+COMMANDS.update(agreement.COMMANDS)
+COMMANDS.update(timeline.COMMANDS)
 
 __all__ = ["main"]
 

@@ -106,7 +106,10 @@ def _run_compare(args: argparse.Namespace) -> int:
     print(result)
     if not result.alignment.pairs.empty:
         print()
-        emit(result.alignment.pairs[["similarity", "text", "category", "title_a", "title_b"]].round(3), "table")
+        from ..report.labels import cli_label
+
+        columns = ["similarity", "text", "category", "title_a", "title_b"]
+        emit(result.alignment.pairs[columns].round(3), "table", headers=[cli_label(c, args.lang) for c in columns])
     return 0
 
 
@@ -212,10 +215,20 @@ def _run_gap(args: argparse.Namespace) -> int:
     if args.format == "csv":
         emit(recs.drop(columns=["exemplars"]), "csv")
         return 0
+    from ..report.labels import cli_label, term
+
     print(gap.summary())
-    print(f"benchmark: {', '.join(gap.benchmark)}; data {gap.data_hash}; codebook {gap.codebook_version}")
+    print(
+        cli_label("benchmark_line", lang).format(
+            zones=", ".join(gap.benchmark), data=gap.data_hash, codebook=gap.codebook_version
+        )
+    )
     print()
-    emit(recs[cols].round(4), "table")
+    shown = recs[cols].round(4)
+    for column in ("authority", "already_planned", "fragile"):
+        if column in shown.columns:
+            shown[column] = shown[column].map(lambda v: term(_word(v), lang))
+    emit(shown, "table", headers=[cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols])
     flagged = recs[recs["rests_on_low_confidence"]]
     if not flagged.empty:
         ranks = ", ".join(f"{r.code} (rank {r.rank})" for r in flagged.itertuples())
@@ -224,8 +237,11 @@ def _run_gap(args: argparse.Namespace) -> int:
     nc = gap.not_counted()
     if not nc.empty:
         print()
-        print("not counted (status filter):")
-        emit(nc[["measure_id", "code", "role", "status", "depth"]], "table")
+        print(cli_label("not_counted_title", lang))
+        nc = nc[["measure_id", "code", "role", "status", "depth"]].copy()
+        for column in ("role", "status"):
+            nc[column] = nc[column].map(lambda v: term(str(v), lang))
+        emit(nc, "table", headers=[cli_label(c, lang) for c in nc.columns])
     return 0
 
 
@@ -238,6 +254,13 @@ def _print_unverified(gap: Any, lang: str) -> None:
     print("check the target against these exemplars before reading the ranking as complete:")
     cols = ["code", f"label_{lang}", "frontier", "n_examined", "potential_priority", "exemplar_ids"]
     emit(unverified[cols].round(4), "table")
+
+
+def _word(value: Any) -> str:
+    """Booleans as 'yes'/'no' (the vocabulary translates them); anything else as text."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "yes" if value else "no"
+    return "" if value is None or value is pd.NA else str(value)
 
 
 def _gap_payload(gap: Any, recs: pd.DataFrame) -> dict[str, Any]:
