@@ -91,6 +91,7 @@ def build_content(
             "library_version": gap.library_version,
             "codebook_version": gap.codebook_version,
             "data_hash": gap.data_hash,
+            "data_version": ds.data_version or "unversioned",
             "params": gap.params,
             "sensitivity": robust.attrs if not robust.empty else {},
             "top": top,
