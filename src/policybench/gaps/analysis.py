@@ -113,7 +113,7 @@ class GapAnalysis:
         """Per domain, over the applicable categories known for the target.
 
         Columns: domain, label_zh, label_en, target and frontier (means), dtf (weighted
-        mean), weight, categories, gaps, unknown (applicable categories not examined).
+        mean), weight, categories, gaps, n_unknown (applicable categories the target did not examine).
         """
         table = self.known_table()
         unknown = self.unverified()["domain"].value_counts()
@@ -134,7 +134,7 @@ class GapAnalysis:
                     "weight": float(part["weight"].sum()),
                     "categories": len(part),
                     "gaps": int((part["gap"] > 0).sum()),
-                    "unknown": int(unknown.get(domain, 0)),
+                    "n_unknown": int(unknown.get(domain, 0)),
                 }
             )
         return pd.DataFrame(rows)

@@ -219,7 +219,7 @@ def citation(meta: dict[str, Any], lang: str) -> str:
     )
 
 
-_VOCABULARY_COLUMNS = ("authority", "status", "role", "kind", "publisher", "confidence")
+_VOCABULARY_COLUMNS = ("authority", "status", "role", "kind", "publisher", "confidence", "target_state")
 
 
 def _chinese(frame: pd.DataFrame) -> pd.DataFrame:
