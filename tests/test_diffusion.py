@@ -136,3 +136,30 @@ def test_timeline_command_prints_adopters_in_date_order(capsys, monkeypatch) -> 
 def test_timeline_command_rejects_an_unknown_code(capsys) -> None:
     assert main(["timeline", "HR.COMPETITIVE_APPOINTMEN"]) == 1
     assert "HR.COMPETITIVE_APPOINTMENT" in capsys.readouterr().err
+
+
+def test_timeline_chart_spans_the_dates_precision() -> None:
+    from policybench.report.charts import BAR_WIDTH, LABEL_WIDTH, timeline
+
+    chart = timeline(
+        [("甲", "X.A", [("z1", "2010", "2010-01-01", "2010-12-31"), ("z2", "2012-07", "2012-07-01", "2012-07-31")])]
+    )
+    # axis 2010..2013: 3 years over BAR_WIDTH px; a year-precise date is a bar one year wide
+    per_year = BAR_WIDTH / 3
+    first, second = chart["rows"][0]["marks"]
+    assert first["x"] == LABEL_WIDTH and first["w"] == pytest.approx(per_year, abs=1)
+    assert second["x"] == pytest.approx(LABEL_WIDTH + 2.5 * per_year, abs=0.5)
+    assert second["w"] == pytest.approx(per_year * 31 / 365.25, abs=1)
+    assert (first["first"], second["first"]) == (True, False)
+    assert [t["text"] for t in chart["ticks"]] == ["2010", "2011", "2012", "2013"]
+
+
+def test_report_shows_who_did_it_first_for_the_recommended_categories(shipped) -> None:
+    from policybench.gaps import gap_analysis
+    from policybench.report import report
+
+    gap = gap_analysis(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
+    page = report(gap, lang="zh", draws=20, generated="2026-11-27").to_html()
+    section = page[page.index('id="timeline"') : page.index('id="plan"')]
+    assert "<title>武汉“城市合伙人”计划: 2015-07-20</title>" in section  # first adopter of MKT.PARTNER_SYSTEM
+    assert section.index("武汉“城市合伙人”计划: 2015-07-20") < section.index("中关村（含海淀核心区中关村科学城）: 2018")

@@ -56,6 +56,7 @@ def build_content(
 ) -> dict[str, Any]:
     """Everything a report shows, computed once, as JSON-ready data."""
     from ..gaps import recommend, sensitivity
+    from ..gaps.plan import action_plan_table
     from ..similarity import compare
     from ..similarity.alignment import fitted_index
 
@@ -106,6 +107,8 @@ def build_content(
         "not_applicable": gap.not_applicable(),
         "unverified": _records(gap.unverified()),
         "recommendations": _records(recs),
+        "plan": _records(action_plan_table(recs, ds.codebook)),
+        "diffusion": _adoptions(ds, list(recs["code"])) if not recs.empty else [],
         "strengths": _records(gap.strengths()),
         "not_counted": _records(gap.not_counted()),
         "similarity": _clean(similarity),
@@ -115,6 +118,16 @@ def build_content(
         "methodology": METHOD_TEXT[lang],
     }
     return _clean(content)
+
+
+def _adoptions(ds: Any, codes: list[str]) -> list[dict[str, Any]]:
+    """Who adopted the recommended categories, in order, with the zones' names (see policybench.diffusion)."""
+    from ..diffusion import diffusion
+
+    table = diffusion(ds, codes).adoption_table()
+    for lang in ("zh", "en"):
+        table[f"zone_name_{lang}"] = table["zone_id"].map(lambda z, lang=lang: ds.zone(z).name.get(lang))
+    return _records(table)
 
 
 def _scores(c: Any) -> dict[str, Any]:

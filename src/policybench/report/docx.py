@@ -203,4 +203,27 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
         document.add_paragraph(cite)
 
 
-_SECTIONS = (_head, _domains, _recommendations, _rest)
+def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
+    L = c["L"]
+    if not c["plan_groups"]:
+        return
+    document.add_heading(L["plan"], level=1)
+    document.add_paragraph(L["plan_legend"])
+    names = c["zone_names"]
+    for authority, rows in c["plan_groups"]:
+        key = f"plan_{authority}"
+        document.add_heading(L[key] if key in L else c["term"](authority), level=2)
+        table = [
+            (
+                p["step"],
+                f"{p['label_' + lang]} ({p['code']})",
+                p["prerequisites_" + lang] or L["none"],
+                "; ".join(names.get(z, z) for z in p["exemplar_zones"].split(",") if z),
+                p["sources"],
+            )
+            for p in rows
+        ]
+        _table(document, [L["step"], L["category"], L["prerequisites"], L["exemplars"], L["cite_sources"]], table, (0,))
+
+
+_SECTIONS = (_head, _domains, _recommendations, _plan, _rest)

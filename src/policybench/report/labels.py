@@ -98,6 +98,25 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "gap_count": {"zh": "差距类别 / 适用类别", "en": "Gaps / applicable"},
     "cite": {"zh": "引用方式", "en": "How to cite"},
+    "plan": {"zh": "行动计划（按所需权限）", "en": "Action plan by authority"},
+    "timeline": {
+        "zh": "谁先做、谁跟进：建议类别的采纳时间线",
+        "en": "Who did it first, who followed: adoption timeline of the recommended categories",
+    },
+    "timeline_legend": {
+        "zh": "每个标记是一个区最早有日期的采纳（试点、实施或已终止的举措），宽度为日期精度允许的区间（只知年份的为整年）；深色为首个采纳者。悬停可见区域与日期。",
+        "en": "Each mark is a zone's earliest dated adoption (a piloted, implemented or discontinued measure); its width is the interval the date's precision allows (a whole year when only the year is known); the dark mark is the first adopter. Hover for zone and date.",
+    },
+    "plan_legend": {
+        "zh": "按推进所需的权限把建议分组：园区可自行推进的在前，需上级授权或配合的在后；同组内前置条件在前，其余按优先度排序。范例与资料来源可在请示、报告中引用。",
+        "en": "The recommendations grouped by the authority that must act: what the zone can do alone first, then what needs a higher level; within a group, prerequisites come first, the rest by priority. The exemplars and sources are what to cite in a request or report.",
+    },
+    "plan_zone": {"zh": "园区可自行推进", "en": "The zone can act alone"},
+    "plan_municipal": {"zh": "需市级授权或配合", "en": "Needs the municipality"},
+    "plan_provincial": {"zh": "需省级授权或配合", "en": "Needs the province"},
+    "plan_national": {"zh": "需国家层面授权", "en": "Needs national authority"},
+    "step": {"zh": "步骤", "en": "Step"},
+    "cite_sources": {"zh": "可引用的资料", "en": "Sources to cite"},
     "cite_text": {
         "zh": "policybench贡献者。《{target}管理体制改革对标分析报告》，policybench {version}（编码本 {codebook}，数据版本 {data}），生成于{date}。",
         "en": "policybench contributors. Reform benchmarking report: {target}. policybench {version} (codebook {codebook}, data {data}), generated {date}.",
@@ -165,6 +184,7 @@ SHEETS_ZH: dict[str, str] = {
     "not_counted": "未计入举措",
     "sources": "资料来源",
     "methodology": "方法",
+    "plan": "行动计划",
 }
 COLUMNS_ZH: dict[str, str] = {
     "field": "字段",
@@ -255,6 +275,12 @@ COLUMNS_ZH: dict[str, str] = {
     "sensitivity": "稳健性检验",
     "top": "建议条数",
     "overall_dtf": "总体前沿距离得分",
+    "level": "权限层级",
+    "step": "步骤",
+    "prerequisites": "尚缺前置条件代码",
+    "prerequisites_zh": "尚缺前置条件",
+    "prerequisites_en": "尚缺前置条件（英文）",
+    "sources": "可引用的资料",
 }
 
 

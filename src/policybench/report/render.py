@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..io import atomic_write, write_with
-from .charts import paired_bars
+from .charts import paired_bars, timeline
 from .content import build_content
 from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
 
@@ -98,6 +98,8 @@ class GapReport:
             "share": {g["code"]: (g["priority"] or 0) / total for g in ranked},
             "parameters": parameter_rows(c["meta"]["params"], lang),
             "zone_names": {b["id"]: b["name"] for b in c["meta"]["benchmark"]},
+            "plan_groups": _plan_groups(c.get("plan", [])),
+            "timeline_chart": timeline(_timeline_rows(c, lang)),
         }
 
     def to_html(self) -> str:
@@ -127,6 +129,7 @@ class GapReport:
             .T.reset_index()
             .set_axis(["field", "value"], axis=1),
             "recommendations": recs,
+            "plan": pd.DataFrame(c.get("plan", [])),
             "gaps": pd.DataFrame(c["gaps"]),
             "domains": pd.DataFrame(c["domains"]),
             "strengths": pd.DataFrame(c["strengths"]),
@@ -182,6 +185,28 @@ class GapReport:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+def _timeline_rows(c: dict[str, Any], lang: str) -> list[tuple[str, str, list[tuple[str, str, str, str]]]]:
+    """Per recommended category with dated adopters: (name, code, [(zone, start, earliest, latest)])."""
+    rows = []
+    for r in c["recommendations"]:
+        adoptions = [
+            (a["zone_name_" + lang], a["start"], a["earliest"], a["latest"])
+            for a in c.get("diffusion", [])
+            if a["code"] == r["code"]
+        ]
+        if adoptions:
+            rows.append((r["label_" + lang], r["code"], adoptions))
+    return rows
+
+
+def _plan_groups(plan: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The plan's rows grouped by authority, in the plan's order: [(authority, rows), ...]."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in plan:
+        groups.setdefault(row["authority"], []).append(row)
+    return list(groups.items())
 
 
 def statuses_in(text: Any, lang: str) -> str:
