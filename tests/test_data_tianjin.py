@@ -74,23 +74,26 @@ def test_dates_follow_the_sources(ds) -> None:
     assert (statute.start, statute.depth) == ("2020-07-01", 1)
 
 
-def test_article_conclusions_against_the_two_models(models_top) -> None:
-    # The article's two directions (partner system; platform-company reform) are both in the top five
-    # against Wuhan + Donghu, and both are flagged as already proposed for Tianjin.
+def test_article_conclusions_against_the_two_models(ds, models_top) -> None:
+    # The article's two directions (partner system; platform-company reform) are both ranked against
+    # Wuhan + Donghu, and both are flagged as already proposed for Tianjin.
     top = models_top.set_index("code")
-    for code in ("MKT.PARTNER_SYSTEM", "MKT.PLATFORM_COMPANY_REFORM"):
-        assert code in top.index, list(top.index)
-        assert bool(top.loc[code, "already_planned"])
+    assert bool(top.loc["MKT.PARTNER_SYSTEM", "already_planned"])
     # With the 金融服务 secondary code, sci-tech finance is also flagged as already proposed.
     assert bool(top.loc["MKT.SCI_TECH_FINANCE", "already_planned"])
-    # What data 1.1.0 gives (Donghu re-audited: statute depth 1, gazelle programme depth 3): the top five.
+    # What data 1.1.0 gives (Donghu re-audited: statute depth 1, gazelle programme depth 3, the nine
+    # market-access measures depth 2, remote verification of registrations depth 3): the top five.
+    # Platform-company reform, 4th before the zonesA re-audit of Donghu, is 6th: a conclusion that moved.
     assert list(top.index) == [
         "INS.GAZELLE_UNICORN",
         "MKT.PARTNER_SYSTEM",
-        "MKT.SCI_TECH_FINANCE",
-        "MKT.PLATFORM_COMPANY_REFORM",
         "INS.INCLUSIVE_REGULATION",
+        "SVC.ONLINE_SERVICE",
+        "MKT.SCI_TECH_FINANCE",
     ]
+    six = recommend(gap_analysis(ds, "tianjin-htz", against=MODELS), top=6).set_index("code")
+    assert list(six.index)[5] == "MKT.PLATFORM_COMPANY_REFORM"
+    assert bool(six.loc["MKT.PLATFORM_COMPANY_REFORM", "already_planned"])
     # Zone legislation, 4th in data 1.0.0 although Tianjin has its own statute, is no longer a gap.
     assert "GOV.ZONE_LEGISLATION" not in top.index
 
