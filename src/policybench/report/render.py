@@ -100,6 +100,7 @@ class GapReport:
             "zone_names": {b["id"]: b["name"] for b in c["meta"]["benchmark"]},
             "plan_groups": _plan_groups(c.get("plan", [])),
             "timeline_chart": timeline(_timeline_rows(c, lang)),
+            "category_names": {g["code"]: g["label_" + lang] for g in (*c["gaps"], *c["strengths"])},
         }
 
     def to_html(self) -> str:
