@@ -266,7 +266,12 @@ def _earliest_by_zone(
     firsts: dict[str, tuple[Zone, Measure]] = {}
     undated: list[dict[str, Any]] = []
     for zone, measure in dataset.measures():
-        if zone.kind == NATIONAL_KIND or measure.status not in statuses or not _carries(measure, code, secondary):
+        if (
+            zone.kind == NATIONAL_KIND
+            or measure.status not in statuses
+            or measure.review == "pending"
+            or not _carries(measure, code, secondary)
+        ):
             continue
         if measure.start is None:
             undated.append({"code": code, "zone_id": zone.id, "measure_id": measure.id, "status": measure.status})

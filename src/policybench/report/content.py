@@ -65,19 +65,21 @@ def build_content(
     recs = recommend(gap, top=top)
     robust = sensitivity(gap, draws=draws, seed=seed, top=min(5, top)) if not recs.empty else pd.DataFrame()
     if not robust.empty:
-        recs = recs.merge(
-            robust[["code", "median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]], on="code", how="left"
-        )
+        recs = recs.merge(robust.drop(columns=["base_rank"]), on="code", how="left")
     index = fitted_index(ds, lang)
-    comparisons = {
-        z: compare(ds, gap.target, z, lang=lang, text_index=index, status=gap.params["status"])
-        for z in gap.benchmark
-        if _has_counted(gap, z)
+    every = {
+        z: compare(ds, gap.target, z, lang=lang, text_index=index, status=gap.params["status"]) for z in gap.benchmark
     }
+    comparisons = {z: c for z, c in every.items() if c.defined}
     similarity = sorted(
         ({"zone": z, "name": ds.zone(z).name.get(lang), **_scores(c)} for z, c in comparisons.items()),
         key=lambda r: (-r["score"], r["zone"]),
     )
+    undefined = [
+        {"zone": z, "name": ds.zone(z).name.get(lang), "overlap": c.overlap, "reason": c.reason}
+        for z, c in every.items()
+        if not c.defined
+    ]
     closest = similarity[0]["zone"] if similarity else None
     content = {
         "meta": {
@@ -101,17 +103,16 @@ def build_content(
             "not_applicable": len(gap.not_applicable()),
         },
         "domains": _records(gap.domain_table()),
-        "gaps": _records(gap.table().sort_values(["gap", "code"], ascending=[False, True], kind="mergesort")),
+        "gaps": _records(gap.known_table().sort_values(["gap", "code"], ascending=[False, True], kind="mergesort")),
         "not_applicable": gap.not_applicable(),
-        "uncoded_gaps": _records(
-            gap.uncoded_gaps()[["code", "label_zh", "label_en", "gap", "frontier", "frontier_holders"]]
-        ),
+        "unverified": _records(gap.unverified()),
         "recommendations": _records(recs),
         "plan": _records(action_plan_table(recs, ds.codebook)),
         "diffusion": _adoptions(ds, list(recs["code"])) if not recs.empty else [],
         "strengths": _records(gap.strengths()),
         "not_counted": _records(gap.not_counted()),
         "similarity": _clean(similarity),
+        "similarity_undefined": _clean(undefined),
         "alignment": _alignment(comparisons[closest]) if closest else None,
         "sources": _sources(gap, recs),
         "methodology": METHOD_TEXT[lang],
@@ -129,16 +130,14 @@ def _adoptions(ds: Any, codes: list[str]) -> list[dict[str, Any]]:
     return _records(table)
 
 
-def _has_counted(gap: GapAnalysis, zone: str) -> bool:
-    return bool(gap.portfolio.loc[zone].any()) and bool(gap.portfolio.loc[gap.target].any())
-
-
 def _scores(c: Any) -> dict[str, Any]:
     al = c.alignment
     return {
         "score": c.score,
         "structured": c.structured,
         "alignment": al.score,
+        "overlap": c.overlap,
+        "overlap_share": c.overlap_share,
         "coverage_target_by_zone": al.coverage_a_by_b,
         "coverage_zone_by_target": al.coverage_b_by_a,
         "shared": list(al.shared_codes),

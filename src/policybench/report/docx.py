@@ -183,9 +183,10 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
         document.add_paragraph(L["none"])
     document.add_heading(L["similarity"], level=1)
     rows = [
-        (s["name"], f"{s['score']:.3f}", f"{s['structured']:.3f}", f"{s['alignment']:.3f}") for s in c["similarity"]
+        (s["name"], f"{s['score']:.3f}", f"{s['structured']:.3f}", f"{s['alignment']:.3f}", str(s["overlap"]))
+        for s in c["similarity"]
     ]
-    _table(document, [L["zone"], L["score"], L["structured"], L["aligned"]], rows, numeric=(1, 2, 3))
+    _table(document, [L["zone"], L["score"], L["structured"], L["aligned"], L["overlap"]], rows, numeric=(1, 2, 3, 4))
     document.add_heading(L["sources"], level=1)
     for s in c["sources"]:
         date = f", {s['date']}" if s["date"] else ""

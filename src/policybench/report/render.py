@@ -80,7 +80,7 @@ class GapReport:
         )
         domains = [(d["label_" + lang], d["target"], d["frontier"], d["domain"]) for d in c["domains"]]
         gaps = [(g["label_" + lang], g["target"], g["frontier"], g["code"]) for g in c["gaps"]]
-        ranked = [g for g in c["gaps"] if g.get("target_coded_domain", True)]  # uncoded domains are not ranked
+        ranked = [g for g in c["gaps"] if g.get("target_state") != "unknown"]  # unknown categories are not ranked
         total = sum(g["priority"] or 0 for g in ranked) or 1.0
         return {
             **c,
@@ -98,6 +98,7 @@ class GapReport:
             "zone_names": {b["id"]: b["name"] for b in c["meta"]["benchmark"]},
             "plan_groups": _plan_groups(c.get("plan", [])),
             "timeline_chart": timeline(_timeline_rows(c, lang)),
+            "category_names": {g["code"]: g["label_" + lang] for g in (*c["gaps"], *c["strengths"])},
         }
 
     def to_html(self) -> str:
@@ -242,7 +243,7 @@ def citation(meta: dict[str, Any], lang: str) -> str:
     )
 
 
-_VOCABULARY_COLUMNS = ("authority", "status", "role", "kind", "publisher", "confidence")
+_VOCABULARY_COLUMNS = ("authority", "status", "role", "kind", "publisher", "confidence", "target_state")
 
 
 def _chinese(frame: pd.DataFrame) -> pd.DataFrame:
