@@ -35,6 +35,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="N",
         help="run the zone-file fuzzer for N random examples (default 50,000) instead of 2,000 fixed ones",
     )
+
+
 @pytest.fixture(scope="session")
 def shipped_examined(shipped):
     """The shipped data as if every zone's coders had examined every domain.

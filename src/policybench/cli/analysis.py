@@ -162,12 +162,12 @@ def _run_similarity(args: argparse.Namespace) -> int:
         return 0
     if args.format == "json":
         payload = {
-            "similarity": json.loads(matrix.to_json(orient="split")),
-            "overlap": json.loads(overlap.to_json(orient="split")),
+            "similarity": matrix.to_dict(orient="split"),
+            "overlap": overlap.to_dict(orient="split"),
             "min_overlap": matrix.attrs["min_overlap"],
             "undefined": undefined,
         }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print(json_text(payload))
         return 0
     emit(matrix.reset_index(), args.format)
     if args.format == "table":

@@ -18,7 +18,6 @@ from .. import __version__
 from ..codebook import category_weights
 from ..errors import InputError
 from ..params import check_names, check_type, check_weights
-from ..similarity.portfolio import DEFAULT_STATUS, check_status, portfolio_matrix
 from ..similarity.portfolio import DEFAULT_STATUS, check_status, portfolio_matrix, scope_matrix
 
 if TYPE_CHECKING:
