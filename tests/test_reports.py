@@ -170,3 +170,13 @@ def test_report_cli_prints_where_the_report_is(tmp_path: Path, capsys: pytest.Ca
     out, _ = capsys.readouterr()
     assert code == 0 and str(target.resolve()) in out and target.exists()
     assert main(["report", "tianjin-htz", "-o", str(tmp_path / "x.txt")]) == 2
+
+
+def test_an_undefined_overall_dtf_renders_as_a_dash_not_a_traceback(shipped) -> None:
+    from policybench.report.render import format_number
+
+    assert format_number(None, ".1f") == "—" and format_number(float("nan"), ".1f") == "—"
+    assert format_number(37.5, ".1f") == "37.5" and format_number(12.0, ".0f", "%") == "12%"
+    gap = gap_analysis(shipped, "tianjin-htz", against=["national-policy"])
+    text = report(gap, lang="en", draws=10, generated=DATE).to_markdown()  # printed a TypeError before
+    assert "Overall" in text or "DTF" in text

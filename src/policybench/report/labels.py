@@ -21,8 +21,8 @@ LABELS: dict[str, dict[str, str]] = {
     "benchmark": {"zh": "标杆组", "en": "Benchmark set"},
     "overall_dtf": {"zh": "总体前沿距离得分（DTF）", "en": "Overall distance-to-frontier score (DTF)"},
     "summary_text": {
-        "zh": "{target}相对于标杆组的总体DTF为{dtf:.1f}（100表示在所有适用类别均达到前沿），共{n}个适用类别。建议优先推进：{top}。",
-        "en": "{target} scores an overall DTF of {dtf:.1f} against the benchmark set (100 = at the frontier in every applicable category), over {n} applicable categories. Adopt first: {top}.",
+        "zh": "{target}相对于标杆组的总体DTF为{dtf}（100表示在所有适用类别均达到前沿），共{n}个适用类别。建议优先推进：{top}。",
+        "en": "{target} scores an overall DTF of {dtf} against the benchmark set (100 = at the frontier in every applicable category), over {n} applicable categories. Adopt first: {top}.",
     },
     "domains": {"zh": "分领域：本区与前沿", "en": "By domain: target and frontier"},
     "gaps": {"zh": "分类别差距", "en": "Gaps by category"},
