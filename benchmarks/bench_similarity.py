@@ -354,11 +354,11 @@ def normalise_like_ours(text: str) -> str:
 
 def task_ours(task: dict[str, Any]) -> dict[str, Any]:
     """End to end in a fresh process: import, TextIndex.fit (normalise + TF-IDF), neighbours."""
+    n, k, texts = task["n"], task["k"], load_texts(task)
     start = time.perf_counter()
     from policybench.similarity.text import TextIndex
 
     imported = time.perf_counter()
-    n, k, texts = task["n"], task["k"], load_texts(task)
     index = TextIndex(segmenter=None).fit(texts, [f"m{i}" for i in range(n)])
     fitted = time.perf_counter()
     table = index.neighbours(k=k)
@@ -383,12 +383,12 @@ def task_topn(task: dict[str, Any]) -> dict[str, Any]:
 
     The transpose of the matrix is inside the timed search, as our postings are inside ours.
     """
+    n, k, texts, queries = task["n"], task["k"], load_texts(task), np.asarray(task["queries"])
     start = time.perf_counter()
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sparse_dot_topn import sp_matmul_topn
 
     imported = time.perf_counter()
-    n, k, texts, queries = task["n"], task["k"], load_texts(task), np.asarray(task["queries"])
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=False)
     matrix = vectorizer.fit_transform([normalise_like_ours(text) for text in texts]).tocsr()
     fitted = time.perf_counter()
@@ -414,12 +414,12 @@ def task_topn(task: dict[str, Any]) -> dict[str, Any]:
 
 def task_sklearn_nn(task: dict[str, Any]) -> dict[str, Any]:
     """The peer end to end: import, normalise, scikit-learn TF-IDF, NearestNeighbors brute cosine (n_jobs=-1)."""
+    n, k, texts, queries = task["n"], task["k"], load_texts(task), np.asarray(task["queries"])
     start = time.perf_counter()
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.neighbors import NearestNeighbors
 
     imported = time.perf_counter()
-    n, k, texts, queries = task["n"], task["k"], load_texts(task), np.asarray(task["queries"])
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, lowercase=False)
     matrix = vectorizer.fit_transform([normalise_like_ours(text) for text in texts]).tocsr()
     fitted = time.perf_counter()
@@ -476,10 +476,14 @@ def task_vectorisers(task: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def load_texts(task: dict[str, Any]) -> list[str]:
-    from corpora import corpus
+def texts_file(work: str | Path, corpus: str, n: int) -> Path:
+    return Path(work) / f"texts-{corpus}-{n}.json"
 
-    return corpus(task["corpus"], task["n"])
+
+def load_texts(task: dict[str, Any]) -> list[str]:
+    """The corpus, as the parent wrote it (generating it is not part of any method's time)."""
+    texts: list[str] = json.loads(texts_file(task["work"], task["corpus"], task["n"]).read_text(encoding="utf-8"))
+    return texts
 
 
 def blas_threads() -> int:
@@ -612,6 +616,10 @@ def text_part(corpus: str, n: int, args: argparse.Namespace, work: Path) -> list
     base = {"n": n, "k": k, "work": str(work), "corpus": corpus, "repeat": args.repeat}
     sample = n if n <= args.full_up_to else args.sample
     queries = np.sort(np.random.default_rng(1).choice(n, size=sample, replace=False)).tolist()
+    from corpora import corpus as make_corpus
+
+    texts = make_corpus(corpus, n)
+    texts_file(work, corpus, n).write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
     rows: list[dict[str, Any]] = []
     # Alternate ours and the best peer run by run, so that load on a shared machine hits both alike.
     ours_runs, topn_runs = [], []

@@ -14,7 +14,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import Normalizer
 
 from policybench.errors import InputError
-from policybench.similarity import vectorize
+from policybench.similarity import _chartfidf
 from policybench.similarity.vectorize import CharTfidfVectorizer, decode_keys, encode_terms
 
 TEXTS = ["法定机构改革", "法定机构  试点", "", "创新券 ab", "改革\n\n改革改革", "x", "𠀀𠀁 é"]
@@ -58,10 +58,20 @@ def test_identical_to_scikit_learn(ngram_range: tuple[int, int], min_df: float, 
     assert_same(ours.transform(queries), theirs.transform(queries))
 
 
+@pytest.mark.parametrize("norm", ["l2", "l1", None])
+def test_identical_on_real_prose(shipped_texts: list[str], norm: str | None) -> None:
+    # Long rows of real policy prose: the row norms are sums of hundreds of terms.
+    params = {"ngram_range": (1, 3), "sublinear_tf": True, "norm": norm}
+    theirs = TfidfVectorizer(analyzer="char", lowercase=False, **params)
+    ours = CharTfidfVectorizer(**params)
+    assert_same(ours.fit_transform(shipped_texts), theirs.fit_transform(shipped_texts))
+    assert_same(ours.transform(shipped_texts[::-1]), theirs.transform(shipped_texts[::-1]))
+
+
 def test_chunks_do_not_change_the_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = TEXTS * 5
     whole = CharTfidfVectorizer(sublinear_tf=True).fit_transform(texts)
-    monkeypatch.setattr(vectorize, "CHUNK_CHARACTERS", 7)
+    monkeypatch.setattr(_chartfidf, "CHUNK_CHARACTERS", 7)  # the engine under the vectoriser
     assert_same(CharTfidfVectorizer(sublinear_tf=True).fit_transform(texts), whole)
 
 
@@ -95,7 +105,17 @@ def test_scikit_learn_api() -> None:
     assert_same(restored.transform(TEXTS), vectorizer.transform(TEXTS))
 
 
+@pytest.fixture(scope="module")
+def shipped_texts() -> list[str]:
+    from policybench import load_dataset
+
+    measures = [measure for _zone, measure in load_dataset().measures()]
+    return [f"{m.title.get('zh')} {m.summary.get('zh')}" for m in measures]
+
+
 def test_errors() -> None:
+    with pytest.raises(InputError, match="The 'norm' parameter of CharTfidfVectorizer must be one of"):
+        CharTfidfVectorizer(norm="max").fit(["abc"])
     with pytest.raises(InputError, match="The 'ngram_range' parameter of CharTfidfVectorizer"):
         CharTfidfVectorizer(ngram_range=(1, 4)).fit(["abc"])
     with pytest.raises(InputError, match="not fitted"):

@@ -132,7 +132,7 @@ def _vectorizers(
 
 def _vectorizer(common: dict[str, Any], spec: dict[str, Any], terms: list[str] | None) -> Any:
     """Our numpy vectorizer for character n-grams of up to 3 characters; scikit-learn's otherwise."""
-    from .vectorize import MAX_N, CharTfidfVectorizer
+    from ._chartfidf import MAX_N, CharTfidf
 
     if spec["analyzer"] == "char" and spec["ngram_range"][1] <= MAX_N:
         params = {
@@ -141,8 +141,8 @@ def _vectorizer(common: dict[str, Any], spec: dict[str, Any], terms: list[str] |
             "min_df": common["min_df"],
         }
         if terms is None:
-            return CharTfidfVectorizer(**params)
-        return CharTfidfVectorizer.from_vocabulary(terms, None, **params)
+            return CharTfidf(**params)
+        return CharTfidf.from_vocabulary(terms, None, **params)
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     return TfidfVectorizer(**common, **spec, vocabulary=None if terms is None else {t: i for i, t in enumerate(terms)})
@@ -172,10 +172,11 @@ def _fit_block(vectorizer: Any, texts: list[str]) -> sparse.csr_matrix:
 def _join(blocks: list[sparse.csr_matrix]) -> sparse.csr_matrix:
     """Blocks side by side, rows L2-normalised again (each block is already normalised)."""
     from scipy import sparse
-    from sklearn.preprocessing import normalize
 
     if len(blocks) == 1:
         return sparse.csr_matrix(blocks[0])
+    from sklearn.preprocessing import normalize  # the word block is scikit-learn's: it is loaded already
+
     return normalize(sparse.hstack(blocks, format="csr"))
 
 
