@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -34,6 +34,7 @@ MAX_N = 3
 _BITS = 21
 _SHIFTS = (42, 21, 0)
 _WHITE_SPACES = re.compile(r"\s\s+")  # what scikit-learn's char analyzer collapses
+_Fitted = TypeVar("_Fitted", bound="CharTfidf")
 
 
 class CharTfidf:
@@ -84,7 +85,7 @@ class CharTfidf:
 
     # --- scikit-learn API ----------------------------------------------------------------
 
-    def fit(self, raw_documents: Iterable[str], y: object = None) -> Self:
+    def fit(self: _Fitted, raw_documents: Iterable[str], y: object = None) -> _Fitted:
         """Learn the vocabulary and idf of ``raw_documents``."""
         self.fit_transform(raw_documents)
         return self
@@ -137,7 +138,7 @@ class CharTfidf:
         return {term: column for column, term in enumerate(decode_keys(self.keys_))}
 
     @classmethod
-    def from_vocabulary(cls, terms: list[str], idf: np.ndarray | None, **params: Any) -> Self:
+    def from_vocabulary(cls: type[_Fitted], terms: list[str], idf: np.ndarray | None, **params: Any) -> _Fitted:
         """A fitted vectorizer from saved terms (as :meth:`get_feature_names_out` gives them) and idf."""
         vectorizer = cls(**params)
         vectorizer._check()
