@@ -68,6 +68,18 @@ def test_identical_on_real_prose(shipped_texts: list[str], norm: str | None) -> 
     assert_same(ours.transform(shipped_texts[::-1]), theirs.transform(shipped_texts[::-1]))
 
 
+@pytest.mark.parametrize("norm", ["l2", "l1"])
+def test_runs_of_entries_do_not_change_the_matrix(monkeypatch: pytest.MonkeyPatch, norm: str) -> None:
+    # Counting, weighting and normalising go through the matrix in runs of ENTRY_CHUNK entries.
+    texts = TEXTS * 5 + ["改革试点" * 5]
+    params = {"ngram_range": (1, 3), "sublinear_tf": True, "min_df": 2, "norm": norm}
+    theirs = TfidfVectorizer(analyzer="char", lowercase=False, **params)
+    monkeypatch.setattr(_chartfidf, "ENTRY_CHUNK", 5)
+    ours = CharTfidfVectorizer(**params)
+    assert_same(ours.fit_transform(texts), theirs.fit_transform(texts))
+    np.testing.assert_array_equal(ours.idf_, theirs.idf_)
+
+
 def test_chunks_do_not_change_the_matrix(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = TEXTS * 5
     whole = CharTfidfVectorizer(sublinear_tf=True).fit_transform(texts)

@@ -25,10 +25,21 @@ from ..errors import InputError
 if TYPE_CHECKING:
     from scipy import sparse
 
-__all__ = ["CHUNK_CHARACTERS", "MAX_N", "CharTfidf", "decode_keys", "encode_terms"]
+__all__ = [
+    "CHUNK_CHARACTERS",
+    "ENTRY_CHUNK",
+    "MAX_N",
+    "CharTfidf",
+    "column_counts",
+    "decode_keys",
+    "encode_terms",
+    "relabel",
+]
 
 #: Characters of text turned into n-gram codes at a time (bounds the memory of fitting).
 CHUNK_CHARACTERS = 1_000_000
+#: Matrix entries processed at a time by the whole-matrix steps (bounds their temporary arrays).
+ENTRY_CHUNK = 1 << 21
 #: Longest n-gram the integer encoding holds (three code points of 21 bits).
 MAX_N = 3
 _BITS = 21
@@ -103,11 +114,12 @@ class CharTfidf:
             keys, per_text = _ngram_keys(chunk, self.ngram_range)
             seen, codes = _codes(seen, keys)
             parts.append(_count_matrix(codes, per_text, len(seen)))
-        counts = _stack(parts, len(seen), len(texts))
+        counts = _stack(parts, len(seen), len(texts))  # empties parts
         uniques = np.asarray(seen, dtype=np.int64)
+        del seen
         rank = np.empty(uniques.size, dtype=counts.indices.dtype)
         rank[np.argsort(uniques, kind="stable")] = np.arange(uniques.size, dtype=rank.dtype)
-        counts.indices = rank[counts.indices]
+        relabel(counts.indices, rank)
         vocabulary = np.sort(uniques)
         vocabulary, counts = self._prune(vocabulary, counts, len(texts))
         self.keys_ = vocabulary
@@ -167,7 +179,7 @@ class CharTfidf:
         """Drop the columns under ``min_df``, keeping the order of the entries within rows."""
         least = self.min_df if isinstance(self.min_df, (int, np.integer)) else self.min_df * n_texts
         if vocabulary.size and least > 1:
-            keep = np.bincount(counts.indices, minlength=vocabulary.size) >= least
+            keep = column_counts(counts.indices, vocabulary.size) >= least
             if not keep.all():
                 column = np.cumsum(keep) - 1
                 entry = keep[counts.indices]
@@ -187,7 +199,9 @@ class CharTfidf:
             np.log(counts.data, counts.data)
             counts.data += 1.0
         if self.idf_ is not None:
-            counts.data *= self.idf_[counts.indices]
+            for start in range(0, counts.data.size, ENTRY_CHUNK):
+                part = slice(start, start + ENTRY_CHUNK)
+                counts.data[part] *= self.idf_[counts.indices[part]]
         if self.norm is not None:
             _normalise_rows(counts, self.norm)
         return counts
@@ -198,20 +212,53 @@ def _normalise_rows(matrix: sparse.csr_matrix, norm: str) -> None:
 
     Bit for bit: the norm of a row is summed entry by entry in storage order (scipy's
     row-by-vector product adds its terms in that order, as scikit-learn's loop does), and
-    rows of norm 0 are left alone.
+    rows of norm 0 are left alone. Rows are taken in runs of about :data:`ENTRY_CHUNK` entries.
     """
     from scipy import sparse
 
-    terms = np.abs(matrix.data) if norm == "l1" else matrix.data * matrix.data
-    sums = sparse.csr_matrix((terms, matrix.indices, matrix.indptr), shape=matrix.shape) @ np.ones(matrix.shape[1])
-    norms = np.repeat(sums if norm == "l1" else np.sqrt(sums), np.diff(matrix.indptr))
-    nonzero = norms != 0.0
-    matrix.data[nonzero] /= norms[nonzero]
+    indptr, data = matrix.indptr, matrix.data
+    ones = np.ones(matrix.shape[1])
+    for first, last in row_runs(indptr):
+        begin, end = int(indptr[first]), int(indptr[last])
+        values = data[begin:end]
+        terms = np.abs(values) if norm == "l1" else values * values
+        rows = sparse.csr_matrix(
+            (terms, matrix.indices[begin:end], indptr[first : last + 1] - begin), shape=(last - first, matrix.shape[1])
+        )
+        sums = rows @ ones
+        norms = np.repeat(sums if norm == "l1" else np.sqrt(sums), np.diff(indptr[first : last + 1]))
+        nonzero = norms != 0.0
+        values[nonzero] /= norms[nonzero]
+
+
+def column_counts(indices: np.ndarray, n_columns: int) -> np.ndarray:
+    """How many entries each column has (``np.bincount`` in runs of :data:`ENTRY_CHUNK` entries)."""
+    counts = np.zeros(n_columns, dtype=np.int64)
+    for start in range(0, indices.size, ENTRY_CHUNK):
+        counts += np.bincount(indices[start : start + ENTRY_CHUNK], minlength=n_columns)
+    return counts
+
+
+def row_runs(indptr: np.ndarray) -> Iterator[tuple[int, int]]:
+    """Consecutive runs of rows ``(first, last)`` of about :data:`ENTRY_CHUNK` entries (at least one row)."""
+    first, n_rows = 0, indptr.size - 1
+    while first < n_rows:
+        last = int(np.searchsorted(indptr, indptr[first] + ENTRY_CHUNK, side="right")) - 1
+        last = min(max(first + 1, last), n_rows)
+        yield first, last
+        first = last
+
+
+def relabel(indices: np.ndarray, mapping: np.ndarray) -> None:
+    """``indices[:] = mapping[indices]`` in place, in runs of :data:`ENTRY_CHUNK` entries."""
+    for start in range(0, indices.size, ENTRY_CHUNK):
+        part = slice(start, start + ENTRY_CHUNK)
+        indices[part] = mapping[indices[part]]
 
 
 def _idf(counts: sparse.csr_matrix, n_texts: int, smooth: bool) -> np.ndarray:
     """Scikit-learn's smoothed idf, with its operations in its order."""
-    frequency = np.bincount(counts.indices, minlength=counts.shape[1]).astype(np.float64)
+    frequency = column_counts(counts.indices, counts.shape[1]).astype(np.float64)
     frequency += float(smooth)
     return np.log((n_texts + int(smooth)) / frequency) + 1.0
 
@@ -287,12 +334,21 @@ def _codes(seen: Any, keys: np.ndarray) -> tuple[Any, np.ndarray]:
 
 
 def _stack(parts: list[sparse.csr_matrix], n_columns: int, n_rows: int) -> sparse.csr_matrix:
+    """The parts one under the other; ``parts`` is emptied on the way, so that memory holds one copy."""
     from scipy import sparse
 
+    nnz = sum(part.nnz for part in parts)
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.concatenate([np.diff(part.indptr) for part in parts]), out=indptr[1:])
-    data = np.concatenate([part.data for part in parts])
-    indices = np.concatenate([part.indices for part in parts]).astype(np.int32 if n_columns < 2**31 else np.int64)
+    data = np.empty(nnz)
+    indices = np.empty(nnz, dtype=np.int32 if n_columns < 2**31 else np.int64)
+    row = at = 0
+    while parts:
+        part = parts.pop(0)
+        rows, size = part.shape[0], part.nnz
+        indptr[row + 1 : row + rows + 1] = part.indptr[1:] + at
+        data[at : at + size], indices[at : at + size] = part.data, part.indices
+        row, at = row + rows, at + size
+        del part
     return sparse.csr_matrix((data, indices, indptr), shape=(n_rows, n_columns))
 
 

@@ -181,15 +181,15 @@ def _join(blocks: list[sparse.csr_matrix]) -> sparse.csr_matrix:
 
 
 def _order_columns(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matrix:
-    """``matrix[:, columns]`` (``columns`` a permutation), indices sorted: a relabelling and one sort per row."""
-    from scipy import sparse
+    """``matrix[:, columns]`` (``columns`` a permutation), indices sorted, made in place: a relabelling and one sort per row."""
+    from ._chartfidf import relabel
 
     position = np.empty(columns.size, dtype=matrix.indices.dtype)
     position[columns] = np.arange(columns.size, dtype=matrix.indices.dtype)
-    ordered = sparse.csr_matrix((matrix.data, position[matrix.indices], matrix.indptr), shape=matrix.shape)
-    ordered.has_sorted_indices = False
-    ordered.sort_indices()
-    return ordered
+    relabel(matrix.indices, position)
+    matrix.has_sorted_indices = False
+    matrix.sort_indices()
+    return matrix
 
 
 def _terms(vectorizer: Any) -> list[str]:

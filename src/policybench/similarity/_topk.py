@@ -121,22 +121,57 @@ class Split:
         return round_similarity(scores)
 
 
-def split_columns(matrix: sparse.csr_matrix, n_dense: int) -> Split:
-    """Split ``matrix`` (columns most frequent first, indices sorted) after its first ``n_dense`` columns."""
+def split_columns(matrix: sparse.csr_matrix, n_dense: int, *, consume: bool = False) -> Split:
+    """Split ``matrix`` (columns most frequent first, indices sorted) after its first ``n_dense`` columns.
+
+    The rows are taken in runs of :data:`~._chartfidf.ENTRY_CHUNK` entries, so that the
+    temporary arrays stay small. With ``consume`` the sparse block is written into the arrays
+    of ``matrix`` (each row's dense entries are a prefix of the row, so the rest moves left),
+    which are then cut to size: ``matrix`` must not be used afterwards, and memory holds the
+    matrix once rather than twice.
+    """
     from scipy import sparse
+
+    from ._chartfidf import row_runs
 
     n_rows, n_columns = matrix.shape
     n_dense = min(n_dense, n_columns)
-    in_dense = matrix.indices < n_dense
-    rows = np.repeat(np.arange(n_rows), np.diff(matrix.indptr))
+    indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
     dense = np.zeros((n_rows, n_dense))
-    dense[rows[in_dense], matrix.indices[in_dense]] = matrix.data[in_dense]
-    rest, kept = ~in_dense, np.zeros(n_rows + 1, dtype=np.int64)
-    np.cumsum(np.bincount(rows[rest], minlength=n_rows), out=kept[1:])
-    indices = (matrix.indices[rest] - n_dense).astype(matrix.indices.dtype)
-    sparse_rest = sparse.csr_matrix((matrix.data[rest], indices, kept), shape=(n_rows, n_columns - n_dense))
+    in_dense = np.zeros(n_rows, dtype=np.int64)
+    for first, last in row_runs(indptr):
+        begin, end = int(indptr[first]), int(indptr[last])
+        rows = np.repeat(np.arange(first, last), np.diff(indptr[first : last + 1]))
+        columns = indices[begin:end]
+        mask = columns < n_dense
+        dense[rows[mask], columns[mask]] = data[begin:end][mask]
+        in_dense[first:last] = np.bincount(rows[mask] - first, minlength=last - first)
+    kept = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.diff(indptr) - in_dense, out=kept[1:])
+    size = int(kept[-1])
+    out_data = data if consume else np.empty(size, dtype=data.dtype)
+    out_indices = indices if consume else np.empty(size, dtype=indices.dtype)
+    for first, last in row_runs(indptr):
+        begin, end = int(indptr[first]), int(indptr[last])
+        columns = indices[begin:end]
+        mask = columns >= n_dense
+        values, rest = data[begin:end][mask], columns[mask] - n_dense  # copies: safe to write over
+        out_data[kept[first] : kept[last]] = values
+        out_indices[kept[first] : kept[last]] = rest
+    if consume:
+        out_data, out_indices = _shrink(out_data, size), _shrink(out_indices, size)
+    shape = (n_rows, n_columns - n_dense)
+    sparse_rest = sparse.csr_matrix((out_data, out_indices, kept), shape=shape)
     sparse_rest.has_sorted_indices = True
     return Split(dense, sparse_rest)
+
+
+def _shrink(array: np.ndarray, size: int) -> np.ndarray:
+    """``array[:size]``, giving the memory of the rest back when ``array`` owns its buffer."""
+    if array.base is None and array.flags.owndata and array.flags.c_contiguous:
+        array.resize(size, refcheck=False)
+        return array
+    return array[:size].copy()
 
 
 def postings(corpus: Split) -> sparse.csr_matrix:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from ..errors import InputError, UnknownIdError
 from ..io import atomic_write
+from ._chartfidf import column_counts
 from ._tfidf import (
     FORMAT,
     FORMAT_VERSION,
@@ -184,9 +185,11 @@ class TextIndex:
         vectorizers = _vectorizers(self.get_params(), segmenter)
         normalised = [normalize_text(text) for text in texts]
         matrix = _join([_fit_block(vectorizer, normalised) for vectorizer in vectorizers])
-        frequency = np.bincount(matrix.indices, minlength=matrix.shape[1])
+        del normalised
+        frequency = column_counts(matrix.indices, matrix.shape[1])
         columns = np.argsort(-frequency, kind="stable")  # most frequent n-gram first
-        split = split_columns(_order_columns(matrix, columns), self.dense_features)
+        split = split_columns(_order_columns(matrix, columns), self.dense_features, consume=True)
+        del matrix  # its arrays now hold the sparse block
         self._set_fitted(ids, segmenter, columns, split)
         self._vectorizers = vectorizers
         return self
@@ -451,7 +454,7 @@ class TextIndex:
             raise InputError("This TextIndex was built with the jieba segmenter; install jieba to query it.")
         normalised = [normalize_text(text) for text in texts]
         matrix = _join([vectorizer.transform(normalised) for vectorizer in self._fitted_vectorizers()])
-        return split_columns(_order_columns(matrix, self._columns), self._split.dense.shape[1])
+        return split_columns(_order_columns(matrix, self._columns), self._split.dense.shape[1], consume=True)
 
 
 # --- parameters and inputs -----------------------------------------------------------------
