@@ -159,16 +159,34 @@ def split_columns(matrix: sparse.csr_matrix, n_dense: int, *, consume: bool = Fa
         out_data[kept[first] : kept[last]] = values
         out_indices[kept[first] : kept[last]] = rest
     if consume:
-        out_data, out_indices = _shrink(out_data, size), _shrink(out_indices, size)
+        data_owner, indices_owner = _owner(data), _owner(indices)
+        matrix.data, matrix.indices = data[:0].copy(), indices[:0].copy()  # no view of the buffers is left
+        del data, indices, out_data, out_indices, values, rest, columns, mask
+        out_data, out_indices = _shrink(data_owner, size), _shrink(indices_owner, size)
     shape = (n_rows, n_columns - n_dense)
     sparse_rest = sparse.csr_matrix((out_data, out_indices, kept), shape=shape)
     sparse_rest.has_sorted_indices = True
     return Split(dense, sparse_rest)
 
 
+def _owner(array: np.ndarray) -> np.ndarray:
+    """The array that owns the buffer of ``array`` (scipy keeps views), if it is all of it; else ``array``."""
+    owner = array
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    same = (
+        owner.flags.owndata
+        and owner.dtype == array.dtype
+        and owner.shape == array.shape
+        and owner.__array_interface__["data"][0] == array.__array_interface__["data"][0]
+    )
+    return owner if same else array
+
+
 def _shrink(array: np.ndarray, size: int) -> np.ndarray:
-    """``array[:size]``, giving the memory of the rest back when ``array`` owns its buffer."""
-    if array.base is None and array.flags.owndata and array.flags.c_contiguous:
+    """``array[:size]``, giving the memory of the rest back when nothing else refers to ``array``'s buffer."""
+    # References: the caller's, this frame's and getrefcount's own; any other may be a view.
+    if array.flags.owndata and sys.getrefcount(array) <= 3:
         array.resize(size, refcheck=False)
         return array
     return array[:size].copy()
