@@ -413,3 +413,26 @@ def test_nothing_is_compiled_or_loaded_for_a_small_corpus() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"  # neither numba nor scikit-learn is loaded
+
+
+def test_kernels_load_in_the_background_with_the_argument_types_of_the_real_run(
+    corpus: tuple[list[str], list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _topk.has_numba():
+        pytest.skip("numba not installed")
+    from policybench.similarity import _kernels
+
+    started: list[object] = []
+    real = _topk.warm_in_background
+    monkeypatch.setattr(_topk, "warm_in_background", lambda: started.append(real()) or started[-1])
+    monkeypatch.setattr(_topk, "WARM_FROM", 1)
+    TextIndex(segmenter=None, engine="scipy").fit(*corpus)
+    assert started == []  # the scipy engine never needs numba
+    index = TextIndex(segmenter=None, engine="numba").fit(*corpus)
+    assert len(started) == 1 and started[0] is not None
+    started[0].join()  # type: ignore[attr-defined]
+    kernels = (_kernels.cursor_kernel, _kernels.block_kernel, _kernels.merge_kernel)
+    loaded = [len(kernel.signatures) for kernel in kernels]
+    assert all(loaded)
+    assert_exact_top_k(index.neighbours(k=5), brute_force(index), index.ids_, 5)
+    assert [len(kernel.signatures) for kernel in kernels] == loaded  # nothing new compiled for the real run

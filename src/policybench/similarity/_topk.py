@@ -44,6 +44,7 @@ __all__ = [
     "DECIMALS",
     "NUMBA_STARTUP",
     "TILE",
+    "WARM_FROM",
     "Split",
     "choose_engine",
     "has_numba",
@@ -51,6 +52,7 @@ __all__ = [
     "round_similarity",
     "split_columns",
     "top_k",
+    "warm_in_background",
 ]
 
 #: Similarities are rounded to this many decimal places.
@@ -65,6 +67,9 @@ CHUNK_BYTES = 64 * 2**20
 BLOCK_ROWS = 128
 #: Corpus rows per tile of the numba engine.
 TILE = 16384
+#: Corpora of at least this many texts start loading numba and its kernels in a background
+#: thread while they are vectorised (the cost model sends corpora of this size to numba).
+WARM_FROM = 5000
 #: Seconds to import numba and load its cached kernels, in the cost model of :func:`choose_engine`.
 NUMBA_STARTUP = 1.0
 # Rates of the cost model (operations per second on one core), measured on a 2-core VM.
@@ -277,6 +282,36 @@ def choose_engine(queries: Split, corpus: Split, symmetric: bool) -> str:
     numba_seconds = (dense + shared / _SCATTER_RATE + pairs / _CHECK_RATE) / threads / (2.0 if symmetric else 1.0)
     startup = 0.0 if "numba" in sys.modules else NUMBA_STARTUP
     return "scipy" if scipy_seconds <= startup + numba_seconds else "numba"
+
+
+def warm_in_background() -> threading.Thread | None:
+    """Import numba and load the compiled kernels in a daemon thread (None without numba).
+
+    Loading them costs about a second in a fresh process (numba's registries, scipy.linalg
+    for its BLAS check, the cached machine code); started before the vectorising, that time
+    overlaps it. The kernels run on a tiny corpus, with the argument types of the real runs,
+    outside any BLAS thread limit; a failure here is left for the real run to report.
+    """
+    if not has_numba():
+        return None
+    thread = threading.Thread(target=_warm, name="policybench-warm-numba", daemon=True)
+    thread.start()
+    return thread
+
+
+def _warm() -> None:
+    from scipy import sparse
+
+    try:
+        from . import _kernels
+
+        matrix = sparse.csr_matrix(np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0]]))
+        split = split_columns(matrix, 1)
+        lists, other = _new_lists(3, 1), _new_lists(3, 1)
+        _Engine(split, split, postings(split), 1, True, 0).run(0, 3, np.empty(9), np.zeros(3), lists)
+        _kernels.merge_kernel(*lists, other[0], other[1], 1)
+    except Exception:  # noqa: BLE001 - best effort: the real run loads the kernels again and reports
+        return
 
 
 def _top_k_scipy(

@@ -177,10 +177,12 @@ class TextIndex:
         TextIndex
             ``self``, fitted.
         """
-        from ._topk import split_columns
+        from ._topk import WARM_FROM, split_columns, warm_in_background
 
         _check_params(self)
         texts, ids = _check_corpus(texts, ids)
+        if len(texts) >= WARM_FROM and self.engine != "scipy":
+            warm_in_background()  # numba loads while the texts are vectorised
         segmenter = _resolve_segmenter(self.lang, self.segmenter)
         vectorizers = _vectorizers(self.get_params(), segmenter)
         normalised = [normalize_text(text) for text in texts]
