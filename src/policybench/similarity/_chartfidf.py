@@ -108,13 +108,28 @@ class CharTfidf:
         # Entries within a row in order of first appearance in the corpus, as scikit-learn
         # leaves them: the row norms are then summed in its order, and the values identical.
         # Texts are taken in chunks, so that memory holds the n-grams of one chunk at a time.
+        # The counts of each chunk are appended to arrays that grow in place (no second copy).
         seen: Any = None
-        parts = []
+        data, indices = np.empty(0), np.empty(0, dtype=np.int32)
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        row = 0
         for chunk in _chunks(texts):
             keys, per_text = _ngram_keys(chunk, self.ngram_range)
             seen, codes = _codes(seen, keys)
-            parts.append(_count_matrix(codes, per_text, len(seen)))
-        counts = _stack(parts, len(seen), len(texts))  # empties parts
+            del keys
+            part = _count_matrix(codes, per_text, len(seen))
+            del codes
+            if len(seen) >= 2**31 and indices.dtype == np.int32:
+                indices = indices.astype(np.int64)
+            at = data.size
+            data = _grow(data, at + part.nnz)
+            indices = _grow(indices, at + part.nnz)
+            data[at:], indices[at:] = part.data, part.indices
+            indptr[row + 1 : row + len(chunk) + 1] = part.indptr[1:] + at
+            row += len(chunk)
+            del part
+        counts = _csr_matrix(data, indices, indptr, (len(texts), len(seen)))
+        del data, indices
         uniques = np.asarray(seen, dtype=np.int64)
         del seen
         rank = np.empty(uniques.size, dtype=counts.indices.dtype)
@@ -333,23 +348,20 @@ def _codes(seen: Any, keys: np.ndarray) -> tuple[Any, np.ndarray]:
     return seen.append(pd.Index(uniques[new])), where[local]
 
 
-def _stack(parts: list[sparse.csr_matrix], n_columns: int, n_rows: int) -> sparse.csr_matrix:
-    """The parts one under the other; ``parts`` is emptied on the way, so that memory holds one copy."""
+def _grow(array: np.ndarray, size: int) -> np.ndarray:
+    """``array`` lengthened to ``size`` in place when it owns its buffer (a realloc), else copied."""
+    if array.base is None and array.flags.owndata:
+        array.resize(size, refcheck=False)
+        return array
+    grown = np.empty(size, dtype=array.dtype)
+    grown[: array.size] = array
+    return grown
+
+
+def _csr_matrix(data: np.ndarray, indices: np.ndarray, indptr: np.ndarray, shape: tuple[int, int]) -> sparse.csr_matrix:
     from scipy import sparse
 
-    nnz = sum(part.nnz for part in parts)
-    indptr = np.zeros(n_rows + 1, dtype=np.int64)
-    data = np.empty(nnz)
-    indices = np.empty(nnz, dtype=np.int32 if n_columns < 2**31 else np.int64)
-    row = at = 0
-    while parts:
-        part = parts.pop(0)
-        rows, size = part.shape[0], part.nnz
-        indptr[row + 1 : row + rows + 1] = part.indptr[1:] + at
-        data[at : at + size], indices[at : at + size] = part.data, part.indices
-        row, at = row + rows, at + size
-        del part
-    return sparse.csr_matrix((data, indices, indptr), shape=(n_rows, n_columns))
+    return sparse.csr_matrix((data, indices, indptr), shape=shape)
 
 
 def _count_matrix(columns: np.ndarray, per_text: np.ndarray, n_columns: int) -> sparse.csr_matrix:
