@@ -870,7 +870,37 @@ def machine() -> str:
         )
     )
     load = os.getloadavg()[0]
-    return f"{platform.machine()}, {os.cpu_count()} cores, load average {load:.1f} at start, BLAS {blas}"
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores (parallel efficiency {parallel_efficiency():.2f}), "
+        f"load average {load:.1f} at start, BLAS {blas}"
+    )
+
+
+def parallel_efficiency() -> float:
+    """Throughput of one single-threaded matrix product per core at once, relative to one alone.
+
+    1.0 = every core delivers fully; about 1 / cores = the cores share one (a busy host).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from threadpoolctl import threadpool_limits
+
+    cores = os.cpu_count() or 1
+    a = np.random.default_rng(0).random((512, 512))
+
+    def work(_: int) -> None:
+        for _ in range(40):
+            a @ a
+
+    with threadpool_limits(limits=1, user_api="blas"):
+        start = time.perf_counter()
+        work(0)
+        alone = time.perf_counter() - start
+        start = time.perf_counter()
+        with ThreadPoolExecutor(cores) as pool:
+            list(pool.map(work, range(cores)))
+        together = time.perf_counter() - start
+    return alone / together
 
 
 def main() -> None:
