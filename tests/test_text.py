@@ -436,3 +436,32 @@ def test_kernels_load_in_the_background_with_the_argument_types_of_the_real_run(
     assert all(loaded)
     assert_exact_top_k(index.neighbours(k=5), brute_force(index), index.ids_, 5)
     assert [len(kernel.signatures) for kernel in kernels] == loaded  # nothing new compiled for the real run
+
+
+@pytest.mark.parametrize("entry_chunk", [5, 1 << 21])
+@pytest.mark.parametrize("n_dense", [0, 3, 40, 10_000])
+def test_split_columns_in_runs_and_in_place_equal_the_plain_split(
+    fitted: TextIndex, monkeypatch: pytest.MonkeyPatch, entry_chunk: int, n_dense: int
+) -> None:
+    from policybench.similarity import _chartfidf
+
+    monkeypatch.setattr(_chartfidf, "ENTRY_CHUNK", entry_chunk)
+    matrix = fitted.matrix_
+    dense = matrix.toarray()
+    n = min(n_dense, matrix.shape[1])
+    copies = [matrix.copy() for _ in range(3)]
+    held = copies[2].data[1:]  # a view of the buffer: it must not be cut under it
+    splits = [
+        _topk.split_columns(copies[0], n_dense),
+        _topk.split_columns(copies[1], n_dense, consume=True),
+        _topk.split_columns(copies[2], n_dense, consume=True),
+    ]
+    for split in splits:
+        np.testing.assert_array_equal(split.dense, dense[:, :n])
+        np.testing.assert_array_equal(split.sparse.toarray(), dense[:, n:])
+        assert split.sparse.has_sorted_indices and split.sparse.nnz == np.count_nonzero(dense[:, n:])
+    owner = splits[1].sparse.data
+    while isinstance(owner.base, np.ndarray):
+        owner = owner.base
+    assert owner.size == splits[1].sparse.nnz  # cut in place: the tail of the buffer is given back
+    assert held.base is not None and held.base.size == matrix.nnz  # a view was held: not cut under it

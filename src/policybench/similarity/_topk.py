@@ -132,8 +132,9 @@ def split_columns(matrix: sparse.csr_matrix, n_dense: int, *, consume: bool = Fa
     The rows are taken in runs of :data:`~._chartfidf.ENTRY_CHUNK` entries, so that the
     temporary arrays stay small. With ``consume`` the sparse block is written into the arrays
     of ``matrix`` (each row's dense entries are a prefix of the row, so the rest moves left),
-    which are then cut to size: ``matrix`` must not be used afterwards, and memory holds the
-    matrix once rather than twice.
+    which are then cut to size (numpy gives the tail back when nothing else refers to them;
+    otherwise the kept part is copied): ``matrix``, and any view of its arrays, must not be
+    used afterwards, and memory holds the matrix once rather than twice.
     """
     from scipy import sparse
 
@@ -167,7 +168,18 @@ def split_columns(matrix: sparse.csr_matrix, n_dense: int, *, consume: bool = Fa
         data_owner, indices_owner = _owner(data), _owner(indices)
         matrix.data, matrix.indices = data[:0].copy(), indices[:0].copy()  # no view of the buffers is left
         del data, indices, out_data, out_indices, values, rest, columns, mask
-        out_data, out_indices = _shrink(data_owner, size), _shrink(indices_owner, size)
+        # numpy cuts a buffer in place (giving the tail back) only when nothing else refers to
+        # it; otherwise ValueError, and the kept part is copied.
+        try:
+            data_owner.resize(size)
+            out_data = data_owner
+        except ValueError:
+            out_data = data_owner[:size].copy()
+        try:
+            indices_owner.resize(size)
+            out_indices = indices_owner
+        except ValueError:
+            out_indices = indices_owner[:size].copy()
     shape = (n_rows, n_columns - n_dense)
     sparse_rest = sparse.csr_matrix((out_data, out_indices, kept), shape=shape)
     sparse_rest.has_sorted_indices = True
@@ -186,15 +198,6 @@ def _owner(array: np.ndarray) -> np.ndarray:
         and owner.__array_interface__["data"][0] == array.__array_interface__["data"][0]
     )
     return owner if same else array
-
-
-def _shrink(array: np.ndarray, size: int) -> np.ndarray:
-    """``array[:size]``, giving the memory of the rest back when nothing else refers to ``array``'s buffer."""
-    # References: the caller's, this frame's and getrefcount's own; any other may be a view.
-    if array.flags.owndata and sys.getrefcount(array) <= 3:
-        array.resize(size, refcheck=False)
-        return array
-    return array[:size].copy()
 
 
 def postings(corpus: Split) -> sparse.csr_matrix:
