@@ -7,6 +7,7 @@ Run from the repository root (not part of the test suite)::
     python benchmarks/bench_similarity.py --quick          # smoke run
     python benchmarks/bench_similarity.py --readme benchmarks/results.json   # README table from saved rows
     python benchmarks/bench_similarity.py --readme a.json b.json --json benchmarks/results.json  # rows of two runs
+                                                                           # (a row in both: a.json's is kept)
 
 Every method runs in its own fresh subprocess, end to end (imports included), so that its
 peak memory (``ru_maxrss`` of that child) is its own. Ratios are peer time / our time,
@@ -908,6 +909,20 @@ def parallel_efficiency() -> float:
     return alone / together
 
 
+def join_results(paths: list[Path]) -> dict[str, Any]:
+    """The rows of several result files; a row (corpus, n, method) repeated in a later file is dropped."""
+    saved = [json.loads(path.read_text(encoding="utf-8")) for path in paths]
+    runs = [run for part in saved for run in part["meta"].get("runs", [part["meta"]])]
+    rows, seen = [], set()
+    for part in saved:
+        for r in part["rows"]:
+            key = (r["part"], r["n"], r["method"])
+            if key not in seen:
+                seen.add(key)
+                rows.append(r)
+    return {"meta": {"runs": runs}, "rows": rows}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="*", default=[1_000, 10_000, 100_000], help="measure counts")
@@ -925,8 +940,8 @@ def main() -> None:
     parser.add_argument(
         "--readme",
         nargs="*",
-        help="regenerate the README tables: from this run, or from these JSON files (their rows joined; "
-        "with --json, the joined file is written there too)",
+        help="regenerate the README tables: from this run, or from these JSON files (their rows joined, a row "
+        "repeated in a later file dropped; with --json, the joined file is written there too)",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -936,9 +951,7 @@ def main() -> None:
         return
     readme = Path(__file__).resolve().parent / "README.md"
     if args.readme:
-        saved = [json.loads(Path(name).read_text(encoding="utf-8")) for name in args.readme]
-        runs = [run for part in saved for run in part["meta"].get("runs", [part["meta"]])]
-        joined = {"meta": {"runs": runs}, "rows": [r for part in saved for r in part["rows"]]}
+        joined = join_results([Path(name) for name in args.readme])
         if args.json:
             args.json.write_text(json.dumps(joined, indent=1, default=str), encoding="utf-8")
         write_readme(joined["rows"], joined["meta"], readme)
