@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from policybench import load_dataset
+from policybench import assess, load_dataset
 from policybench.gaps import gap_analysis, recommend, sensitivity
 from policybench.report import report
 
@@ -65,7 +65,7 @@ def main() -> None:
         for lang in ("zh", "en"):
             path = Path(tmp) / f"r.{lang}.html"
             t_rep = best_of(
-                lambda lang=lang, path=path: report(gap_analysis(ds, "tianjin-htz", against=others), lang=lang).save(
+                lambda lang=lang, path=path: report(assess(ds, "tianjin-htz", against=others), lang=lang).save(
                     path
                 ),
                 args.repeat,

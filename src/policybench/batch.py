@@ -33,9 +33,11 @@ class Job(BaseModel):
     peers: int | None = Field(default=None, ge=1, description="Use the k nearest zones as the benchmark.")
     frontier: str = Field(default="max", description="max | mean | a benchmark zone id.")
     weights: dict[str, float] | None = Field(default=None, description="Category code -> weight.")
-    status: list[str] = Field(default_factory=lambda: ["implemented", "piloting"], description="Statuses counted.")
+    status: list[str] | None = Field(
+        default=None, description="Statuses counted (default: the codebook's counted statuses)."
+    )
     top: int = Field(default=10, ge=1, description="Number of recommendations.")
-    draws: int = Field(default=1000, ge=1, description="Monte-Carlo draws.")
+    draws: int = Field(default=1000, ge=0, description="Monte-Carlo draws of the robustness check (0: none).")
     lang: list[Language] = Field(default_factory=lambda: list[Language](["zh"]), description="Report languages.")
     outputs: list[str] = Field(
         min_length=1, description="Output paths (.html, .md, .json, .xlsx); use {lang} with several languages."
@@ -89,8 +91,8 @@ def load_jobs(path: str | os.PathLike[str]) -> BatchFile:
 
 def run_job(job: Job, base: str, data: str | None, resume: bool) -> JobResult:
     """Run one job; write all its outputs or none. Never raises for a job's own failure."""
+    from .assessment import assess
     from .dataset import load_dataset
-    from .gaps import gap_analysis
     from .report import FORMATS, GapReport, report
 
     started = time.perf_counter()
@@ -103,7 +105,7 @@ def run_job(job: Job, base: str, data: str | None, resume: bool) -> JobResult:
         if bad:
             raise PolicyBenchError(f"unknown output format: {', '.join(bad)}")
         ds = load_dataset(data)
-        gap = gap_analysis(
+        assessment = assess(
             ds,
             job.target,
             against=job.against,
@@ -111,9 +113,11 @@ def run_job(job: Job, base: str, data: str | None, resume: bool) -> JobResult:
             frontier=job.frontier,
             weights=job.weights,
             status=job.status,
+            top=job.top,
+            draws=job.draws,
         )
         rendered: dict[str, GapReport] = {
-            lang: report(gap, lang=lang, top=job.top, draws=job.draws, generated=job.generated) for lang in job.lang
+            lang: report(assessment, lang=lang, generated=job.generated) for lang in job.lang
         }
         for lang, path in paths:  # everything is computed; now write, undoing on failure
             rendered[lang].save(path)

@@ -10,8 +10,18 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import InputError
-from .base import Configure, Run, UsageError, add_benchmark, add_data, add_format, emit, load_data, write_frame
+from .base import (
+    Configure,
+    Run,
+    UsageError,
+    add_benchmark,
+    add_data,
+    add_format,
+    emit,
+    load_data,
+    run_assessment,
+    write_frame,
+)
 
 
 def _configure_coverage(p: argparse.ArgumentParser) -> None:
@@ -112,60 +122,33 @@ def _run_similarity(args: argparse.Namespace) -> int:
 def _configure_gap(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
     add_benchmark(p)
-    p.add_argument("--top", type=int, default=10, help="number of recommendations (default %(default)s)")
-    p.add_argument("--draws", type=int, default=1000, help="Monte-Carlo draws for robustness (0 = skip)")
-    p.add_argument(
-        "--include-uncoded-domains",
-        action="store_true",
-        help="also rank categories of domains the target has no coded measure in",
-    )
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     add_format(p, ("table", "csv", "json"))
     add_data(p)
 
 
-def read_weights(path: str) -> dict[str, float]:
-    """A code -> weight mapping from a YAML or JSON file, with located errors."""
-    from ..documents import read_document
-
-    doc = read_document(path)
-    if doc.issues:
-        raise InputError("\n".join(str(i) for i in doc.issues))
-    data = doc.data
-    if not isinstance(data, dict) or not all(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in data.values()
-    ):
-        raise InputError(f"{path}: expected a mapping of category code -> number, found {type(data).__name__}")
-    return {str(k): float(v) for k, v in data.items()}
-
-
 def _run_gap(args: argparse.Namespace) -> int:
-    from ..gaps import gap_analysis, recommend, sensitivity
-
-    ds = load_data(args)
-    weights = read_weights(args.weights) if args.weights else None
-    gap = gap_analysis(ds, args.target, against=args.against, peers=args.peers, frontier=args.frontier, weights=weights)
-    recs = recommend(gap, top=args.top, include_uncoded_domains=args.include_uncoded_domains)
-    if args.draws > 0 and not recs.empty:
-        robust = sensitivity(
-            gap, draws=args.draws, top=min(5, args.top), include_uncoded_domains=args.include_uncoded_domains
-        )
-        recs = recs.merge(
-            robust[["code", "median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]], on="code", how="left"
-        )
+    assessment = run_assessment(args)
+    gap = assessment.gap
+    recs = assessment.table("recommendations")
+    if args.draws == 0:
+        recs = recs.drop(columns=_ROBUST_COLUMNS)
     if args.format == "json":
-        print(json.dumps(_gap_payload(gap, recs), ensure_ascii=False, indent=2, default=_json_default))
+        print(json.dumps(_gap_payload(assessment, recs), ensure_ascii=False, indent=2, default=_json_default))
+        return 0
+    if args.format == "csv":
+        emit(recs.drop(columns=["exemplars"]), "csv")
         return 0
     lang = args.lang
     cols = ["rank", "code", f"label_{lang}", "priority", "gap", "dtf", "exemplar_zones", "authority", "already_planned"]
     cols += [c for c in ("p_top", "fragile") if c in recs.columns]
-    if args.format == "csv":
-        emit(recs.drop(columns=["exemplars"]), "csv")
-        return 0
     print(gap.summary())
     print(f"benchmark: {', '.join(gap.benchmark)}; data {gap.data_hash}; codebook {gap.codebook_version}")
     print()
-    emit(recs[cols].round(4), "table")
+    if recs.empty:
+        print("no recommendation: the target is at or above the frontier wherever it is ranked")
+    else:
+        emit(recs[cols].round(4), "table")
     nc = gap.not_counted()
     if not nc.empty:
         print()
@@ -174,12 +157,16 @@ def _run_gap(args: argparse.Namespace) -> int:
     return 0
 
 
-def _gap_payload(gap: Any, recs: pd.DataFrame) -> dict[str, Any]:
+_ROBUST_COLUMNS = ["median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]
+
+
+def _gap_payload(assessment: Any, recs: pd.DataFrame) -> dict[str, Any]:
+    gap = assessment.gap
     return {
         "target": gap.target,
         "benchmark": list(gap.benchmark),
         "overall_dtf": gap.overall,
-        "params": gap.params,
+        "params": assessment.params,
         "codebook_version": gap.codebook_version,
         "data_hash": gap.data_hash,
         "library_version": gap.library_version,

@@ -7,16 +7,13 @@ import sys
 
 import pandas as pd
 
-from .analysis import read_weights
-from .base import Configure, Run, UsageError, add_benchmark, add_data, emit, load_data
+from .base import Configure, Run, UsageError, add_benchmark, add_data, emit, positive_int, run_assessment
 
 
 def _configure_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
     add_benchmark(p)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--top", type=int, default=10)
-    p.add_argument("--draws", type=int, default=1000)
     p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="report file: .html, .md, .json or .xlsx")
     add_data(p)
@@ -25,22 +22,19 @@ def _configure_report(p: argparse.ArgumentParser) -> None:
 def _run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..gaps import gap_analysis
     from ..report import FORMATS, report
 
     if Path(args.output).suffix.lower() not in FORMATS:
         raise UsageError(f"unknown report format '{Path(args.output).suffix}': use one of {', '.join(sorted(FORMATS))}")
-    ds = load_data(args)
-    weights = read_weights(args.weights) if args.weights else None
-    gap = gap_analysis(ds, args.target, against=args.against, peers=args.peers, frontier=args.frontier, weights=weights)
-    path = report(gap, lang=args.lang, top=args.top, draws=args.draws, generated=args.date).save(args.output)
+    assessment = run_assessment(args)
+    path = report(assessment, lang=args.lang, generated=args.date).save(args.output)
     print(f"report written: {path.resolve()}")
     return 0
 
 
 def _configure_batch(p: argparse.ArgumentParser) -> None:
     p.add_argument("jobs_file", metavar="JOBS.yaml")
-    p.add_argument("--jobs", type=int, default=1, metavar="N", help="run N jobs in parallel processes")
+    p.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="run N jobs in parallel processes")
     p.add_argument("--resume", action="store_true", help="skip jobs whose outputs all exist")
 
 
@@ -57,8 +51,6 @@ def _progress(done: int, total: int, result: object) -> None:
 def _run_batch(args: argparse.Namespace) -> int:
     from ..batch import run_jobs
 
-    if args.jobs < 1:
-        raise UsageError("--jobs must be at least 1")
     results = run_jobs(args.jobs_file, workers=args.jobs, resume=args.resume, progress=_progress)
     summary = pd.DataFrame(
         [

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..codebook import prerequisites
-from ..errors import InputError
+from .._params import check_positive_int
+from ..codebook import is_counted, prerequisites
 from .analysis import best_exemplars, weighted_dtf
 
 if TYPE_CHECKING:
@@ -65,8 +65,7 @@ def recommend(gap: GapAnalysis, *, top: int = 10, include_uncoded_domains: bool 
     pandas.DataFrame
         Columns as in ``RECOMMENDATION_COLUMNS``.
     """
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise InputError(f"The 'top' parameter of recommend must be a positive int. Got {top!r} instead.")
+    check_positive_int("recommend", "top", top)
     ranked = ranking(gap, include_uncoded_domains=include_uncoded_domains).head(top)
     rows = [_row(gap, rank, row) for rank, row in enumerate(ranked.to_dict("records"), start=1)]
     return pd.DataFrame(rows, columns=list(RECOMMENDATION_COLUMNS))
@@ -84,11 +83,12 @@ def ranking(gap: GapAnalysis, *, include_uncoded_domains: bool = False) -> pd.Da
 def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
     dataset = gap.dataset
     code = row["code"]
-    exemplars = best_exemplars(dataset, gap.benchmark, code, gap.params["status"], n=3)
+    statuses = gap.params["status"]
+    exemplars = best_exemplars(dataset, gap.benchmark, code, statuses, n=3)
     target_zone = dataset.zone(gap.target)
     own = [m for m in target_zone.measures if code in m.categories]
     planned = [m.id for m in own if m.status == "proposed"]
-    not_counted = [f"{m.id} ({m.status})" for m in own if m.status not in (*gap.params["status"], "proposed")]
+    not_counted = [f"{m.id} ({m.status})" for m in own if not is_counted(m, statuses) and m.status != "proposed"]
     scores = dict(zip(gap.portfolio.columns, gap.portfolio.loc[gap.target].to_numpy(dtype=float), strict=True))
     missing = [c for c in prerequisites(dataset.codebook, code) if scores[c] <= 0]
     authority = dataset.codebook.category(code).authority

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from .._params import check_positive_int, fail
 from .analysis import frontier_scores
 from .recommend import ranking
 
@@ -49,14 +49,11 @@ def sensitivity(
         One row per ranked category (base ranking order); columns as in ``SENSITIVITY_COLUMNS``.
         ``attrs`` records draws, seed, top and the rules.
     """
-    for name, value in (("draws", draws), ("top", top)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InputError(f"The '{name}' parameter of sensitivity must be a positive int. Got {value!r} instead.")
+    check_positive_int("sensitivity", "draws", draws)
+    check_positive_int("sensitivity", "top", top)
     low, high = weight_range
     if not 0 <= low <= high:
-        raise InputError(
-            f"The 'weight_range' parameter of sensitivity must satisfy 0 <= low <= high. Got {weight_range!r} instead."
-        )
+        raise fail("sensitivity", "weight_range", "a pair (low, high) with 0 <= low <= high", weight_range)
     base = ranking(gap, include_uncoded_domains=include_uncoded_domains)
     if base.empty:
         return pd.DataFrame(columns=list(SENSITIVITY_COLUMNS))

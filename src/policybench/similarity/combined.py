@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._params import check_choice, check_positive_int, check_status, check_unit_interval
 from ..errors import InputError
 from .alignment import Alignment, align, fitted_index
-from .portfolio import DEFAULT_STATUS, check_choice, check_status, portfolio_matrix
+from .portfolio import portfolio_matrix
 from .structured import METRICS, similarity_matrix
 
 if TYPE_CHECKING:
@@ -94,7 +95,7 @@ def compare(
     *,
     lam: float = 0.5,
     metric: str = "soft_cosine",
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     alpha: float = 0.5,
     threshold: float = 0.35,
     sigma: float = 0.3,
@@ -113,10 +114,9 @@ def compare(
     >>> 0 <= c.score <= 1
     True
     """
-    if not 0.0 <= lam <= 1.0:
-        raise InputError(f"The 'lam' parameter of compare must be in [0, 1]. Got {lam!r} instead.")
+    check_unit_interval("compare", "lam", lam)
     check_choice("compare", "metric", metric, METRICS)
-    statuses = check_status(dataset, status, "compare")
+    statuses = check_status(dataset.codebook, status, "compare")
     portfolio = portfolio_matrix(dataset, status=statuses, zones=[a, b])
     structured = float(similarity_matrix(portfolio, metric=metric, sigma=sigma).to_numpy()[0, 1])
     alignment = align(
@@ -140,7 +140,7 @@ def zone_similarity_matrix(
     method: str = "combined",
     metric: str = "soft_cosine",
     lam: float = 0.5,
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     zones: Sequence[str] | None = None,
     lang: str = "zh",
     sigma: float = 0.3,
@@ -151,7 +151,7 @@ def zone_similarity_matrix(
     (their similarity is undefined); pass ``zones`` to choose explicitly.
     """
     check_choice("zone_similarity_matrix", "method", method, METHODS)
-    statuses = check_status(dataset, status, "zone_similarity_matrix")
+    statuses = check_status(dataset.codebook, status, "zone_similarity_matrix")
     ids = list(dataset.zone_ids if zones is None else zones)
     if zones is None and method != "alignment":
         counted = portfolio_matrix(dataset, status=statuses, zones=ids)
@@ -205,7 +205,7 @@ def nearest_peers(
     k: int = 5,
     kind: str | None = None,
     method: str = "combined",
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     lang: str = "zh",
 ) -> pd.DataFrame:
     """The ``k`` zones most similar to ``target`` (optionally of one ``kind``).
@@ -215,9 +215,8 @@ def nearest_peers(
     pandas.DataFrame
         Columns rank, zone_id, kind, similarity; highest similarity first (ties by id).
     """
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise InputError(f"The 'k' parameter of nearest_peers must be a positive int. Got {k!r} instead.")
-    statuses = check_status(dataset, status, "nearest_peers")
+    check_positive_int("nearest_peers", "k", k)
+    statuses = check_status(dataset.codebook, status, "nearest_peers")
     dataset.zone(target)
     counted = portfolio_matrix(dataset, status=statuses)
     if not counted.loc[target].any():

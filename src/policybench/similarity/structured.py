@@ -13,8 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .._params import check_choice
 from ..errors import InputError
-from .portfolio import check_choice
 
 __all__ = ["METRICS", "pairwise_similarity", "similarity_matrix"]
 
