@@ -65,9 +65,7 @@ def main() -> None:
         for lang in ("zh", "en"):
             path = Path(tmp) / f"r.{lang}.html"
             t_rep = best_of(
-                lambda lang=lang, path=path: report(assess(ds, "tianjin-htz", against=others), lang=lang).save(
-                    path
-                ),
+                lambda lang=lang, path=path: report(assess(ds, "tianjin-htz", against=others), lang=lang).save(path),
                 args.repeat,
             )
             rows.append(

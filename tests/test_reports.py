@@ -58,7 +58,9 @@ def test_report_numbers_equal_the_analysis(gap, zh) -> None:
 
 
 def test_same_inputs_give_byte_identical_json_and_markdown(shipped, zh) -> None:
-    again = report(assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"]), lang="zh", generated=DATE)
+    again = report(
+        assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"]), lang="zh", generated=DATE
+    )
     assert again.to_json() == zh.to_json()
     assert again.to_markdown() == zh.to_markdown()
 

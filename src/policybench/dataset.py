@@ -155,12 +155,12 @@ def load_zone(path: str | os.PathLike[str], *, codebook: Codebook | None = None)
     >>> zone.id
     'tianjin-htz'
     """
-    from .validate import _shipped_ids
+    from .validate import shipped_ids
 
     zone, doc, issues = zone_loader(Path(path))
     if zone is not None:
         cb = codebook if codebook is not None else load_codebook()
-        issues += check_zones([(zone, doc)], cb, external_ids=_shipped_ids())
+        issues += check_zones([(zone, doc)], cb, external_ids=shipped_ids())
     _raise_on_errors(issues)
     assert zone is not None
     return zone
@@ -170,11 +170,13 @@ def load_dataset(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     *,
     codebook: str | os.PathLike[str] | None = None,
+    include_shipped: bool = False,
 ) -> Dataset:
     """Load a dataset: a folder, zone files, or None for the data shipped with policybench.
 
     A folder holds ``codebook.yaml`` and ``zones/`` (or just zone files, checked against the
-    shipped codebook).
+    shipped codebook). With ``include_shipped=True`` the given files and folders are added to
+    the shipped zones (a file given twice, or a shipped file given again, is read once).
 
     Raises
     ------
@@ -187,12 +189,15 @@ def load_dataset(
     >>> "tianjin-htz" in ds.zone_ids
     True
     """
+    paths: list[str | os.PathLike[str]] | None
     if path is None:
         paths = None
     elif isinstance(path, str | os.PathLike):
         paths = [path]
     else:
         paths = list(path)
+    if include_shipped and paths is not None:
+        paths = [shipped_data_dir(), *paths]
     loaded = collect(paths, codebook_path=codebook)
     _raise_on_errors(loaded.issues)
     if not loaded.zones:

@@ -23,7 +23,7 @@ from .model import Codebook, Zone
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LoadedFiles", "ValidationReport", "collect", "validate"]
+__all__ = ["LoadedFiles", "ValidationReport", "collect", "shipped_ids", "validate"]
 
 ISSUE_COLUMNS = ["file", "line", "column", "severity", "code", "path", "message", "expected", "found", "hint"]
 
@@ -163,7 +163,7 @@ def collect(
     loaded = LoadedFiles(codebook, cb_doc.file, files=[cb_doc.file], issues=issues + cb_issues)
     if codebook is not None:
         loaded.issues += check_codebook(codebook, cb_doc)
-    for path in dict.fromkeys(zone_paths):
+    for path in _unique_files(zone_paths):
         zone, doc, zone_issues = zone_loader(path, _display(path))
         loaded.files.append(doc.file)
         loaded.issues += zone_issues
@@ -173,13 +173,21 @@ def collect(
             reported = {i.path for i in zone_issues}
             loaded.issues += [i for i in check_raw_codes(doc, codebook) if i.path not in reported]
     if codebook is not None:
-        external = _shipped_ids() if paths is not None else set()
+        external = shipped_ids() if paths is not None else set()
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external)
     loaded.issues.sort(key=lambda i: (i.file, i.line, i.column, i.code))
     return loaded
 
 
-def _shipped_ids() -> set[str]:
+def _unique_files(paths: list[Path]) -> list[Path]:
+    """``paths`` without repeats of the same file (compared resolved), first occurrence kept."""
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        seen.setdefault(path.resolve(), path)
+    return list(seen.values())
+
+
+def shipped_ids() -> set[str]:
     """Zone and measure ids of the shipped data (empty when it is not installed)."""
     try:
         shipped = shipped_data_dir()

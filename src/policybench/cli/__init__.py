@@ -11,10 +11,15 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
-from . import analysis, commands, reporting
+from . import analysis, commands, reporting, workflow
 from .base import UsageError
 
-COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
+COMMANDS = {
+    **commands.COMMANDS,
+    **analysis.COMMANDS,
+    **reporting.COMMANDS,
+    **workflow.COMMANDS,
+}
 
 __all__ = ["main"]
 

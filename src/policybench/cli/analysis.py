@@ -104,10 +104,9 @@ def _run_similarity(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown output format '{Path(args.output).suffix}': use .csv, .xlsx or .parquet")
     ds = load_data(args)
     if args.method == "structured":
-        portfolio = portfolio_matrix(ds, level=args.level)
-        counted = [z for z, row in zip(portfolio.index, portfolio.to_numpy(), strict=True) if row.any()]
-        portfolio = portfolio.loc[counted]  # zones with counted measures
-        matrix = similarity_matrix(portfolio, metric=args.metric)
+        matrix = similarity_matrix(portfolio_matrix(ds, level=args.level), metric=args.metric)
+        for zone_id, reason in matrix.attrs.get("undefined", {}).items():
+            print(f"note: {zone_id}: NaN, {reason}", file=sys.stderr)
     else:
         matrix = zone_similarity_matrix(ds, method=args.method, metric=args.metric)
     matrix = matrix.round(6)

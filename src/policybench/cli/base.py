@@ -68,12 +68,17 @@ def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("tab
 
 
 def add_data(parser: argparse.ArgumentParser) -> None:
-    """Add --data and --codebook (default: the shipped dataset)."""
+    """Add --data, --no-shipped and --codebook (default: the shipped dataset)."""
     parser.add_argument(
         "--data",
         metavar="PATH",
         action="append",
-        help="dataset folder or zone file (repeatable; default: the shipped data)",
+        help="zone file or dataset folder to ADD to the shipped data (repeatable)",
+    )
+    parser.add_argument(
+        "--no-shipped",
+        action="store_true",
+        help="leave the shipped zones out: use only the --data files and folders",
     )
     parser.add_argument(
         "--codebook", metavar="FILE", help="codebook file (default: the dataset's, else the shipped one)"
@@ -81,10 +86,12 @@ def add_data(parser: argparse.ArgumentParser) -> None:
 
 
 def load_data(args: argparse.Namespace) -> Any:
-    """The dataset selected by --data/--codebook."""
+    """The dataset selected by --data/--no-shipped/--codebook: the shipped zones plus --data."""
     from ..dataset import load_dataset
 
-    return load_dataset(args.data, codebook=args.codebook)
+    if args.no_shipped and not args.data:
+        raise UsageError("--no-shipped leaves no zones: give the zones to use with --data PATH")
+    return load_dataset(args.data, codebook=args.codebook, include_shipped=not args.no_shipped)
 
 
 def positive_int(text: str) -> int:

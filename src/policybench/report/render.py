@@ -184,7 +184,7 @@ def report(assessment: Assessment, *, lang: str = "zh", generated: str | None = 
     >>> import policybench as pb
     >>> a = pb.assess(pb.load_dataset(), "tianjin-htz", against=["wuhan-city-partner"], draws=50)
     >>> pb.report(a, lang="en", generated="2026-01-01").to_markdown().splitlines()[0]
-    '# Benchmarking report: Tianjin Binhai High-tech Zone'
+    '# Reform benchmarking report: Tianjin Binhai Hi-tech Industrial Development Zone'
     """
     from ..assessment import Assessment
 
