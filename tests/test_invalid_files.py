@@ -44,6 +44,20 @@ CASES = [
     ("not-utf8.yaml", "not-utf8", 3, ""),
     ("empty-file.yaml", "empty-file", 1, ""),
     ("not-a-mapping.yaml", "wrong-type", 1, ""),
+    ("scope-unknown-code.yaml", "unknown-code", 11, "scope.examined[1]"),
+    ("scope-unknown-domain.yaml", "unknown-code", 11, "scope.examined[1]"),
+    ("scope-bad-code.yaml", "unknown-code", 11, "scope.examined[1]"),
+    ("scope-unknown-source.yaml", "unknown-source", 12, "scope.sources[1]"),
+    ("absent-unknown-code.yaml", "unknown-code", 16, "absent[0].code"),
+    ("absent-unknown-source.yaml", "unknown-source", 19, "absent[0].evidence[1].source"),
+    ("absent-without-evidence.yaml", "bad-value", 17, "absent[0].evidence"),
+    ("absent-contradicts-measure.yaml", "absent-contradicts-measure", 19, "absent[1].code"),
+]
+
+# Files that are valid but warned about: file, issue code, line, path.
+WARNING_CASES = [
+    ("measure-outside-scope.yaml", "measure-outside-scope", 26, "measures[0].secondary[0]"),
+    ("no-scope.yaml", "no-scope", 2, "id"),
 ]
 
 
@@ -75,6 +89,41 @@ def test_cli_exits_1_without_traceback(
     assert "Traceback" not in out + err
     assert f"[{code}]" in out
     assert f"{line}:" in out
+
+
+@pytest.mark.parametrize(("name", "code", "line", "path"), WARNING_CASES, ids=[c[0] for c in WARNING_CASES])
+def test_warning_file_is_valid_and_located(name: str, code: str, line: int, path: str) -> None:
+    report = validate([INVALID / name], codebook=TOY_CODEBOOK)
+    assert report.valid, report.format_text()
+    (issue,) = [i for i in report.issues if i.code == code]
+    assert issue.severity == "warning"
+    assert issue.file.endswith(f"tests/data/invalid/{name}")
+    assert (issue.line, issue.path) == (line, path)
+    assert issue.message
+
+
+def test_only_the_counted_measure_contradicts_an_absence() -> None:
+    issues = validate([INVALID / "absent-contradicts-measure.yaml"], codebook=TOY_CODEBOOK).issues
+    assert [(i.code, i.path) for i in issues if i.severity == "error"] == [
+        ("absent-contradicts-measure", "absent[1].code")
+    ]
+    assert "test-zone.statutory-body" in issues[0].message
+
+
+def test_a_proposed_measure_does_not_contradict_an_absence(tmp_path: Path) -> None:
+    text = (INVALID / "absent-contradicts-measure.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "proposed.yaml"
+    path.write_text(text.replace("status: implemented", "status: proposed"), encoding="utf-8")
+    report = validate([path], codebook=TOY_CODEBOOK)
+    assert report.valid, report.format_text()
+
+
+def test_unknown_scope_codes_are_reported_when_the_schema_fails(tmp_path: Path) -> None:
+    text = (INVALID / "scope-unknown-code.yaml").read_text(encoding="utf-8").replace("depth: 3", "depth: three")
+    path = tmp_path / "two-problems.yaml"
+    path.write_text(text, encoding="utf-8")
+    found = {(e.code, e.path) for e in validate([path], codebook=TOY_CODEBOOK).errors}
+    assert found == {("wrong-type", "measures[0].depth"), ("unknown-code", "scope.examined[1]")}
 
 
 def test_duplicate_zone_id_across_files_names_both_files() -> None:
@@ -130,8 +179,8 @@ def test_json_report_is_machine_readable(capsys: pytest.CaptureFixture[str]) -> 
     rc = main(["validate", "--format", "json", "--codebook", str(TOY_CODEBOOK), str(INVALID / "unknown-code.yaml")])
     payload = json.loads(capsys.readouterr().out)
     assert rc == 1 and payload["valid"] is False
-    assert payload["issues"][0]["code"] == "unknown-code"
-    assert payload["issues"][0]["line"] == 20
+    (error,) = [i for i in payload["issues"] if i["severity"] == "error"]
+    assert (error["code"], error["line"]) == ("unknown-code", 20)
 
 
 def test_load_zone_raises_with_every_issue() -> None:
@@ -139,7 +188,7 @@ def test_load_zone_raises_with_every_issue() -> None:
 
     with pytest.raises(DataValidationError) as info:
         load_zone(INVALID / "unknown-code.yaml", codebook=load_codebook(TOY_CODEBOOK))
-    assert [i.code for i in info.value.issues] == ["unknown-code"]
+    assert [i.code for i in info.value.issues if i.severity == "error"] == ["unknown-code"]
     assert isinstance(info.value, ValueError)
     assert "unknown-code.yaml:20:5 measures[0].category" in str(info.value)
 

@@ -21,6 +21,7 @@ from .codebook import category_weights, codebook_table, is_counted, prerequisite
 from .dataset import Dataset, load_codebook, load_dataset, load_zone
 from .errors import DataValidationError, InputError, Issue, PolicyBenchError, PolicyBenchWarning, UnknownIdError
 from .model import Category, Codebook, Evidence, Indicator, Measure, Source, Zone
+from .reliability import Agreement, agreement
 from .validate import ValidationReport, validate
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "Agreement",
     "Assessment",
     "Category",
     "Codebook",
@@ -57,6 +59,7 @@ __all__ = [
     "ValidationReport",
     "Zone",
     "__version__",
+    "agreement",
     "assess",
     "category_weights",
     "codebook_table",

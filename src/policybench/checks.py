@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .codebook import requires_cycle
+from .codebook import is_counted, requires_cycle
 from .documents import Document, suggest
 from .errors import Issue
-from .model import Codebook, Measure, Zone, date_bounds
+from .model import Codebook, Measure, Scope, Zone, date_bounds
 
-__all__ = ["check_codebook", "check_raw_codes", "check_zones"]
+__all__ = ["check_codebook", "check_raw_codes", "check_scope", "check_zones", "scope_codes"]
 
 
 # ----------------------------------------------------------------------------- codebook
@@ -175,6 +175,140 @@ def _check_zone(zone: Zone, doc: Document, codebook: Codebook, known: set[str]) 
             )
         issues += _check_codes(measure.category, measure.secondary, base, doc, codebook)
         issues += _check_measure_refs(measure, base, doc, codebook, known, source_kinds)
+    issues += check_scope(zone, doc, codebook)
+    return issues
+
+
+# ----------------------------------------------------------------------------- scope
+
+
+def check_scope(zone: Zone, doc: Document, codebook: Codebook) -> list[Issue]:
+    """The zone's ``scope`` and ``absent`` against the codebook, its sources and its measures.
+
+    Unknown codes and sources are errors; an ``absent`` entry for a category that a counted
+    measure carries is an error; a measure outside the declared scope and a file with no
+    scope at all are warnings (without a scope every category with no counted measure is
+    unknown, so the methods rank none of them).
+    """
+    issues: list[Issue] = []
+    sources = {s.id for s in zone.sources}
+    if zone.scope is None:
+        issues.append(
+            doc.issue(
+                "no-scope",
+                ("id",),
+                f"zone '{zone.id}' declares no scope: every category without a counted measure is unknown",
+                expected="scope: {examined: [domain or category codes], sources: [...], as_of: ...}",
+                found="no scope",
+                severity="warning",
+            )
+        )
+    else:
+        issues += _check_scope_codes(
+            doc,
+            [("scope", "examined", i) for i in range(len(zone.scope.examined))],
+            zone.scope.examined,
+            codebook,
+            domains_allowed=True,
+        )
+        for i, source_id in enumerate(zone.scope.sources):
+            issues += _unknown_source(doc, ("scope", "sources", i), source_id, sources)
+        issues += _check_outside_scope(zone, zone.scope, doc, codebook)
+    issues += _check_scope_codes(
+        doc,
+        [("absent", i, "code") for i in range(len(zone.absent))],
+        [a.code for a in zone.absent],
+        codebook,
+        domains_allowed=False,
+    )
+    counted = set(codebook.counted_statuses)
+    carried: dict[str, str] = {}
+    for measure in zone.measures:
+        if is_counted(measure, counted):
+            for code in measure.categories:
+                carried.setdefault(code, measure.id)
+    for i, absence in enumerate(zone.absent):
+        for j, evidence in enumerate(absence.evidence):
+            issues += _unknown_source(doc, ("absent", i, "evidence", j, "source"), evidence.source, sources)
+        if absence.code in carried:
+            issues.append(
+                doc.issue(
+                    "absent-contradicts-measure",
+                    ("absent", i, "code"),
+                    f"'{absence.code}' is listed as absent but the counted measure '{carried[absence.code]}' carries it",
+                    expected="a category no counted measure of this zone carries",
+                    found=absence.code,
+                    hint="remove the absent entry, or change the measure's status or category",
+                )
+            )
+    return issues
+
+
+def scope_codes(examined: Iterable[str], codebook: Codebook) -> set[str]:
+    """The category codes a scope's ``examined`` list covers (domains expand to their categories)."""
+    wanted = set(examined)
+    return {c.code for c in codebook.categories if c.code in wanted or c.domain in wanted}
+
+
+def _check_scope_codes(
+    doc: Document,
+    paths: list[tuple[str | int, ...]],
+    values: list[str],
+    codebook: Codebook,
+    *,
+    domains_allowed: bool,
+) -> list[Issue]:
+    choices = set(codebook.codes) | (set(codebook.domain_codes) if domains_allowed else set())
+    what = "a domain or category code of the codebook" if domains_allowed else "a category code of the codebook"
+    return [
+        doc.issue(
+            "unknown-code",
+            path,
+            f"unknown {'domain or category' if domains_allowed else 'category'} code '{value}'",
+            expected=what,
+            found=value,
+            hint=suggest(value, choices),
+        )
+        for path, value in zip(paths, values, strict=True)
+        if value not in choices
+    ]
+
+
+def _unknown_source(doc: Document, path: tuple[str | int, ...], source_id: str, sources: set[str]) -> list[Issue]:
+    if source_id in sources:
+        return []
+    return [
+        doc.issue(
+            "unknown-source",
+            path,
+            f"source '{source_id}' is not listed under sources",
+            expected="an id from this file's sources",
+            found=source_id,
+            hint=suggest(source_id, sources),
+        )
+    ]
+
+
+def _check_outside_scope(zone: Zone, scope: Scope, doc: Document, codebook: Codebook) -> list[Issue]:
+    inside = scope_codes(scope.examined, codebook) | {a.code for a in zone.absent}
+    known = set(codebook.codes)
+    issues = []
+    for i, measure in enumerate(zone.measures):
+        roles: list[tuple[tuple[str | int, ...], str]] = [(("measures", i, "category"), measure.category)]
+        roles += [(("measures", i, "secondary", j), c) for j, c in enumerate(measure.secondary)]
+        for path, code in roles:
+            if code in known and code not in inside:
+                issues.append(
+                    doc.issue(
+                        "measure-outside-scope",
+                        path,
+                        f"measure '{measure.id}' is coded in '{code}', outside the declared scope",
+                        expected="a category inside scope.examined",
+                        found=code,
+                        hint=f"add '{code.split('.')[0]}' or '{code}' to scope.examined",
+                        severity="warning",
+                    )
+                )
     return issues
 
 
@@ -298,10 +432,12 @@ def check_raw_codes(doc: Document, codebook: Codebook) -> list[Issue]:
     Reads the plain data, so that one structural error does not hide the code errors of
     the same file: every problem is reported in one run.
     """
-    measures = doc.data.get("measures") if isinstance(doc.data, dict) else None
-    if not isinstance(measures, list):
+    if not isinstance(doc.data, dict):
         return []
-    issues: list[Issue] = []
+    issues = _raw_scope_codes(doc, codebook)
+    measures = doc.data.get("measures")
+    if not isinstance(measures, list):
+        return issues
     for i, raw in enumerate(measures):
         if not isinstance(raw, dict):
             continue
@@ -329,3 +465,23 @@ def check_raw_codes(doc: Document, codebook: Codebook) -> list[Issue]:
                 )
             )
     return [i for i in issues if i.code != "secondary-repeats-primary"]
+
+
+def _raw_scope_codes(doc: Document, codebook: Codebook) -> list[Issue]:
+    """Unknown codes in the plain ``scope.examined`` and ``absent[*].code`` of a document."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    scope, absent = data.get("scope"), data.get("absent")
+    examined = scope.get("examined") if isinstance(scope, dict) else None
+    issues: list[Issue] = []
+    pairs: list[tuple[tuple[str | int, ...], str]]
+    if isinstance(examined, list):
+        pairs = [(("scope", "examined", i), v) for i, v in enumerate(examined) if isinstance(v, str)]
+        issues += _check_scope_codes(doc, [p for p, _ in pairs], [v for _, v in pairs], codebook, domains_allowed=True)
+    if isinstance(absent, list):
+        pairs = [
+            (("absent", i, "code"), a["code"])
+            for i, a in enumerate(absent)
+            if isinstance(a, dict) and isinstance(a.get("code"), str)
+        ]
+        issues += _check_scope_codes(doc, [p for p, _ in pairs], [v for _, v in pairs], codebook, domains_allowed=False)
+    return issues

@@ -90,6 +90,9 @@ ISSUE_CODES: dict[str, str] = {
     "reprint-only-high": "a measure rated high confidence whose only sources are reprints",
     "no-zones": "a dataset folder with no zone file",
     "requires-cycle": "the codebook's requires relation has a cycle",
+    "no-scope": "a zone file that declares no scope, so every category without a counted measure is unknown",
+    "absent-contradicts-measure": "a category listed under absent that a counted measure of the zone carries",
+    "measure-outside-scope": "a measure coded in a category outside the zone's declared scope (warning)",
 }
 
 

@@ -77,7 +77,7 @@ def check_model(document: Document, model: type[ModelT]) -> tuple[ModelT | None,
 
 
 _DATE_FIELDS = frozenset({"start", "end", "date", "accessed", "as_of", "established"})
-_CODE_FIELDS = frozenset({"category", "secondary", "requires"})
+_CODE_FIELDS = frozenset({"category", "secondary", "requires", "examined"})
 _TYPE_NAMES = {
     "int": "an integer",
     "float": "a number",
@@ -97,7 +97,7 @@ def _classify(kind: str, loc: tuple[Any, ...]) -> str:
         return "indicator-without-unit"
     if kind == "string_pattern_mismatch" and last in _DATE_FIELDS:
         return "bad-date"
-    if kind == "string_pattern_mismatch" and last in _CODE_FIELDS:
+    if kind == "string_pattern_mismatch" and (last in _CODE_FIELDS or (last == "code" and "absent" in named)):
         return "unknown-code"
     return _PYDANTIC_CODES.get(kind, "wrong-type")
 

@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 __all__ = [
+    "Absence",
     "Authority",
     "Category",
     "Codebook",
@@ -26,6 +27,7 @@ __all__ = [
     "LocalText",
     "Measure",
     "Region",
+    "Scope",
     "Source",
     "StatusDef",
     "Zone",
@@ -36,6 +38,7 @@ ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 MEASURE_ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*\.[a-z0-9]+(?:[-_][a-z0-9]+)*$"
 CODE_PATTERN = r"^[A-Z]{2,5}\.[A-Z0-9]+(?:_[A-Z0-9]+)*$"
 DOMAIN_PATTERN = r"^[A-Z]{2,5}$"
+SCOPE_CODE_PATTERN = r"^[A-Z]{2,5}(?:\.[A-Z0-9]+(?:_[A-Z0-9]+)*)?$"
 DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 KEY_PHRASE_MAX = 30
 
@@ -332,6 +335,31 @@ class Measure(_Frozen):
         return (self.category, *self.secondary)
 
 
+class Scope(_Frozen):
+    """What the coders of a zone file examined: without it, nothing not coded is known."""
+
+    examined: list[Annotated[str, Field(pattern=SCOPE_CODE_PATTERN)]] = Field(
+        default_factory=list,
+        description=(
+            "Domain codes (e.g. 'GOV') or category codes (e.g. 'HR.MARKET_HIRING') the coders examined: "
+            "a category inside them with no counted measure is absent, one outside them is unknown."
+        ),
+    )
+    sources: list[ZoneId] = Field(
+        default_factory=list, description="Ids of the sources (listed in this file) read in full for this coding."
+    )
+    as_of: PartialDate | None = Field(default=None, description="The date the coding describes.")
+    note: LocalText | None = Field(default=None, description="What the coding covers and what it leaves out.")
+
+
+class Absence(_Frozen):
+    """A category examined and found not done, with the evidence that shows it."""
+
+    code: Code = Field(description="Category code found not done.")
+    evidence: list[Evidence] = Field(min_length=1, description="Where the sources show it is not done.")
+    note: LocalText | None = Field(default=None, description="How the evidence shows the absence.")
+
+
 class Zone(_Frozen):
     """A zone or reference model with its sources and measures (one YAML file)."""
 
@@ -346,6 +374,13 @@ class Zone(_Frozen):
     not_found: list[LocalText] = Field(
         default_factory=list,
         description="Facts searched for and not found: listed so that nobody encodes them as fact.",
+    )
+    scope: Scope | None = Field(
+        default=None,
+        description="What the coders examined; without it every category with no counted measure is unknown.",
+    )
+    absent: list[Absence] = Field(
+        default_factory=list, description="Categories examined and found not done, with evidence."
     )
     sources: list[Source] = Field(min_length=1, description="Documents the evidence cites.")
     measures: list[Measure] = Field(default_factory=list, description="Coded reform measures.")

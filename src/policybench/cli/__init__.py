@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
-from . import analysis, commands, reporting, workflow
+from . import agreement, analysis, commands, reporting, workflow
 from .base import UsageError
 
 COMMANDS = {
@@ -20,6 +20,7 @@ COMMANDS = {
     **reporting.COMMANDS,
     **workflow.COMMANDS,
 }
+COMMANDS.update(agreement.COMMANDS)
 
 __all__ = ["main"]
 

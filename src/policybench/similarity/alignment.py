@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..model import Measure
     from .text import TextIndex
 
-__all__ = ["Alignment", "align", "category_vectors"]
+__all__ = ["Alignment", "align", "assign_pairs", "category_vectors"]
 
 PAIR_COLUMNS = ["measure_a", "measure_b", "similarity", "text", "category", "title_a", "title_b"]
 
@@ -147,8 +147,6 @@ def align(
     -------
     Alignment
     """
-    from scipy.optimize import linear_sum_assignment
-
     if not 0.0 <= alpha <= 1.0:
         raise InputError(f"The 'alpha' parameter of align must be in [0, 1]. Got {alpha!r} instead.")
     statuses = None if status is None else check_status(dataset.codebook, status, "align")
@@ -163,10 +161,7 @@ def align(
     text = index.similarity([m.id for m in a], [m.id for m in b]).to_numpy()
     cat = _category_similarity(dataset, a, b, sigma, secondary_weight)
     sim = alpha * text + (1 - alpha) * cat
-    eligible = np.where(sim >= threshold, sim, 0.0)
-    rows, cols = linear_sum_assignment(eligible, maximize=True)
-    keep = eligible[rows, cols] > 0
-    rows, cols = rows[keep], cols[keep]
+    rows, cols = assign_pairs(sim, sim >= threshold)
     pairs = pd.DataFrame(
         {
             "measure_a": [a[i].id for i in rows],
@@ -206,6 +201,29 @@ def align(
             "secondary_weight": secondary_weight,
         },
     )
+
+
+def assign_pairs(score: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One-to-one pairs (rows, columns) maximising the total ``score`` over ``eligible`` cells.
+
+    The Hungarian method (scipy's ``linear_sum_assignment``) on ``score`` with ineligible
+    cells zeroed *before* the assignment; pairs with a zero or ineligible cell are dropped.
+    Scores must be non-negative.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> score = np.array([[0.9, 0.8], [0.85, 0.1]])
+    >>> rows, cols = assign_pairs(score, score >= 0.5)
+    >>> [(int(r), int(c)) for r, c in zip(rows, cols)]
+    [(0, 1), (1, 0)]
+    """
+    from scipy.optimize import linear_sum_assignment
+
+    masked = np.where(eligible, score, 0.0)
+    rows, cols = linear_sum_assignment(masked, maximize=True)
+    keep = masked[rows, cols] > 0
+    return rows[keep], cols[keep]
 
 
 def fitted_index(dataset: Dataset, lang: str) -> TextIndex:
