@@ -1,9 +1,17 @@
-"""Many reports at once: a YAML jobs file, run in order or in parallel processes."""
+"""Many reports at once: a YAML jobs file, run in order or in parallel processes.
+
+With ``resume``, a job is skipped only when all its outputs exist and the sidecar written
+beside them records the same job parameters, data hash and library version; otherwise it
+runs again. Sidecars live in ``.policybench-batch/`` next to the jobs file, one per job.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -13,10 +21,24 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from . import __version__
 from .errors import DataValidationError, PolicyBenchError
 from .io import atomic_write, load_model
 
-__all__ = ["BatchFile", "Job", "JobResult", "load_jobs", "run_job", "run_jobs"]
+__all__ = [
+    "SIDECAR_DIR",
+    "BatchFile",
+    "Job",
+    "JobResult",
+    "job_record",
+    "load_jobs",
+    "run_job",
+    "run_jobs",
+    "sidecar_path",
+]
+
+#: Folder, next to the jobs file, of the sidecars that record how each job's outputs were made.
+SIDECAR_DIR = ".policybench-batch"
 
 
 Language = Literal["zh", "en"]
@@ -58,12 +80,24 @@ class Job(BaseModel):
 
 
 class BatchFile(BaseModel):
-    """A jobs file: ``jobs`` and optionally ``data`` (dataset folder, relative to the file)."""
+    """A jobs file: ``jobs``, and optionally ``data`` added to the shipped zones."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-    data: str | None = Field(default=None, description="Dataset folder or zone files; default: the shipped data.")
+    schema_ref: str | None = Field(default=None, alias="$schema", description="JSON Schema for editors.")
+    data: str | list[str] | None = Field(
+        default=None,
+        description="Zone files or dataset folders, relative to the jobs file, added to the shipped zones.",
+    )
+    shipped: bool = Field(default=True, description="Include the shipped zones (false: only those under 'data').")
     jobs: list[Job] = Field(min_length=1, description="The jobs.")
+
+    def data_paths(self, base: Path) -> list[str] | None:
+        """The ``data`` entries as paths under ``base`` (None when there are none)."""
+        if self.data is None:
+            return None
+        entries = [self.data] if isinstance(self.data, str) else self.data
+        return [str(base / entry) for entry in entries]
 
 
 @dataclass(frozen=True)
@@ -89,22 +123,45 @@ def load_jobs(path: str | os.PathLike[str]) -> BatchFile:
     return batch
 
 
-def run_job(job: Job, base: str, data: str | None, resume: bool) -> JobResult:
-    """Run one job; write all its outputs or none. Never raises for a job's own failure."""
+def sidecar_path(base: Path, job: Job) -> Path:
+    """Where the sidecar of ``job`` lives (a file name made safe from the job's name)."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", job.name).strip("._") or "job"
+    digest = hashlib.sha256(job.name.encode("utf-8")).hexdigest()[:8]
+    return base / SIDECAR_DIR / f"{slug[:60]}-{digest}.json"
+
+
+def job_record(job: Job, data_hash: str) -> dict[str, object]:
+    """What a sidecar records: the job's parameters, the data hash and the library version."""
+    return {"job": job.model_dump(mode="json"), "data_hash": data_hash, "library_version": __version__}
+
+
+def _up_to_date(job: Job, base: Path, paths: list[tuple[str, Path]], data_hash: str) -> bool:
+    if not all(p.exists() for _lang, p in paths):
+        return False
+    try:
+        recorded = json.loads(sidecar_path(base, job).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(recorded == job_record(job, data_hash))
+
+
+def run_job(job: Job, base: str, data: list[str] | None, resume: bool, shipped: bool = True) -> JobResult:
+    """Run one job; write all its outputs and its sidecar, or none. Never raises for a job's own failure."""
     from .assessment import assess
     from .dataset import load_dataset
     from .report import FORMATS, GapReport, report
 
     started = time.perf_counter()
     paths = job.paths(Path(base))
-    if resume and all(p.exists() for _lang, p in paths):
-        return JobResult(job.name, "skipped", tuple(str(p) for _l, p in paths), 0.0)
+    sidecar = sidecar_path(Path(base), job)
     written: list[Path] = []
     try:
         bad = [str(p) for _l, p in paths if p.suffix.lower() not in FORMATS]
         if bad:
             raise PolicyBenchError(f"unknown output format: {', '.join(bad)}")
-        ds = load_dataset(data)
+        ds = load_dataset(data, include_shipped=shipped) if data else load_dataset()
+        if resume and _up_to_date(job, Path(base), paths, ds.data_hash()):
+            return JobResult(job.name, "skipped", tuple(str(p) for _l, p in paths), time.perf_counter() - started)
         assessment = assess(
             ds,
             job.target,
@@ -119,9 +176,12 @@ def run_job(job: Job, base: str, data: str | None, resume: bool) -> JobResult:
         rendered: dict[str, GapReport] = {
             lang: report(assessment, lang=lang, generated=job.generated) for lang in job.lang
         }
+        sidecar.unlink(missing_ok=True)  # outputs about to be replaced are no longer described by it
         for lang, path in paths:  # everything is computed; now write, undoing on failure
             rendered[lang].save(path)
             written.append(path)
+        with atomic_write(sidecar) as handle:
+            handle.write(json.dumps(job_record(job, assessment.data_hash), ensure_ascii=False, indent=2) + "\n")
     except Exception as exc:  # a failing job must not stop the batch
         for path in written:
             path.unlink(missing_ok=True)
@@ -139,29 +199,22 @@ def run_jobs(
     """Run every job of a jobs file, continuing past failures; results in file order."""
     batch = load_jobs(path)
     base = Path(path).resolve().parent
-    data = str(base / batch.data) if batch.data else None
+    data = batch.data_paths(base)
+    if data is None and not batch.shipped:
+        raise PolicyBenchError(f"{path}: 'shipped: false' leaves no zones: list the zones to use under 'data'")
     results: list[JobResult] = []
     total = len(batch.jobs)
     if workers <= 1:
         for job in batch.jobs:
-            results.append(run_job(job, str(base), data, resume))
+            results.append(run_job(job, str(base), data, resume, batch.shipped))
             if progress:
                 progress(len(results), total, results[-1])
         return results
     # spawn: workers start clean (no forked BLAS or logging state), on every platform alike.
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        futures = [pool.submit(run_job, job, str(base), data, resume) for job in batch.jobs]
+        futures = [pool.submit(run_job, job, str(base), data, resume, batch.shipped) for job in batch.jobs]
         for future in futures:
             results.append(future.result())
             if progress:
                 progress(len(results), total, results[-1])
     return results
-
-
-def write_summary(results: list[JobResult], path: str | os.PathLike[str]) -> None:
-    """Write the summary of a batch run as CSV (atomic)."""
-    with atomic_write(path) as handle:
-        handle.write("name,status,seconds,outputs,error\n")
-        for r in results:
-            error = r.error.replace('"', "'")
-            handle.write(f'{r.name},{r.status},{r.seconds:.2f},"{";".join(r.outputs)}","{error}"\n')
