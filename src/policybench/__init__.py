@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .codebook import category_weights, codebook_table, is_counted, prerequisite_order
 from .dataset import Dataset, load_codebook, load_dataset, load_zone
-from .errors import DataValidationError, InputError, Issue, PolicyBenchError, PolicyBenchWarning, UnknownIdError
+from .errors import DataValidationError, InputError, Issue, PolicyBenchError, UnknownIdError
 from .model import Category, Codebook, Evidence, Indicator, Measure, Source, Zone
 from .reliability import Agreement, agreement
 from .validate import ValidationReport, validate
@@ -53,7 +53,6 @@ __all__ = [
     "Issue",
     "Measure",
     "PolicyBenchError",
-    "PolicyBenchWarning",
     "Source",
     "UnknownIdError",
     "ValidationReport",

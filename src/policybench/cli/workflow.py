@@ -31,6 +31,12 @@ description:
   en: FILL IN our summary of the zone, including what the sources do not establish.
 # Facts you searched for and did not find (so that nobody encodes them as fact):
 not_found: []
+# What this coding examined. A category inside `examined` with no counted measure counts as
+# absent (not done); one outside it as unknown (never ranked as a gap, listed to verify first).
+scope:
+  examined: [FILL]  # FILL IN the domain codes (e.g. GOV, DEL) or category codes your sources cover
+  sources: [source-1]  # the sources read in full for this coding
+  as_of: "2024"  # the date the coding describes
 sources:  # list the documents first; evidence below cites them by id
   - id: source-1
     title: FILL IN title as published

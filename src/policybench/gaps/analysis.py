@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..dataset import Dataset
     from ..model import Measure, Zone
 
-__all__ = ["EVIDENCE_WEIGHTS", "GAP_COLUMNS", "GapAnalysis", "gap_analysis"]
+__all__ = ["EVIDENCE_WEIGHTS", "GAP_COLUMNS", "GapAnalysis", "gap_analysis", "ranking"]
 
 #: Evidence weight of the best exemplar, by its confidence (METHODS §6).
 EVIDENCE_WEIGHTS: dict[str, float] = {"high": 1.0, "medium": 0.75, "low": 0.5}
@@ -129,8 +129,6 @@ class GapAnalysis:
 
     def summary(self) -> str:
         """A few readable lines: target, benchmark, overall DTF, biggest gaps."""
-        from .recommend import ranking
-
         lines = [
             f"Gap analysis of {self.target} against {', '.join(self.benchmark)}",
             f"overall DTF {self.overall:.1f} over {len(self.table())} applicable categories "
@@ -146,6 +144,15 @@ class GapAnalysis:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def ranking(gap: GapAnalysis, *, include_uncoded_domains: bool = False) -> pd.DataFrame:
+    """Applicable categories with a positive priority, highest first (ties: codebook code)."""
+    table = gap.table()
+    table = table[table["priority"] > 0]
+    if not include_uncoded_domains:
+        table = table[table["target_coded_domain"]]
+    return table.sort_values(["priority", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
 def weighted_dtf(dtf: pd.Series | np.ndarray, weights: pd.Series | np.ndarray) -> float:

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .._params import check_positive_int
 from ..codebook import is_counted, prerequisites
-from .analysis import best_exemplars, weighted_dtf
+from .analysis import best_exemplars, ranking, weighted_dtf
 
 if TYPE_CHECKING:
     from ..model import Measure, Zone
@@ -69,15 +69,6 @@ def recommend(gap: GapAnalysis, *, top: int = 10, include_uncoded_domains: bool 
     ranked = ranking(gap, include_uncoded_domains=include_uncoded_domains).head(top)
     rows = [_row(gap, rank, row) for rank, row in enumerate(ranked.to_dict("records"), start=1)]
     return pd.DataFrame(rows, columns=list(RECOMMENDATION_COLUMNS))
-
-
-def ranking(gap: GapAnalysis, *, include_uncoded_domains: bool = False) -> pd.DataFrame:
-    """Applicable categories with a positive priority, highest first (ties: codebook code)."""
-    table = gap.table()
-    table = table[table["priority"] > 0]
-    if not include_uncoded_domains:
-        table = table[table["target_coded_domain"]]
-    return table.sort_values(["priority", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
 def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:

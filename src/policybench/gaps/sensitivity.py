@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._params import check_positive_int, fail
-from .analysis import frontier_scores
-from .recommend import ranking
+from .analysis import frontier_scores, ranking
 
 if TYPE_CHECKING:
     from .analysis import GapAnalysis
