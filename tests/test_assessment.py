@@ -158,3 +158,9 @@ def test_import_stays_light() -> None:
         "assert callable(pb.report) and callable(pb.compare) and callable(pb.portfolio_matrix)\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_dataset_displays_in_a_notebook(shipped) -> None:
+    html = shipped._repr_html_()
+    assert f"{len(shipped.zones)} zones" in html and html.count("<tr>") == len(shipped.zones) + 1
+    assert "<td><code>tianjin-htz</code></td>" in html

@@ -50,6 +50,25 @@ class Dataset:
         n = sum(len(z.measures) for z in self.zones)
         return f"<Dataset: {len(self.zones)} zones, {n} measures, codebook {self.codebook.version}>"
 
+    def _repr_html_(self) -> str:
+        import html
+
+        from .codebook import is_counted
+
+        counted = self.codebook.counted_statuses
+        rows = "".join(
+            f"<tr><td><code>{html.escape(z.id)}</code></td><td>{html.escape(z.name.zh)}</td>"
+            f"<td>{html.escape(z.name.en)}</td><td>{len(z.measures)}</td>"
+            f"<td>{sum(is_counted(m, counted) for m in z.measures)}</td></tr>"
+            for z in self.zones
+        )
+        n = sum(len(z.measures) for z in self.zones)
+        return (
+            f"<div><strong>Dataset</strong>: {len(self.zones)} zones, {n} measures, codebook "
+            f"{html.escape(self.codebook.version)}<table><tr><th>zone_id</th><th>name (zh)</th><th>name (en)</th>"
+            f"<th>measures</th><th>counted</th></tr>{rows}</table></div>"
+        )
+
     @property
     def zone_ids(self) -> tuple[str, ...]:
         """Zone ids in dataset order."""
