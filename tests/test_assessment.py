@@ -118,7 +118,7 @@ def test_a_benchmark_zone_without_counted_measures_gets_nan_and_a_reason(shipped
     assert "no counted measure in national-policy" in row["reason"]
     content = json.loads(a.report("en", generated=DATE).to_json())
     assert [s["zone"] for s in content["similarity"]] == ["donghu-htz"]
-    assert content["similarity_missing"][0]["zone"] == "national-policy"
+    assert content["similarity_undefined"][0]["zone"] == "national-policy"
 
 
 def test_a_benchmark_with_no_counted_measure_is_a_clear_error(shipped) -> None:

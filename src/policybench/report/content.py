@@ -104,7 +104,7 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
             }
             for r in _records(scored)
         ],
-        "similarity_missing": [
+        "similarity_undefined": [
             {"zone": r["zone_id"], "name": r[f"name_{lang}"], "reason": r["reason"]}
             for r in _records(similarity[similarity["reason"] != ""])
         ],
