@@ -94,7 +94,9 @@ def _write_yaml(block: str, cwd: Path) -> None:
         assert schema_line.startswith("$schema: file://"), schema_line
         target.write_text(schema_line + "\n" + block, encoding="utf-8")
     else:
-        pytest.fail(f"a yaml block of README must start with '# file: NAME' or '# NAME, below the $schema line': {first}")
+        pytest.fail(
+            f"a yaml block of README must start with '# file: NAME' or '# NAME, below the $schema line': {first}"
+        )
 
 
 def test_every_block_of_the_readme_runs_on_a_plain_install(plain_install: Path, tmp_path: Path) -> None:

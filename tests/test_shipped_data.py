@@ -74,8 +74,8 @@ COVERAGE_CELLS = [
     ("tianjin-htz", "MKT.PLATFORM_COMPANY_REFORM", 0),  # proposed, and the Haitai attempt is discontinued
     ("wuhan-city-partner", "MKT.PARTNER_SYSTEM", 3),  # city-partner-programme: implemented, depth 3
     ("donghu-htz", "MKT.PLATFORM_COMPANY_REFORM", 2),  # platform-company-consolidation: depth 2
-    ("donghu-htz", "GOV.ZONE_LEGISLATION", 3),  # zone-statute: depth 3
-    ("donghu-htz", "HR.POST_QUOTA", 1),  # secondary of all-staff-appointment (depth 1)
+    ("donghu-htz", "GOV.ZONE_LEGISLATION", 1),  # zone-statute: a text, depth 1 (re-audit 2026-11)
+    ("donghu-htz", "HR.POST_QUOTA", 0),  # Art. 8 speaks of establishment: secondary removed (2026-11)
     ("shenzhen-qianhai", "GOV.STATUTORY_BODY", 2),  # statutory-authority: depth 2
     ("tianjin-teda", "GOV.SECTOR_INVESTMENT_UNITS", 3),  # 6 -> 12 departments
     ("jinan-htz", "DEL.MUNICIPAL_POWERS", 2),  # ~3,250 powers devolved, depth 2

@@ -23,6 +23,9 @@ QUALITY_COLUMNS: dict[str, str] = {
     "sources": "sources listed",
     "primary": "sources of kind primary",
     "reprint_only": "measures whose every evidence item cites a reprint",
+    "domains_examined": "codebook domains whose every category the scope declares examined",
+    "categories_examined": "categories the scope declares examined (a domain counts all its categories)",
+    "absent": "categories listed as examined and found absent, with evidence",
 }
 
 
@@ -34,8 +37,15 @@ def quality_table(dataset: Dataset) -> pd.DataFrame:
     pandas.DataFrame
         Columns as in ``QUALITY_COLUMNS``; shares rounded to 2 decimals.
     """
+    from .checks import scope_codes
+
+    codebook = dataset.codebook
+    by_domain: dict[str, set[str]] = {}
+    for category in codebook.categories:
+        by_domain.setdefault(category.domain, set()).add(category.code)
     rows = []
     for zone in dataset.zones:
+        examined = scope_codes(zone.scope.examined, codebook) if zone.scope is not None else set()
         kinds = {s.id: s.kind for s in zone.sources}
         n = len(zone.measures)
         conf = pd.Series([m.confidence for m in zone.measures], dtype="object")
@@ -50,6 +60,9 @@ def quality_table(dataset: Dataset) -> pd.DataFrame:
                 "sources": len(zone.sources),
                 "primary": sum(k == "primary" for k in kinds.values()),
                 "reprint_only": sum(all(kinds.get(e.source) == "reprint" for e in m.evidence) for m in zone.measures),
+                "domains_examined": sum(codes <= examined for codes in by_domain.values()),
+                "categories_examined": len(examined),
+                "absent": len(zone.absent),
             }
         )
     return pd.DataFrame(rows, columns=list(QUALITY_COLUMNS))

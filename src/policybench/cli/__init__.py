@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import DataValidationError, PolicyBenchError, UnknownIdError
-from . import agreement, analysis, commands, reporting, workflow
+from . import agreement, analysis, commands, reporting, timeline, workflow
 from .base import UsageError
 
 COMMANDS = {
@@ -21,6 +21,7 @@ COMMANDS = {
     **workflow.COMMANDS,
 }
 COMMANDS.update(agreement.COMMANDS)
+COMMANDS.update(timeline.COMMANDS)
 
 __all__ = ["main"]
 

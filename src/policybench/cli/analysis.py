@@ -79,7 +79,10 @@ def _run_compare(args: argparse.Namespace) -> int:
     print(result)
     if not result.alignment.pairs.empty:
         print()
-        emit(result.alignment.pairs[["similarity", "text", "category", "title_a", "title_b"]].round(3), "table")
+        from ..report.labels import cli_label
+
+        columns = ["similarity", "text", "category", "title_a", "title_b"]
+        emit(result.alignment.pairs[columns].round(3), "table", headers=[cli_label(c, args.lang) for c in columns])
     return 0
 
 
@@ -141,22 +144,42 @@ def _run_gap(args: argparse.Namespace) -> int:
     lang = args.lang
     cols = ["rank", "code", f"label_{lang}", "priority", "gap", "dtf", "exemplar_zones", "authority", "already_planned"]
     cols += [c for c in ("p_top", "fragile") if c in recs.columns]
+    from ..report.labels import cli_label, term
+
     print(gap.summary())
-    print(f"benchmark: {', '.join(gap.benchmark)}; data {gap.data_hash}; codebook {gap.codebook_version}")
+    print(
+        cli_label("benchmark_line", lang).format(
+            zones=", ".join(gap.benchmark), data=gap.data_hash, codebook=gap.codebook_version
+        )
+    )
     print()
     if recs.empty:
         print("no recommendation: the target is at or above the frontier wherever it is ranked")
     else:
-        emit(recs[cols].round(4), "table")
+        shown = recs[cols].round(4)
+        for column in ("authority", "already_planned", "fragile"):
+            if column in shown.columns:
+                shown[column] = shown[column].map(lambda v: term(_word(v), lang))
+        emit(shown, "table", headers=[cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols])
     nc = gap.not_counted()
     if not nc.empty:
         print()
-        print("not counted (status filter):")
-        emit(nc[["measure_id", "code", "role", "status", "depth"]], "table")
+        print(cli_label("not_counted_title", lang))
+        nc = nc[["measure_id", "code", "role", "status", "depth"]].copy()
+        for column in ("role", "status"):
+            nc[column] = nc[column].map(lambda v: term(str(v), lang))
+        emit(nc, "table", headers=[cli_label(c, lang) for c in nc.columns])
     return 0
 
 
 _ROBUST_COLUMNS = ["median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]
+
+
+def _word(value: Any) -> str:
+    """Booleans as 'yes'/'no' (the vocabulary translates them); anything else as text."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return "yes" if value else "no"
+    return "" if value is None or value is pd.NA else str(value)
 
 
 def _gap_payload(assessment: Any, recs: pd.DataFrame) -> dict[str, Any]:

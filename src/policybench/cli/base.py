@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,19 @@ class UsageError(PolicyBenchError):
     """Wrong command-line usage (exit code 2)."""
 
 
-def emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:
-    """Print a DataFrame as an aligned table, CSV or JSON."""
+def emit(
+    frame: pd.DataFrame,
+    fmt: str,
+    *,
+    index: bool = False,
+    headers: Sequence[str] | None = None,
+    title: str | None = None,
+) -> None:
+    """Print a DataFrame as an aligned table, CSV, JSON or Markdown.
+
+    ``headers`` replace the column names in a terminal table (e.g. Chinese headings in zh
+    mode); CSV and JSON keep the column names, which scripts rely on. ``title`` heads a table.
+    """
     if index:
         frame = frame.reset_index()
     if fmt == "csv":
@@ -35,15 +46,22 @@ def emit(frame: pd.DataFrame, fmt: str, *, index: bool = False) -> None:
         numeric = [
             pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns
         ]
-        text, notices = render_table(
-            [str(c) for c in frame.columns],
-            list(frame.itertuples(index=False, name=None)),
-            numeric=numeric,
-            protect=[i for i, c in enumerate(frame.columns) if c in IDENTIFIER_COLUMNS],
+        print(
+            render_table(
+                [str(c) for c in (headers or frame.columns)],
+                [["" if _missing(v) else v for v in row] for row in frame.itertuples(index=False, name=None)],
+                numeric=numeric,
+                protect=[i for i, c in enumerate(frame.columns) if c in IDENTIFIER_COLUMNS],
+                title=title,
+            )
         )
-        print(text)
-        for notice in notices:
-            print(f"note: {notice}", file=sys.stderr)
+
+
+def _missing(value: Any) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # lists and arrays are values, not missing
+        return False
 
 
 def markdown_table(frame: pd.DataFrame) -> str:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import ExitStack
+from typing import Any
 
 import pandas as pd
 
 from .base import Configure, Run, UsageError, add_benchmark, add_data, emit, positive_int, run_assessment
+from .table import progress_bar
 
 
 def _configure_report(p: argparse.ArgumentParser) -> None:
@@ -38,20 +41,30 @@ def _configure_batch(p: argparse.ArgumentParser) -> None:
     p.add_argument("--resume", action="store_true", help="skip jobs whose outputs all exist")
 
 
-def _progress(done: int, total: int, result: object) -> None:
-    width = 24
-    filled = round(width * done / total)
-    bar = "#" * filled + "-" * (width - filled)
-    name = getattr(result, "name", "")
-    status = getattr(result, "status", "")
-    end = "\r" if sys.stderr.isatty() and done < total else "\n"
-    print(f"[{bar}] {done}/{total} {name}: {status}".ljust(70), end=end, file=sys.stderr, flush=True)
+class _Progress:
+    """The batch progress callback: a bar with counts and ETA, opened at the first finished job."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._advance: Any = None
+
+    def __call__(self, done: int, total: int, result: object) -> None:
+        if self._advance is None:
+            self._advance = self._stack.enter_context(progress_bar(total, description="jobs"))
+        self._advance(f"{getattr(result, 'name', '')}: {getattr(result, 'status', '')}")
+
+    def close(self) -> None:
+        self._stack.close()
 
 
 def _run_batch(args: argparse.Namespace) -> int:
     from ..batch import run_jobs
 
-    results = run_jobs(args.jobs_file, workers=args.jobs, resume=args.resume, progress=_progress)
+    progress = _Progress()
+    try:
+        results = run_jobs(args.jobs_file, workers=args.jobs, resume=args.resume, progress=progress)
+    finally:
+        progress.close()
     summary = pd.DataFrame(
         [
             {

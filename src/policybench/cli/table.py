@@ -1,43 +1,87 @@
-"""Plain-text tables that respect the terminal width and the width of CJK characters."""
+"""Terminal output on rich: tables that fit the terminal (CJK is two columns wide) and a progress bar.
+
+Every value reaches the terminal through :func:`clean_text` as a plain ``rich.text.Text``: no
+markup is interpreted (``[bold]`` prints as typed) and control and escape sequences from the
+data cannot move the cursor, recolour the terminal or rewrite a line.
+"""
 
 from __future__ import annotations
 
+import io
+import re
 import shutil
-import unicodedata
-from collections.abc import Sequence
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TextIO
 
-__all__ = ["display_width", "render_table", "terminal_width"]
+if TYPE_CHECKING:
+    from rich.console import Console
+
+__all__ = ["clean_text", "display_width", "progress_bar", "render_table", "terminal_width"]
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC (ESC ] ... BEL or ST), and
+# two-character escapes; then the 8-bit CSI/OSC forms.
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]"
+    r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"
+    r"|\x1b[@-Z\\-_]"
+    r"|\x9b[0-?]*[ -/]*[@-~]"
+    r"|[\x90\x98\x9d\x9e\x9f][^\x07\x9c]*[\x07\x9c]?"
+)
+# C0 and C1 controls, DEL, and the bidirectional overrides and isolates that reorder what is shown.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+_MAX_WORD = 12  # a longer word may be broken across lines
+_MIN_TEXT = 8  # a text column narrower than this reads badly: show records instead
+
+
+def clean_text(value: object, *, keep_newlines: bool = False) -> str:
+    r"""``value`` as text safe for a terminal: escape sequences and control characters removed.
+
+    Tabs and line breaks become spaces unless ``keep_newlines`` (then ``\n`` stays and ``\r\n``
+    becomes ``\n``). One function for every command's output, so that there is one definition
+    of what is safe.
+
+    >>> clean_text("ok\x1b[2J\x1b]0;title\x07 [bold]x[/bold]\u202e\tend")
+    'ok [bold]x[/bold] end'
+    """
+    text = "" if value is None else str(value)
+    text = _ESCAPES.sub("", text).replace("\r\n", "\n")
+    if keep_newlines:
+        text = text.replace("\t", " ").replace("\r", "")
+    else:
+        text = text.replace("\t", " ").replace("\n", " ").replace("\r", " ")
+    return _CONTROLS.sub("", text.replace("\x1b", ""))
 
 
 def display_width(text: str) -> int:
-    """Columns ``text`` takes in a terminal: East Asian wide and full-width characters take 2."""
-    return sum(
-        2 if unicodedata.east_asian_width(ch) in "WF" else (0 if unicodedata.combining(ch) else 1) for ch in text
-    )
+    """Columns ``text`` takes in a terminal (East Asian wide characters take 2)."""
+    from rich.cells import cell_len
 
-
-def _clip(text: str, width: int) -> str:
-    """Cut ``text`` to ``width`` columns, marking the cut with '…'."""
-    if display_width(text) <= width:
-        return text
-    out, used = [], 0
-    for ch in text:
-        w = display_width(ch)
-        if used + w > width - 1:
-            break
-        out.append(ch)
-        used += w
-    return "".join(out) + "…"
-
-
-def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * (width - display_width(text))
-    return gap + text if right else text + gap
+    return cell_len(text)
 
 
 def terminal_width(default: int = 100) -> int:
-    """The terminal's width in columns (``COLUMNS`` or the tty), ``default`` otherwise."""
-    return max(40, shutil.get_terminal_size((default, 24)).columns)
+    """The terminal's width in columns (``COLUMNS`` or the tty), ``default`` otherwise; at least 20."""
+    return max(20, shutil.get_terminal_size((default, 24)).columns)
+
+
+def _console(width: int, file: TextIO | None = None) -> Console:
+    from rich.console import Console
+
+    return Console(
+        file=file or io.StringIO(),
+        width=width,
+        color_system=None,
+        force_terminal=False,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=False,
+    )
 
 
 def render_table(
@@ -46,40 +90,121 @@ def render_table(
     *,
     width: int | None = None,
     numeric: Sequence[bool] | None = None,
-    max_cell: int = 60,
     protect: Sequence[int] = (),
-) -> tuple[str, list[str]]:
-    """Render rows as an aligned text table that fits ``width`` columns.
+    title: str | None = None,
+) -> str:
+    """Rows as an aligned text table that fits ``width`` columns, nothing cut off.
 
-    Cells longer than ``max_cell`` are clipped with '…'. When the columns still do not fit,
-    the widest text columns not in ``protect`` (identifiers) are clipped further, and
-    trailing columns are dropped only as a last resort. Returns the table and notices (what was clipped or dropped) for the caller
-    to print, so nothing is mangled silently.
+    Long cells wrap inside their column; ``protect`` columns (identifiers people copy into
+    the next command) are never broken. When even that cannot fit, each row is printed as a
+    block of ``header: value`` lines instead, so a narrow terminal loses nothing.
     """
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     width = width or terminal_width()
     numeric = list(numeric) if numeric is not None else [False] * len(header)
-    cells = [[str(c) for c in header]] + [["" if v is None else str(v) for v in row] for row in rows]
-    widths = [max(display_width(r[i]) for r in cells) for i in range(len(header))]
-    notices: list[str] = []
-    if any(w > max_cell for w in widths):
-        widths = [min(w, max_cell) for w in widths]
-        notices.append(f"cells longer than {max_cell} columns are cut short (marked …)")
-    shown = len(header)
-    while sum(widths[:shown]) + 2 * (shown - 1) > width:
-        text_cols = [i for i in range(shown) if not numeric[i] and widths[i] > 12 and i not in protect]
-        if text_cols:
-            widest = max(text_cols, key=lambda i: widths[i])
-            widths[widest] -= 1
-            continue
-        shown -= 1
-    if shown < len(header):
-        notices.append(
-            f"{len(header) - shown} column(s) not shown for lack of width ({', '.join(header[shown:])}); use --format csv or widen the terminal"
-        )
-    lines = []
-    for n, row in enumerate(cells):
-        parts = [_pad(_clip(row[i], widths[i]), widths[i], numeric[i]) for i in range(shown)]
-        lines.append("  ".join(parts).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * widths[i] for i in range(shown)))
-    return "\n".join(lines), notices
+    heads = [clean_text(h) for h in header]
+    cells = [[clean_text(v) for v in row] for row in rows]
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        padding=(0, 1, 0, 0),
+        title=clean_text(title) if title else None,
+    )
+    natural, minimum = [], []
+    for i, head in enumerate(heads):
+        content = max([display_width(r[i]) for r in cells], default=0)
+        natural.append(max(content, display_width(head), 1))
+        # identifiers and numbers are never broken (their header may wrap); text wraps
+        whole = i in protect or numeric[i]
+        word = max((display_width(w) for r in cells for w in r[i].split()), default=0)
+        short = min(natural[-1], max(_MIN_TEXT, min(word, _MAX_WORD)))  # dates and short words stay whole
+        minimum.append(max(content, min(display_width(head), 6), 1) if whole else short)
+    widths = _fit(natural, minimum, width - 2 * (len(heads) - 1))  # right padding + blank rule
+    if widths is None:
+        return _records(heads, cells, title)
+    for i, head in enumerate(heads):
+        table.add_column(Text(head), justify="right" if numeric[i] else "left", width=widths[i], overflow="fold")
+    for row in cells:
+        table.add_row(*(Text(c) for c in row))
+    console = _console(width)
+    console.print(table)
+    out = console.file.getvalue()  # type: ignore[attr-defined]
+    return "\n".join(line.rstrip() for line in out.rstrip("\n").split("\n"))
+
+
+def _fit(natural: list[int], minimum: list[int], room: int) -> list[int] | None:
+    """Column widths within ``room``: the widest shrinkable column gives way first; None if impossible."""
+    if sum(minimum) > room:
+        return None
+    widths = list(natural)
+    while sum(widths) > room:
+        i = max(range(len(widths)), key=lambda k: (widths[k] - minimum[k], widths[k]))
+        widths[i] -= 1
+    return widths
+
+
+def _records(header: list[str], rows: list[list[str]], title: str | None) -> str:
+    """The table as blocks of 'header: value' lines (for terminals too narrow for columns)."""
+    size = max((display_width(h) for h in header), default=0)
+    lines = [clean_text(title)] if title else []
+    for n, row in enumerate(rows):
+        if n or title:
+            lines.append("")
+        lines += [f"{h}{' ' * (size - display_width(h))}  {v}".rstrip() for h, v in zip(header, row, strict=True)]
+    return "\n".join(lines)
+
+
+@contextmanager
+def progress_bar(total: int, *, description: str = "", file: TextIO | None = None) -> Iterator[Any]:
+    """A progress bar with counts, elapsed time and ETA on stderr; yields ``advance(label)``.
+
+    On a terminal the bar redraws in place; elsewhere (a log, a pipe) one line per step is
+    written, so logs show what happened and nothing is overwritten.
+    """
+    stream = file or sys.stderr
+    if not stream.isatty():
+        start = time.monotonic()
+        done = 0
+
+        def step(label: str = "") -> None:
+            nonlocal done
+            done += 1
+            print(
+                f"{clean_text(description)} {done}/{total} {clean_text(label)} ({time.monotonic() - start:.1f} s)".strip(),
+                file=stream,
+                flush=True,
+            )
+
+        yield step
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(file=stream, markup=False, highlight=False, emoji=False)
+    columns = (
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[label]}", markup=False),
+    )
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(clean_text(description), total=total, label="")
+
+        def advance(label: str = "") -> None:
+            progress.update(task, advance=1, label=clean_text(label))
+
+        yield advance

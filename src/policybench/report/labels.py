@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LABELS", "METHOD_TEXT", "TERMS", "label", "term"]
+__all__ = ["CLI_LABELS", "LABELS", "METHOD_TEXT", "TERMS", "cli_label", "label", "term"]
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"zh": "{target}管理体制改革对标分析报告", "en": "Reform benchmarking report: {target}"},
@@ -85,9 +85,68 @@ TERMS: dict[str, dict[str, str]] = {
         "discontinued": "终止",
         "primary": "主类别",
         "secondary": "次类别",
+        "yes": "是",
+        "no": "否",
     },
     "en": {},
 }
+
+
+#: Column headings and lines of the command line's tables, in each language.
+CLI_LABELS: dict[str, dict[str, str]] = {
+    "category": {"zh": "类别", "en": "category"},
+    "code": {"zh": "代码", "en": "code"},
+    "first": {"zh": "首个采纳者", "en": "first adopter"},
+    "start": {"zh": "开始", "en": "start"},
+    "adopters": {"zh": "采纳区数", "en": "adopters"},
+    "order": {"zh": "次序", "en": "order"},
+    "zone": {"zh": "区域", "en": "zone"},
+    "zone_id": {"zh": "区域代码", "en": "zone_id"},
+    "measure_id": {"zh": "举措代码", "en": "measure_id"},
+    "lag": {"zh": "晚于首个", "en": "after first"},
+    "vs_national": {"zh": "相对国家方向", "en": "vs national"},
+    "status": {"zh": "状态", "en": "status"},
+    "vs_lead": {"zh": "领先", "en": "ahead"},
+    "vs_lag": {"zh": "滞后", "en": "after"},
+    "vs_same-period": {"zh": "同期", "en": "same period"},
+    "no_adopter": {"zh": "（没有带日期的采纳记录）", "en": "(no dated adoption)"},
+    "national_line": {
+        "zh": "国家方向 {measure}（{date}）：{lead}个区领先，{same}个同期，{lag}个滞后",
+        "en": "national direction {measure} ({date}): {lead} zone(s) ahead, {same} same period, {lag} after",
+    },
+    "edge_line": {
+        "zh": "借鉴：{target}（{target_measure}）← {source}（{source_measure}），第{generation}代",
+        "en": "inspired by: {target} ({target_measure}) <- {source} ({source_measure}), generation {generation}",
+    },
+    "undated_line": {"zh": "无日期（未排序）：", "en": "undated (not placed): "},
+    "rank": {"zh": "序", "en": "rank"},
+    "label": {"zh": "名称", "en": "label"},
+    "priority": {"zh": "优先度", "en": "priority"},
+    "gap": {"zh": "差距", "en": "gap"},
+    "dtf": {"zh": "DTF", "en": "DTF"},
+    "exemplar_zones": {"zh": "范例区域", "en": "exemplar zones"},
+    "authority": {"zh": "所需权限", "en": "authority"},
+    "already_planned": {"zh": "本区已提出", "en": "already planned"},
+    "p_top": {"zh": "进入前列概率", "en": "P(top)"},
+    "fragile": {"zh": "不稳健", "en": "fragile"},
+    "role": {"zh": "角色", "en": "role"},
+    "depth": {"zh": "深度", "en": "depth"},
+    "similarity": {"zh": "相似度", "en": "similarity"},
+    "text": {"zh": "文本", "en": "text"},
+    "title_a": {"zh": "甲方举措", "en": "measure of A"},
+    "title_b": {"zh": "乙方举措", "en": "measure of B"},
+    "not_counted_title": {"zh": "未计入（状态筛选）：", "en": "not counted (status filter):"},
+    "benchmark_line": {
+        "zh": "标杆组：{zones}；数据 {data}；编码本 {codebook}",
+        "en": "benchmark: {zones}; data {data}; codebook {codebook}",
+    },
+}
+
+
+def cli_label(key: str, lang: str) -> str:
+    """A command-line heading or line in ``lang`` (the key itself when there is none)."""
+    entry = CLI_LABELS.get(key)
+    return entry[lang] if entry else key
 
 
 def term(value: str, lang: str) -> str:
