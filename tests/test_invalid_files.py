@@ -113,7 +113,9 @@ def test_only_the_counted_measure_contradicts_an_absence() -> None:
 def test_a_proposed_measure_does_not_contradict_an_absence(tmp_path: Path) -> None:
     text = (INVALID / "absent-contradicts-measure.yaml").read_text(encoding="utf-8")
     path = tmp_path / "proposed.yaml"
-    path.write_text(text.replace("status: implemented", "status: proposed"), encoding="utf-8")
+    # a proposal is depth 1 (coding protocol D1), so the depth changes with the status
+    text = text.replace("status: implemented", "status: proposed").replace("depth: 3", "depth: 1")
+    path.write_text(text, encoding="utf-8")
     report = validate([path], codebook=TOY_CODEBOOK)
     assert report.valid, report.format_text()
 

@@ -6,14 +6,17 @@ import pytest
 
 from policybench import validate
 from policybench.frames import MEASURE_COLUMNS, ZONE_COLUMNS, coverage_summary
+from policybench.protocol import PROTOCOL_RULES
 
 
 def test_shipped_data_is_valid() -> None:
     report = validate()
     assert report.valid, report.format_text()
-    # 'no-scope' is tolerated while the data helpers give every zone file its scope (issue 9);
-    # once all files have one, this becomes ``report.issues == ()`` again.
-    assert [i for i in report.issues if i.code != "no-scope"] == []
+    # 'no-scope' is tolerated while the data helpers give every zone file its scope (issue 9), and
+    # coding-protocol warnings (docs/coding-protocol.md) are listed for coders to justify or fix;
+    # once all files pass, this becomes ``report.issues == ()`` again.
+    tolerated = {"no-scope"} | {c for c, (_rule, severity, _m) in PROTOCOL_RULES.items() if severity == "warning"}
+    assert [i for i in report.issues if i.code not in tolerated] == [], report.format_text()
 
 
 def test_at_least_thirteen_zones_including_the_three_seed_models(shipped) -> None:
@@ -77,7 +80,7 @@ COVERAGE_CELLS = [
     ("donghu-htz", "GOV.ZONE_LEGISLATION", 1),  # zone-statute: a text, depth 1 (re-audit 2026-11)
     ("donghu-htz", "HR.POST_QUOTA", 0),  # Art. 8 speaks of establishment: secondary removed (2026-11)
     ("shenzhen-qianhai", "GOV.STATUTORY_BODY", 2),  # statutory-authority: depth 2
-    ("tianjin-teda", "GOV.SECTOR_INVESTMENT_UNITS", 3),  # 6 -> 12 departments
+    ("tianjin-teda", "GOV.SECTOR_INVESTMENT_UNITS", 2),  # 6 -> 12 departments: design counts, depth 2 (data 1.1.0)
     ("jinan-htz", "DEL.MUNICIPAL_POWERS", 2),  # ~3,250 powers devolved, depth 2
     ("national-policy", "GOV.STATUTORY_BODY", 0),  # directions only: proposed
     ("suzhou-industrial-park", "DEL.FISCAL_SYSTEM", 0),  # 1994-98 revenue retention: discontinued

@@ -102,6 +102,11 @@ class Assessment:
         return self.gap.data_hash
 
     @property
+    def data_version(self) -> str:
+        """Version of the data (``datasets/VERSION``), '' when the files carry none."""
+        return self.dataset.data_version
+
+    @property
     def closest(self) -> str | None:
         """The benchmark zone most similar to the target (None when no similarity is defined)."""
         return self._comparisons[0].zone_b if self._comparisons else None
@@ -134,6 +139,7 @@ class Assessment:
                 "params": self.params,
                 "codebook_version": self.codebook_version,
                 "data_hash": self.data_hash,
+                "data_version": self.data_version,
                 "library_version": self.library_version,
                 "not_applicable": self.gap.not_applicable(),
                 "tables": {name: self.table(name).to_dict("records") for name in TABLES},

@@ -34,11 +34,15 @@ class Dataset:
         In file-name order (the order never changes a result).
     files : dict
         Zone id -> the file it was read from ('' for zones built in code).
+    data_version : str
+        Version of the data (``datasets/VERSION`` of the folder read; see datasets/CHANGES.md),
+        '' when the files carry none (zone files given one by one, zones built in code).
     """
 
     codebook: Codebook
     zones: tuple[Zone, ...]
     files: dict[str, str] = field(default_factory=dict, compare=False)
+    data_version: str = field(default="", compare=False)
 
     def __post_init__(self) -> None:
         ids = [z.id for z in self.zones]
@@ -99,7 +103,7 @@ class Dataset:
 
     def replace_zones(self, zones: Sequence[Zone]) -> Dataset:
         """A copy with ``zones`` in place of the current ones (same codebook)."""
-        return Dataset(self.codebook, tuple(zones), {z.id: self.files.get(z.id, "") for z in zones})
+        return Dataset(self.codebook, tuple(zones), {z.id: self.files.get(z.id, "") for z in zones}, self.data_version)
 
     def data_hash(self) -> str:
         """SHA-256 (first 16 hex digits) of the codebook and zones as canonical JSON.
@@ -195,7 +199,8 @@ def load_dataset(
 
     A folder holds ``codebook.yaml`` and ``zones/`` (or just zone files, checked against the
     shipped codebook). With ``include_shipped=True`` the given files and folders are added to
-    the shipped zones (a file given twice, or a shipped file given again, is read once).
+    the shipped zones (a file given twice, or a shipped file given again, is read once) and the
+    data version is the shipped one with ``+local``.
 
     Raises
     ------
@@ -215,15 +220,31 @@ def load_dataset(
         paths = [path]
     else:
         paths = list(path)
-    if include_shipped and paths is not None:
-        paths = [shipped_data_dir(), *paths]
+    added = include_shipped and paths is not None
+    if added:
+        paths = [shipped_data_dir(), *(paths or [])]
     loaded = collect(paths, codebook_path=codebook)
     _raise_on_errors(loaded.issues)
     if not loaded.zones:
         raise InputError(f"no zones to load from {path!r}")
     assert loaded.codebook is not None
     zones = sorted(loaded.zones, key=lambda item: item[1].file)
-    return Dataset(loaded.codebook, tuple(z for z, _ in zones), {z.id: d.file for z, d in zones})
+    version = _data_version([shipped_data_dir()] if paths is None or added else [Path(p) for p in paths])
+    if added and version:
+        version += "+local"  # the shipped data plus the user's files (the data hash tells them apart)
+    return Dataset(loaded.codebook, tuple(z for z, _ in zones), {z.id: d.file for z, d in zones}, version)
+
+
+def _data_version(paths: Sequence[Path]) -> str:
+    """The ``VERSION`` of the one dataset folder read ('' for files or several folders).
+
+    >>> _data_version([shipped_data_dir()]) == (shipped_data_dir() / "VERSION").read_text().strip()
+    True
+    """
+    if len(paths) != 1 or not paths[0].is_dir():
+        return ""
+    file = paths[0] / "VERSION"
+    return file.read_text(encoding="utf-8").strip() if file.is_file() else ""
 
 
 def _raise_on_errors(issues: list[Issue]) -> None:

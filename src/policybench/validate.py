@@ -19,6 +19,7 @@ from .documents import Document
 from .errors import Issue
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Zone
+from .protocol import check_protocol
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -154,9 +155,16 @@ def _expand(paths: Sequence[str | os.PathLike[str]]) -> tuple[Path | None, list[
 
 
 def collect(
-    paths: Sequence[str | os.PathLike[str]] | None = None, *, codebook_path: str | os.PathLike[str] | None = None
+    paths: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    codebook_path: str | os.PathLike[str] | None = None,
+    protocol: bool = False,
 ) -> LoadedFiles:
-    """Read and check a set of files (None = the shipped dataset). Never raises for bad input."""
+    """Read and check a set of files (None = the shipped dataset). Never raises for bad input.
+
+    ``protocol=True`` adds the coding protocol's checks (:mod:`policybench.protocol`), which
+    ``validate`` runs and loading does not.
+    """
     found_codebook, zone_paths, issues = _expand([shipped_data_dir()] if paths is None else list(paths))
     cb_path = Path(codebook_path) if codebook_path else (found_codebook or shipped_data_dir() / "codebook.yaml")
     codebook, cb_doc, cb_issues = codebook_loader(cb_path, _display(cb_path))
@@ -175,6 +183,8 @@ def collect(
     if codebook is not None:
         external = shipped_ids() if paths is not None else set()
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external)
+    if protocol:
+        loaded.issues += [issue for zone, doc in loaded.zones for issue in check_protocol(zone, doc)]
     loaded.issues.sort(key=lambda i: (i.file, i.line, i.column, i.code))
     return loaded
 
@@ -222,6 +232,10 @@ def validate(
 ) -> ValidationReport:
     """Validate zone files and folders (None = the shipped dataset) against a codebook.
 
+    Besides the schema and cross-file checks that loading also runs, ``validate`` applies
+    the coding protocol's checkable rules (:mod:`policybench.protocol`,
+    docs/coding-protocol.md): a loadable file may still break the protocol.
+
     Parameters
     ----------
     paths : sequence of path-like, optional
@@ -240,5 +254,5 @@ def validate(
     >>> report.valid
     True
     """
-    loaded = collect(paths, codebook_path=codebook)
+    loaded = collect(paths, codebook_path=codebook, protocol=True)
     return ValidationReport(tuple(loaded.issues), tuple(loaded.files))

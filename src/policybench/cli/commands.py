@@ -23,7 +23,7 @@ def _configure_validate(p: argparse.ArgumentParser) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     from ..validate import collect
 
-    loaded = collect(args.paths or None, codebook_path=args.codebook)
+    loaded = collect(args.paths or None, codebook_path=args.codebook, protocol=True)
     from ..validate import ValidationReport
 
     report = ValidationReport(tuple(loaded.issues), tuple(loaded.files))

@@ -73,6 +73,7 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
             "library_version": a.library_version,
             "codebook_version": a.codebook_version,
             "data_hash": a.data_hash,
+            "data_version": a.data_version or "unversioned",
             "params": a.gap.params,
             "sensitivity": a.params["sensitivity"],
             "top": a.params["top"],
