@@ -38,6 +38,8 @@ def test_every_documented_table_is_a_dataframe_and_a_copy(assessment: Assessment
         assessment.table("gap")
     with pytest.raises(dataclasses.FrozenInstanceError):
         assessment.params = {}  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        assessment.params["top"] = 3  # type: ignore[index]
 
 
 def test_tables_equal_the_building_blocks(shipped, assessment: Assessment) -> None:

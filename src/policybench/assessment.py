@@ -12,7 +12,8 @@ import html
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
@@ -59,12 +60,15 @@ class Assessment:
     ----------
     gap : GapAnalysis
         Gap figures per category (a building block, kept whole).
-    params : dict
+    params : mapping (read-only)
         Every option of :func:`assess`, resolved (e.g. the statuses counted).
     """
 
+    #: Table names and what each holds (the same as the module's ``TABLES``).
+    TABLES: ClassVar[dict[str, str]] = TABLES
+
     gap: GapAnalysis = field(repr=False)
-    params: dict[str, Any] = field(repr=False)
+    params: Mapping[str, Any] = field(repr=False)
     _recommendations: pd.DataFrame = field(repr=False)
     _robustness: pd.DataFrame = field(repr=False)
     _comparisons: tuple[Comparison, ...] = field(repr=False)
@@ -358,7 +362,7 @@ def assess(
         "text_lang": text_lang,
         "sensitivity": dict(robust.attrs) if draws > 0 else {},
     }
-    return Assessment(gap, params, recs, robust, comparisons, similarity)
+    return Assessment(gap, MappingProxyType(params), recs, robust, comparisons, similarity)
 
 
 def _peer_similarity(

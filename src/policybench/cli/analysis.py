@@ -188,7 +188,7 @@ def _gap_payload(assessment: Any, recs: pd.DataFrame) -> dict[str, Any]:
         "target": gap.target,
         "benchmark": list(gap.benchmark),
         "overall_dtf": gap.overall,
-        "params": assessment.params,
+        "params": dict(assessment.params),
         "codebook_version": gap.codebook_version,
         "data_hash": gap.data_hash,
         "library_version": gap.library_version,
