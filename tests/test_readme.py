@@ -91,7 +91,7 @@ def _write_yaml(block: str, cwd: Path) -> None:
     elif below:
         target = cwd / below.group(1)
         schema_line = target.read_text(encoding="utf-8").splitlines()[0]
-        assert schema_line.startswith("$schema: file://"), schema_line
+        assert schema_line.startswith("$schema: file://") and "site-packages" in schema_line, schema_line
         target.write_text(schema_line + "\n" + block, encoding="utf-8")
     else:
         pytest.fail(

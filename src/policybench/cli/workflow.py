@@ -73,6 +73,8 @@ def _run_where(args: argparse.Namespace) -> int:
     schemas = shipped_schema_dir()
     print(f"policybench {__version__}")
     print(f"package:   {Path(__file__).resolve().parents[1]}")
+    version = (data / "VERSION").read_text(encoding="utf-8").strip() if (data / "VERSION").is_file() else "-"
+    print(f"data:      {data} (version {version})")
     print(f"codebook:  {data / 'codebook.yaml'}")
     print(f"zones:     {data / 'zones'}")
     print(f"schemas:   {schemas / 'zone.schema.json'}")
