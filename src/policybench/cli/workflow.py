@@ -79,6 +79,7 @@ def _run_where(args: argparse.Namespace) -> int:
     print(f"zones:     {data / 'zones'}")
     print(f"schemas:   {schemas / 'zone.schema.json'}")
     print(f"           {schemas / 'codebook.schema.json'}")
+    print(f"           {schemas / 'jobs.schema.json'}")
     print("add your own zone files to any command with --data PATH (they add to the shipped zones)")
     return 0
 
