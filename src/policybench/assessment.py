@@ -34,6 +34,8 @@ TABLES: dict[str, str] = {
     "domains": "per domain: target and frontier means, DTF, weight, categories, gaps",
     "recommendations": "ranked categories to adopt (RECOMMENDATION_COLUMNS), with the robustness columns "
     "median_rank, rank_p05, rank_p95, p_top, fragile (NaN when draws=0)",
+    "plan": "the recommendations grouped by the authority that must act, prerequisites first "
+    "(see policybench.gaps.plan.PLAN_COLUMNS)",
     "robustness": "rank statistics per ranked category (SENSITIVITY_COLUMNS); empty when draws=0",
     "strengths": "categories where the target is above the frontier",
     "not_counted": "the target's measures left out by the status filter, in applicable categories",
@@ -220,6 +222,12 @@ def _json_ready(value: Any) -> Any:
 # ----------------------------------------------------------------------------- tables
 
 
+def _plan_table(a: Assessment) -> pd.DataFrame:
+    from .gaps.plan import action_plan_table
+
+    return action_plan_table(a._recommendations, a.dataset.codebook)
+
+
 def _similarity_table(a: Assessment) -> pd.DataFrame:
     return a._similarity
 
@@ -257,6 +265,7 @@ _TABLE_MAKERS = {
     "gaps": lambda a: a.gap.table(),
     "domains": lambda a: a.gap.domain_table(),
     "recommendations": lambda a: a._recommendations,
+    "plan": _plan_table,
     "robustness": lambda a: a._robustness,
     "strengths": lambda a: a.gap.strengths(),
     "not_counted": lambda a: a.gap.not_counted(),

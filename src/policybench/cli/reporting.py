@@ -18,7 +18,9 @@ def _configure_report(p: argparse.ArgumentParser) -> None:
     add_benchmark(p)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE", help="report file: .html, .md, .json or .xlsx")
+    p.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="report file: .html, .md, .json, .xlsx, .docx or .pdf"
+    )
     add_data(p)
 
 
@@ -86,6 +88,6 @@ def _run_batch(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, tuple[str, Configure, Run]] = {
-    "report": ("write a gap report (HTML, Markdown, JSON or XLSX)", _configure_report, _run_report),
+    "report": ("write a gap report (HTML, Markdown, JSON, XLSX, Word or PDF)", _configure_report, _run_report),
     "batch": ("run many report jobs from a YAML file", _configure_batch, _run_batch),
 }

@@ -13,18 +13,21 @@ BAR_WIDTH = 360
 PAD = 8
 
 
-def paired_bars(rows: Sequence[tuple[str, float, float]], *, scale: float = 1.0) -> dict[str, Any]:
+def paired_bars(rows: Sequence[tuple[str, float, float, str]], *, scale: float = 1.0) -> dict[str, Any]:
     """Horizontal paired bars (target, frontier) for values in [0, ``scale``].
 
-    Returns a dict with the SVG ``width``, ``height``, the axis ticks and, per row, the
-    label, the two bar lengths and the y position; the template draws it.
+    Each row is (label, target, frontier, tooltip): the label is drawn, the tooltip (e.g. the
+    category code) is shown on hover. Returns a dict with the SVG ``width``, ``height``, the
+    axis ticks and, per row, the label, the two bar lengths and the y position; the template
+    draws it.
     """
     items = []
-    for i, (text, target, frontier) in enumerate(rows):
+    for i, (text, target, frontier, tip) in enumerate(rows):
         y = PAD + i * ROW
         items.append(
             {
                 "label": text,
+                "tooltip": tip,
                 "y": y,
                 "text_y": y + ROW / 2 + 4,
                 "target": round(target, 4),

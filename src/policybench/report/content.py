@@ -90,6 +90,7 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
             a.table("uncoded_gaps")[["code", "label_zh", "label_en", "gap", "frontier", "frontier_holders"]]
         ),
         "recommendations": _records(a.table("recommendations")),
+        "plan": _records(a.table("plan")),
         "strengths": _records(a.table("strengths")),
         "not_counted": _records(a.table("not_counted")),
         "similarity": [

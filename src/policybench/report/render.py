@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from ..errors import InputError
 from ..io import atomic_write, write_with
 from .charts import paired_bars
 from .content import build_content
-from .labels import LABELS, term
+from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
 
 if TYPE_CHECKING:
     import jinja2
@@ -24,7 +25,16 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "GapReport", "report"]
 
-FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".json": "json", ".xlsx": "xlsx"}
+FORMATS = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".json": "json",
+    ".xlsx": "xlsx",
+    ".docx": "docx",
+    ".pdf": "pdf",
+}
+_STATUS_NOTE = re.compile(r"\((proposed|piloting|implemented|discontinued)\)")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -45,6 +55,7 @@ def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
     )
     env.filters["md"] = _md
     env.filters["term"] = lambda value: term(str(value), lang)
+    env.filters["statuses"] = lambda text: statuses_in(text, lang)
     return env
 
 
@@ -70,8 +81,10 @@ class GapReport:
             n=c["summary"]["applicable"],
             top=top(names) or LABELS["none"][lang],
         )
-        domains = [(f"{d['label_' + lang]}", d["target"], d["frontier"]) for d in c["domains"]]
-        gaps = [(f"{g['code']}", g["target"], g["frontier"]) for g in c["gaps"]]
+        domains = [(d["label_" + lang], d["target"], d["frontier"], d["domain"]) for d in c["domains"]]
+        gaps = [(g["label_" + lang], g["target"], g["frontier"], g["code"]) for g in c["gaps"]]
+        ranked = [g for g in c["gaps"] if g.get("target_coded_domain", True)]  # uncoded domains are not ranked
+        total = sum(g["priority"] or 0 for g in ranked) or 1.0
         return {
             **c,
             "L": {k: v[lang] for k, v in LABELS.items()},
@@ -80,6 +93,13 @@ class GapReport:
             "gap_chart": paired_bars(gaps),
             "robust_k": c["meta"]["sensitivity"].get("top", 5),
             "params_json": json.dumps(c["meta"]["params"], ensure_ascii=False, sort_keys=True),
+            "term": lambda value: term(str(value), lang),
+            "statuses": lambda text: statuses_in(text, lang),
+            "citation": citation(c["meta"], lang),
+            "share": {g["code"]: (g["priority"] or 0) / total for g in ranked},
+            "parameters": parameter_rows(c["meta"]["params"], lang),
+            "zone_names": {b["id"]: b["name"] for b in c["meta"]["benchmark"]},
+            "plan_groups": _plan_groups(c.get("plan", [])),
         }
 
     def to_html(self) -> str:
@@ -109,6 +129,7 @@ class GapReport:
             .T.reset_index()
             .set_axis(["field", "value"], axis=1),
             "recommendations": recs,
+            "plan": pd.DataFrame(c.get("plan", [])),
             "gaps": pd.DataFrame(c["gaps"]),
             "domains": pd.DataFrame(c["domains"]),
             "strengths": pd.DataFrame(c["strengths"]),
@@ -120,17 +141,26 @@ class GapReport:
         }
 
     def to_excel(self, path: str | os.PathLike[str]) -> None:
-        """Write an XLSX workbook, one sheet per table; formula-like cells are neutralised."""
+        """Write an XLSX workbook, one sheet per table; formula-like cells are neutralised.
+
+        In a Chinese report the sheets and columns have Chinese names and vocabulary values
+        (status, authority, ...) are in Chinese; the English report keeps the field names.
+        """
 
         def write(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 for name, frame in self.tables().items():
-                    _neutralise(frame).to_excel(writer, sheet_name=name, index=False)
+                    sheet, shown = (SHEETS_ZH.get(name, name), _chinese(frame)) if self.lang == "zh" else (name, frame)
+                    _neutralise(shown).to_excel(writer, sheet_name=sheet, index=False)
 
         write_with(path, write)
 
     def save(self, path: str | os.PathLike[str]) -> Path:
-        """Write the report; the format follows the suffix (.html, .md, .json, .xlsx). Atomic."""
+        """Write the report; the format follows the suffix (.html, .md, .json, .xlsx, .docx, .pdf). Atomic.
+
+        .docx needs python-docx (``pip install 'policybench[docx]'``); .pdf needs WeasyPrint
+        (``pip install 'policybench[pdf]'``) and, for Chinese, a CJK font on the system.
+        """
         target = Path(path)
         kind = FORMATS.get(target.suffix.lower())
         if kind is None:
@@ -140,6 +170,14 @@ class GapReport:
         if kind == "xlsx":
             self.to_excel(target)
             return target
+        if kind == "docx":
+            from .docx import write_docx
+
+            return write_docx(self._context(), target)
+        if kind == "pdf":
+            from .pdf import write_pdf
+
+            return write_pdf(self.to_html(), target, lang=self.lang)
         text = {"html": self.to_html, "md": self.to_markdown, "json": self.to_json}[kind]()
         with atomic_write(target) as handle:
             handle.write(text)
@@ -147,6 +185,66 @@ class GapReport:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+def _plan_groups(plan: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The plan's rows grouped by authority, in the plan's order: [(authority, rows), ...]."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in plan:
+        groups.setdefault(row["authority"], []).append(row)
+    return list(groups.items())
+
+
+def statuses_in(text: Any, lang: str) -> str:
+    """Status words noted in parentheses, e.g. '(discontinued)', in ``lang``."""
+    return _STATUS_NOTE.sub(lambda m: f"({term(m.group(1), lang)})", str(text))
+
+
+def parameter_rows(params: dict[str, Any], lang: str) -> list[tuple[str, str]]:
+    """The analysis parameters as (readable name, readable value) rows."""
+    none = LABELS["none"][lang]
+    sep = "、" if lang == "zh" else ", "
+
+    def show(value: Any) -> str:
+        if value is None:
+            return none
+        if isinstance(value, list | tuple):
+            return sep.join(term(str(v), lang) for v in value) or none
+        if isinstance(value, dict):
+            return sep.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in sorted(value.items()))
+        if isinstance(value, bool):
+            return term("true" if value else "false", lang)
+        return term(str(value), lang)
+
+    return [(PARAMETER_LABELS.get(k, {}).get(lang, k), show(v)) for k, v in sorted(params.items())]
+
+
+def citation(meta: dict[str, Any], lang: str) -> str:
+    """How to cite the report: library version, codebook and data version, date (one line)."""
+    return LABELS["cite_text"][lang].format(
+        version=meta["library_version"],
+        codebook=meta["codebook_version"],
+        data=f"{meta['data_version']} ({meta['data_hash']})" if meta.get("data_version") else meta["data_hash"],
+        date=meta["generated"],
+        target=meta["target_name"],
+    )
+
+
+_VOCABULARY_COLUMNS = ("authority", "status", "role", "kind", "publisher", "confidence")
+
+
+def _chinese(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names and vocabulary values in Chinese (codes and ids stay as they are)."""
+    out = frame.copy()
+    if "field" in out.columns:  # the summary sheet: one row per field
+        out["field"] = out["field"].map(lambda v: COLUMNS_ZH.get(str(v), str(v)))
+    for column in _VOCABULARY_COLUMNS:
+        if column in out.columns:
+            out[column] = out[column].map(lambda v: term(str(v), "zh") if isinstance(v, str) else v)
+    for column in out.columns:
+        if pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map(lambda v: term("true" if v else "false", "zh"))
+    return out.rename(columns=lambda c: COLUMNS_ZH.get(str(c), str(c)))
 
 
 def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:

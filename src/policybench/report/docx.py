@@ -1,0 +1,228 @@
+"""Write a gap report as a Word document (python-docx): headings, native tables, named CJK fonts.
+
+Rendering only: it lays out the same context the HTML and Markdown templates get. Charts
+become native tables (a reader can copy the numbers; no image library is needed). Styles name
+a Latin and an East-Asian font (``w:eastAsia``), so Word on a Chinese desktop shows 宋体/黑体
+and elsewhere falls back to the fonts it has.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import PolicyBenchError
+from ..io import write_with
+
+if TYPE_CHECKING:
+    from docx.document import Document
+
+__all__ = ["BODY_FONTS", "HEADING_FONTS", "write_docx"]
+
+#: (Latin, East Asian) font names of the body text and of the headings.
+BODY_FONTS = ("Times New Roman", "SimSun")
+HEADING_FONTS = ("Arial", "SimHei")
+
+
+def _require() -> Any:
+    try:
+        import docx
+    except ImportError:
+        raise PolicyBenchError(
+            "writing .docx needs python-docx, which is not installed: pip install 'policybench[docx]'"
+        ) from None
+    return docx
+
+
+def _fonts(style: Any, latin: str, east_asian: str, size: float | None = None) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    style.font.name = latin
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(attr), latin)
+    fonts.set(qn("w:eastAsia"), east_asian)
+    if size is not None:
+        style.font.size = Pt(size)
+
+
+def _styles(document: Document, lang: str) -> None:
+    from docx.shared import RGBColor
+
+    styles = document.styles
+    _fonts(styles["Normal"], *BODY_FONTS, size=10.5)  # 五号
+    for level, size in ((0, 18), (1, 15), (2, 12)):
+        style = styles["Title" if level == 0 else f"Heading {level}"]
+        _fonts(style, *HEADING_FONTS, size=size)
+        style.font.color.rgb = RGBColor(0x1D, 0x23, 0x30)
+    _fonts(styles["Table Grid"], *BODY_FONTS, size=9)
+    document.core_properties.language = "zh-CN" if lang == "zh" else "en-GB"
+
+
+def _table(
+    document: Document, header: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[int] = ()
+) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = document.styles["Table Grid"]
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        cell.text = ""
+        cell.paragraphs[0].add_run(str(text)).bold = True
+    for row in rows:
+        cells = table.add_row().cells
+        for i, (cell, value) in enumerate(zip(cells, row, strict=True)):
+            cell.text = "" if value is None else str(value)
+            if i in numeric:
+                cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph()
+
+
+def write_docx(context: dict[str, Any], path: str | os.PathLike[str]) -> Path:
+    """Write the report ``context`` (as the templates receive it) to ``path``; atomic."""
+    docx = _require()
+    document = docx.Document()
+    lang = context["meta"]["lang"]
+    _styles(document, lang)
+    for section in _SECTIONS:
+        section(document, context, lang)
+    write_with(path, lambda tmp: document.save(str(tmp)))
+    return Path(path)
+
+
+def _head(document: Document, c: dict[str, Any], lang: str) -> None:
+    L, meta = c["L"], c["meta"]
+    document.add_heading(meta["title"], level=0)
+    bench = (
+        "；".join(b["name"] for b in meta["benchmark"])
+        if lang == "zh"
+        else "; ".join(b["name"] for b in meta["benchmark"])
+    )
+    document.add_paragraph(f"{L['benchmark']}: {bench}")
+    document.add_paragraph(f"{L['generated']}: {meta['generated']}")
+    document.add_heading(L["summary"], level=1)
+    document.add_paragraph().add_run(f"{L['overall_dtf']}: {c['summary']['overall_dtf']:.1f}").bold = True
+    document.add_paragraph(c["summary_text"])
+
+
+def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
+    L = c["L"]
+    document.add_heading(L["domains"], level=1)
+    document.add_paragraph(L["domain_legend"])
+    rows = [
+        (
+            d["label_" + lang],
+            f"{d['target']:.2f}",
+            f"{d['frontier']:.2f}",
+            f"{d['dtf']:.1f}",
+            f"{d['gaps']}/{d['categories']}",
+        )
+        for d in c["domains"]
+    ]
+    _table(document, [L["domain"], L["target"], L["frontier"], "DTF", L["gap_count"]], rows, numeric=(1, 2, 3, 4))
+    document.add_heading(L["gaps"], level=1)
+    rows = [
+        (
+            f"{g['label_' + lang]} ({g['code']})",
+            f"{g['target']:.2f}",
+            f"{g['frontier']:.2f}",
+            f"{g['gap']:.2f}",
+            f"{g['dtf']:.1f}",
+        )
+        for g in c["gaps"]
+    ]
+    _table(document, [L["category"], L["target"], L["frontier"], L["gap"], "DTF"], rows, numeric=(1, 2, 3, 4))
+
+
+def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
+    L, term = c["L"], c["term"]
+    document.add_heading(L["recommendations"], level=1)
+    document.add_paragraph(L["priority_legend"])
+    if not c["recommendations"]:
+        document.add_paragraph(L["none"])
+    for r in c["recommendations"]:
+        document.add_heading(f"{r['rank']}. {r['label_' + lang]} ({r['code']})", level=2)
+        document.add_paragraph(c["statuses"](r["rationale_" + lang]))
+        header = [L["priority_share"], L["gap"], "DTF", L["authority"], L["prerequisites"], L["uplift"]]
+        row = (
+            f"{100 * c['share'][r['code']]:.0f}%",
+            f"{r['gap']:.2f}",
+            f"{r['dtf']:.1f}",
+            term(r["authority"]),
+            r["prerequisites_missing"] or L["none"],
+            f"{r['uplift']:.1f}",
+        )
+        _table(document, header, [row], numeric=(0, 1, 2, 5))
+        document.add_paragraph(L["exemplars"]).runs[0].bold = True
+        for e in r["exemplars"]:
+            sources = "; ".join(f"{s['title']} ({term(s['publisher'])})" for s in e["sources"])
+            document.add_paragraph(
+                f"{e['zone_name_' + lang]} — {e['title_' + lang]} ({L['depth']} {e['depth']}, "
+                f"{L['confidence']} {term(e['confidence'])}{', ' + e['start'] if e['start'] else ''}): {sources}",
+                style="List Bullet",
+            )
+
+
+def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
+    L = c["L"]
+    document.add_heading(L["strengths"], level=1)
+    if c["strengths"]:
+        rows: list[tuple[str, ...]] = [
+            (f"{s['label_' + lang]} ({s['code']})", f"{s['target']:.2f}", f"{s['frontier']:.2f}")
+            for s in c["strengths"]
+        ]
+        _table(document, [L["category"], L["target"], L["frontier"]], rows, numeric=(1, 2))
+    else:
+        document.add_paragraph(L["none"])
+    document.add_heading(L["similarity"], level=1)
+    rows = [
+        (s["name"], f"{s['score']:.3f}", f"{s['structured']:.3f}", f"{s['alignment']:.3f}") for s in c["similarity"]
+    ]
+    _table(document, [L["zone"], L["score"], L["structured"], L["aligned"]], rows, numeric=(1, 2, 3))
+    document.add_heading(L["sources"], level=1)
+    for s in c["sources"]:
+        date = f", {s['date']}" if s["date"] else ""
+        url = f" {s['url']}" if s["url"] else ""
+        kind = c["term"](s["kind"])
+        document.add_paragraph(f"{s['title']} — {c['term'](s['publisher'])}{date} ({kind}){url}", style="List Number")
+    document.add_heading(L["methodology"], level=1)
+    for m in c["methodology"]:
+        document.add_paragraph(m, style="List Number")
+    _table(document, [L["parameters"], L["value"]], c["parameters"])
+    cite = c.get("citation")
+    if cite:
+        document.add_heading(L["cite"], level=1)
+        document.add_paragraph(cite)
+
+
+def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
+    L = c["L"]
+    if not c["plan_groups"]:
+        return
+    document.add_heading(L["plan"], level=1)
+    document.add_paragraph(L["plan_legend"])
+    names = c["zone_names"]
+    for authority, rows in c["plan_groups"]:
+        key = f"plan_{authority}"
+        document.add_heading(L[key] if key in L else c["term"](authority), level=2)
+        table = [
+            (
+                p["step"],
+                f"{p['label_' + lang]} ({p['code']})",
+                p["prerequisites_" + lang] or L["none"],
+                "; ".join(names.get(z, z) for z in p["exemplar_zones"].split(",") if z),
+                p["sources"],
+            )
+            for p in rows
+        ]
+        _table(document, [L["step"], L["category"], L["prerequisites"], L["exemplars"], L["cite_sources"]], table, (0,))
+
+
+_SECTIONS = (_head, _domains, _recommendations, _plan, _rest)

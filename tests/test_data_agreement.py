@@ -1,0 +1,34 @@
+"""Data test: the coder-agreement figures printed in docs/coding-protocol.md §9 are the ones the
+agreement command computes on the two shipped Tianjin codings (pinned to the data version)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from policybench import agreement, load_dataset, load_zone
+
+ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "coding-protocol.md"
+
+
+def _documented_rows() -> dict[str, tuple[float, float, int, int]]:
+    section = DOC.read_text(encoding="utf-8").split("## 9. Coder agreement", 1)[1]
+    rows = re.findall(r"^\| (\w+) \| (?:nominal|ordinal) \| ([\d.]+) \| ([\d.]+) \| (\d+) \| (\d+) \|$", section, re.M)
+    return {field: (float(a), float(r), int(n), int(d)) for field, a, r, n, d in rows}
+
+
+def test_protocol_reports_the_alpha_that_the_command_computes() -> None:
+    assert load_dataset().data_version == "1.1.0", "data changed: rerun the agreement and update §9"
+    shipped = load_zone(ROOT / "datasets" / "zones" / "tianjin-htz.yaml")
+    blind = load_zone(ROOT / "datasets" / "qa" / "tianjin-htz.second-coding.yaml")
+    result = agreement(shipped, blind)
+    documented = _documented_rows()
+    assert set(documented) == {"category", "domain", "status", "depth"}
+    for row in result.fields.itertuples():
+        alpha, raw, pairs, differ = documented[row.field]
+        assert row.alpha == pytest.approx(alpha, abs=5e-4)
+        assert row.agreement == pytest.approx(raw, abs=5e-4)
+        assert (row.pairs, row.disagreements) == (pairs, differ)

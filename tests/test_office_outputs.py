@@ -1,0 +1,103 @@
+"""Word and PDF reports: the DOCX is reopened and read back; the PDF's first pages are rendered to images."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from policybench.assessment import assess
+from policybench.errors import PolicyBenchError
+from policybench.report import report
+
+DATE = "2026-11-27"
+
+
+@pytest.fixture(scope="module")
+def zh(shipped):
+    assessment = assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=50)
+    return report(assessment, lang="zh", generated=DATE)
+
+
+def test_docx_has_headings_native_tables_and_named_chinese_fonts(tmp_path: Path, zh) -> None:
+    import docx
+    from docx.oxml.ns import qn
+
+    path = zh.save(tmp_path / "r.docx")
+    document = docx.Document(str(path))
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    assert headings[0] == ("Title", "天津滨海高新技术产业开发区管理体制改革对标分析报告")
+    level1 = [text for style, text in headings if style == "Heading 1"]
+    assert level1[:3] == ["摘要", "分领域：本区与前沿", "分类别差距"] and "建议采纳的举措" in level1
+    assert any(style == "Heading 2" and "(MKT.PARTNER_SYSTEM)" in text for style, text in headings)
+    assert "行动计划（按所需权限）" in level1
+    assert ("Heading 2", "园区可自行推进") in headings and ("Heading 2", "需市级授权或配合") in headings
+    tables = document.tables
+    assert len(tables) >= 5
+    assert [c.text for c in tables[0].rows[0].cells] == ["领域", "本区", "前沿", "DTF", "差距类别 / 适用类别"]
+    domains = zh.content["domains"]
+    assert [r.cells[0].text for r in tables[0].rows[1:]] == [d["label_zh"] for d in domains]
+    assert tables[0].rows[1].cells[4].text == f"{domains[0]['gaps']}/{domains[0]['categories']}"
+    fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "SimSun"
+    assert document.styles["Heading 1"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "SimHei"
+
+
+def test_pdf_first_pages_render_with_chinese_text(tmp_path: Path, zh) -> None:
+    from PIL import Image
+
+    assert shutil.which("pdftoppm") and shutil.which("pdftotext"), "install poppler-utils (see README)"
+    path = zh.save(tmp_path / "r.pdf")
+    subprocess.run(["pdftoppm", "-r", "40", "-f", "1", "-l", "2", "-png", str(path), str(tmp_path / "p")], check=True)
+    pages = sorted(tmp_path.glob("p-*.png"))
+    assert len(pages) == 2
+    for page in pages:
+        gray = Image.open(page).convert("L")
+        histogram = gray.histogram()  # 256 bins of grey levels
+        dark = sum(histogram[:128]) / (gray.width * gray.height)
+        assert dark > 0.01, f"{page.name} is (nearly) blank"
+    text = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "天津滨海高新技术产业开发区" in text and "摘要" in text and "1 / " in text  # page numbers
+
+
+def test_pdf_without_a_cjk_font_is_refused_with_the_install_hint(tmp_path: Path, zh, monkeypatch) -> None:
+    from policybench.report import pdf
+
+    monkeypatch.setattr(pdf, "cjk_fonts", lambda: [])
+    with pytest.raises(PolicyBenchError, match="fonts-noto-cjk"):
+        zh.save(tmp_path / "r.pdf")
+    assert not list(tmp_path.iterdir())
+
+
+def test_missing_packages_are_named_with_the_install_command(tmp_path: Path, zh, monkeypatch) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as if not installed
+    monkeypatch.setitem(sys.modules, "docx", None)
+    with pytest.raises(PolicyBenchError, match=r"pip install 'policybench\[pdf\]'"):
+        zh.save(tmp_path / "r.pdf")
+    with pytest.raises(PolicyBenchError, match=r"pip install 'policybench\[docx\]'"):
+        zh.save(tmp_path / "r.docx")
+    assert not list(tmp_path.iterdir())
+
+
+def test_citation_file_and_every_report_say_how_to_cite(zh, tmp_path: Path) -> None:
+    import docx
+    import yaml
+
+    import policybench
+
+    cff = yaml.safe_load((Path(__file__).parents[1] / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["version"] == policybench.__version__ and cff["cff-version"] == "1.2.0"
+    meta = zh.content["meta"]
+    expected = [policybench.__version__, meta["codebook_version"], meta["data_hash"], DATE]
+    for text in (zh.to_html(), zh.to_markdown()):
+        block = text[text.index("引用方式") :]
+        assert all(part in block for part in expected)
+    document = docx.Document(str(zh.save(tmp_path / "r.docx")))
+    paragraphs = [p.text for p in document.paragraphs]
+    cite = paragraphs[paragraphs.index("引用方式") + 1]
+    assert all(part in cite for part in expected)
