@@ -62,7 +62,10 @@ def test_similarity_outputs_are_written_atomically(tmp_path: Path, capsys: pytes
     code, _, err = run(["similarity", "--metric", "jaccard", "-o", str(target)], capsys)
     assert code == 0 and "wrote" in err
     matrix = pd.read_csv(target, index_col=0)
-    assert matrix.shape[0] == matrix.shape[1] and (matrix.values.diagonal() == 1).all()
+    assert matrix.shape[0] == matrix.shape[1]
+    assert matrix.loc["national-policy"].isna().all() and "national-policy: NaN, no counted measure" in err
+    defined = matrix.drop(index="national-policy", columns="national-policy")
+    assert (defined.values.diagonal() == 1).all() and not defined.isna().any().any()
     code, _, _ = run(["similarity", "-o", str(tmp_path / "m.xlsx")], capsys)
     assert code == 0 and (tmp_path / "m.xlsx").stat().st_size > 0
     code, _, err = run(["similarity", "-o", str(tmp_path / "m.txt")], capsys)

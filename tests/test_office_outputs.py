@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from policybench.assessment import assess
 from policybench.errors import PolicyBenchError
-from policybench.gaps import gap_analysis
 from policybench.report import report
 
 DATE = "2026-11-27"
@@ -18,8 +18,8 @@ DATE = "2026-11-27"
 
 @pytest.fixture(scope="module")
 def zh(shipped):
-    gap = gap_analysis(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
-    return report(gap, lang="zh", draws=50, generated=DATE)
+    assessment = assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=50)
+    return report(assessment, lang="zh", generated=DATE)
 
 
 def test_docx_has_headings_native_tables_and_named_chinese_fonts(tmp_path: Path, zh) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from policybench.gaps import gap_analysis
+from policybench.assessment import assess
 from policybench.report import report
 
 #: English labels a careless zh report would show (as whole words).
@@ -59,11 +59,11 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 @pytest.fixture(scope="module")
 def reports(shipped, tmp_path_factory):
-    gap = gap_analysis(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
+    assessment = assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=50)
     out = {}
     folder = tmp_path_factory.mktemp("lang")
     for lang in ("zh", "en"):
-        rep = report(gap, lang=lang, draws=50, generated="2026-11-27")
+        rep = report(assessment, lang=lang, generated="2026-11-27")
         out[lang] = (rep, folder / f"r.{lang}.xlsx", folder / f"r.{lang}.docx")
         rep.save(out[lang][1])
         rep.save(out[lang][2])

@@ -39,7 +39,7 @@ def portfolio(toy):
 def test_portfolio_by_hand(portfolio: pd.DataFrame) -> None:
     assert list(portfolio.index) == ["alpha", "beta", "gamma"]
     np.testing.assert_allclose(portfolio.to_numpy(), [A, B, G])
-    assert portfolio.attrs["status"] == ["implemented", "piloting"]
+    assert sorted(portfolio.attrs["status"]) == ["implemented", "piloting"]
 
 
 def test_portfolio_status_filter_and_secondary_weight(toy) -> None:
@@ -95,10 +95,13 @@ def test_weighted_cosine_and_jaccard(portfolio: pd.DataFrame) -> None:
     assert c.loc["alpha", "beta"] == pytest.approx((2 * 2 / 3) / (sqrt(2 + 0.25) * sqrt(2 * 4 / 9 + 1)))
 
 
-def test_empty_zone_raises_naming_zone_and_filter(toy) -> None:
+def test_empty_zone_gets_nan_and_a_reason_naming_the_filter(toy) -> None:
     p = portfolio_matrix(toy, status="proposed")
-    with pytest.raises(InputError, match=r"beta, gamma .*proposed"):
-        similarity_matrix(p, metric="cosine")
+    s = similarity_matrix(p, metric="cosine")
+    assert sorted(s.attrs["undefined"]) == ["beta", "gamma"]
+    assert "proposed" in s.attrs["undefined"]["beta"]
+    assert s.loc[["beta", "gamma"]].isna().all().all() and s[["beta", "gamma"]].isna().all().all()
+    assert s.loc["alpha", "alpha"] == 1.0
     assert similarity_matrix(p, metric="heterogeneity").loc["beta", "gamma"] == 1.0
 
 

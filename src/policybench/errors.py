@@ -143,7 +143,3 @@ class DataValidationError(InputError):
         head = "\n".join(str(i) for i in errors[:20])
         more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
         super().__init__(f"{len(errors)} problem(s) in the input:\n{head}{more}")
-
-
-class PolicyBenchWarning(UserWarning):
-    """Warnings issued by policybench (e.g. no CJK font for raster charts)."""

@@ -9,20 +9,18 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import DataValidationError, InputError
 from .base import (
     Configure,
     Run,
     UsageError,
     add_benchmark,
     add_data,
-    add_draws,
     add_format,
-    check_draws,
     echo,
     emit,
     json_text,
     load_data,
+    run_assessment,
     write_frame,
 )
 
@@ -110,10 +108,9 @@ def _run_similarity(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown output format '{Path(args.output).suffix}': use .csv, .xlsx or .parquet")
     ds = load_data(args)
     if args.method == "structured":
-        portfolio = portfolio_matrix(ds, level=args.level)
-        counted = [z for z, row in zip(portfolio.index, portfolio.to_numpy(), strict=True) if row.any()]
-        portfolio = portfolio.loc[counted]  # zones with counted measures
-        matrix = similarity_matrix(portfolio, metric=args.metric)
+        matrix = similarity_matrix(portfolio_matrix(ds, level=args.level), metric=args.metric)
+        for zone_id, reason in matrix.attrs.get("undefined", {}).items():
+            print(f"note: {zone_id}: NaN, {reason}", file=sys.stderr)
     else:
         matrix = zone_similarity_matrix(ds, method=args.method, metric=args.metric)
     matrix = matrix.round(6)
@@ -128,57 +125,26 @@ def _run_similarity(args: argparse.Namespace) -> int:
 def _configure_gap(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
     add_benchmark(p)
-    p.add_argument("--top", type=int, default=10, help="number of recommendations (default %(default)s)")
-    add_draws(p, zero_skips=True)
-    p.add_argument(
-        "--include-uncoded-domains",
-        action="store_true",
-        help="also rank categories of domains the target has no coded measure in",
-    )
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     add_format(p, ("table", "csv", "json"))
     add_data(p)
 
 
-def read_weights(path: str) -> dict[str, float]:
-    """A code -> weight mapping from a YAML or JSON file, with located errors."""
-    from ..documents import read_document
-
-    doc = read_document(path)
-    if doc.issues:
-        raise DataValidationError(list(doc.issues))
-    data = doc.data
-    if not isinstance(data, dict) or not all(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in data.values()
-    ):
-        raise InputError(f"{path}: expected a mapping of category code -> number, found {type(data).__name__}")
-    return {str(k): float(v) for k, v in data.items()}
-
-
 def _run_gap(args: argparse.Namespace) -> int:
-    from ..gaps import gap_analysis, recommend, sensitivity
-
-    check_draws(args.draws, zero_skips=True)
-    ds = load_data(args)
-    weights = read_weights(args.weights) if args.weights else None
-    gap = gap_analysis(ds, args.target, against=args.against, peers=args.peers, frontier=args.frontier, weights=weights)
-    recs = recommend(gap, top=args.top, include_uncoded_domains=args.include_uncoded_domains)
-    if args.draws > 0 and not recs.empty:
-        robust = sensitivity(
-            gap, draws=args.draws, top=min(5, args.top), include_uncoded_domains=args.include_uncoded_domains
-        )
-        recs = recs.merge(
-            robust[["code", "median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]], on="code", how="left"
-        )
+    assessment = run_assessment(args)
+    gap = assessment.gap
+    recs = assessment.table("recommendations")
+    if args.draws == 0:
+        recs = recs.drop(columns=_ROBUST_COLUMNS)
     if args.format == "json":
-        print(json_text(_gap_payload(gap, recs)))
+        print(json_text(_gap_payload(assessment, recs)))
+        return 0
+    if args.format == "csv":
+        emit(recs.drop(columns=["exemplars"]), "csv")
         return 0
     lang = args.lang
     cols = ["rank", "code", f"label_{lang}", "priority", "gap", "dtf", "exemplar_zones", "authority", "already_planned"]
     cols += [c for c in ("p_top", "fragile") if c in recs.columns]
-    if args.format == "csv":
-        emit(recs.drop(columns=["exemplars"]), "csv")
-        return 0
     from ..report.labels import cli_label, term
 
     echo(gap.summary())
@@ -188,11 +154,14 @@ def _run_gap(args: argparse.Namespace) -> int:
         )
     )
     print()
-    shown = recs[cols].round(4)
-    for column in ("authority", "already_planned", "fragile"):
-        if column in shown.columns:
-            shown[column] = shown[column].map(lambda v: term(_word(v), lang))
-    emit(shown, "table", headers=[cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols])
+    if recs.empty:
+        print("no recommendation: the target is at or above the frontier wherever it is ranked")
+    else:
+        shown = recs[cols].round(4)
+        for column in ("authority", "already_planned", "fragile"):
+            if column in shown.columns:
+                shown[column] = shown[column].map(lambda v: term(_word(v), lang))
+        emit(shown, "table", headers=[cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols])
     nc = gap.not_counted()
     if not nc.empty:
         print()
@@ -204,6 +173,9 @@ def _run_gap(args: argparse.Namespace) -> int:
     return 0
 
 
+_ROBUST_COLUMNS = ["median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]
+
+
 def _word(value: Any) -> str:
     """Booleans as 'yes'/'no' (the vocabulary translates them); anything else as text."""
     if isinstance(value, bool) or type(value).__name__ == "bool_":
@@ -211,12 +183,13 @@ def _word(value: Any) -> str:
     return "" if value is None or value is pd.NA else str(value)
 
 
-def _gap_payload(gap: Any, recs: pd.DataFrame) -> dict[str, Any]:
+def _gap_payload(assessment: Any, recs: pd.DataFrame) -> dict[str, Any]:
+    gap = assessment.gap
     return {
         "target": gap.target,
         "benchmark": list(gap.benchmark),
         "overall_dtf": gap.overall,
-        "params": gap.params,
+        "params": dict(assessment.params),
         "codebook_version": gap.codebook_version,
         "data_hash": gap.data_hash,
         "library_version": gap.library_version,

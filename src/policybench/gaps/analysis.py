@@ -10,16 +10,17 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..codebook import category_weights
+from .._params import check_names, check_positive_int, check_status, check_type, check_weights, fail
+from ..codebook import category_weights, is_counted
+from ..documents import suggest
 from ..errors import InputError
-from ..params import check_names, check_type, check_weights
-from ..similarity.portfolio import DEFAULT_STATUS, check_status, portfolio_matrix
+from ..similarity.portfolio import portfolio_matrix
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
     from ..model import Measure, Zone
 
-__all__ = ["EVIDENCE_WEIGHTS", "GAP_COLUMNS", "GapAnalysis", "gap_analysis"]
+__all__ = ["EVIDENCE_WEIGHTS", "GAP_COLUMNS", "GapAnalysis", "gap_analysis", "ranking"]
 
 #: Evidence weight of the best exemplar, by its confidence (METHODS §6).
 EVIDENCE_WEIGHTS: dict[str, float] = {"high": 1.0, "medium": 0.75, "low": 0.5}
@@ -114,10 +115,8 @@ class GapAnalysis:
         Columns: measure_id, code, role, status, depth, title_zh, title_en.
         """
         table = self.dataset.measures_table()
-        pending = {m.id for m in self.dataset.zone(self.target).measures if m.review == "pending"}
-        mask = (table["zone_id"] == self.target) & (
-            ~table["status"].isin(self.params["status"]) | table["measure_id"].isin(pending)
-        )
+        left_out = {m.id for m in self.dataset.zone(self.target).measures if not is_counted(m, self.params["status"])}
+        mask = table["measure_id"].isin(left_out)
         if applicable_only:
             mask &= table["code"].isin(self.table()["code"])
         cols = ["measure_id", "code", "role", "status", "depth", "title_zh", "title_en"]
@@ -130,8 +129,6 @@ class GapAnalysis:
 
     def summary(self) -> str:
         """A few readable lines: target, benchmark, overall DTF, biggest gaps."""
-        from .recommend import ranking
-
         lines = [
             f"Gap analysis of {self.target} against {', '.join(self.benchmark)}",
             f"overall DTF {self.overall:.1f} over {len(self.table())} applicable categories "
@@ -147,6 +144,15 @@ class GapAnalysis:
 
     def __str__(self) -> str:
         return self.summary()
+
+
+def ranking(gap: GapAnalysis, *, include_uncoded_domains: bool = False) -> pd.DataFrame:
+    """Applicable categories with a positive priority, highest first (ties: codebook code)."""
+    table = gap.table()
+    table = table[table["priority"] > 0]
+    if not include_uncoded_domains:
+        table = table[table["target_coded_domain"]]
+    return table.sort_values(["priority", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
 def weighted_dtf(dtf: pd.Series | np.ndarray, weights: pd.Series | np.ndarray) -> float:
@@ -165,7 +171,7 @@ def gap_analysis(
     peers: int | None = None,
     frontier: str = "max",
     weights: Mapping[str, float] | None = None,
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     secondary_weight: float = 0.5,
 ) -> GapAnalysis:
     """Compare ``target`` with a benchmark set: gap, DTF and priority per category.
@@ -183,8 +189,10 @@ def gap_analysis(
     frontier : {"max", "mean"} or zone id
         f_c = max over the benchmark set, the mean, or a named best-practice zone's score.
     weights : mapping code -> weight, optional
-        Category weights (renormalised over the codebook); default from the codebook:
-        domains by their weight, categories equal within their domain.
+        Weights of the categories named, on the scale of the codebook defaults
+        (:func:`~policybench.codebook.category_weights`, which sum to 1); every other
+        category keeps its default, then all are renormalised to sum to 1. Default: the
+        codebook's (domains by their weight, categories equal within their domain).
     status : sequence of str
         Statuses counted, for the target and the benchmark alike.
     secondary_weight : float
@@ -209,9 +217,9 @@ def gap_analysis(
         check_names("gap_analysis", "against", against, what="zone ids")
     if weights is not None:
         check_weights("gap_analysis", "weights", weights)
-    if not isinstance(status, str):
+    if status is not None and not isinstance(status, str):
         check_names("gap_analysis", "status", status, what="statuses")
-    statuses = check_status(dataset, status, "gap_analysis")
+    statuses = check_status(dataset.codebook, status, "gap_analysis")
     dataset.zone(target)
     benchmark = _benchmark(dataset, target, against, peers, statuses)
     if frontier not in ("max", "mean") and frontier not in benchmark:
@@ -223,6 +231,13 @@ def gap_analysis(
     portfolio = portfolio_matrix(dataset, status=statuses, secondary_weight=secondary_weight, zones=rows)
     w = _weights(dataset, weights)
     table = _gap_table(dataset, portfolio, target, benchmark, frontier, w, statuses)
+    applicable = table[table["frontier"] > 0]
+    if not applicable.empty and applicable["weight"].sum() <= 0:
+        raise InputError(
+            f"the weights give all {len(applicable)} applicable categories weight 0 "
+            f"({', '.join(applicable['code'])}): no overall score can be computed; "
+            "give at least one of them a positive weight"
+        )
     params = {
         "against": list(against) if against is not None else None,
         "peers": peers,
@@ -242,11 +257,12 @@ def _benchmark(
     if against is not None and peers is not None:
         raise InputError("gap_analysis takes either 'against' or 'peers', not both")
     if peers is not None:
-        if isinstance(peers, bool) or not isinstance(peers, int) or peers < 1:
-            raise InputError(f"The 'peers' parameter of gap_analysis must be a positive int. Got {peers!r} instead.")
+        check_positive_int("gap_analysis", "peers", peers)
         from ..similarity.combined import nearest_peers
 
         return tuple(sorted(nearest_peers(dataset, target, k=peers, status=statuses)["zone_id"]))
+    if isinstance(against, str):
+        raise fail("gap_analysis", "against", "a sequence of zone ids (a list, not one string)", against)
     chosen = [z for z in dataset.zone_ids if z != target] if against is None else list(dict.fromkeys(against))
     for zone_id in chosen:
         dataset.zone(zone_id)
@@ -254,19 +270,32 @@ def _benchmark(
         raise InputError(f"the target '{target}' is also in the benchmark set; leave it out of 'against'")
     if not chosen:
         raise InputError(f"the benchmark set for '{target}' is empty: name at least one other zone in 'against'")
+    if not any(is_counted(m, statuses) for z in chosen for m in dataset.zone(z).measures):
+        raise InputError(
+            f"no zone of the benchmark set ({', '.join(chosen)}) has a counted measure "
+            f"(statuses counted: {', '.join(statuses)}): no frontier, so no gap can be computed; "
+            "add zones with implemented or piloted measures, or widen the status filter"
+        )
     return tuple(sorted(chosen))
 
 
 def _weights(dataset: Dataset, weights: Mapping[str, float] | None) -> pd.Series:
+    """Codebook default weights, with those named in ``weights`` overridden; sums to 1."""
     codes = list(dataset.codebook.codes)
+    raw = pd.Series(category_weights(dataset.codebook), index=codes)
     if weights is None:
-        return pd.Series(category_weights(dataset.codebook), index=codes)
+        return raw
     unknown = sorted(set(weights) - set(codes))
     if unknown:
-        raise InputError(f"weights name unknown category codes: {', '.join(unknown)}")
-    raw = pd.Series([float(weights.get(c, 0.0)) for c in codes], index=codes)
-    if (raw < 0).any() or not np.isfinite(raw).all() or raw.sum() <= 0:
-        raise InputError("weights must be finite, non-negative and not all zero")
+        hints = [f"'{c}'" + (f" ({suggest(c, codes)})" if suggest(c, codes) else "") for c in unknown]
+        raise InputError(f"weights name unknown category codes: {', '.join(hints)}")
+    for code, value in weights.items():
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else float("nan")
+        if not np.isfinite(number) or number < 0:
+            raise InputError(f"weights: the weight of '{code}' must be a finite number >= 0. Got {value!r} instead.")
+        raw[code] = float(number)
+    if raw.sum() <= 0:
+        raise InputError("weights: every category has weight 0; give at least one a positive weight")
     return raw / raw.sum()
 
 
@@ -340,7 +369,7 @@ def best_exemplars(
     for zone_id in zones:
         zone = dataset.zone(zone_id)
         for m in zone.measures:
-            if m.status in statuses and m.review != "pending" and code in m.categories:
+            if is_counted(m, statuses) and code in m.categories:
                 found.append((zone, m))
 
     def key(item: tuple[Zone, Measure]) -> tuple[Any, ...]:

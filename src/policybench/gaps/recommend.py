@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..codebook import prerequisites
-from ..errors import InputError
-from ..params import check_type
-from .analysis import best_exemplars, weighted_dtf
+from .._params import check_positive_int, check_type
+from ..codebook import is_counted, prerequisites
+from .analysis import best_exemplars, ranking, weighted_dtf
 
 if TYPE_CHECKING:
     from ..model import Measure, Zone
@@ -69,34 +68,21 @@ def recommend(gap: GapAnalysis, *, top: int = 10, include_uncoded_domains: bool 
     from .analysis import GapAnalysis
 
     check_type("recommend", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise InputError(f"The 'top' parameter of recommend must be a positive int. Got {top!r} instead.")
+    check_positive_int("recommend", "top", top)
     ranked = ranking(gap, include_uncoded_domains=include_uncoded_domains).head(top)
     rows = [_row(gap, rank, row) for rank, row in enumerate(ranked.to_dict("records"), start=1)]
     return pd.DataFrame(rows, columns=list(RECOMMENDATION_COLUMNS))
 
 
-def ranking(gap: GapAnalysis, *, include_uncoded_domains: bool = False) -> pd.DataFrame:
-    """Applicable categories with a positive priority, highest first (ties: codebook code)."""
-    table = gap.table()
-    table = table[table["priority"] > 0]
-    if not include_uncoded_domains:
-        table = table[table["target_coded_domain"]]
-    return table.sort_values(["priority", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
-
-
 def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
     dataset = gap.dataset
     code = row["code"]
-    exemplars = best_exemplars(dataset, gap.benchmark, code, gap.params["status"], n=3)
+    statuses = gap.params["status"]
+    exemplars = best_exemplars(dataset, gap.benchmark, code, statuses, n=3)
     target_zone = dataset.zone(gap.target)
     own = [m for m in target_zone.measures if code in m.categories]
     planned = [m.id for m in own if m.status == "proposed"]
-    not_counted = [
-        f"{m.id} ({m.status})"
-        for m in own
-        if m.review == "pending" or m.status not in (*gap.params["status"], "proposed")
-    ]
+    not_counted = [f"{m.id} ({m.status})" for m in own if not is_counted(m, statuses) and m.status != "proposed"]
     scores = dict(zip(gap.portfolio.columns, gap.portfolio.loc[gap.target].to_numpy(dtype=float), strict=True))
     missing = [c for c in prerequisites(dataset.codebook, code) if scores[c] <= 0]
     authority = dataset.codebook.category(code).authority

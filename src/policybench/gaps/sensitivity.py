@@ -7,10 +7,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ..params import MAX_DRAWS, check_type
-from .analysis import frontier_scores
-from .recommend import ranking
+from .._params import MAX_DRAWS, check_positive_int, check_type, fail
+from .analysis import frontier_scores, ranking
 
 if TYPE_CHECKING:
     from .analysis import GapAnalysis
@@ -53,16 +51,13 @@ def sensitivity(
     from .analysis import GapAnalysis
 
     check_type("sensitivity", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
-    for name, value in (("draws", draws), ("top", top)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InputError(f"The '{name}' parameter of sensitivity must be a positive int. Got {value!r} instead.")
+    check_positive_int("sensitivity", "draws", draws)
+    check_positive_int("sensitivity", "top", top)
     if draws > MAX_DRAWS:  # draws x categories floats: beyond this the arrays outgrow memory
-        raise InputError(f"The 'draws' parameter of sensitivity must be at most {MAX_DRAWS}. Got {draws} instead.")
+        raise fail("sensitivity", "draws", f"at most {MAX_DRAWS}", draws)
     low, high = weight_range
     if not 0 <= low <= high:
-        raise InputError(
-            f"The 'weight_range' parameter of sensitivity must satisfy 0 <= low <= high. Got {weight_range!r} instead."
-        )
+        raise fail("sensitivity", "weight_range", "a pair (low, high) with 0 <= low <= high", weight_range)
     base = ranking(gap, include_uncoded_domains=include_uncoded_domains)
     if base.empty:
         return pd.DataFrame(columns=list(SENSITIVITY_COLUMNS))

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .._params import check_choice
 from ..errors import InputError
 from ..escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url, xml_safe
 from ..io import atomic_write, write_with
-from ..params import check_type
 from .charts import paired_bars, timeline
 from .content import build_content
 from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
@@ -22,7 +22,7 @@ from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
 if TYPE_CHECKING:
     import jinja2
 
-    from ..gaps import GapAnalysis
+    from ..assessment import Assessment
 
 __all__ = ["FORMATS", "GapReport", "report"]
 
@@ -268,21 +268,15 @@ def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def report(
-    gap: GapAnalysis, *, lang: str = "zh", top: int = 10, draws: int = 1000, seed: int = 0, generated: str | None = None
-) -> GapReport:
-    """Build the gap report of a :class:`GapAnalysis`.
+def report(assessment: Assessment, *, lang: str = "zh", generated: str | None = None) -> GapReport:
+    """Render an :class:`~policybench.assessment.Assessment` as a report (nothing is recomputed).
 
     Parameters
     ----------
-    gap : GapAnalysis
-        The analysis to report.
+    assessment : Assessment
+        From :func:`policybench.assess`.
     lang : {"zh", "en"}
         Language of the report.
-    top : int
-        Number of recommendations.
-    draws, seed : int
-        Monte-Carlo draws and seed of the robustness check.
     generated : str, optional
         Date printed on the report (default: SOURCE_DATE_EPOCH, else today); fix it for
         byte-identical output across days.
@@ -290,10 +284,20 @@ def report(
     Returns
     -------
     GapReport
-    """
-    from ..gaps import GapAnalysis
 
-    check_type("report", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
-    if lang not in ("zh", "en"):
-        raise InputError(f"The 'lang' parameter of report must be one of {{'zh', 'en'}}. Got {lang!r} instead.")
-    return GapReport(build_content(gap, lang=lang, top=top, draws=draws, seed=seed, generated=generated), lang)
+    Examples
+    --------
+    >>> import policybench as pb
+    >>> a = pb.assess(pb.load_dataset(), "tianjin-htz", against=["wuhan-city-partner"], draws=50)
+    >>> pb.report(a, lang="en", generated="2026-01-01").to_markdown().splitlines()[0]
+    '# Reform benchmarking report: Tianjin Binhai Hi-tech Industrial Development Zone'
+    """
+    from ..assessment import Assessment
+
+    if not isinstance(assessment, Assessment):
+        raise InputError(
+            "The 'assessment' parameter of report must be an Assessment (build one with "
+            f"policybench.assess(dataset, target, ...)). Got {type(assessment).__name__} instead."
+        )
+    check_choice("report", "lang", lang, ("zh", "en"))
+    return GapReport(build_content(assessment, lang=lang, generated=generated), lang)

@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._params import check_status
+from ..codebook import is_counted
 from ..errors import InputError
-from .portfolio import check_status
 from .structured import pairwise_similarity
 
 if TYPE_CHECKING:
@@ -148,13 +149,9 @@ def align(
     """
     if not 0.0 <= alpha <= 1.0:
         raise InputError(f"The 'alpha' parameter of align must be in [0, 1]. Got {alpha!r} instead.")
-    statuses = None if status is None else check_status(dataset, status, "align")
-    a = [
-        m for m in dataset.zone(zone_a).measures if statuses is None or (m.status in statuses and m.review != "pending")
-    ]
-    b = [
-        m for m in dataset.zone(zone_b).measures if statuses is None or (m.status in statuses and m.review != "pending")
-    ]
+    statuses = None if status is None else check_status(dataset.codebook, status, "align")
+    a = [m for m in dataset.zone(zone_a).measures if statuses is None or is_counted(m, statuses)]
+    b = [m for m in dataset.zone(zone_b).measures if statuses is None or is_counted(m, statuses)]
     if not a or not b:
         empty = zone_a if not a else zone_b
         raise InputError(

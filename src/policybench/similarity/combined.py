@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._params import check_choice, check_positive_int, check_status, check_type, check_unit_interval
 from ..errors import InputError
-from ..params import check_type
 from .alignment import Alignment, align, fitted_index
-from .portfolio import DEFAULT_STATUS, check_choice, check_status, portfolio_matrix
+from .portfolio import portfolio_matrix
 from .structured import METRICS, similarity_matrix
 
 if TYPE_CHECKING:
@@ -95,7 +95,7 @@ def compare(
     *,
     lam: float = 0.5,
     metric: str = "soft_cosine",
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     alpha: float = 0.5,
     threshold: float = 0.35,
     sigma: float = 0.3,
@@ -119,11 +119,9 @@ def compare(
     check_type("compare", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     check_type("compare", "a", a, str, "a zone id (str)")
     check_type("compare", "b", b, str, "a zone id (str)")
-    check_type("compare", "lam", lam, (int, float), "a number in [0, 1]")
-    if not 0.0 <= lam <= 1.0:
-        raise InputError(f"The 'lam' parameter of compare must be in [0, 1]. Got {lam!r} instead.")
+    check_unit_interval("compare", "lam", lam)
     check_choice("compare", "metric", metric, METRICS)
-    statuses = check_status(dataset, status, "compare")
+    statuses = check_status(dataset.codebook, status, "compare")
     portfolio = portfolio_matrix(dataset, status=statuses, zones=[a, b])
     structured = float(similarity_matrix(portfolio, metric=metric, sigma=sigma).to_numpy()[0, 1])
     alignment = align(
@@ -147,7 +145,7 @@ def zone_similarity_matrix(
     method: str = "combined",
     metric: str = "soft_cosine",
     lam: float = 0.5,
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     zones: Sequence[str] | None = None,
     lang: str = "zh",
     sigma: float = 0.3,
@@ -161,7 +159,7 @@ def zone_similarity_matrix(
 
     check_type("zone_similarity_matrix", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     check_choice("zone_similarity_matrix", "method", method, METHODS)
-    statuses = check_status(dataset, status, "zone_similarity_matrix")
+    statuses = check_status(dataset.codebook, status, "zone_similarity_matrix")
     ids = list(dataset.zone_ids if zones is None else zones)
     if zones is None and method != "alignment":
         counted = portfolio_matrix(dataset, status=statuses, zones=ids)
@@ -215,7 +213,7 @@ def nearest_peers(
     k: int = 5,
     kind: str | None = None,
     method: str = "combined",
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     lang: str = "zh",
 ) -> pd.DataFrame:
     """The ``k`` zones most similar to ``target`` (optionally of one ``kind``).
@@ -228,9 +226,8 @@ def nearest_peers(
     from ..dataset import Dataset
 
     check_type("nearest_peers", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise InputError(f"The 'k' parameter of nearest_peers must be a positive int. Got {k!r} instead.")
-    statuses = check_status(dataset, status, "nearest_peers")
+    check_positive_int("nearest_peers", "k", k)
+    statuses = check_status(dataset.codebook, status, "nearest_peers")
     dataset.zone(target)
     counted = portfolio_matrix(dataset, status=statuses)
     if not counted.loc[target].any():

@@ -8,41 +8,20 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
-from ..params import check_type
+from .._params import check_choice, check_status, check_type, check_unit_interval
+from ..codebook import is_counted
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
-__all__ = ["DEFAULT_STATUS", "check_choice", "check_status", "portfolio_matrix"]
-
-#: Statuses counted by default: what a zone actually does.
-DEFAULT_STATUS: tuple[str, ...] = ("implemented", "piloting")
-
-
-def check_choice(function: str, name: str, value: object, choices: Sequence[object]) -> None:
-    """Raise InputError in scikit-learn's words when ``value`` is not one of ``choices``."""
-    if value not in choices:
-        options = ", ".join(repr(c) for c in choices)
-        raise InputError(f"The '{name}' parameter of {function} must be one of {{{options}}}. Got {value!r} instead.")
-
-
-def check_status(dataset: Dataset, status: Sequence[str] | str, function: str) -> tuple[str, ...]:
-    """The status filter as a tuple, every status checked against the codebook vocabulary."""
-    statuses = (status,) if isinstance(status, str) else tuple(status)
-    if not statuses:
-        raise InputError(f"The 'status' parameter of {function} must name at least one status. Got an empty selection.")
-    known = dataset.codebook.status_codes
-    for item in statuses:
-        check_choice(function, "status", item, known)
-    return statuses
+__all__ = ["portfolio_matrix"]
 
 
 def portfolio_matrix(
     dataset: Dataset,
     *,
     level: Literal["category", "domain"] = "category",
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     secondary_weight: float = 0.5,
     domain_rollup: Literal["mean", "max"] = "mean",
     zones: Sequence[str] | None = None,
@@ -60,7 +39,7 @@ def portfolio_matrix(
     level : {"category", "domain"}
         Columns are categories, or domains (rolled up).
     status : sequence of str
-        Statuses counted (default: implemented and piloting).
+        Statuses counted (default None: the codebook's counted statuses).
     secondary_weight : float
         Credit for a secondary category, in [0, 1].
     domain_rollup : {"mean", "max"}
@@ -87,11 +66,8 @@ def portfolio_matrix(
     fn = "portfolio_matrix"
     check_choice(fn, "level", level, ("category", "domain"))
     check_choice(fn, "domain_rollup", domain_rollup, ("mean", "max"))
-    if not 0.0 <= float(secondary_weight) <= 1.0:
-        raise InputError(
-            f"The 'secondary_weight' parameter of {fn} must be in [0, 1]. Got {secondary_weight!r} instead."
-        )
-    statuses = check_status(dataset, status, fn)
+    check_unit_interval(fn, "secondary_weight", secondary_weight)
+    statuses = check_status(dataset.codebook, status, fn)
     zone_ids = list(dataset.zone_ids if zones is None else zones)
     for zone_id in zone_ids:
         dataset.zone(zone_id)  # raises UnknownIdError with a suggestion
@@ -101,7 +77,7 @@ def portfolio_matrix(
     top = float(dataset.codebook.max_depth)
     for i, zone_id in enumerate(zone_ids):
         for measure in dataset.zone(zone_id).measures:
-            if measure.status not in statuses or measure.review == "pending":
+            if not is_counted(measure, statuses):
                 continue
             for role, code in [(1.0, measure.category), *[(float(secondary_weight), c) for c in measure.secondary]]:
                 j = column[code]

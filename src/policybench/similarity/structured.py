@@ -13,9 +13,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .._params import check_choice, check_type
 from ..errors import InputError
-from ..params import check_type
-from .portfolio import check_choice
 
 __all__ = ["METRICS", "pairwise_similarity", "similarity_matrix"]
 
@@ -49,13 +48,10 @@ def similarity_matrix(
     Returns
     -------
     pandas.DataFrame
-        Symmetric, labelled by the portfolio's zone ids, diagonal 1.
-
-    Raises
-    ------
-    InputError
-        For a zone with no counted measure (all zeros), naming it and the status filter,
-        for all metrics but heterogeneity (where agreement on absence is defined).
+        Symmetric, labelled by the portfolio's zone ids, diagonal 1. A zone with no counted
+        measure (an all-zero row) has no similarity for any metric but heterogeneity (where
+        agreement on absence is defined): its row and column are NaN, and
+        ``attrs["undefined"]`` maps it to the reason.
 
     Examples
     --------
@@ -69,21 +65,30 @@ def similarity_matrix(
     if not 0.0 <= float(sigma) <= 1.0:
         raise InputError(f"The 'sigma' parameter of {fn} must be in [0, 1]. Got {sigma!r} instead.")
     values = portfolio.to_numpy(dtype=np.float64)
+    undefined: dict[str, str] = {}
+    empty: np.ndarray = np.zeros(len(values), dtype=bool)
     if metric != "heterogeneity":
-        empty = [str(z) for z, row in zip(portfolio.index, values, strict=True) if not row.any()]
-        if empty:
-            status = portfolio.attrs.get("status", "the status filter")
-            raise InputError(
-                f"no similarity is defined for zone(s) with no counted measure: {', '.join(empty)} "
-                f"(status filter: {status}); widen the status filter or leave these zones out"
-            )
+        empty = np.asarray(~values.any(axis=1), dtype=bool)
+        status = portfolio.attrs.get("status", "the status filter")
+        undefined = {
+            str(z): f"no counted measure (status filter: {status}): no {metric} similarity is defined"
+            for z in portfolio.index[empty]
+        }
     codes = [str(c) for c in portfolio.columns]
     w = _weights(codes, weights)
     domains = np.array([c.split(".")[0] for c in codes])
     result = pairwise_similarity(values, metric, weights=w, sigma=float(sigma), domains=domains)
+    result[empty, :] = np.nan
+    result[:, empty] = np.nan
     frame = pd.DataFrame(result, index=portfolio.index.copy(), columns=portfolio.index.copy())
     frame.columns.name = portfolio.index.name
-    frame.attrs = {**portfolio.attrs, "metric": metric, "sigma": float(sigma), "weighted": weights is not None}
+    frame.attrs = {
+        **portfolio.attrs,
+        "metric": metric,
+        "sigma": float(sigma),
+        "weighted": weights is not None,
+        "undefined": undefined,
+    }
     return frame
 
 

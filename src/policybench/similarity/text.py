@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._params import check_choice
 from ..errors import InputError, UnknownIdError
 from ..io import atomic_write
 from ._tfidf import (
@@ -45,7 +46,6 @@ from ._tfidf import (
     _terms,
     _vectorizers,
 )
-from .portfolio import check_choice
 
 if TYPE_CHECKING:
     from scipy import sparse

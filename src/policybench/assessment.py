@@ -1,0 +1,449 @@
+"""One assessment of a target zone: every number a report shows, computed once.
+
+:func:`assess` runs the building blocks (:func:`~policybench.gaps.gap_analysis`,
+:func:`~policybench.gaps.recommend`, :func:`~policybench.gaps.sensitivity`, the combined
+similarity of the target to each benchmark zone, and the measure alignment with the closest
+one) and returns an immutable :class:`Assessment`. Reports only render an Assessment.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import pandas as pd
+
+from . import __version__
+from ._params import check_choice, check_int, check_positive_int, check_status
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+    from .gaps import GapAnalysis
+    from .report import GapReport
+    from .similarity import Comparison
+
+__all__ = ["TABLES", "Assessment", "assess"]
+
+#: The tables of an assessment, by name (:meth:`Assessment.table`), and what each holds.
+TABLES: dict[str, str] = {
+    "gaps": "one row per applicable category (see policybench.gaps.GAP_COLUMNS)",
+    "domains": "per domain: target and frontier means, DTF, weight, categories, gaps",
+    "recommendations": "ranked categories to adopt (RECOMMENDATION_COLUMNS), with the robustness columns "
+    "median_rank, rank_p05, rank_p95, p_top, fragile (NaN when draws=0)",
+    "plan": "the recommendations grouped by the authority that must act, prerequisites first "
+    "(see policybench.gaps.plan.PLAN_COLUMNS)",
+    "diffusion": "who adopted each recommended category and when, in adoption order "
+    "(policybench.diffusion adoption table) with the adopting zones' names (zone_name_zh, zone_name_en)",
+    "robustness": "rank statistics per ranked category (SENSITIVITY_COLUMNS); empty when draws=0",
+    "strengths": "categories where the target is above the frontier",
+    "not_counted": "the target's measures left out by the status filter, in applicable categories",
+    "uncoded_gaps": "gaps in domains where the target has no coded measure (not ranked)",
+    "similarity": "one row per benchmark zone: zone_id, name_zh, name_en, kind, similarity, structured, "
+    "alignment, coverage_target_by_zone, coverage_zone_by_target, shared_codes, reason "
+    "(why similarity is NaN, else ''); most similar first",
+    "alignment": "aligned measure pairs of the target and its most similar benchmark zone: measure_a, "
+    "measure_b, similarity, text, category, title_a_zh, title_a_en, title_b_zh, title_b_en",
+    "sources": "sources of the exemplars and of the target's own cited measures: zone, id and the source fields",
+}
+
+_ROBUST_COLUMNS = ["median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The assessment of one target zone against a benchmark set (see :func:`assess`).
+
+    Immutable: tables are returned as copies. Everything needed to regenerate it is
+    recorded in ``params``, ``codebook_version``, ``data_hash`` and ``library_version``.
+
+    Attributes
+    ----------
+    gap : GapAnalysis
+        Gap figures per category (a building block, kept whole).
+    params : mapping (read-only)
+        Every option of :func:`assess`, resolved (e.g. the statuses counted).
+    """
+
+    #: Table names and what each holds (the same as the module's ``TABLES``).
+    TABLES: ClassVar[dict[str, str]] = TABLES
+
+    gap: GapAnalysis = field(repr=False)
+    params: Mapping[str, Any] = field(repr=False)
+    _recommendations: pd.DataFrame = field(repr=False)
+    _robustness: pd.DataFrame = field(repr=False)
+    _comparisons: tuple[Comparison, ...] = field(repr=False)
+    _similarity: pd.DataFrame = field(repr=False)
+    library_version: str = __version__
+
+    @property
+    def dataset(self) -> Dataset:
+        """The dataset assessed."""
+        return self.gap.dataset
+
+    @property
+    def target(self) -> str:
+        """Zone id of the target."""
+        return self.gap.target
+
+    @property
+    def benchmark(self) -> tuple[str, ...]:
+        """Zone ids of the benchmark set (sorted)."""
+        return self.gap.benchmark
+
+    @property
+    def overall(self) -> float:
+        """Overall DTF (0-100) over the applicable categories."""
+        return self.gap.overall
+
+    @property
+    def codebook_version(self) -> str:
+        """Version of the codebook the data were coded with."""
+        return self.gap.codebook_version
+
+    @property
+    def data_hash(self) -> str:
+        """16-hex SHA-256 of the codebook and zones (see :meth:`Dataset.data_hash`)."""
+        return self.gap.data_hash
+
+    @property
+    def data_version(self) -> str:
+        """Version of the data (``datasets/VERSION``), '' when the files carry none."""
+        return self.dataset.data_version
+
+    @property
+    def closest(self) -> str | None:
+        """The benchmark zone most similar to the target (None when no similarity is defined)."""
+        return self._comparisons[0].zone_b if self._comparisons else None
+
+    @property
+    def comparisons(self) -> tuple[Comparison, ...]:
+        """The target compared with each benchmark zone that has a similarity, most similar first."""
+        return self._comparisons
+
+    def table(self, name: str) -> pd.DataFrame:
+        """One table of the assessment as a DataFrame (a copy); ``TABLES`` lists the names.
+
+        Examples
+        --------
+        >>> import policybench as pb
+        >>> a = pb.assess(pb.load_dataset(), "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=100)
+        >>> a.table("recommendations")[["rank", "code"]].head(2).shape
+        (2, 2)
+        """
+        check_choice("Assessment.table", "name", name, tuple(TABLES))
+        return _TABLE_MAKERS[name](self).copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every table as records plus the metadata: JSON-ready (NaN as None)."""
+        return _json_ready(
+            {
+                "target": self.target,
+                "benchmark": list(self.benchmark),
+                "overall_dtf": self.overall,
+                "params": self.params,
+                "codebook_version": self.codebook_version,
+                "data_hash": self.data_hash,
+                "data_version": self.data_version,
+                "library_version": self.library_version,
+                "not_applicable": self.gap.not_applicable(),
+                "tables": {name: self.table(name).to_dict("records") for name in TABLES},
+            }
+        )
+
+    def report(self, lang: str = "zh", *, generated: str | None = None) -> GapReport:
+        """The report of this assessment in ``lang`` (rendering only; see :func:`policybench.report.report`)."""
+        from .report import report
+
+        return report(self, lang=lang, generated=generated)
+
+    def summary_lines(self) -> list[str]:
+        """A few readable lines: target, benchmark, overall DTF, top recommendations, closest peer."""
+        recs = self._recommendations
+        lines = [
+            f"Assessment of {self.target} against {', '.join(self.benchmark)}",
+            f"overall DTF {self.overall:.1f} over {len(self.gap.table())} applicable categories; "
+            f"data {self.data_hash}, codebook {self.codebook_version}",
+        ]
+        for r in recs.head(5).itertuples():
+            robust = "" if _missing(r.p_top) else f"  P(top {self.params['robust_top']}) {r.p_top:.2f}"
+            lines.append(f"  {r.rank}. {r.code:<30} priority {r.priority:.4f}{robust}")
+        if self.closest is not None:
+            lines.append(f"most similar: {self.closest} ({self._comparisons[0].score:.3f})")
+        return lines
+
+    def __repr__(self) -> str:
+        return "<Assessment\n  " + "\n  ".join(self.summary_lines()) + "\n>"
+
+    def _repr_html_(self) -> str:
+        esc = html.escape
+        recs = self._recommendations.head(5)
+        rows = "".join(
+            f"<tr><td>{r.rank}</td><td><code>{esc(r.code)}</code></td><td>{esc(str(r.label_en))}</td>"
+            f"<td>{r.priority:.4f}</td><td>{r.gap:.2f}</td><td>{esc(str(r.exemplar_zones))}</td>"
+            f"<td>{'' if _missing(r.p_top) else f'{r.p_top:.2f}'}</td></tr>"
+            for r in recs.itertuples()
+        )
+        closest = (
+            f"<br>Most similar: <code>{esc(self.closest)}</code> ({self._comparisons[0].score:.3f})"
+            if self.closest
+            else ""
+        )
+        return (
+            f"<div><strong>Assessment of <code>{esc(self.target)}</code></strong> against "
+            f"{esc(', '.join(self.benchmark))}<br>Overall DTF <strong>{self.overall:.1f}</strong> over "
+            f"{len(self.gap.table())} applicable categories; data <code>{esc(self.data_hash)}</code>, "
+            f"codebook {esc(self.codebook_version)}{closest}"
+            f"<table><tr><th>#</th><th>code</th><th>category</th><th>priority</th><th>gap</th>"
+            f"<th>exemplars</th><th>P(top {self.params['robust_top']})</th></tr>{rows}</table>"
+            f"<small>Tables: {esc(', '.join(TABLES))} (use .table(name))</small></div>"
+        )
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_ready(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if value is pd.NA:
+        return None
+    return value
+
+
+# ----------------------------------------------------------------------------- tables
+
+
+def _plan_table(a: Assessment) -> pd.DataFrame:
+    from .gaps.plan import action_plan_table
+
+    return action_plan_table(a._recommendations, a.dataset.codebook)
+
+
+def _similarity_table(a: Assessment) -> pd.DataFrame:
+    return a._similarity
+
+
+def _alignment_table(a: Assessment) -> pd.DataFrame:
+    columns = ["measure_a", "measure_b", "similarity", "text", "category"]
+    titles = ["title_a_zh", "title_a_en", "title_b_zh", "title_b_en"]
+    if not a._comparisons:
+        return pd.DataFrame(columns=columns + titles)
+    pairs = a._comparisons[0].alignment.pairs[columns].copy()
+    ds = a.dataset
+    for side in ("a", "b"):
+        measures = [ds.measure(m) for m in pairs[f"measure_{side}"]]
+        pairs[f"title_{side}_zh"] = [m.title.zh for m in measures]
+        pairs[f"title_{side}_en"] = [m.title.en for m in measures]
+    return pairs.reset_index(drop=True)
+
+
+def _sources_table(a: Assessment) -> pd.DataFrame:
+    """Sources of the exemplars and of the target's own cited measures, each once."""
+    seen: dict[tuple[str, str], dict[str, Any]] = {}
+    for exemplars in a._recommendations.get("exemplars", []):
+        for ex in exemplars:
+            for src in ex["sources"]:
+                seen.setdefault((ex["zone"], src["id"]), {"zone": ex["zone"], **src})
+    target = a.dataset.zone(a.target)
+    cited = {e.source for m in target.measures for e in m.evidence}
+    for src in target.sources:
+        if src.id in cited:
+            seen.setdefault((target.id, src.id), {"zone": target.id, **src.record()})
+    return pd.DataFrame([seen[k] for k in sorted(seen)])
+
+
+def _diffusion_table(a: Assessment) -> pd.DataFrame:
+    """The adoption order of the recommended categories, with the adopting zones' names."""
+    from .diffusion import diffusion
+
+    codes = list(a._recommendations["code"]) if not a._recommendations.empty else []
+    if not codes:
+        return pd.DataFrame()
+    table = diffusion(a.dataset, codes).adoption_table()
+    for lang in ("zh", "en"):
+        table[f"zone_name_{lang}"] = [a.dataset.zone(z).name.get(lang) for z in table["zone_id"]]
+    return table
+
+
+_TABLE_MAKERS = {
+    "gaps": lambda a: a.gap.table(),
+    "domains": lambda a: a.gap.domain_table(),
+    "recommendations": lambda a: a._recommendations,
+    "plan": _plan_table,
+    "diffusion": _diffusion_table,
+    "robustness": lambda a: a._robustness,
+    "strengths": lambda a: a.gap.strengths(),
+    "not_counted": lambda a: a.gap.not_counted(),
+    "uncoded_gaps": lambda a: a.gap.uncoded_gaps(),
+    "similarity": _similarity_table,
+    "alignment": _alignment_table,
+    "sources": _sources_table,
+}
+
+
+# ----------------------------------------------------------------------------- assess
+
+
+def assess(
+    dataset: Dataset,
+    target: str,
+    *,
+    against: Sequence[str] | None = None,
+    peers: int | None = None,
+    frontier: str = "max",
+    weights: Mapping[str, float] | None = None,
+    status: Sequence[str] | str | None = None,
+    top: int = 10,
+    draws: int = 1000,
+    seed: int = 0,
+    include_uncoded_domains: bool = False,
+    text_lang: str = "zh",
+) -> Assessment:
+    """Assess ``target`` against a benchmark set: gaps, recommendations, robustness, similarity.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The codebook and zones.
+    target : str
+        Zone id of the zone assessed.
+    against : sequence of str, optional
+        Benchmark zone ids; exclusive with ``peers``. Default (both None): every other zone.
+    peers : int, optional
+        Use the ``peers`` zones most similar to the target.
+    frontier : {"max", "mean"} or zone id
+        Frontier rule (see :func:`~policybench.gaps.gap_analysis`).
+    weights : mapping code -> weight, optional
+        Category weights for the codes named; the codebook defaults stay for the rest.
+    status : sequence of str, optional
+        Statuses counted; default the codebook's counted statuses.
+    top : int
+        Number of recommendations.
+    draws : int
+        Monte-Carlo draws of the robustness check; 0 means no robustness.
+    seed : int
+        Seed of the robustness check.
+    include_uncoded_domains : bool
+        Also rank categories of domains the target has no coded measure in.
+    text_lang : {"zh", "en"}
+        Language of the measure texts used by the similarity and the alignment (the same
+        numbers whatever the language of a report).
+
+    Returns
+    -------
+    Assessment
+
+    Examples
+    --------
+    >>> import policybench as pb
+    >>> a = pb.assess(pb.load_dataset(), "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=100)
+    >>> 0 <= a.overall <= 100, a.closest in a.benchmark
+    (True, True)
+    """
+    from .gaps import gap_analysis, recommend, sensitivity
+
+    fn = "assess"
+    check_positive_int(fn, "top", top)
+    check_int(fn, "draws", draws)
+    check_int(fn, "seed", seed)
+    check_choice(fn, "text_lang", text_lang, ("zh", "en"))
+    check_choice(fn, "include_uncoded_domains", include_uncoded_domains, (True, False))
+    statuses = check_status(dataset.codebook, status, fn)
+    gap = gap_analysis(
+        dataset, target, against=against, peers=peers, frontier=frontier, weights=weights, status=statuses
+    )
+    recs = recommend(gap, top=top, include_uncoded_domains=include_uncoded_domains)
+    robust_top = min(5, top)
+    if draws > 0 and not recs.empty:
+        robust = sensitivity(
+            gap, draws=draws, seed=seed, top=robust_top, include_uncoded_domains=include_uncoded_domains
+        )
+        recs = recs.merge(robust[["code", *_ROBUST_COLUMNS]], on="code", how="left")
+    else:
+        from .gaps import SENSITIVITY_COLUMNS
+
+        robust = pd.DataFrame(columns=list(SENSITIVITY_COLUMNS))
+        for column in _ROBUST_COLUMNS:
+            recs[column] = float("nan")
+    comparisons, similarity = _peer_similarity(dataset, gap.target, gap.benchmark, statuses, text_lang)
+    params = {
+        **gap.params,
+        "top": top,
+        "draws": draws,
+        "seed": seed,
+        "robust_top": robust_top,
+        "include_uncoded_domains": include_uncoded_domains,
+        "text_lang": text_lang,
+        "sensitivity": dict(robust.attrs) if draws > 0 else {},
+    }
+    return Assessment(gap, MappingProxyType(params), recs, robust, comparisons, similarity)
+
+
+def _peer_similarity(
+    dataset: Dataset, target: str, benchmark: Sequence[str], statuses: tuple[str, ...], text_lang: str
+) -> tuple[tuple[Comparison, ...], pd.DataFrame]:
+    """The combined similarity of the target to each benchmark zone, most similar first.
+
+    A zone with no counted measure (or a target with none) gets NaN and the reason.
+    """
+    from .similarity import compare
+    from .similarity.alignment import fitted_index
+
+    counted = gap_counted_zones(dataset, [target, *benchmark], statuses)
+    index = fitted_index(dataset, text_lang)
+    comparisons = []
+    rows = []
+    for zone_id in benchmark:
+        zone = dataset.zone(zone_id)
+        row: dict[str, Any] = {
+            "zone_id": zone_id,
+            "name_zh": zone.name.zh,
+            "name_en": zone.name.en,
+            "kind": zone.kind,
+        }
+        empty = [z for z in (target, zone_id) if z not in counted]
+        if empty:
+            reason = f"no counted measure in {', '.join(empty)} (statuses counted: {', '.join(statuses)})"
+            rows.append({**row, **dict.fromkeys(_SCORE_COLUMNS, float("nan")), "shared_codes": "", "reason": reason})
+            continue
+        c = compare(dataset, target, zone_id, status=statuses, lang=text_lang, text_index=index)
+        comparisons.append(c)
+        al = c.alignment
+        rows.append(
+            {
+                **row,
+                "similarity": c.score,
+                "structured": c.structured,
+                "alignment": al.score,
+                "coverage_target_by_zone": al.coverage_a_by_b,
+                "coverage_zone_by_target": al.coverage_b_by_a,
+                "shared_codes": ",".join(al.shared_codes),
+                "reason": "",
+            }
+        )
+    columns = ["zone_id", "name_zh", "name_en", "kind", *_SCORE_COLUMNS, "shared_codes", "reason"]
+    table = pd.DataFrame(rows, columns=columns)
+    table = table.sort_values(["similarity", "zone_id"], ascending=[False, True], na_position="last", kind="mergesort")
+    comparisons.sort(key=lambda c: (-c.score, c.zone_b))
+    return tuple(comparisons), table.reset_index(drop=True)
+
+
+_SCORE_COLUMNS = ["similarity", "structured", "alignment", "coverage_target_by_zone", "coverage_zone_by_target"]
+
+
+def gap_counted_zones(dataset: Dataset, zones: Sequence[str], statuses: tuple[str, ...]) -> set[str]:
+    """The zones among ``zones`` with at least one counted measure."""
+    from .codebook import is_counted
+
+    return {z for z in zones if any(is_counted(m, statuses) for m in dataset.zone(z).measures)}
