@@ -35,3 +35,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="N",
         help="run the zone-file fuzzer for N random examples (default 50,000) instead of 2,000 fixed ones",
     )
+
+
+@pytest.fixture(scope="session")
+def shipped_examined(shipped):
+    """The shipped data as if every zone's coders had examined every domain.
+
+    Method tests on real text use it so that they do not depend on how far the data's
+    scopes have got; data tests pinned to the data's version use ``shipped``.
+    """
+    from policybench.model import Scope
+
+    everything = Scope(examined=list(shipped.codebook.domain_codes))
+    return shipped.replace_zones([z.model_copy(update={"scope": everything}) for z in shipped.zones])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from policybench import InputError, load_dataset
-from policybench.similarity import align, compare, nearest_peers, zone_similarity_matrix
+from policybench.similarity import align, compare, nearest_peers, zone_similarity, zone_similarity_matrix
 
 TOY = Path(__file__).parent / "data" / "toy"
 
@@ -51,7 +51,8 @@ def test_compare_components_and_explanation(toy) -> None:
     assert "<table>" in c._repr_html_()
 
 
-def test_shipped_comparisons_are_explained_and_reproducible(shipped) -> None:
+def test_shipped_comparisons_are_explained_and_reproducible(shipped_examined) -> None:
+    shipped = shipped_examined
     for other in ("wuhan-city-partner", "donghu-htz"):
         first = compare(shipped, "tianjin-htz", other, lang="en")
         second = compare(shipped, "tianjin-htz", other, lang="en")
@@ -66,9 +67,11 @@ def test_shipped_comparisons_are_explained_and_reproducible(shipped) -> None:
     assert "DEL.MUNICIPAL_POWERS" in donghu.alignment.shared_codes
 
 
-def test_zone_similarity_and_peers(shipped) -> None:
+def test_zone_similarity_and_peers(shipped_examined) -> None:
+    shipped = shipped_examined
     matrix = zone_similarity_matrix(shipped, method="structured")
-    assert "national-policy" not in matrix.index  # no counted measure: left out
+    assert matrix.loc["national-policy"].isna().all()  # no counted measure: NaN, with a reason
+    assert any(u["zone_a"] == "national-policy" or u["zone_b"] == "national-policy" for u in matrix.attrs["undefined"])
     peers = nearest_peers(shipped, "tianjin-htz", k=3)
     assert list(peers["rank"]) == [1, 2, 3] and peers["similarity"].is_monotonic_decreasing
     assert "tianjin-htz" not in set(peers["zone_id"])
@@ -78,9 +81,56 @@ def test_zone_similarity_and_peers(shipped) -> None:
         nearest_peers(shipped, "national-policy")
 
 
-def test_gap_analysis_with_nearest_peers(shipped) -> None:
+def test_one_definition_of_combined_similarity(shipped_examined) -> None:
+    ds = shipped_examined
+    pair = zone_similarity(ds, "tianjin-htz", "tianjin-teda")
+    assert pair.defined and pair.overlap == len(ds.codebook.codes) and pair.overlap_share == 1.0
+    via_compare = compare(ds, "tianjin-htz", "tianjin-teda")
+    zones = ["tianjin-htz", "tianjin-teda", "wuhan-city-partner", "donghu-htz"]
+    matrix = zone_similarity_matrix(ds, zones=zones)
+    peers = nearest_peers(ds, "tianjin-htz", k=20).set_index("zone_id")
+    for value in (
+        via_compare.score,
+        matrix.loc["tianjin-htz", "tianjin-teda"],
+        peers.loc["tianjin-teda", "similarity"],
+    ):
+        assert value == pytest.approx(pair.score, abs=1e-12)
+    assert pair.score == pytest.approx(0.5 * pair.structured + 0.5 * pair.alignment_score)
+
+
+def test_overlap_restricts_both_components(toy) -> None:
+    # beta examined only GOV: the overlap with alpha is the 2 GOV categories
+    beta = toy.zone("beta")
+    narrowed = toy.replace_zones(
+        [
+            z.model_copy(update={"scope": z.scope.model_copy(update={"examined": ["GOV"]})}) if z is beta else z
+            for z in toy.zones
+        ]
+    )
+    c = zone_similarity(narrowed, "alpha", "beta", min_overlap=2)
+    # beta's city partner is counted, so MKT.PARTNER_SYSTEM is known (present) although MKT
+    # is outside beta's scope: the overlap is GOV.STATUTORY_BODY, GOV.CORPORATE_MGMT, MKT.PARTNER_SYSTEM
+    assert (c.overlap, c.overlap_share) == (3, 3 / 5)
+    # structured over it: alpha [1, .5 | 0], beta [2/3, 0 | 1]; soft cosine, sigma .3
+    u, v = [1, 0.5, 0], [2 / 3, 0, 1]
+
+    def sc(x: list[float], y: list[float]) -> float:
+        dot = sum(a * b for a, b in zip(x, y, strict=True))
+        return 0.7 * dot + 0.3 * ((x[0] + x[1]) * (y[0] + y[1]) + x[2] * y[2])
+
+    assert c.structured == pytest.approx(sc(u, v) / sqrt(sc(u, u) * sc(v, v)))
+    assert set(c.alignment.pairs["measure_a"]) <= {"alpha.statutory-body"}
+    tight = zone_similarity(narrowed, "alpha", "beta", min_overlap=4)
+    assert not tight.defined and "under the minimum overlap of 4" in tight.reason
+    assert zone_similarity(narrowed, "alpha", "gamma").overlap == 5
+    assert "Overlap: 3 categories" in tight.explain(lang="en") and "undefined" in str(tight)
+    assert tight.to_dict()["score"] is None
+
+
+def test_gap_analysis_with_nearest_peers(shipped_examined) -> None:
     from policybench.gaps import gap_analysis
 
+    shipped = shipped_examined
     gap = gap_analysis(shipped, "tianjin-htz", peers=3)
     assert gap.benchmark == tuple(sorted(nearest_peers(shipped, "tianjin-htz", k=3)["zone_id"]))
     assert gap.params["peers"] == 3

@@ -17,6 +17,7 @@ import pytest
 
 import policybench
 from policybench.gaps import simulate
+from policybench.model import Scope
 from policybench.report import report
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -117,8 +118,10 @@ def test_report_renders_offline_in_chromium(browser: Any, tmp_path: Path) -> Non
             labels = [t.text_content() or "" for t in chart.query_selector_all("text")]
             assert len(labels) > 5 and all(label.strip() for label in labels), labels
         chart_text = " ".join(t.text_content() or "" for t in page.query_selector_all("svg text"))
-        assert "管理体制" in chart_text  # domain chart labelled in Chinese
-        assert "MKT.SCI_TECH_FINANCE" in chart_text  # gap chart labelled by code
+        # charts labelled in Chinese (domains) and by code (gaps): which ones depends on the data
+        domains = gap.domain_table()
+        assert domains["label_zh"].iloc[0] in chart_text
+        assert gap.known_table()["code"].iloc[0] in chart_text
 
         shot = tmp_path / "report.png"
         page.screenshot(path=str(shot), full_page=True)
@@ -131,7 +134,13 @@ def test_report_renders_offline_in_chromium(browser: Any, tmp_path: Path) -> Non
 
 
 def test_injected_markup_is_shown_as_text(browser: Any, tmp_path: Path) -> None:
-    ds = policybench.load_dataset()
+    shipped = policybench.load_dataset()
+    # Tianjin as if its coders had examined every domain, so that the partner system is ranked
+    # whatever the shipped scope says (this test is about escaping, not about the data).
+    everything = Scope(examined=list(shipped.codebook.domain_codes))
+    ds = shipped.replace_zones(
+        [z.model_copy(update={"scope": everything}) if z.id == TARGET else z for z in shipped.zones]
+    )
     # A what-if Wuhan measure whose (English) title is markup: it becomes an exemplar of the
     # partner-system recommendation, so the English report prints its title.
     whatif = simulate(ds, "wuhan-city-partner", add=[{"category": "MKT.PARTNER_SYSTEM", "depth": 3, "title": PAYLOAD}])

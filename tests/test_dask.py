@@ -123,4 +123,4 @@ def test_batch_cli_rejects_both_dask_options(tmp_path: Path, capsys: pytest.Capt
     assert main(["batch", str(BATCH / "jobs.yaml"), "--dask-local", "2", "--scheduler", "tcp://127.0.0.1:8786"]) == 2
     assert "not allowed with argument" in capsys.readouterr().err
     assert main(["batch", str(BATCH / "jobs.yaml"), "--dask-local", "0"]) == 2
-    assert "--dask-local must be at least 1" in capsys.readouterr().err
+    assert "--dask-local must be between 1 and" in capsys.readouterr().err

@@ -130,7 +130,7 @@ def test_sensitivity_is_seeded_and_vectorised(gap) -> None:
     assert ((first["p_top"] >= 0) & (first["p_top"] <= 1)).all()
     assert (first["rank_p05"] <= first["median_rank"]).all() and (first["median_rank"] <= first["rank_p95"]).all()
     # partner leads by a factor of 1.8 over the next; weights vary at most 3x: it stays in the top 2 mostly
-    assert first.set_index("code").loc["MKT.PARTNER_SYSTEM", "p_top"] > 0.9
+    assert first.set_index("code").loc["MKT.PARTNER_SYSTEM", "p_top_weights"] > 0.9
 
 
 def test_simulate_leaves_the_original_untouched(toy, gap) -> None:

@@ -95,6 +95,9 @@ def _zone(zone_id: str, codes: list[str], shift: int) -> Zone:
             "description": {"zh": p(4), "en": p(5)},
             "sources": sources,
             "measures": measures,
+            # every domain examined: the peer's categories are then absent for the target (ranked, with
+            # their exemplars in the report), not unknown (verify first, exemplars not quoted)
+            "scope": {"examined": ["GOV", "HR", "DEL", "TER", "SVC", "APR", "MKT", "TAL", "CGV", "INS"]},
         }
     )
 

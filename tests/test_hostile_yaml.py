@@ -240,3 +240,11 @@ def test_cli_validate_reports_limits_without_traceback(tmp_path: Path, capsys: p
     assert rc == 1
     assert "[alias-limit]" in out and "[too-deep]" in out
     assert "Traceback" not in out + err
+
+
+def test_timestamp_tag_on_a_key_is_an_issue(tmp_path: Path) -> None:
+    """Found by the fuzzer: PyYAML's timestamp constructor raised AttributeError on a non-date."""
+    path = tmp_path / "zone.yaml"
+    path.write_text("!!timestamp name:\n  zh: x\n")
+    issues = read_document(path).issues
+    assert [(i.code, i.line) for i in issues] == [("wrong-type", 1)]

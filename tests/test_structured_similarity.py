@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from policybench import InputError, load_dataset
-from policybench.similarity import METRICS, pairwise_similarity, portfolio_matrix, similarity_matrix
+from policybench.similarity import (
+    METRICS,
+    default_min_overlap,
+    overlap_matrix,
+    pairwise_similarity,
+    portfolio_matrix,
+    similarity_matrix,
+)
 
 TOY = Path(__file__).parent / "data" / "toy"
 
@@ -95,13 +102,15 @@ def test_weighted_cosine_and_jaccard(portfolio: pd.DataFrame) -> None:
     assert c.loc["alpha", "beta"] == pytest.approx((2 * 2 / 3) / (sqrt(2 + 0.25) * sqrt(2 * 4 / 9 + 1)))
 
 
-def test_empty_zone_gets_nan_and_a_reason_naming_the_filter(toy) -> None:
-    p = portfolio_matrix(toy, status="proposed")
+def test_zone_without_counted_measure_gets_nan_and_a_reason(toy) -> None:
+    p = portfolio_matrix(toy, status="proposed")  # only alpha has a proposed measure
     s = similarity_matrix(p, metric="cosine")
-    assert sorted(s.attrs["undefined"]) == ["beta", "gamma"]
-    assert "proposed" in s.attrs["undefined"]["beta"]
-    assert s.loc[["beta", "gamma"]].isna().all().all() and s[["beta", "gamma"]].isna().all().all()
+    assert np.isnan(s.loc["alpha", "beta"]) and np.isnan(s.loc["beta", "gamma"]) and np.isnan(s.loc["beta", "beta"])
     assert s.loc["alpha", "alpha"] == 1.0
+    reasons = {(u["zone_a"], u["zone_b"]): u["reason"] for u in s.attrs["undefined"]}
+    assert set(reasons) == {("alpha", "beta"), ("alpha", "gamma"), ("beta", "gamma")}
+    assert reasons[("alpha", "beta")].startswith("beta: no counted measure in the 5 categories")
+    assert reasons[("beta", "gamma")].startswith("beta and gamma: no counted measure")
     assert similarity_matrix(p, metric="heterogeneity").loc["beta", "gamma"] == 1.0
 
 
@@ -152,6 +161,79 @@ def test_properties_symmetric_bounded_diagonal_and_order_invariant(p: pd.DataFra
     shuffled = p.iloc[rng.permutation(len(p)), rng.permutation(p.shape[1])]
     again = similarity_matrix(shuffled, metric=metric).loc[p.index, p.index]
     np.testing.assert_allclose(again.to_numpy(), values, atol=1e-12)
+
+
+@st.composite
+def portfolios_with_unknowns(draw):
+    p = draw(portfolios())
+    mask = draw(arrays(np.bool_, p.shape, elements=st.booleans()))
+    mask[:, 0] = False  # every zone keeps its counted first code
+    return p.mask(mask)
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=portfolios_with_unknowns(), metric=st.sampled_from(METRICS))
+def test_overlap_similarity_equals_the_metric_on_the_overlap(p: pd.DataFrame, metric: str) -> None:
+    s = similarity_matrix(p, metric=metric, min_overlap=1).to_numpy()
+    x = p.to_numpy()
+    domains = np.array([c.split(".")[0] for c in p.columns])
+    for i in range(len(x)):
+        for j in range(len(x)):
+            both = ~np.isnan(x[i]) & ~np.isnan(x[j])
+            pair = np.vstack([x[i, both], x[j, both]])
+            empty = metric != "heterogeneity" and not (pair[0].any() and pair[1].any())
+            if i == j:
+                assert s[i, j] == 1.0
+            elif empty:
+                assert np.isnan(s[i, j])
+            else:
+                direct = pairwise_similarity(pair, metric, domains=domains[both])[0, 1]
+                assert s[i, j] == pytest.approx(direct, abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=portfolios_with_unknowns(), metric=st.sampled_from(METRICS), seed=st.integers(0, 1000))
+def test_properties_with_unknowns(p: pd.DataFrame, metric: str, seed: int) -> None:
+    s = similarity_matrix(p, metric=metric, min_overlap=2)
+    values = s.to_numpy()
+    np.testing.assert_array_equal(np.isnan(values), np.isnan(values.T))
+    defined = values[~np.isnan(values)]
+    assert ((defined >= 0) & (defined <= 1)).all()
+    rng = np.random.default_rng(seed)
+    shuffled = p.iloc[rng.permutation(len(p)), rng.permutation(p.shape[1])]
+    again = similarity_matrix(shuffled, metric=metric, min_overlap=2).loc[p.index, p.index]
+    np.testing.assert_allclose(again.to_numpy(), values, atol=1e-12)
+    overlap = overlap_matrix(p).to_numpy()
+    assert np.isnan(values[overlap < 2]).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(p=portfolios(), metric=st.sampled_from(METRICS), extra=st.integers(1, 4))
+def test_a_copy_with_extra_unknown_categories_is_identical(p: pd.DataFrame, metric: str, extra: int) -> None:
+    wider = p.copy()
+    for k in range(extra):
+        wider[f"XD.NEW{k}"] = np.nan
+    copy = wider.iloc[[0]].rename(index={p.index[0]: "copy"})
+    copy.iloc[0, : p.shape[1]] = p.iloc[0].to_numpy()
+    both = pd.concat([wider.iloc[[0]].fillna(0.5), copy])  # the original examined the extra codes
+    s = similarity_matrix(both, metric=metric, min_overlap=p.shape[1])
+    assert s.iloc[0, 1] == pytest.approx(1.0, abs=1e-12)
+
+
+def test_min_overlap_rule(toy) -> None:
+    p = portfolio_matrix(toy)
+    assert default_min_overlap(len(p.columns)) == 2
+    q = p.copy()
+    q.loc["gamma", ["GOV.STATUTORY_BODY", "GOV.CORPORATE_MGMT", "MKT.PARTNER_SYSTEM"]] = np.nan
+    s = similarity_matrix(q, metric="jaccard", min_overlap=3)
+    # alpha-beta keeps all 5 codes: min sum 2/3, max sum 1 + .5 + 1
+    assert np.isnan(s.loc["alpha", "gamma"]) and s.loc["alpha", "beta"] == pytest.approx((2 / 3) / 2.5)
+    (entry,) = [u for u in s.attrs["undefined"] if u["zone_b"] == "gamma" and u["zone_a"] == "alpha"]
+    assert entry["overlap"] == 2 and "under the minimum overlap of 3" in entry["reason"]
+    # over the overlap {platform, mixed}: alpha [0, 0] has nothing counted there
+    assert np.isnan(similarity_matrix(q, metric="jaccard", min_overlap=2).loc["alpha", "gamma"])
+    with pytest.raises(InputError, match="The 'min_overlap' parameter of similarity_matrix must be a positive int"):
+        similarity_matrix(p, min_overlap=0)
 
 
 @settings(max_examples=40, deadline=None)

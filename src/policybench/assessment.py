@@ -26,14 +26,14 @@ if TYPE_CHECKING:
     from .report import GapReport
     from .similarity import Comparison
 
-__all__ = ["TABLES", "Assessment", "assess"]
+__all__ = ["SIMILARITY_COLUMNS", "TABLES", "Assessment", "assess"]
 
 #: The tables of an assessment, by name (:meth:`Assessment.table`), and what each holds.
 TABLES: dict[str, str] = {
-    "gaps": "one row per applicable category (see policybench.gaps.GAP_COLUMNS)",
+    "gaps": "one row per applicable category known for the target (see policybench.gaps.GAP_COLUMNS)",
     "domains": "per domain: target and frontier means, DTF, weight, categories, gaps",
     "recommendations": "ranked categories to adopt (RECOMMENDATION_COLUMNS), with the robustness columns "
-    "median_rank, rank_p05, rank_p95, p_top, fragile (NaN when draws=0)",
+    "of policybench.gaps.SENSITIVITY_COLUMNS after base_rank (NaN when draws=0)",
     "plan": "the recommendations grouped by the authority that must act, prerequisites first "
     "(see policybench.gaps.plan.PLAN_COLUMNS)",
     "diffusion": "who adopted each recommended category and when, in adoption order "
@@ -41,16 +41,31 @@ TABLES: dict[str, str] = {
     "robustness": "rank statistics per ranked category (SENSITIVITY_COLUMNS); empty when draws=0",
     "strengths": "categories where the target is above the frontier",
     "not_counted": "the target's measures left out by the status filter, in applicable categories",
-    "uncoded_gaps": "gaps in domains where the target has no coded measure (not ranked)",
-    "similarity": "one row per benchmark zone: zone_id, name_zh, name_en, kind, similarity, structured, "
-    "alignment, coverage_target_by_zone, coverage_zone_by_target, shared_codes, reason "
-    "(why similarity is NaN, else ''); most similar first",
+    "unverified": "verify first: applicable categories the target's coding did not examine (never ranked; "
+    "see policybench.gaps.UNVERIFIED_COLUMNS)",
+    "similarity": "one row per benchmark zone (SIMILARITY_COLUMNS), most similar first, undefined last",
     "alignment": "aligned measure pairs of the target and its most similar benchmark zone: measure_a, "
     "measure_b, similarity, text, category, title_a_zh, title_a_en, title_b_zh, title_b_en",
     "sources": "sources of the exemplars and of the target's own cited measures: zone, id and the source fields",
 }
 
-_ROBUST_COLUMNS = ["median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]
+
+#: Columns of ``Assessment.table("similarity")``.
+SIMILARITY_COLUMNS: dict[str, str] = {
+    "zone_id": "benchmark zone",
+    "name_zh": "its name (Chinese)",
+    "name_en": "its name (English)",
+    "kind": "its kind",
+    "similarity": "combined similarity to the target (policybench.similarity.zone_similarity); NaN when undefined",
+    "structured": "structured component, over the overlap",
+    "alignment": "alignment component, over the overlap",
+    "overlap": "categories both zones examined",
+    "overlap_share": "overlap / codebook categories",
+    "coverage_target_by_zone": "share of the target's measures matched in the zone",
+    "coverage_zone_by_target": "share of the zone's measures matched in the target",
+    "shared_codes": "categories both have (comma-separated)",
+    "reason": "why the similarity is undefined, else ''",
+}
 
 
 @dataclass(frozen=True)
@@ -165,7 +180,8 @@ class Assessment:
         recs = self._recommendations
         lines = [
             f"Assessment of {self.target} against {', '.join(self.benchmark)}",
-            f"overall DTF {self.overall:.1f} over {len(self.gap.table())} applicable categories; "
+            f"overall DTF {_number(self.overall, '.1f')} over {len(self.gap.known_table())} applicable categories "
+            f"known for the target ({len(self.gap.unverified())} to verify first); "
             f"data {self.data_hash}, codebook {self.codebook_version}",
         ]
         for r in recs.head(5).itertuples():
@@ -194,13 +210,18 @@ class Assessment:
         )
         return (
             f"<div><strong>Assessment of <code>{esc(self.target)}</code></strong> against "
-            f"{esc(', '.join(self.benchmark))}<br>Overall DTF <strong>{self.overall:.1f}</strong> over "
-            f"{len(self.gap.table())} applicable categories; data <code>{esc(self.data_hash)}</code>, "
+            f"{esc(', '.join(self.benchmark))}<br>Overall DTF <strong>{_number(self.overall, '.1f')}</strong> over "
+            f"{len(self.gap.known_table())} applicable categories known for the target "
+            f"({len(self.gap.unverified())} to verify first); data <code>{esc(self.data_hash)}</code>, "
             f"codebook {esc(self.codebook_version)}{closest}"
             f"<table><tr><th>#</th><th>code</th><th>category</th><th>priority</th><th>gap</th>"
             f"<th>exemplars</th><th>P(top {self.params['robust_top']})</th></tr>{rows}</table>"
             f"<small>Tables: {esc(', '.join(TABLES))} (use .table(name))</small></div>"
         )
+
+
+def _number(value: float, spec: str) -> str:
+    return "undefined" if _missing(value) else format(value, spec)
 
 
 def _missing(value: Any) -> bool:
@@ -277,7 +298,7 @@ def _diffusion_table(a: Assessment) -> pd.DataFrame:
 
 
 _TABLE_MAKERS = {
-    "gaps": lambda a: a.gap.table(),
+    "gaps": lambda a: a.gap.known_table(),
     "domains": lambda a: a.gap.domain_table(),
     "recommendations": lambda a: a._recommendations,
     "plan": _plan_table,
@@ -285,7 +306,7 @@ _TABLE_MAKERS = {
     "robustness": lambda a: a._robustness,
     "strengths": lambda a: a.gap.strengths(),
     "not_counted": lambda a: a.gap.not_counted(),
-    "uncoded_gaps": lambda a: a.gap.uncoded_gaps(),
+    "unverified": lambda a: a.gap.unverified(),
     "similarity": _similarity_table,
     "alignment": _alignment_table,
     "sources": _sources_table,
@@ -307,7 +328,6 @@ def assess(
     top: int = 10,
     draws: int = 1000,
     seed: int = 0,
-    include_uncoded_domains: bool = False,
     text_lang: str = "zh",
 ) -> Assessment:
     """Assess ``target`` against a benchmark set: gaps, recommendations, robustness, similarity.
@@ -334,8 +354,6 @@ def assess(
         Monte-Carlo draws of the robustness check; 0 means no robustness.
     seed : int
         Seed of the robustness check.
-    include_uncoded_domains : bool
-        Also rank categories of domains the target has no coded measure in.
     text_lang : {"zh", "en"}
         Language of the measure texts used by the similarity and the alignment (the same
         numbers whatever the language of a report).
@@ -358,23 +376,20 @@ def assess(
     check_int(fn, "draws", draws)
     check_int(fn, "seed", seed)
     check_choice(fn, "text_lang", text_lang, ("zh", "en"))
-    check_choice(fn, "include_uncoded_domains", include_uncoded_domains, (True, False))
     statuses = check_status(dataset.codebook, status, fn)
     gap = gap_analysis(
         dataset, target, against=against, peers=peers, frontier=frontier, weights=weights, status=statuses
     )
-    recs = recommend(gap, top=top, include_uncoded_domains=include_uncoded_domains)
+    recs = recommend(gap, top=top)
     robust_top = min(5, top)
     if draws > 0 and not recs.empty:
-        robust = sensitivity(
-            gap, draws=draws, seed=seed, top=robust_top, include_uncoded_domains=include_uncoded_domains
-        )
-        recs = recs.merge(robust[["code", *_ROBUST_COLUMNS]], on="code", how="left")
+        robust = sensitivity(gap, draws=draws, seed=seed, top=robust_top)
+        recs = recs.merge(robust.drop(columns=["base_rank"]), on="code", how="left")
     else:
         from .gaps import SENSITIVITY_COLUMNS
 
         robust = pd.DataFrame(columns=list(SENSITIVITY_COLUMNS))
-        for column in _ROBUST_COLUMNS:
+        for column in list(SENSITIVITY_COLUMNS)[2:]:
             recs[column] = float("nan")
     comparisons, similarity = _peer_similarity(dataset, gap.target, gap.benchmark, statuses, text_lang)
     params = {
@@ -383,7 +398,6 @@ def assess(
         "draws": draws,
         "seed": seed,
         "robust_top": robust_top,
-        "include_uncoded_domains": include_uncoded_domains,
         "text_lang": text_lang,
         "sensitivity": dict(robust.attrs) if draws > 0 else {},
     }
@@ -395,55 +409,36 @@ def _peer_similarity(
 ) -> tuple[tuple[Comparison, ...], pd.DataFrame]:
     """The combined similarity of the target to each benchmark zone, most similar first.
 
-    A zone with no counted measure (or a target with none) gets NaN and the reason.
+    One definition (:func:`~policybench.similarity.zone_similarity`); an undefined pair gets
+    NaN and the reason.
     """
-    from .similarity import compare
+    from .similarity import zone_similarity
     from .similarity.alignment import fitted_index
 
-    counted = gap_counted_zones(dataset, [target, *benchmark], statuses)
     index = fitted_index(dataset, text_lang)
-    comparisons = []
+    every = [zone_similarity(dataset, target, z, status=statuses, lang=text_lang, text_index=index) for z in benchmark]
     rows = []
-    for zone_id in benchmark:
-        zone = dataset.zone(zone_id)
-        row: dict[str, Any] = {
-            "zone_id": zone_id,
-            "name_zh": zone.name.zh,
-            "name_en": zone.name.en,
-            "kind": zone.kind,
-        }
-        empty = [z for z in (target, zone_id) if z not in counted]
-        if empty:
-            reason = f"no counted measure in {', '.join(empty)} (statuses counted: {', '.join(statuses)})"
-            rows.append({**row, **dict.fromkeys(_SCORE_COLUMNS, float("nan")), "shared_codes": "", "reason": reason})
-            continue
-        c = compare(dataset, target, zone_id, status=statuses, lang=text_lang, text_index=index)
-        comparisons.append(c)
+    for c in every:
+        zone = dataset.zone(c.zone_b)
         al = c.alignment
         rows.append(
             {
-                **row,
+                "zone_id": c.zone_b,
+                "name_zh": zone.name.zh,
+                "name_en": zone.name.en,
+                "kind": zone.kind,
                 "similarity": c.score,
                 "structured": c.structured,
                 "alignment": al.score,
+                "overlap": c.overlap,
+                "overlap_share": c.overlap_share,
                 "coverage_target_by_zone": al.coverage_a_by_b,
                 "coverage_zone_by_target": al.coverage_b_by_a,
                 "shared_codes": ",".join(al.shared_codes),
-                "reason": "",
+                "reason": c.reason,
             }
         )
-    columns = ["zone_id", "name_zh", "name_en", "kind", *_SCORE_COLUMNS, "shared_codes", "reason"]
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=list(SIMILARITY_COLUMNS))
     table = table.sort_values(["similarity", "zone_id"], ascending=[False, True], na_position="last", kind="mergesort")
-    comparisons.sort(key=lambda c: (-c.score, c.zone_b))
+    comparisons = sorted((c for c in every if c.defined), key=lambda c: (-c.score, c.zone_b))
     return tuple(comparisons), table.reset_index(drop=True)
-
-
-_SCORE_COLUMNS = ["similarity", "structured", "alignment", "coverage_target_by_zone", "coverage_zone_by_target"]
-
-
-def gap_counted_zones(dataset: Dataset, zones: Sequence[str], statuses: tuple[str, ...]) -> set[str]:
-    """The zones among ``zones`` with at least one counted measure."""
-    from .codebook import is_counted
-
-    return {z for z in zones if any(is_counted(m, statuses) for m in dataset.zone(z).measures)}

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .codebook import is_counted, requires_cycle
+from .codebook import expand_codes, is_counted, requires_cycle
 from .documents import Document, suggest
 from .errors import Issue
 from .model import Codebook, Measure, Scope, Zone, date_bounds
 
-__all__ = ["check_codebook", "check_raw_codes", "check_scope", "check_zones", "scope_codes"]
+__all__ = ["check_codebook", "check_raw_codes", "check_scope", "check_zones"]
 
 
 # ----------------------------------------------------------------------------- codebook
@@ -282,12 +282,6 @@ def check_scope(zone: Zone, doc: Document, codebook: Codebook) -> list[Issue]:
     return issues
 
 
-def scope_codes(examined: Iterable[str], codebook: Codebook) -> set[str]:
-    """The category codes a scope's ``examined`` list covers (domains expand to their categories)."""
-    wanted = set(examined)
-    return {c.code for c in codebook.categories if c.code in wanted or c.domain in wanted}
-
-
 def _check_scope_codes(
     doc: Document,
     paths: list[tuple[str | int, ...]],
@@ -328,7 +322,7 @@ def _unknown_source(doc: Document, path: tuple[str | int, ...], source_id: str, 
 
 
 def _check_outside_scope(zone: Zone, scope: Scope, doc: Document, codebook: Codebook) -> list[Issue]:
-    inside = scope_codes(scope.examined, codebook) | {a.code for a in zone.absent}
+    inside = expand_codes(codebook, scope.examined) | {a.code for a in zone.absent}
     known = set(codebook.codes)
     issues = []
     for i, measure in enumerate(zone.measures):

@@ -20,6 +20,7 @@ __all__ = [
     "AUTHORITY_LEVELS",
     "category_weights",
     "codebook_table",
+    "expand_codes",
     "is_counted",
     "prerequisites",
     "prerequisite_order",
@@ -78,6 +79,20 @@ def category_weights(codebook: Codebook, codes: Iterable[str] | None = None) -> 
             raw[code] = dom_weight * codebook.category(code).weight / total
     norm = sum(raw.values())
     return {code: raw[code] / norm for code in selected} if norm else {}
+
+
+def expand_codes(codebook: Codebook, codes: Iterable[str]) -> set[str]:
+    """The category codes that a list of domain and category codes covers.
+
+    A domain code stands for every category of the domain; unknown codes are ignored (the
+    validator reports them).
+
+    >>> from policybench import load_codebook
+    >>> sorted(expand_codes(load_codebook(), ["GOV.ZONE_LEGISLATION"]))
+    ['GOV.ZONE_LEGISLATION']
+    """
+    wanted = set(codes)
+    return {c.code for c in codebook.categories if c.code in wanted or c.domain in wanted}
 
 
 def prerequisites(codebook: Codebook, code: str) -> list[str]:

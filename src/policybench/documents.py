@@ -468,7 +468,7 @@ class _Builder:
             return node.value
         try:
             return self._scalars.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, KeyError, TypeError, OverflowError, IndexError) as exc:
+        except (yaml.YAMLError, ValueError, KeyError, TypeError, OverflowError, IndexError, AttributeError) as exc:
             kind = node.tag.removeprefix(_YAML)
             self._add(
                 node,

@@ -37,7 +37,7 @@ def quality_table(dataset: Dataset) -> pd.DataFrame:
     pandas.DataFrame
         Columns as in ``QUALITY_COLUMNS``; shares rounded to 2 decimals.
     """
-    from .checks import scope_codes
+    from .codebook import expand_codes
 
     codebook = dataset.codebook
     by_domain: dict[str, set[str]] = {}
@@ -45,7 +45,7 @@ def quality_table(dataset: Dataset) -> pd.DataFrame:
         by_domain.setdefault(category.domain, set()).add(category.code)
     rows = []
     for zone in dataset.zones:
-        examined = scope_codes(zone.scope.examined, codebook) if zone.scope is not None else set()
+        examined = expand_codes(codebook, zone.scope.examined) if zone.scope is not None else set()
         kinds = {s.id: s.kind for s in zone.sources}
         n = len(zone.measures)
         conf = pd.Series([m.confidence for m in zone.measures], dtype="object")

@@ -34,13 +34,39 @@ def _configure_coverage(p: argparse.ArgumentParser) -> None:
         help="statuses counted (repeatable; default: implemented, piloting)",
     )
     p.add_argument("--summary", action="store_true", help="print per-zone and per-code counts instead of the matrix")
+    p.add_argument(
+        "--states",
+        action="store_true",
+        help="print the state of each zone x category: present, absent (examined, not done) or unknown (not examined)",
+    )
     add_format(p, ("table", "csv", "json", "md"))
     add_data(p)
+
+
+_STATE_MARKS = {"present": "P", "absent": "-", "unknown": "?"}
+
+
+def _run_states(args: argparse.Namespace) -> int:
+    from ..similarity import scope_matrix
+
+    ds = load_data(args)
+    states = scope_matrix(ds, status=args.status or ("implemented", "piloting"))
+    if args.format != "table":
+        emit(states.reset_index(), args.format)
+        return 0
+    emit(states.replace(_STATE_MARKS).T.reset_index(), "table")
+    print()
+    print("P present (a counted measure)   - absent (examined, nothing counted)   ? unknown (not examined)")
+    totals = states.apply(lambda row: row.value_counts(), axis=1).reindex(columns=list(_STATE_MARKS), fill_value=0)
+    emit(totals.fillna(0).astype(int).reset_index(), "table")
+    return 0
 
 
 def _run_coverage(args: argparse.Namespace) -> int:
     from ..frames import coverage_summary
 
+    if args.states:
+        return _run_states(args)
     ds = load_data(args)
     matrix = ds.coverage_table(level=args.level, status=args.status)
     if args.summary or args.format == "table":
@@ -65,15 +91,26 @@ def _configure_compare(p: argparse.ArgumentParser) -> None:
     p.add_argument("zone_b", metavar="B")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of texts and labels")
     p.add_argument("--lam", type=float, default=0.5, help="weight of the structured part (default %(default)s)")
+    _add_min_overlap(p)
     p.add_argument("--format", choices=("table", "json"), default="table")
     add_data(p)
+
+
+def _add_min_overlap(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--min-overlap",
+        type=int,
+        default=None,
+        metavar="N",
+        help="fewest categories both zones examined for a similarity to be given (default: 8, or a third of the codebook)",
+    )
 
 
 def _run_compare(args: argparse.Namespace) -> int:
     from ..similarity import compare
 
     ds = load_data(args)
-    result = compare(ds, args.zone_a, args.zone_b, lam=args.lam, lang=args.lang)
+    result = compare(ds, args.zone_a, args.zone_b, lam=args.lam, lang=args.lang, min_overlap=args.min_overlap)
     if args.format == "json":
         print(json_text(result.to_dict()))
         return 0
@@ -97,28 +134,48 @@ def _configure_similarity(p: argparse.ArgumentParser) -> None:
         help="structured portfolio only (default), or with measure alignment",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the matrix to FILE (.csv, .xlsx or .parquet; atomic)")
+    _add_min_overlap(p)
     add_format(p, ("table", "csv", "json"))
     add_data(p)
 
 
 def _run_similarity(args: argparse.Namespace) -> int:
-    from ..similarity import portfolio_matrix, similarity_matrix, zone_similarity_matrix
+    from ..similarity import overlap_matrix, portfolio_matrix, similarity_matrix, zone_similarity_matrix
 
     if args.output and Path(args.output).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         raise UsageError(f"unknown output format '{Path(args.output).suffix}': use .csv, .xlsx or .parquet")
     ds = load_data(args)
     if args.method == "structured":
-        matrix = similarity_matrix(portfolio_matrix(ds, level=args.level), metric=args.metric)
-        for zone_id, reason in matrix.attrs.get("undefined", {}).items():
-            print(f"note: {zone_id}: NaN, {reason}", file=sys.stderr)
+        portfolio = portfolio_matrix(ds, level=args.level)
+        matrix = similarity_matrix(portfolio, metric=args.metric, min_overlap=args.min_overlap)
+        overlap = overlap_matrix(portfolio)
     else:
-        matrix = zone_similarity_matrix(ds, method=args.method, metric=args.metric)
+        matrix = zone_similarity_matrix(ds, method=args.method, metric=args.metric, min_overlap=args.min_overlap)
+        overlap = pd.DataFrame(matrix.attrs["overlap"], index=matrix.index, columns=matrix.columns)
+    undefined = matrix.attrs["undefined"]
     matrix = matrix.round(6)
     if args.output:
         write_frame(matrix, args.output, index=True)
         print(f"wrote {matrix.shape[0]} x {matrix.shape[1]} matrix to {args.output}", file=sys.stderr)
         return 0
+    if args.format == "json":
+        payload = {
+            "similarity": matrix.to_dict(orient="split"),
+            "overlap": overlap.to_dict(orient="split"),
+            "min_overlap": matrix.attrs["min_overlap"],
+            "undefined": undefined,
+        }
+        print(json_text(payload))
+        return 0
     emit(matrix.reset_index(), args.format)
+    if args.format == "table":
+        print()
+        print("overlap (categories both zones examined):")
+        emit(overlap.reset_index(), "table")
+        print(
+            f"{len(undefined)} pair(s) without a similarity (blank/NaN): overlap under "
+            f"{matrix.attrs['min_overlap']} categories, or no counted measure in it"
+        )
     return 0
 
 
@@ -135,7 +192,9 @@ def _run_gap(args: argparse.Namespace) -> int:
     gap = assessment.gap
     recs = assessment.table("recommendations")
     if args.draws == 0:
-        recs = recs.drop(columns=_ROBUST_COLUMNS)
+        from ..gaps import SENSITIVITY_COLUMNS
+
+        recs = recs.drop(columns=list(SENSITIVITY_COLUMNS)[2:])
     if args.format == "json":
         print(json_text(_gap_payload(assessment, recs)))
         return 0
@@ -143,8 +202,11 @@ def _run_gap(args: argparse.Namespace) -> int:
         emit(recs.drop(columns=["exemplars"]), "csv")
         return 0
     lang = args.lang
-    cols = ["rank", "code", f"label_{lang}", "priority", "gap", "dtf", "exemplar_zones", "authority", "already_planned"]
+    cols = ["rank", "code", f"label_{lang}", "target_state", "priority", "gap", "rests_on"]
     cols += [c for c in ("p_top", "fragile") if c in recs.columns]
+    cols += ["dtf", "n_examined", "exemplar_zones", "authority", "already_planned"]
+    cols += [c for c in ("p_top_weights", "p_top_evidence") if c in recs.columns]
+    recs = recs.assign(rests_on=recs["rests_on_low_confidence"].map({True: "low-confidence source", False: ""}))
     from ..report.labels import cli_label, term
 
     echo(gap.summary())
@@ -162,6 +224,11 @@ def _run_gap(args: argparse.Namespace) -> int:
             if column in shown.columns:
                 shown[column] = shown[column].map(lambda v: term(_word(v), lang))
         emit(shown, "table", headers=[cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols])
+        flagged = recs[recs["rests_on_low_confidence"].astype(bool)]
+        if not flagged.empty:
+            ranks = ", ".join(f"{r.code} (rank {r.rank})" for r in flagged.itertuples())
+            print(f"rests on: low-confidence source: {ranks}")
+    _print_unverified(gap, lang)
     nc = gap.not_counted()
     if not nc.empty:
         print()
@@ -173,7 +240,15 @@ def _run_gap(args: argparse.Namespace) -> int:
     return 0
 
 
-_ROBUST_COLUMNS = ["median_rank", "rank_p05", "rank_p95", "p_top", "fragile"]
+def _print_unverified(gap: Any, lang: str) -> None:
+    unverified = gap.unverified()
+    if unverified.empty:
+        return
+    print()
+    print(f"verify first: {len(unverified)} categories not examined in {gap.target}'s coding (not ranked);")
+    print("check the target against these exemplars before reading the ranking as complete:")
+    cols = ["code", f"label_{lang}", "frontier", "n_examined", "potential_priority", "exemplar_ids"]
+    emit(unverified[cols].round(4), "table")
 
 
 def _word(value: Any) -> str:
@@ -196,6 +271,7 @@ def _gap_payload(assessment: Any, recs: pd.DataFrame) -> dict[str, Any]:
         "recommendations": recs.to_dict("records"),
         "table": gap.table().to_dict("records"),
         "not_applicable": gap.not_applicable(),
+        "unverified": gap.unverified().to_dict("records"),
         "not_counted": gap.not_counted().to_dict("records"),
     }
 

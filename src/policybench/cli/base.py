@@ -186,11 +186,6 @@ def add_benchmark(parser: argparse.ArgumentParser) -> None:
         default=1000,
         help="Monte-Carlo draws of the robustness check; 0 = no robustness (default %(default)s)",
     )
-    parser.add_argument(
-        "--include-uncoded-domains",
-        action="store_true",
-        help="also rank categories of domains the target has no coded measure in",
-    )
 
 
 def run_assessment(args: argparse.Namespace) -> Any:
@@ -210,7 +205,6 @@ def run_assessment(args: argparse.Namespace) -> Any:
         status=args.status,
         top=args.top,
         draws=args.draws,
-        include_uncoded_domains=args.include_uncoded_domains,
     )
 
 

@@ -1,4 +1,9 @@
-"""Distance to the frontier of a benchmark set (METHODS §6)."""
+"""Distance to the frontier of a benchmark set (METHODS §6), over what is known (§10).
+
+The frontier of a category is taken over the benchmark zones that examined it (state
+present or absent); a category the target did not examine (state unknown) is never
+ranked: it goes to :meth:`GapAnalysis.unverified`, the "verify first" list.
+"""
 
 from __future__ import annotations
 
@@ -14,17 +19,18 @@ from .._params import check_names, check_positive_int, check_status, check_type,
 from ..codebook import category_weights, is_counted
 from ..documents import suggest
 from ..errors import InputError
-from ..similarity.portfolio import portfolio_matrix
+from ..similarity.portfolio import portfolio_matrix, scope_matrix
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
     from ..model import Measure, Zone
 
-__all__ = ["EVIDENCE_WEIGHTS", "GAP_COLUMNS", "GapAnalysis", "gap_analysis", "ranking"]
+__all__ = ["EVIDENCE_WEIGHTS", "GAP_COLUMNS", "UNVERIFIED_COLUMNS", "GapAnalysis", "gap_analysis", "ranking"]
 
 #: Evidence weight of the best exemplar, by its confidence (METHODS §6).
 EVIDENCE_WEIGHTS: dict[str, float] = {"high": 1.0, "medium": 0.75, "low": 0.5}
-_CONFIDENCE_ORDER = {"high": 0, "medium": 1, "low": 2}
+#: Sort order of confidences, best first.
+CONFIDENCE_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
 
 #: Columns of :meth:`GapAnalysis.table`.
 GAP_COLUMNS: dict[str, str] = {
@@ -32,18 +38,35 @@ GAP_COLUMNS: dict[str, str] = {
     "domain": "domain code",
     "label_zh": "category label (Chinese)",
     "label_en": "category label (English)",
-    "target": "target's score s(t, c) in [0, 1]",
-    "frontier": "frontier score f_c",
+    "target_state": "the target's state here: present, absent or unknown (not examined: never ranked)",
+    "target": "target's score s(t, c) in [0, 1]; NaN when the state is unknown",
+    "frontier": "frontier score f_c over the benchmark zones that examined c (0 when none did)",
     "frontier_holders": "benchmark zones at the frontier, joined by ','",
-    "gap": "max(0, f_c - s(t, c))",
-    "dtf": "distance-to-frontier score 100 * min(1, s / f), 0-100",
+    "n_examined": "number of benchmark zones that examined c (state present or absent)",
+    "gap": "max(0, f_c - s(t, c)); NaN when the target's state is unknown",
+    "dtf": "distance-to-frontier score 100 * min(1, s / f), 0-100; NaN when unknown",
     "weight": "category weight (codebook default or override), summing to 1 over the codebook",
-    "adoption": "share of the benchmark zones with a score > 0",
+    "adoption": "share of the benchmark zones that examined c with a score > 0",
     "evidence_weight": "evidence weight of the best exemplar (high 1, medium 0.75, low 0.5)",
-    "priority": "weight * gap * adoption * evidence_weight",
+    "priority": "weight * gap * adoption * evidence_weight; NaN when the target's state is unknown",
     "strength": "True when the target is above the frontier",
-    "target_coded_domain": "False when the target has no measure of any status in this domain",
+    "rests_on_low_confidence": "True when the frontier, or the target's own score, rests only on low-confidence measures",
     "exemplar": "id of the best exemplar measure in the benchmark set",
+}
+
+#: Columns of :meth:`GapAnalysis.unverified`.
+UNVERIFIED_COLUMNS: dict[str, str] = {
+    "code": "category code",
+    "domain": "domain code",
+    "label_zh": "category label (Chinese)",
+    "label_en": "category label (English)",
+    "frontier": "frontier score",
+    "frontier_holders": "benchmark zones at the frontier",
+    "n_examined": "benchmark zones that examined it",
+    "adoption": "share of those with a score > 0",
+    "potential_priority": "the priority the category would have if the target turned out not to do it",
+    "exemplar_ids": "1-3 exemplar measure ids to check the target against, joined by ','",
+    "exemplar_zones": "their zones, joined by ','",
 }
 
 
@@ -73,15 +96,29 @@ class GapAnalysis:
         """Codes that no benchmark zone does (frontier 0): left out of scores, never hidden."""
         return self.full_table.loc[self.full_table["frontier"] <= 0, "code"].tolist()
 
+    def known_table(self) -> pd.DataFrame:
+        """The applicable categories whose state is known for the target (present or absent)."""
+        table = self.table()
+        return table[table["target_state"] != "unknown"].reset_index(drop=True)
+
     @property
     def overall(self) -> float:
-        """Overall DTF: weighted mean of the category DTFs over applicable categories."""
-        table = self.table()
+        """Overall DTF: weighted mean of the category DTFs over applicable categories known for the target.
+
+        Categories the target did not examine are left out, so the weights of the others
+        are renormalised over what is known.
+        """
+        table = self.known_table()
         return weighted_dtf(table["dtf"], table["weight"])
 
     def domain_table(self) -> pd.DataFrame:
-        """Per domain: target and frontier means, DTF (weighted mean), weight, categories."""
-        table = self.table()
+        """Per domain, over the applicable categories known for the target.
+
+        Columns: domain, label_zh, label_en, target and frontier (means), dtf (weighted
+        mean), weight, categories, gaps, n_unknown (applicable categories the target did not examine).
+        """
+        table = self.known_table()
+        unknown = self.unverified()["domain"].value_counts()
         rows = []
         for domain in self.dataset.codebook.domain_codes:
             part = table[table["domain"] == domain]
@@ -99,6 +136,7 @@ class GapAnalysis:
                     "weight": float(part["weight"].sum()),
                     "categories": len(part),
                     "gaps": int((part["gap"] > 0).sum()),
+                    "n_unknown": int(unknown.get(domain, 0)),
                 }
             )
         return pd.DataFrame(rows)
@@ -122,43 +160,69 @@ class GapAnalysis:
         cols = ["measure_id", "code", "role", "status", "depth", "title_zh", "title_en"]
         return table.loc[mask, cols].reset_index(drop=True)
 
-    def uncoded_gaps(self) -> pd.DataFrame:
-        """Gaps in domains where the target has no coded measure: maybe a gap in our data."""
+    def unverified(self) -> pd.DataFrame:
+        """The "verify first" list: applicable categories the target's coding did not examine.
+
+        They are never ranked: our data cannot tell whether the target does them. Each row
+        names the benchmark's exemplars to check the target against; highest potential
+        priority first (ties by code). Columns as in ``UNVERIFIED_COLUMNS``.
+        """
         table = self.table()
-        return table[(table["gap"] > 0) & ~table["target_coded_domain"]].reset_index(drop=True)
+        table = table[table["target_state"] == "unknown"]
+        rows = []
+        for row in table.to_dict("records"):
+            best = best_exemplars(self.dataset, self.benchmark, row["code"], self.params["status"], n=3)
+            evidence = EVIDENCE_WEIGHTS[best[0][1].confidence] if best else 0.0
+            rows.append(
+                {
+                    **{k: row[k] for k in ("code", "domain", "label_zh", "label_en", "frontier")},
+                    **{k: row[k] for k in ("frontier_holders", "n_examined", "adoption")},
+                    "potential_priority": row["weight"] * row["frontier"] * row["adoption"] * evidence,
+                    "exemplar_ids": ",".join(m.id for _z, m in best),
+                    "exemplar_zones": ",".join(dict.fromkeys(z.id for z, _m in best)),
+                }
+            )
+        frame = pd.DataFrame(rows, columns=list(UNVERIFIED_COLUMNS))
+        return frame.sort_values(["potential_priority", "code"], ascending=[False, True], kind="mergesort").reset_index(
+            drop=True
+        )
 
     def summary(self) -> str:
         """A few readable lines: target, benchmark, overall DTF, biggest gaps."""
+        known = len(self.known_table())
+        overall = f"overall DTF {self.overall:.1f}" if known else "overall DTF undefined (nothing known is applicable)"
         lines = [
             f"Gap analysis of {self.target} against {', '.join(self.benchmark)}",
-            f"overall DTF {self.overall:.1f} over {len(self.table())} applicable categories "
-            f"({len(self.not_applicable())} not applicable); frontier rule {self.params['frontier']}",
+            f"{overall} over {known} applicable categories known for the target "
+            f"({len(self.table()) - known} not examined, {len(self.not_applicable())} not applicable); "
+            f"frontier rule {self.params['frontier']}",
         ]
         lines += [
-            f"  {r.code:<32} gap {r.gap:.2f}  priority {r.priority:.4f}" for r in ranking(self).head(5).itertuples()
+            f"  {r.code:<32} gap {r.gap:.2f}  priority {r.priority:.4f}  ({r.target_state})"
+            for r in ranking(self).head(5).itertuples()
         ]
-        uncoded = self.uncoded_gaps()
-        if len(uncoded):
-            lines.append(f"not ranked (no coded measure of {self.target} in the domain): {', '.join(uncoded['code'])}")
+        unverified = self.unverified()
+        if len(unverified):
+            lines.append(
+                f"verify first (not examined in {self.target}'s coding, not ranked): {', '.join(unverified['code'])}"
+            )
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
 
 
-def ranking(gap: GapAnalysis, *, include_uncoded_domains: bool = False) -> pd.DataFrame:
-    """Applicable categories with a positive priority, highest first (ties: codebook code)."""
-    table = gap.table()
+def ranking(gap: GapAnalysis) -> pd.DataFrame:
+    """Applicable categories known for the target with a positive priority, highest first (ties: code)."""
+    table = gap.known_table()
     table = table[table["priority"] > 0]
-    if not include_uncoded_domains:
-        table = table[table["target_coded_domain"]]
     return table.sort_values(["priority", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
 def weighted_dtf(dtf: pd.Series | np.ndarray, weights: pd.Series | np.ndarray) -> float:
     """Weighted mean of DTF scores, rounded to 10 decimals so that 100 stays 100."""
     values = np.asarray(dtf, dtype=float)
-    if not len(values):
+    if not len(values) or float(np.sum(weights)) <= 0:
         return float("nan")
     return round(float(np.average(values, weights=np.asarray(weights, dtype=float))), 10)
 
@@ -228,7 +292,7 @@ def gap_analysis(
             f"({', '.join(benchmark)}). Got {frontier!r} instead."
         )
     rows = [target, *benchmark]
-    portfolio = portfolio_matrix(dataset, status=statuses, secondary_weight=secondary_weight, zones=rows)
+    portfolio = portfolio_matrix(dataset, status=statuses, secondary_weight=secondary_weight, zones=rows, unknown="nan")
     w = _weights(dataset, weights)
     table = _gap_table(dataset, portfolio, target, benchmark, frontier, w, statuses)
     applicable = table[table["frontier"] > 0]
@@ -299,17 +363,35 @@ def _weights(dataset: Dataset, weights: Mapping[str, float] | None) -> pd.Series
     return raw / raw.sum()
 
 
+def frontier_values(values: np.ndarray, rule: str, benchmark: Sequence[str]) -> np.ndarray:
+    """Frontier per column of benchmark rows ``values`` (NaN = not examined), by ``rule``.
+
+    "max": the largest score among the zones that examined the category; "mean": their mean;
+    a zone id of ``benchmark``: that zone's score. 0 where nobody (or the named zone did not)
+    examined the category, which makes the category not applicable. ``values`` is zones x
+    codes, or draws x zones x codes (the zones are always the second-to-last axis).
+    """
+    known = ~np.isnan(values)
+    filled = np.where(known, values, 0.0)
+    if rule == "max":
+        return filled.max(axis=-2)
+    if rule == "mean":
+        n = known.sum(axis=-2)
+        return np.divide(filled.sum(axis=-2), n, out=np.zeros(n.shape), where=n > 0)
+    return filled[..., list(benchmark).index(rule), :]
+
+
 def frontier_scores(bench: pd.DataFrame, rule: str) -> tuple[np.ndarray, list[str]]:
-    """Frontier per column of the benchmark rows, and the holders (zones at the max)."""
-    values = bench.to_numpy()
-    best = values.max(axis=0)
+    """Frontier per column of the benchmark rows, and the holders (examined zones at the max)."""
+    values = bench.to_numpy(dtype=float)
+    best = frontier_values(values, "max", list(bench.index))
     holders = [",".join(bench.index[(values[:, j] == best[j]) & (best[j] > 0)]) for j in range(values.shape[1])]
     if rule == "max":
         return best, holders
+    frontier = frontier_values(values, rule, list(bench.index))
     if rule == "mean":
-        return values.mean(axis=0), holders
-    named = bench.loc[rule].to_numpy()
-    return named, [rule if v > 0 else "" for v in named]
+        return frontier, holders
+    return frontier, [rule if v > 0 else "" for v in frontier]
 
 
 def _gap_table(
@@ -323,38 +405,76 @@ def _gap_table(
 ) -> pd.DataFrame:
     codebook = dataset.codebook
     bench = portfolio.loc[list(benchmark)]
-    s = portfolio.loc[target].to_numpy()
+    s = portfolio.loc[target].to_numpy(dtype=float)
+    states = scope_matrix(dataset, status=statuses, zones=[target]).loc[target]
     f, holders = frontier_scores(bench, rule)
-    exemplars = {code: best_exemplars(dataset, benchmark, code, statuses, n=1) for code in codebook.codes}
-    coded_domains = {m.category.split(".")[0] for m in dataset.zone(target).measures}
-    coded_domains |= {c.split(".")[0] for m in dataset.zone(target).measures for c in m.secondary}
+    examined = bench.notna().sum(axis=0).to_numpy()
+    adopted = (bench.fillna(0.0) > 0).sum(axis=0).to_numpy()
+    low = _low_confidence(dataset, portfolio, target, benchmark, rule, statuses)
     rows = []
     for j, cat in enumerate(codebook.categories):
-        best = exemplars[cat.code]
+        best = best_exemplars(dataset, benchmark, cat.code, statuses, n=1)
         evidence = EVIDENCE_WEIGHTS[best[0][1].confidence] if best else 0.0
-        gap = max(0.0, f[j] - s[j])
-        adoption = float((bench.iloc[:, j] > 0).mean())
+        gap = max(0.0, f[j] - s[j]) if not np.isnan(s[j]) else float("nan")
+        adoption = float(adopted[j] / examined[j]) if examined[j] else 0.0
         rows.append(
             {
                 "code": cat.code,
                 "domain": cat.domain,
                 "label_zh": cat.label.zh,
                 "label_en": cat.label.en,
+                "target_state": str(states[cat.code]),
                 "target": float(s[j]),
                 "frontier": float(f[j]),
                 "frontier_holders": holders[j],
+                "n_examined": int(examined[j]),
                 "gap": float(gap),
-                "dtf": float(100.0 * min(1.0, s[j] / f[j])) if f[j] > 0 else float("nan"),
+                "dtf": float(100.0 * min(1.0, s[j] / f[j])) if f[j] > 0 and not np.isnan(s[j]) else float("nan"),
                 "weight": float(weights[cat.code]),
                 "adoption": adoption,
                 "evidence_weight": evidence,
                 "priority": float(weights[cat.code] * gap * adoption * evidence),
                 "strength": bool(s[j] > f[j]),
-                "target_coded_domain": cat.domain in coded_domains,
+                "rests_on_low_confidence": cat.code in low,
                 "exemplar": best[0][1].id if best else "",
             }
         )
     return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
+
+
+def _low_confidence(
+    dataset: Dataset,
+    portfolio: pd.DataFrame,
+    target: str,
+    benchmark: tuple[str, ...],
+    rule: str,
+    statuses: tuple[str, ...],
+) -> set[str]:
+    """Codes whose frontier or whose target score rests only on low-confidence measures.
+
+    The measures behind a score are the counted measures that set the zone's cell value.
+    The frontier's are those of the holders (rule "max"), of the named zone, or of every
+    benchmark zone with a positive score (rule "mean").
+    """
+    top = float(dataset.codebook.max_depth)
+    weight = float(portfolio.attrs.get("secondary_weight", 0.5))
+    best = portfolio.loc[list(benchmark)].fillna(0.0).max(axis=0)
+    cells = portfolio.to_numpy(dtype=float)
+    row = {z: i for i, z in enumerate(portfolio.index)}
+    col = {c: j for j, c in enumerate(portfolio.columns)}
+    behind: dict[tuple[str, str], set[str]] = {}  # (side, code) -> confidences
+    for zone_id in (*benchmark, target):
+        side = "target" if zone_id == target else "frontier"
+        for m in dataset.zone(zone_id).measures:
+            if not is_counted(m, statuses):
+                continue
+            for code in m.categories:
+                cell = float(cells[row[zone_id], col[code]])
+                sets_cell = cell > 0 and m.depth / top * (1.0 if code == m.category else weight) == cell
+                in_frontier = rule == "mean" or (rule == "max" and cell == best[code]) or rule == zone_id
+                if sets_cell and (side == "target" or in_frontier):
+                    behind.setdefault((side, code), set()).add(m.confidence)
+    return {code for (_side, code), confidences in behind.items() if confidences == {"low"}}
 
 
 def best_exemplars(
@@ -374,7 +494,7 @@ def best_exemplars(
 
     def key(item: tuple[Zone, Measure]) -> tuple[Any, ...]:
         m = item[1]
-        return (-m.depth, m.category != code, _CONFIDENCE_ORDER[m.confidence], _negated_date(m.start), m.id)
+        return (-m.depth, m.category != code, CONFIDENCE_ORDER[m.confidence], _negated_date(m.start), m.id)
 
     return sorted(found, key=key)[:n]
 

@@ -12,7 +12,7 @@ __all__ = ["rationale"]
 _AUTHORITY_ZH = {"zone": "园区自身", "municipal": "市级", "provincial": "省级", "national": "国家"}
 
 _ZH = {
-    "head": "{label}：{target_name}得分{target:.2f}，标杆前沿{frontier:.2f}（差距{gap:.2f}，DTF {dtf:.0f}）；标杆组中{adopted}采用。",
+    "head": "{label}：{target_name}得分{target:.2f}，标杆前沿{frontier:.2f}（差距{gap:.2f}，DTF {dtf:.0f}）；考察过此项的标杆中{adopted}采用。",
     "exemplar": "可借鉴{zone}的{title}（深度{depth}，可信度{confidence}）。",
     "planned": "本区已提出相关方向（{planned}），尚未计入实施。",
     "not_counted": "本区曾有相关举措但未计入：{not_counted}。",
@@ -22,7 +22,7 @@ _ZH = {
     "uplift": "若达到标杆深度，总体DTF可提高{uplift:.1f}分。",
 }
 _EN = {
-    "head": "{label}: {target_name} scores {target:.2f} against a frontier of {frontier:.2f} (gap {gap:.2f}, DTF {dtf:.0f}); {adopted_en} of the benchmark zones have it.",
+    "head": "{label}: {target_name} scores {target:.2f} against a frontier of {frontier:.2f} (gap {gap:.2f}, DTF {dtf:.0f}); {adopted_en} benchmark zones that examined it have it.",
     "exemplar": "Exemplar: {zone_en}, '{title_en}' (depth {depth}, {confidence} confidence).",
     "planned": "The zone has already proposed this ({planned}), not yet counted as implemented.",
     "not_counted": "Earlier measures here are not counted: {not_counted}.",
@@ -42,7 +42,7 @@ def _quoted(title: str) -> str:
 def rationale(gap: GapAnalysis, cells: dict[str, Any]) -> tuple[str, str]:
     """Chinese and English rationale for one recommendation row (``cells``)."""
     zone = gap.dataset.zone(gap.target)
-    n = len(gap.benchmark)
+    n = int(cells.get("n_examined", len(gap.benchmark)))
     adopted = round(cells["adoption"] * n)
     values = {
         **cells,

@@ -19,6 +19,7 @@ __all__ = ["RECOMMENDATION_COLUMNS", "recommend"]
 RECOMMENDATION_COLUMNS: dict[str, str] = {
     "rank": "1 = adopt first (by priority)",
     "code": "category code",
+    "target_state": "present or absent (an unknown category is never ranked: see GapAnalysis.unverified)",
     "domain": "domain code",
     "label_zh": "category label (Chinese)",
     "label_en": "category label (English)",
@@ -27,7 +28,9 @@ RECOMMENDATION_COLUMNS: dict[str, str] = {
     "frontier": "frontier score",
     "gap": "frontier - target",
     "dtf": "category DTF (0-100)",
-    "adoption": "share of the benchmark zones that have it",
+    "adoption": "share of the benchmark zones that examined it that have it",
+    "n_examined": "number of benchmark zones that examined it",
+    "rests_on_low_confidence": "True when the frontier or the target's score rests only on low-confidence measures",
     "exemplar_ids": "1-3 exemplar measure ids (deepest, best evidenced, most recent), joined by ','",
     "exemplar_zones": "their zones, joined by ','",
     "exemplars": "list of dicts: zone, measure, title, depth, status, confidence, start, sources",
@@ -38,18 +41,17 @@ RECOMMENDATION_COLUMNS: dict[str, str] = {
     "already_planned": "True when the target has a proposed measure here",
     "planned_measures": "the target's proposed measures here, joined by ','",
     "not_counted": "the target's measures here neither counted nor planned (e.g. discontinued), as 'id (status)'",
-    "target_coded_domain": "False when the target has no coded measure in this domain (gap may be a data gap)",
     "rationale_zh": "why, in Chinese",
     "rationale_en": "why, in English",
 }
 
 
-def recommend(gap: GapAnalysis, *, top: int = 10, include_uncoded_domains: bool = False) -> pd.DataFrame:
+def recommend(gap: GapAnalysis, *, top: int = 10) -> pd.DataFrame:
     """The categories the target should adopt first, with what it needs to know to act.
 
-    Categories with a gap are ranked by priority (ties by code). By default a category of
-    a domain in which the target has no coded measure at all is not ranked: our data then
-    cannot tell a real gap from a gap in coding. ``include_uncoded_domains=True`` ranks them.
+    Categories with a gap are ranked by priority (ties by code). A category the target's
+    coding did not examine (state unknown) is never ranked: our data cannot tell a real gap
+    from a gap in coding. Those are listed by :meth:`GapAnalysis.unverified` ("verify first").
 
     Parameters
     ----------
@@ -57,8 +59,6 @@ def recommend(gap: GapAnalysis, *, top: int = 10, include_uncoded_domains: bool 
         From :func:`gap_analysis`.
     top : int
         How many recommendations (at most).
-    include_uncoded_domains : bool
-        Rank categories of domains the target has no coded measure in.
 
     Returns
     -------
@@ -69,7 +69,7 @@ def recommend(gap: GapAnalysis, *, top: int = 10, include_uncoded_domains: bool 
 
     check_type("recommend", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
     check_positive_int("recommend", "top", top)
-    ranked = ranking(gap, include_uncoded_domains=include_uncoded_domains).head(top)
+    ranked = ranking(gap).head(top)
     rows = [_row(gap, rank, row) for rank, row in enumerate(ranked.to_dict("records"), start=1)]
     return pd.DataFrame(rows, columns=list(RECOMMENDATION_COLUMNS))
 
@@ -84,7 +84,7 @@ def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
     planned = [m.id for m in own if m.status == "proposed"]
     not_counted = [f"{m.id} ({m.status})" for m in own if not is_counted(m, statuses) and m.status != "proposed"]
     scores = dict(zip(gap.portfolio.columns, gap.portfolio.loc[gap.target].to_numpy(dtype=float), strict=True))
-    missing = [c for c in prerequisites(dataset.codebook, code) if scores[c] <= 0]
+    missing = [c for c in prerequisites(dataset.codebook, code) if not scores[c] > 0]
     authority = dataset.codebook.category(code).authority
     cells = {
         "rank": rank,
@@ -101,7 +101,9 @@ def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
                 "gap",
                 "dtf",
                 "adoption",
-                "target_coded_domain",
+                "n_examined",
+                "rests_on_low_confidence",
+                "target_state",
             )
         },
         "exemplar_ids": ",".join(m.id for _z, m in exemplars),
@@ -140,7 +142,7 @@ def _exemplar(zone: Zone, measure: Measure) -> dict[str, Any]:
 
 def uplift(gap: GapAnalysis, code: str, depth: int) -> float:
     """Overall DTF gain if the target's score in ``code`` rose to ``depth`` (as a primary measure)."""
-    table = gap.table()
+    table = gap.known_table()
     if depth <= 0 or code not in set(table["code"]):
         return 0.0
     new_score = depth / gap.dataset.codebook.max_depth

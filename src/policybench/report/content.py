@@ -80,15 +80,13 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
         },
         "summary": {
             "overall_dtf": a.overall,
-            "applicable": len(gaps),
+            "applicable": len(a.gap.table()),
             "not_applicable": len(a.gap.not_applicable()),
         },
         "domains": _records(a.table("domains")),
         "gaps": _records(gaps.sort_values(["gap", "code"], ascending=[False, True], kind="mergesort")),
         "not_applicable": a.gap.not_applicable(),
-        "uncoded_gaps": _records(
-            a.table("uncoded_gaps")[["code", "label_zh", "label_en", "gap", "frontier", "frontier_holders"]]
-        ),
+        "unverified": _records(a.table("unverified")),
         "recommendations": _records(a.table("recommendations")),
         "plan": _records(a.table("plan")),
         "diffusion": _records(a.table("diffusion")),
@@ -101,6 +99,8 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
                 "score": r["similarity"],
                 "structured": r["structured"],
                 "alignment": r["alignment"],
+                "overlap": r["overlap"],
+                "overlap_share": r["overlap_share"],
                 "coverage_target_by_zone": r["coverage_target_by_zone"],
                 "coverage_zone_by_target": r["coverage_zone_by_target"],
                 "shared": [c for c in r["shared_codes"].split(",") if c],
@@ -108,7 +108,7 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
             for r in _records(scored)
         ],
         "similarity_undefined": [
-            {"zone": r["zone_id"], "name": r[f"name_{lang}"], "reason": r["reason"]}
+            {"zone": r["zone_id"], "name": r[f"name_{lang}"], "overlap": r["overlap"], "reason": r["reason"]}
             for r in _records(similarity[similarity["reason"] != ""])
         ],
         "alignment": _alignment(a, lang),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import PolicyBenchError
 from ..io import write_with
+from .render import format_number
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -108,7 +109,9 @@ def _head(document: Document, c: dict[str, Any], lang: str) -> None:
     document.add_paragraph(f"{L['benchmark']}: {bench}")
     document.add_paragraph(f"{L['generated']}: {meta['generated']}")
     document.add_heading(L["summary"], level=1)
-    document.add_paragraph().add_run(f"{L['overall_dtf']}: {c['summary']['overall_dtf']:.1f}").bold = True
+    document.add_paragraph().add_run(
+        f"{L['overall_dtf']}: {format_number(c['summary']['overall_dtf'], '.1f')}"
+    ).bold = True
     document.add_paragraph(c["summary_text"])
 
 
@@ -119,9 +122,9 @@ def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
     rows = [
         (
             d["label_" + lang],
-            f"{d['target']:.2f}",
-            f"{d['frontier']:.2f}",
-            f"{d['dtf']:.1f}",
+            format_number(d["target"], ".2f"),
+            format_number(d["frontier"], ".2f"),
+            format_number(d["dtf"], ".1f"),
             f"{d['gaps']}/{d['categories']}",
         )
         for d in c["domains"]
@@ -131,10 +134,10 @@ def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
     rows = [
         (
             f"{g['label_' + lang]} ({g['code']})",
-            f"{g['target']:.2f}",
-            f"{g['frontier']:.2f}",
-            f"{g['gap']:.2f}",
-            f"{g['dtf']:.1f}",
+            format_number(g["target"], ".2f"),
+            format_number(g["frontier"], ".2f"),
+            format_number(g["gap"], ".2f"),
+            format_number(g["dtf"], ".1f"),
         )
         for g in c["gaps"]
     ]
@@ -152,12 +155,12 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
         document.add_paragraph(c["statuses"](r["rationale_" + lang]))
         header = [L["priority_share"], L["gap"], "DTF", L["authority"], L["prerequisites"], L["uplift"]]
         row = (
-            f"{100 * c['share'][r['code']]:.0f}%",
-            f"{r['gap']:.2f}",
-            f"{r['dtf']:.1f}",
+            f"{format_number(100 * c['share'][r['code']], '.0f')}%",
+            format_number(r["gap"], ".2f"),
+            format_number(r["dtf"], ".1f"),
             term(r["authority"]),
             r["prerequisites_missing"] or L["none"],
-            f"{r['uplift']:.1f}",
+            format_number(r["uplift"], ".1f"),
         )
         _table(document, header, [row], numeric=(0, 1, 2, 5))
         document.add_paragraph(L["exemplars"]).runs[0].bold = True
@@ -175,7 +178,11 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     document.add_heading(L["strengths"], level=1)
     if c["strengths"]:
         rows: list[tuple[str, ...]] = [
-            (f"{s['label_' + lang]} ({s['code']})", f"{s['target']:.2f}", f"{s['frontier']:.2f}")
+            (
+                f"{s['label_' + lang]} ({s['code']})",
+                format_number(s["target"], ".2f"),
+                format_number(s["frontier"], ".2f"),
+            )
             for s in c["strengths"]
         ]
         _table(document, [L["category"], L["target"], L["frontier"]], rows, numeric=(1, 2))
@@ -183,9 +190,16 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
         document.add_paragraph(L["none"])
     document.add_heading(L["similarity"], level=1)
     rows = [
-        (s["name"], f"{s['score']:.3f}", f"{s['structured']:.3f}", f"{s['alignment']:.3f}") for s in c["similarity"]
+        (
+            s["name"],
+            format_number(s["score"], ".3f"),
+            format_number(s["structured"], ".3f"),
+            format_number(s["alignment"], ".3f"),
+            str(s["overlap"]),
+        )
+        for s in c["similarity"]
     ]
-    _table(document, [L["zone"], L["score"], L["structured"], L["aligned"]], rows, numeric=(1, 2, 3))
+    _table(document, [L["zone"], L["score"], L["structured"], L["aligned"], L["overlap"]], rows, numeric=(1, 2, 3, 4))
     document.add_heading(L["sources"], level=1)
     for s in c["sources"]:
         date = f", {s['date']}" if s["date"] else ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -38,6 +39,17 @@ FORMATS = {
 _STATUS_NOTE = re.compile(r"\((proposed|piloting|implemented|discontinued)\)")
 
 
+def format_number(value: Any, spec: str = ".2f", suffix: str = "") -> str:
+    """``value`` formatted by ``spec``; an em dash for None or NaN.
+
+    An undefined number (e.g. a DTF with no known applicable category) must never make a
+    report fail.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    return format(value, spec) + suffix
+
+
 def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
     import jinja2
 
@@ -47,6 +59,7 @@ def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
     )
+    env.filters["num"] = format_number  # a dash, never a crash, for an undefined number
     env.filters["md"] = markdown_text  # every data value in the Markdown template
     env.filters["md_code"] = markdown_code
     env.filters["md_url"] = markdown_url
@@ -74,13 +87,13 @@ class GapReport:
         names = [f"{r['label_' + lang]} ({r['code']})" for r in recs[:5]]
         summary_text = LABELS["summary_text"][lang].format(
             target=c["meta"]["target_name"],
-            dtf=c["summary"]["overall_dtf"],
+            dtf=format_number(c["summary"]["overall_dtf"], ".1f"),
             n=c["summary"]["applicable"],
             top=top(names) or LABELS["none"][lang],
         )
         domains = [(d["label_" + lang], d["target"], d["frontier"], d["domain"]) for d in c["domains"]]
         gaps = [(g["label_" + lang], g["target"], g["frontier"], g["code"]) for g in c["gaps"]]
-        ranked = [g for g in c["gaps"] if g.get("target_coded_domain", True)]  # uncoded domains are not ranked
+        ranked = [g for g in c["gaps"] if g.get("target_state") != "unknown"]  # unknown categories are not ranked
         total = sum(g["priority"] or 0 for g in ranked) or 1.0
         return {
             **c,
@@ -98,6 +111,7 @@ class GapReport:
             "zone_names": {b["id"]: b["name"] for b in c["meta"]["benchmark"]},
             "plan_groups": _plan_groups(c.get("plan", [])),
             "timeline_chart": timeline(_timeline_rows(c, lang)),
+            "category_names": {g["code"]: g["label_" + lang] for g in (*c["gaps"], *c["strengths"])},
         }
 
     def to_html(self) -> str:
@@ -242,7 +256,7 @@ def citation(meta: dict[str, Any], lang: str) -> str:
     )
 
 
-_VOCABULARY_COLUMNS = ("authority", "status", "role", "kind", "publisher", "confidence")
+_VOCABULARY_COLUMNS = ("authority", "status", "role", "kind", "publisher", "confidence", "target_state")
 
 
 def _chinese(frame: pd.DataFrame) -> pd.DataFrame:

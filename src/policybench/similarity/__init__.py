@@ -5,22 +5,28 @@ from __future__ import annotations
 from typing import Any
 
 from .alignment import Alignment, align
-from .combined import Comparison, compare, nearest_peers, zone_similarity_matrix
-from .portfolio import portfolio_matrix
-from .structured import METRICS, pairwise_similarity, similarity_matrix
+from .combined import PEER_COLUMNS, Comparison, compare, nearest_peers, zone_similarity, zone_similarity_matrix
+from .portfolio import STATES, portfolio_matrix, scope_matrix
+from .structured import METRICS, default_min_overlap, overlap_matrix, pairwise_similarity, similarity_matrix
 
 __all__ = [
     "METRICS",
+    "PEER_COLUMNS",
+    "STATES",
     "Alignment",
     "Comparison",
     "TextIndex",
     "align",
     "compare",
+    "default_min_overlap",
     "nearest_peers",
     "normalize_text",
+    "overlap_matrix",
     "pairwise_similarity",
     "portfolio_matrix",
+    "scope_matrix",
     "similarity_matrix",
+    "zone_similarity",
     "zone_similarity_matrix",
 ]
 

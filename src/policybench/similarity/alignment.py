@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -114,6 +114,7 @@ def align(
     status: Sequence[str] | str | None = None,
     secondary_weight: float = 0.5,
     text_index: TextIndex | None = None,
+    codes: Collection[str] | None = None,
 ) -> Alignment:
     """Pair the measures of two zones one to one by maximum total similarity.
 
@@ -136,12 +137,15 @@ def align(
     lang : {"zh", "en"}
         Language of the texts compared.
     status : sequence of str, optional
-        Only measures with these statuses (default: all measures).
+        Only measures with these statuses (default: all statuses; drafts under review never count).
     secondary_weight : float
         Weight of a secondary category in a measure's category vector.
     text_index : TextIndex, optional
         A fitted index to reuse (it must contain both zones' measures); default: fitted on
         the whole dataset in ``lang``.
+    codes : collection of str, optional
+        Only measures that carry one of these categories, as primary or secondary (e.g. the
+        categories both zones examined); default: every category.
 
     Returns
     -------
@@ -149,13 +153,15 @@ def align(
     """
     if not 0.0 <= alpha <= 1.0:
         raise InputError(f"The 'alpha' parameter of align must be in [0, 1]. Got {alpha!r} instead.")
-    statuses = None if status is None else check_status(dataset.codebook, status, "align")
-    a = [m for m in dataset.zone(zone_a).measures if statuses is None or is_counted(m, statuses)]
-    b = [m for m in dataset.zone(zone_b).measures if statuses is None or is_counted(m, statuses)]
+    statuses = dataset.codebook.status_codes if status is None else check_status(dataset.codebook, status, "align")
+    kept = set(dataset.codebook.codes) if codes is None else set(codes)
+    a = [m for m in dataset.zone(zone_a).measures if _selected(m, statuses, kept)]
+    b = [m for m in dataset.zone(zone_b).measures if _selected(m, statuses, kept)]
     if not a or not b:
         empty = zone_a if not a else zone_b
+        where = "" if codes is None else f" in the {len(kept)} categories selected"
         raise InputError(
-            f"zone '{empty}' has no measure to align (status filter: {list(statuses) if statuses else 'all'})"
+            f"zone '{empty}' has no measure to align{where} (status filter: {'all' if status is None else list(statuses)})"
         )
     index = text_index if text_index is not None else fitted_index(dataset, lang)
     text = index.similarity([m.id for m in a], [m.id for m in b]).to_numpy()
@@ -197,10 +203,15 @@ def align(
             "threshold": threshold,
             "sigma": sigma,
             "lang": lang,
-            "status": list(statuses) if statuses else None,
+            "status": None if status is None else list(statuses),
             "secondary_weight": secondary_weight,
+            "codes": None if codes is None else sorted(kept),
         },
     )
+
+
+def _selected(measure: Measure, statuses: Sequence[str], codes: set[str]) -> bool:
+    return is_counted(measure, statuses) and any(c in codes for c in measure.categories)
 
 
 def assign_pairs(score: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

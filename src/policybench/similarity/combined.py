@@ -1,8 +1,21 @@
-"""Combined zone similarity (METHODS §5): structured portfolio + measure alignment."""
+"""Combined zone similarity (METHODS §5 and §10), defined once, in :func:`zone_similarity`.
+
+similarity(a, b) = lam x structured + (1 - lam) x alignment, both over the overlap O of
+the two zones: the categories both examined (known, present or absent, for both).
+
+- structured: ``metric`` (default soft cosine) of the two portfolios restricted to O;
+- alignment: the alignment score of the counted measures that carry a category of O.
+
+A pair whose overlap is under ``min_overlap`` categories, or in which one zone has no
+counted measure in O, gets NaN and a reason instead of a number. :func:`compare`,
+:func:`zone_similarity_matrix`, :func:`nearest_peers` (and so ``gap_analysis(peers=k)``)
+all compute it through the same two functions of this module.
+"""
 
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -12,7 +25,7 @@ import pandas as pd
 
 from .._params import check_choice, check_positive_int, check_status, check_type, check_unit_interval
 from ..errors import InputError
-from .alignment import Alignment, align, fitted_index
+from .alignment import PAIR_COLUMNS, Alignment, align, fitted_index
 from .portfolio import portfolio_matrix
 from .structured import METRICS, similarity_matrix
 
@@ -20,42 +33,84 @@ if TYPE_CHECKING:
     from ..dataset import Dataset
     from .text import TextIndex
 
-__all__ = ["Comparison", "compare", "nearest_peers", "zone_similarity_matrix"]
+__all__ = [
+    "PEER_COLUMNS",
+    "Comparison",
+    "compare",
+    "nearest_peers",
+    "zone_similarity",
+    "zone_similarity_matrix",
+]
 
 METHODS = ("combined", "structured", "alignment")
+
+#: Columns of :func:`nearest_peers`.
+PEER_COLUMNS: dict[str, str] = {
+    "rank": "1 = most similar",
+    "zone_id": "id of the peer",
+    "kind": "kind of the peer zone",
+    "similarity": "the combined similarity (or the component chosen by 'method')",
+    "structured": "structured similarity over the overlap",
+    "alignment": "alignment score over the overlap",
+    "overlap": "number of categories both zones examined",
+    "overlap_share": "overlap / number of codebook categories",
+}
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """How alike two zones are, with every component and an explanation."""
+    """How alike two zones are: the total, every component, the overlap behind them.
+
+    ``score`` is NaN when the pair has no defined similarity; ``reason`` then says why.
+    """
 
     zone_a: str
     zone_b: str
     score: float
     structured: float
     alignment: Alignment = field(repr=False)
+    overlap: int = 0
+    overlap_share: float = 0.0
+    reason: str = ""
     params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def alignment_score(self) -> float:
-        """The alignment component (2 x matched similarity / (|A| + |B|))."""
+        """The alignment component (2 x matched similarity / (|A| + |B|)), NaN when undefined."""
         return self.alignment.score
 
+    @property
+    def defined(self) -> bool:
+        """True when the pair has a number (overlap large enough, counted measures on both sides)."""
+        return not math.isnan(self.score)
+
     def explain(self, *, lang: str = "en") -> str:
-        """Shared categories, strongest aligned pairs, what only one side has."""
-        return self.alignment.explain(lang=lang)
+        """Overlap, shared categories, strongest aligned pairs, what only one side has."""
+        zh = lang == "zh"
+        head = (
+            f"共同考察的类别 {self.overlap} 个（占编码本 {self.overlap_share:.0%}）"
+            if zh
+            else f"Overlap: {self.overlap} categories examined by both ({self.overlap_share:.0%} of the codebook)"
+        )
+        if self.reason:
+            head += ("；无法计算：" if zh else "; undefined: ") + self.reason
+        body = "" if self.reason else self.alignment.explain(lang=lang)
+        return head + ("\n" + body if body else "")
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of scores, parameters and the aligned pairs."""
+        """A JSON-ready dict of scores, overlap, parameters and the aligned pairs (NaN as None)."""
         al = self.alignment
         return {
             "zone_a": self.zone_a,
             "zone_b": self.zone_b,
-            "score": self.score,
-            "structured": self.structured,
-            "alignment": al.score,
-            "coverage_a_by_b": al.coverage_a_by_b,
-            "coverage_b_by_a": al.coverage_b_by_a,
+            "score": _json_float(self.score),
+            "structured": _json_float(self.structured),
+            "alignment": _json_float(al.score),
+            "overlap": self.overlap,
+            "overlap_share": self.overlap_share,
+            "reason": self.reason,
+            "coverage_a_by_b": _json_float(al.coverage_a_by_b),
+            "coverage_b_by_a": _json_float(al.coverage_b_by_a),
             "shared_codes": list(al.shared_codes),
             "only_a_codes": list(al.only_a_codes),
             "only_b_codes": list(al.only_b_codes),
@@ -67,10 +122,13 @@ class Comparison:
 
     def __str__(self) -> str:
         lam = self.params.get("lam", 0.5)
-        head = (
-            f"{self.zone_a} vs {self.zone_b}: similarity {self.score:.3f} "
-            f"= {lam:g} x structured {self.structured:.3f} + {1 - lam:g} x alignment {self.alignment.score:.3f}"
-        )
+        if self.defined:
+            head = (
+                f"{self.zone_a} vs {self.zone_b}: similarity {self.score:.3f} "
+                f"= {lam:g} x structured {self.structured:.3f} + {1 - lam:g} x alignment {self.alignment.score:.3f}"
+            )
+        else:
+            head = f"{self.zone_a} vs {self.zone_b}: similarity undefined"
         return head + "\n" + self.explain(lang=self.params.get("lang", "en"))
 
     def _repr_html_(self) -> str:
@@ -80,12 +138,201 @@ class Comparison:
             f"<tr><td>{r.similarity:.2f}</td><td>{esc(r.title_a)}</td><td>{esc(r.title_b)}</td></tr>"
             for r in al.pairs.head(5).itertuples()
         )
+        score = f"{self.score:.3f}" if self.defined else f"undefined ({esc(self.reason)})"
         return (
-            f"<div><strong>{esc(self.zone_a)} vs {esc(self.zone_b)}</strong>: similarity {self.score:.3f} "
-            f"(structured {self.structured:.3f}, alignment {al.score:.3f}; coverage {al.coverage_a_by_b:.0%} / {al.coverage_b_by_a:.0%})"
+            f"<div><strong>{esc(self.zone_a)} vs {esc(self.zone_b)}</strong>: similarity {score} "
+            f"(structured {self.structured:.3f}, alignment {al.score:.3f}; "
+            f"overlap {self.overlap} categories, {self.overlap_share:.0%})"
             f"<br>Shared: {esc(', '.join(al.shared_codes) or 'none')}"
             f"<table><tr><th>sim</th><th>{esc(self.zone_a)}</th><th>{esc(self.zone_b)}</th></tr>{rows}</table></div>"
         )
+
+
+def _json_float(value: float) -> float | None:
+    return None if math.isnan(value) else value
+
+
+@dataclass(frozen=True)
+class _Settings:
+    """The parameters of the combined similarity, checked once."""
+
+    lam: float
+    metric: str
+    statuses: tuple[str, ...]
+    alpha: float
+    threshold: float
+    sigma: float
+    secondary_weight: float
+    min_overlap: int | None
+    lang: str
+
+    def params(self, min_overlap: int) -> dict[str, Any]:
+        return {
+            "lam": self.lam,
+            "metric": self.metric,
+            "status": list(self.statuses),
+            "alpha": self.alpha,
+            "threshold": self.threshold,
+            "sigma": self.sigma,
+            "secondary_weight": self.secondary_weight,
+            "min_overlap": min_overlap,
+            "lang": self.lang,
+        }
+
+
+def _settings(dataset: Dataset, function: str, **kw: Any) -> _Settings:
+    lam = check_unit_interval(function, "lam", kw["lam"])
+    check_choice(function, "metric", kw["metric"], METRICS)
+    check_choice(function, "lang", kw["lang"], ("zh", "en"))
+    statuses = check_status(dataset.codebook, kw["status"], function)
+    return _Settings(
+        float(lam),
+        kw["metric"],
+        statuses,
+        kw["alpha"],
+        kw["threshold"],
+        kw["sigma"],
+        kw["secondary_weight"],
+        kw["min_overlap"],
+        kw["lang"],
+    )
+
+
+def _structured(dataset: Dataset, zone_ids: list[str], cfg: _Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Structured similarity over overlaps, and the portfolio it was computed on."""
+    portfolio = portfolio_matrix(dataset, status=cfg.statuses, secondary_weight=cfg.secondary_weight, zones=zone_ids)
+    matrix = similarity_matrix(portfolio, metric=cfg.metric, sigma=cfg.sigma, min_overlap=cfg.min_overlap)
+    return matrix, portfolio
+
+
+def _pair(
+    dataset: Dataset,
+    a: str,
+    b: str,
+    structured: pd.DataFrame,
+    portfolio: pd.DataFrame,
+    cfg: _Settings,
+    index: TextIndex | None,
+    *,
+    with_alignment: bool = True,
+) -> Comparison:
+    """The combined similarity of one pair from the structured matrix: the one definition."""
+    known = portfolio.loc[[a, b]].notna().all(axis=0)
+    codes = [str(c) for c in portfolio.columns[known.to_numpy()]]
+    n_codes = len(portfolio.columns)
+    need = int(structured.attrs["min_overlap"])
+    value = float(structured.to_numpy()[structured.index.get_loc(a), structured.index.get_loc(b)])
+    reason = ""
+    if math.isnan(value):
+        reason = next(
+            (u["reason"] for u in structured.attrs["undefined"] if {u["zone_a"], u["zone_b"]} == {a, b}),
+            "no counted measure",
+        )
+    alignment = _empty_alignment(a, b)
+    if with_alignment and not reason:
+        alignment = align(
+            dataset,
+            a,
+            b,
+            alpha=cfg.alpha,
+            threshold=cfg.threshold,
+            sigma=cfg.sigma,
+            lang=cfg.lang,
+            status=cfg.statuses,
+            secondary_weight=cfg.secondary_weight,
+            text_index=index,
+            codes=codes,
+        )
+    score = value if reason else cfg.lam * value + (1 - cfg.lam) * alignment.score
+    if not with_alignment:
+        score = value
+    return Comparison(a, b, score, value, alignment, len(codes), len(codes) / n_codes, reason, cfg.params(need))
+
+
+def _empty_alignment(a: str, b: str) -> Alignment:
+    nan = float("nan")
+    return Alignment(a, b, pd.DataFrame(columns=PAIR_COLUMNS), (), (), nan, nan, nan)
+
+
+def zone_similarity(
+    dataset: Dataset,
+    a: str,
+    b: str,
+    *,
+    lam: float = 0.5,
+    metric: str = "soft_cosine",
+    status: Sequence[str] | str | None = None,
+    alpha: float = 0.5,
+    threshold: float = 0.35,
+    sigma: float = 0.3,
+    secondary_weight: float = 0.5,
+    min_overlap: int | None = None,
+    lang: str = "zh",
+    text_index: TextIndex | None = None,
+) -> Comparison:
+    """The combined similarity of two zones, with its components and the overlap behind it.
+
+    score = lam x structured + (1 - lam) x alignment, where structured is ``metric`` on the
+    two category portfolios over the overlap O (categories both zones examined) and
+    alignment is the alignment score (:func:`align`) of the counted measures that carry a
+    category of O. NaN with a ``reason`` when |O| < ``min_overlap`` or one zone has no
+    counted measure in O.
+
+    Parameters
+    ----------
+    dataset : Dataset
+        The data.
+    a, b : str
+        Zone ids.
+    lam : float
+        Weight of the structured component, in [0, 1].
+    metric : {"cosine", "jaccard", "soft_cosine", "heterogeneity"}
+        Structured metric (see :func:`similarity_matrix`).
+    status : sequence of str
+        Statuses counted (default None: the codebook's counted statuses), for both components.
+    alpha, threshold : float
+        Alignment: weight of text similarity, and the pair threshold.
+    sigma : float
+        Within-domain credit of the soft cosine (structured and alignment).
+    secondary_weight : float
+        Credit for a secondary category.
+    min_overlap : int, optional
+        Smallest overlap with a number; default 8 categories, or a third of the codebook
+        when that is fewer (:func:`default_min_overlap`).
+    lang : {"zh", "en"}
+        Language of the texts aligned and of the explanation.
+    text_index : TextIndex, optional
+        A fitted index to reuse.
+
+    Returns
+    -------
+    Comparison
+        ``score``, ``structured``, ``alignment`` (an :class:`Alignment`; ``alignment_score``
+        its score), ``overlap``, ``overlap_share``, ``reason`` ('' when defined), ``params``.
+
+    Examples
+    --------
+    >>> from policybench import load_dataset
+    >>> c = zone_similarity(load_dataset(), "tianjin-htz", "tianjin-teda")
+    >>> c.defined == (c.reason == "")
+    True
+    """
+    cfg = _settings(
+        dataset,
+        "zone_similarity",
+        lam=lam,
+        metric=metric,
+        status=status,
+        alpha=alpha,
+        threshold=threshold,
+        sigma=sigma,
+        secondary_weight=secondary_weight,
+        min_overlap=min_overlap,
+        lang=lang,
+    )
+    structured, portfolio = _structured(dataset, list(dict.fromkeys([a, b])), cfg)
+    index = text_index if text_index is not None else fitted_index(dataset, lang)
+    return _pair(dataset, a, b, structured, portfolio, cfg, index)
 
 
 def compare(
@@ -99,19 +346,18 @@ def compare(
     alpha: float = 0.5,
     threshold: float = 0.35,
     sigma: float = 0.3,
+    secondary_weight: float = 0.5,
+    min_overlap: int | None = None,
     lang: str = "zh",
     text_index: TextIndex | None = None,
 ) -> Comparison:
-    """Compare two zones: lam x structured similarity + (1 - lam) x alignment score.
-
-    The structured part is ``metric`` on the category portfolios (counted statuses); the
-    alignment pairs all measures of both zones (see :func:`align`).
+    """Compare two zones: the same number as :func:`zone_similarity` (it calls it).
 
     Examples
     --------
     >>> from policybench import load_dataset
     >>> c = compare(load_dataset(), "tianjin-htz", "wuhan-city-partner")
-    >>> 0 <= c.score <= 1
+    >>> c.overlap >= 0
     True
     """
     from ..dataset import Dataset
@@ -120,23 +366,21 @@ def compare(
     check_type("compare", "a", a, str, "a zone id (str)")
     check_type("compare", "b", b, str, "a zone id (str)")
     check_unit_interval("compare", "lam", lam)
-    check_choice("compare", "metric", metric, METRICS)
-    statuses = check_status(dataset.codebook, status, "compare")
-    portfolio = portfolio_matrix(dataset, status=statuses, zones=[a, b])
-    structured = float(similarity_matrix(portfolio, metric=metric, sigma=sigma).to_numpy()[0, 1])
-    alignment = align(
-        dataset, a, b, alpha=alpha, threshold=threshold, sigma=sigma, lang=lang, status=statuses, text_index=text_index
+    return zone_similarity(
+        dataset,
+        a,
+        b,
+        lam=lam,
+        metric=metric,
+        status=status,
+        alpha=alpha,
+        threshold=threshold,
+        sigma=sigma,
+        secondary_weight=secondary_weight,
+        min_overlap=min_overlap,
+        lang=lang,
+        text_index=text_index,
     )
-    params = {
-        "lam": lam,
-        "metric": metric,
-        "status": list(statuses),
-        "alpha": alpha,
-        "threshold": threshold,
-        "sigma": sigma,
-        "lang": lang,
-    }
-    return Comparison(a, b, lam * structured + (1 - lam) * alignment.score, structured, alignment, params)
 
 
 def zone_similarity_matrix(
@@ -149,56 +393,51 @@ def zone_similarity_matrix(
     zones: Sequence[str] | None = None,
     lang: str = "zh",
     sigma: float = 0.3,
+    min_overlap: int | None = None,
 ) -> pd.DataFrame:
-    """Zone x zone similarity by ``method``: "structured", "alignment" or "combined".
+    """Zone x zone similarity by ``method``: "combined" (:func:`zone_similarity`), "structured" or "alignment".
 
-    Zones with no counted measure are left out of the structured and combined methods
-    (their similarity is undefined); pass ``zones`` to choose explicitly.
+    Every zone is kept; a pair without a defined similarity is NaN, and
+    ``attrs["undefined"]`` lists {zone_a, zone_b, overlap, reason}. ``attrs["overlap"]``
+    holds the overlap counts as a nested list in the order of the index.
     """
     from ..dataset import Dataset
 
     check_type("zone_similarity_matrix", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     check_choice("zone_similarity_matrix", "method", method, METHODS)
-    statuses = check_status(dataset.codebook, status, "zone_similarity_matrix")
-    ids = list(dataset.zone_ids if zones is None else zones)
-    if zones is None and method != "alignment":
-        counted = portfolio_matrix(dataset, status=statuses, zones=ids)
-        ids = [z for z in ids if counted.loc[z].any()]
-    if method != "alignment":
-        structured = similarity_matrix(
-            portfolio_matrix(dataset, status=statuses, zones=ids), metric=metric, sigma=sigma
-        ).to_numpy()
-        if method == "structured":
-            return _frame(structured, ids)
-    index = fitted_index(dataset, lang)
-    aligned = np.eye(len(ids))
-    for i in range(len(ids)):
-        for j in range(i + 1, len(ids)):
-            aligned[i, j] = aligned[j, i] = align(
-                dataset, ids[i], ids[j], lang=lang, sigma=sigma, text_index=index
-            ).score
-    out = aligned if method == "alignment" else lam * structured + (1 - lam) * aligned
-    return _frame(out, ids)
-
-
-def _target_row(
-    dataset: Dataset, target: str, candidates: list[str], method: str, statuses: tuple[str, ...], lang: str
-) -> pd.Series:
-    """Similarity of ``target`` to each candidate, computing only that row."""
-    check_choice("nearest_peers", "method", method, METHODS)
-    row = pd.Series(0.0, index=candidates)
-    if method != "alignment":
-        structured = similarity_matrix(
-            portfolio_matrix(dataset, status=statuses, zones=[target, *candidates]), metric="soft_cosine"
-        )
-        row = structured.loc[target, candidates]
-        if method == "structured":
-            return row
-    index = fitted_index(dataset, lang)
-    aligned = pd.Series(
-        [align(dataset, target, z, lang=lang, text_index=index).score for z in candidates], index=candidates
+    cfg = _settings(
+        dataset,
+        "zone_similarity_matrix",
+        lam=lam,
+        metric=metric,
+        status=status,
+        alpha=0.5,
+        threshold=0.35,
+        sigma=sigma,
+        secondary_weight=0.5,
+        min_overlap=min_overlap,
+        lang=lang,
     )
-    return aligned if method == "alignment" else 0.5 * row + 0.5 * aligned
+    ids = list(dataset.zone_ids if zones is None else zones)
+    structured, portfolio = _structured(dataset, ids, cfg)
+    index = fitted_index(dataset, lang) if method != "structured" else None
+    values = np.full((len(ids), len(ids)), np.nan)
+    overlap = np.zeros((len(ids), len(ids)), dtype=int)
+    undefined = []
+    for i, a in enumerate(ids):
+        values[i, i] = structured.iloc[i, i]
+        overlap[i, i] = int(portfolio.loc[a].notna().sum())
+        for j in range(i + 1, len(ids)):
+            pair = _pair(dataset, a, ids[j], structured, portfolio, cfg, index, with_alignment=method != "structured")
+            value = {"combined": pair.score, "structured": pair.structured, "alignment": pair.alignment_score}[method]
+            values[i, j] = values[j, i] = np.nan if pair.reason else value
+            overlap[i, j] = overlap[j, i] = pair.overlap
+            if pair.reason:
+                undefined.append({"zone_a": a, "zone_b": ids[j], "overlap": pair.overlap, "reason": pair.reason})
+    frame = _frame(values, ids)
+    attrs: dict[str, Any] = cfg.params(int(structured.attrs["min_overlap"]))
+    frame.attrs.update({**attrs, "method": method, "undefined": undefined, "overlap": overlap.tolist()})
+    return frame
 
 
 def _frame(values: np.ndarray, ids: list[str]) -> pd.DataFrame:
@@ -215,35 +454,65 @@ def nearest_peers(
     method: str = "combined",
     status: Sequence[str] | str | None = None,
     lang: str = "zh",
+    lam: float = 0.5,
+    metric: str = "soft_cosine",
+    min_overlap: int | None = None,
 ) -> pd.DataFrame:
-    """The ``k`` zones most similar to ``target`` (optionally of one ``kind``).
+    """The ``k`` zones most similar to ``target`` by :func:`zone_similarity` (optionally of one ``kind``).
+
+    Candidates whose similarity to the target is undefined (overlap too small, no counted
+    measure in it) are not ranked; they are listed in ``attrs["undefined"]`` with the reason.
 
     Returns
     -------
     pandas.DataFrame
-        Columns rank, zone_id, kind, similarity; highest similarity first (ties by id).
+        Columns as in ``PEER_COLUMNS`` (rank, zone_id, kind, similarity, structured,
+        alignment, overlap, overlap_share); highest similarity first (ties by id).
     """
     from ..dataset import Dataset
 
     check_type("nearest_peers", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     check_positive_int("nearest_peers", "k", k)
-    statuses = check_status(dataset.codebook, status, "nearest_peers")
+    check_choice("nearest_peers", "method", method, METHODS)
+    cfg = _settings(
+        dataset,
+        "nearest_peers",
+        lam=lam,
+        metric=metric,
+        status=status,
+        alpha=0.5,
+        threshold=0.35,
+        sigma=0.3,
+        secondary_weight=0.5,
+        min_overlap=min_overlap,
+        lang=lang,
+    )
     dataset.zone(target)
-    counted = portfolio_matrix(dataset, status=statuses)
-    if not counted.loc[target].any():
-        raise InputError(
-            f"zone '{target}' has no counted measure (status filter: {list(statuses)}): no peers can be computed"
-        )
-    candidates = [
-        z
-        for z in dataset.zone_ids
-        if z != target and counted.loc[z].any() and (kind is None or dataset.zone(z).kind == kind)
-    ]
+    candidates = [z for z in dataset.zone_ids if z != target and (kind is None or dataset.zone(z).kind == kind)]
     if not candidates:
         raise InputError(f"no candidate peers for '{target}'" + (f" of kind '{kind}'" if kind else ""))
-    sims = _target_row(dataset, target, candidates, method, statuses, lang)
+    structured, portfolio = _structured(dataset, [target, *candidates], cfg)
+    index = fitted_index(dataset, lang) if method != "structured" else None
+    pairs = [
+        _pair(dataset, target, z, structured, portfolio, cfg, index, with_alignment=method != "structured")
+        for z in candidates
+    ]
+    defined = [p for p in pairs if not p.reason]
+    undefined = [{"zone_id": p.zone_b, "overlap": p.overlap, "reason": p.reason} for p in pairs if p.reason]
+    if not defined:
+        reasons = "; ".join(f"{u['zone_id']}: {u['reason']}" for u in undefined[:5])
+        raise InputError(f"no peer of '{target}' has a defined similarity ({reasons})")
+    pick = {"combined": "score", "structured": "structured", "alignment": "alignment_score"}[method]
     table = pd.DataFrame(
-        {"zone_id": candidates, "kind": [dataset.zone(z).kind for z in candidates], "similarity": sims.to_numpy()}
+        {
+            "zone_id": [p.zone_b for p in defined],
+            "kind": [dataset.zone(p.zone_b).kind for p in defined],
+            "similarity": [float(getattr(p, pick)) for p in defined],
+            "structured": [p.structured for p in defined],
+            "alignment": [p.alignment_score for p in defined],
+            "overlap": [p.overlap for p in defined],
+            "overlap_share": [p.overlap_share for p in defined],
+        }
     )
     table = (
         table.sort_values(["similarity", "zone_id"], ascending=[False, True], kind="mergesort")
@@ -251,4 +520,5 @@ def nearest_peers(
         .reset_index(drop=True)
     )
     table.insert(0, "rank", np.arange(1, len(table) + 1))
+    table.attrs = {**cfg.params(int(structured.attrs["min_overlap"])), "method": method, "undefined": undefined}
     return table

@@ -8,6 +8,7 @@ values), so all pairs reduce to a handful of BLAS matrix products, in row blocks
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import numpy as np
@@ -16,10 +17,26 @@ import pandas as pd
 from .._params import check_choice, check_type
 from ..errors import InputError
 
-__all__ = ["METRICS", "pairwise_similarity", "similarity_matrix"]
+__all__ = [
+    "METRICS",
+    "default_min_overlap",
+    "overlap_matrix",
+    "overlap_similarity",
+    "pairwise_similarity",
+    "similarity_matrix",
+]
 
 METRICS: tuple[str, ...] = ("cosine", "jaccard", "soft_cosine", "heterogeneity")
 _MAX_LEVELS = 64  # above this many distinct values, min/max sums use blocked broadcasting
+
+
+def default_min_overlap(n_codes: int) -> int:
+    """The default minimum overlap: 8 categories, or a third of the codes when that is fewer.
+
+    >>> default_min_overlap(61), default_min_overlap(5)
+    (8, 2)
+    """
+    return max(1, min(8, math.ceil(n_codes / 3)))
 
 
 def similarity_matrix(
@@ -28,35 +45,45 @@ def similarity_matrix(
     metric: str = "cosine",
     weights: Mapping[str, float] | None = None,
     sigma: float = 0.3,
+    min_overlap: int | None = None,
 ) -> pd.DataFrame:
-    """Zone x zone similarity of a portfolio matrix.
+    """Zone x zone similarity of a portfolio matrix, over the categories both zones examined.
+
+    Unknown cells (NaN, see :func:`portfolio_matrix`) are left out pair by pair: the
+    similarity of two zones is computed over their overlap O, the codes known for both.
+    A pair gets NaN, with a reason in ``attrs["undefined"]``, when |O| is under
+    ``min_overlap``, or (all metrics but heterogeneity) when one of the two zones has no
+    counted measure in O: no misleading number is given.
 
     Parameters
     ----------
     portfolio : pandas.DataFrame
-        Zones x codes in [0, 1], as from :func:`portfolio_matrix`.
+        Zones x codes in [0, 1] with NaN for unknown, as from :func:`portfolio_matrix`.
     metric : {"cosine", "jaccard", "soft_cosine", "heterogeneity"}
         cosine: u.v / (|u||v|) on u * sqrt(w). jaccard: weighted Ruzicka
         sum w min(u, v) / sum w max(u, v). soft_cosine: u'Sv / sqrt(u'Su v'Sv) with
         S = (1 - sigma) I + sigma B, B ones within each domain. heterogeneity: 1 - the
         weighted share of categories on which the two zones differ (OECD STRI style).
+        Every sum runs over the overlap O of the pair.
     weights : mapping code -> weight, optional
         Non-negative category weights (default: all 1).
     sigma : float
         Within-domain credit of the soft cosine, in [0, 1]; 0 gives the cosine.
+    min_overlap : int, optional
+        The smallest overlap |O| that gets a number; default :func:`default_min_overlap`
+        of the number of codes (8 for the shipped codebook).
 
     Returns
     -------
     pandas.DataFrame
-        Symmetric, labelled by the portfolio's zone ids, diagonal 1. A zone with no counted
-        measure (an all-zero row) has no similarity for any metric but heterogeneity (where
-        agreement on absence is defined): its row and column are NaN, and
-        ``attrs["undefined"]`` maps it to the reason.
+        Symmetric, labelled by the portfolio's zone ids; 1 on the diagonal where defined.
+        ``attrs``: the portfolio's, plus metric, sigma, weighted, min_overlap and
+        ``undefined``, a list of {zone_a, zone_b, overlap, reason} for the NaN pairs.
 
     Examples
     --------
     >>> p = pd.DataFrame([[1, 0], [1, 1]], index=["a", "b"], columns=["GOV.X", "GOV.Y"])
-    >>> similarity_matrix(p, metric="jaccard").loc["a", "b"]
+    >>> similarity_matrix(p, metric="jaccard", min_overlap=2).loc["a", "b"]
     np.float64(0.5)
     """
     check_type("similarity_matrix", "portfolio", portfolio, pd.DataFrame, "a DataFrame (see portfolio_matrix)")
@@ -64,22 +91,21 @@ def similarity_matrix(
     check_choice(fn, "metric", metric, METRICS)
     if not 0.0 <= float(sigma) <= 1.0:
         raise InputError(f"The 'sigma' parameter of {fn} must be in [0, 1]. Got {sigma!r} instead.")
-    values = portfolio.to_numpy(dtype=np.float64)
-    undefined: dict[str, str] = {}
-    empty: np.ndarray = np.zeros(len(values), dtype=bool)
-    if metric != "heterogeneity":
-        empty = np.asarray(~values.any(axis=1), dtype=bool)
-        status = portfolio.attrs.get("status", "the status filter")
-        undefined = {
-            str(z): f"no counted measure (status filter: {status}): no {metric} similarity is defined"
-            for z in portfolio.index[empty]
-        }
     codes = [str(c) for c in portfolio.columns]
+    need = default_min_overlap(len(codes)) if min_overlap is None else min_overlap
+    if isinstance(need, bool) or not isinstance(need, int) or need < 1:
+        raise InputError(f"The 'min_overlap' parameter of {fn} must be a positive int. Got {min_overlap!r} instead.")
+    values = portfolio.to_numpy(dtype=np.float64)
     w = _weights(codes, weights)
     domains = np.array([c.split(".")[0] for c in codes])
-    result = pairwise_similarity(values, metric, weights=w, sigma=float(sigma), domains=domains)
-    result[empty, :] = np.nan
-    result[:, empty] = np.nan
+    result, overlap, counted = overlap_similarity(values, metric, weights=w, sigma=float(sigma), domains=domains)
+    ids = [str(z) for z in portfolio.index]
+    undefined = []
+    for i, j in zip(*np.nonzero(np.isnan(result) | (overlap < need)), strict=True):
+        reason = _reason(ids[i], ids[j], int(overlap[i, j]), need, counted[i, j], counted[j, i], metric)
+        result[i, j] = np.nan
+        if i < j:
+            undefined.append({"zone_a": ids[i], "zone_b": ids[j], "overlap": int(overlap[i, j]), "reason": reason})
     frame = pd.DataFrame(result, index=portfolio.index.copy(), columns=portfolio.index.copy())
     frame.columns.name = portfolio.index.name
     frame.attrs = {
@@ -87,9 +113,66 @@ def similarity_matrix(
         "metric": metric,
         "sigma": float(sigma),
         "weighted": weights is not None,
+        "min_overlap": need,
         "undefined": undefined,
     }
     return frame
+
+
+def overlap_matrix(portfolio: pd.DataFrame) -> pd.DataFrame:
+    """Zone x zone count of the codes known (not NaN) for both zones: the overlap |O|.
+
+    >>> p = pd.DataFrame([[1, None], [0, 1]], index=["a", "b"], columns=["GOV.X", "GOV.Y"])
+    >>> overlap_matrix(p).loc["a", "b"]
+    np.int64(1)
+    """
+    known = (~np.isnan(portfolio.to_numpy(dtype=np.float64))).astype(np.int64)
+    frame = pd.DataFrame(known @ known.T, index=portfolio.index.copy(), columns=portfolio.index.copy())
+    frame.columns.name = portfolio.index.name
+    return frame
+
+
+def _reason(a: str, b: str, overlap: int, need: int, counted_a: bool, counted_b: bool, metric: str) -> str:
+    if overlap < need:
+        return f"{a} and {b} were both examined in {overlap} categories, under the minimum overlap of {need}"
+    empty = [z for z, ok in ((a, counted_a), (b, counted_b)) if not ok]
+    return f"{' and '.join(dict.fromkeys(empty))}: no counted measure in the {overlap} categories both examined ({metric} undefined)"
+
+
+def overlap_similarity(
+    values: np.ndarray,
+    metric: str,
+    *,
+    weights: np.ndarray | None = None,
+    sigma: float = 0.3,
+    domains: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """All-pairs similarity over each pair's overlap of known (non-NaN) columns.
+
+    Returns the n x n similarity (NaN where a zone has nothing counted in the overlap, for
+    all metrics but heterogeneity, and where the overlap is empty), the n x n overlap
+    counts, and an n x n boolean array ``counted[i, j]``: zone i has a positive value in
+    the overlap with zone j. Without NaN in ``values`` the result equals
+    :func:`pairwise_similarity` wherever both rows have a counted measure.
+    """
+    check_choice("overlap_similarity", "metric", metric, METRICS)
+    known = ~np.isnan(values)
+    k = known.astype(np.float64)
+    x = np.where(known, values, 0.0)
+    w = np.ones(x.shape[1]) if weights is None else np.asarray(weights, dtype=np.float64)
+    overlap = (k @ k.T).round().astype(np.int64)
+    counted = ((x > 0).astype(np.float64) @ k.T) > 0
+    if not known.all():
+        out = _overlap_metric(x, k, w, metric, sigma, domains)
+    else:
+        out = pairwise_similarity(x, metric, weights=w, sigma=sigma, domains=domains)
+    if metric != "heterogeneity":
+        out = np.where(counted & counted.T, out, np.nan)
+    out = np.where(overlap > 0, out, np.nan)
+    np.clip(out, 0.0, 1.0, out=out)
+    defined = ~np.isnan(np.diag(out))
+    out[np.diag_indices_from(out)] = np.where(defined, 1.0, np.nan)
+    return out, overlap, counted
 
 
 def _weights(codes: list[str], weights: Mapping[str, float] | None) -> np.ndarray:
@@ -102,6 +185,47 @@ def _weights(codes: list[str], weights: Mapping[str, float] | None) -> np.ndarra
     if (w < 0).any() or not np.isfinite(w).all() or w.sum() <= 0:
         raise InputError("weights must be finite, non-negative and not all zero")
     return w
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    return np.divide(num, den, out=np.full_like(num, np.nan), where=den > 0)
+
+
+def _overlap_metric(
+    x: np.ndarray, k: np.ndarray, w: np.ndarray, metric: str, sigma: float, domains: np.ndarray | None
+) -> np.ndarray:
+    """The metrics with every sum restricted to the pair's overlap, as matrix products."""
+    if metric == "jaccard":
+        mins = _jaccard_mins(x, w)
+        sums = (x * w) @ k.T  # sums[i, j] = sum over the columns j knows of w x_i
+        return _ratio(mins, sums + sums.T - mins)
+    if metric == "heterogeneity":
+        agree = np.zeros((x.shape[0], x.shape[0]))
+        for value in np.unique(x[k > 0]):
+            onehot = ((x == value) & (k > 0)).astype(np.float64)
+            agree += (onehot * w) @ onehot.T
+        return _ratio(agree, (k * w) @ k.T)
+    y = x * np.sqrt(w)
+    if metric == "cosine":
+        norms = (y * y) @ k.T
+        return _ratio(y @ y.T, np.sqrt(norms * norms.T))
+    labels = np.arange(x.shape[1]) if domains is None else np.unique(domains, return_inverse=True)[1]
+    left, right = np.nonzero(labels[:, None] == labels[None, :])  # pairs (c, c') in one domain
+    cross = (y[:, left] * k[:, right]) @ (k[:, left] * y[:, right]).T
+    num = (1.0 - sigma) * (y @ y.T) + sigma * cross
+    norms = (1.0 - sigma) * ((y * y) @ k.T) + sigma * ((y[:, left] * y[:, right]) @ (k[:, left] * k[:, right]).T)
+    return _ratio(num, np.sqrt(norms * norms.T))
+
+
+def _jaccard_mins(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Sum w min(u, v) by layers (unknown cells are 0 in ``x``, so they add nothing)."""
+    levels = _levels(x)
+    steps = np.diff(np.concatenate([[0.0], levels]))
+    mins = np.zeros((x.shape[0], x.shape[0]))
+    for step, level in zip(steps, levels, strict=True):
+        layer = (x >= level).astype(np.float64)
+        mins += step * (layer * w) @ layer.T
+    return mins
 
 
 def pairwise_similarity(
