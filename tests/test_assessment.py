@@ -57,7 +57,10 @@ def test_tables_equal_the_building_blocks(shipped, assessment: Assessment) -> No
 def test_similarity_is_the_number_compare_gives(shipped, assessment: Assessment) -> None:
     table = assessment.table("similarity").set_index("zone_id")
     for zone in MODELS:
-        assert table.loc[zone, "similarity"] == pytest.approx(compare(shipped, "tianjin-htz", zone).score, abs=1e-12)
+        c = compare(shipped, "tianjin-htz", zone)
+        assert table.loc[zone, "similarity"] == pytest.approx(c.score, abs=1e-12, nan_ok=True)
+        assert table.loc[zone, "overlap"] == c.overlap and table.loc[zone, "reason"] == c.reason
+    assert table["reason"].eq("").any(), "at least one model has a defined similarity to Tianjin"
     assert assessment.closest == table.index[0]
 
 
@@ -117,7 +120,7 @@ def test_a_benchmark_zone_without_counted_measures_gets_nan_and_a_reason(shipped
     a = assess(shipped, "tianjin-htz", against=["donghu-htz", "national-policy"], draws=0)
     row = a.table("similarity").set_index("zone_id").loc["national-policy"]
     assert row["similarity"] != row["similarity"]  # NaN
-    assert "no counted measure in national-policy" in row["reason"]
+    assert "national-policy: no counted measure" in row["reason"]
     content = json.loads(a.report("en", generated=DATE).to_json())
     assert [s["zone"] for s in content["similarity"]] == ["donghu-htz"]
     assert content["similarity_undefined"][0]["zone"] == "national-policy"

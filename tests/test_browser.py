@@ -119,9 +119,9 @@ def test_report_renders_offline_in_chromium(browser: Any, tmp_path: Path) -> Non
             assert len(labels) > 5 and all(label.strip() for label in labels), labels
         chart_text = " ".join(t.text_content() or "" for t in page.query_selector_all("svg text"))
         # charts labelled in Chinese (domains) and by code (gaps): which ones depends on the data
-        domains = gap.domain_table()
+        domains = gap.gap.domain_table()
         assert domains["label_zh"].iloc[0] in chart_text
-        assert gap.known_table()["code"].iloc[0] in chart_text
+        assert gap.gap.known_table()["code"].iloc[0] in chart_text
 
         shot = tmp_path / "report.png"
         page.screenshot(path=str(shot), full_page=True)

@@ -31,14 +31,13 @@ def bad_invocations(tmp: Path) -> list[tuple[list[str], int]]:
     existing = _write(tmp / "exists.yaml", "id: x\n")
     gap = ["gap", TIANJIN]
     return [
-        (["validate", str(tmp / "missing.yaml")], 1),
+        (["validate", str(tmp / "missing.yaml")], 2),
         (["validate", "--format", "xml"], 2),
         (["list", "nothing"], 2),
         (["list", "measures", "--zone", "tianjin"], 1),
         (["coverage", "--level", "province"], 2),
         (["coverage", "--status", "done"], 1),
         (["compare", TIANJIN, "nowhere"], 1),
-        (["compare", TIANJIN, "national-policy"], 1),
         (["compare", TIANJIN], 2),
         (["similarity", "-o", str(tmp / "m.txt")], 2),
         (["similarity", "--metric", "euclid"], 2),
@@ -58,11 +57,12 @@ def bad_invocations(tmp: Path) -> list[tuple[list[str], int]]:
         ([*gap, "--against", *MODELS, "--weights", listed], 1),
         ([*gap, "--weights", str(tmp / "none.yaml")], 1),
         ([*gap, "--no-shipped"], 2),
-        ([*gap, "--data", str(tmp / "missing-zone.yaml")], 1),
-        (["report", TIANJIN, "-o", str(tmp / "r.pdf")], 2),
+        ([*gap, "--data", str(tmp / "missing-zone.yaml")], 2),
+        ([*gap, "--data", str(Path(__file__).parent / "data" / "toy-states")], 1),
+        (["report", TIANJIN, "-o", str(tmp / "r.doc")], 2),
         (["report", TIANJIN, "--against", "national-policy", "-o", str(tmp / "r.html")], 1),
         (["report", TIANJIN], 2),
-        (["batch", str(tmp / "no-jobs.yaml")], 1),
+        (["batch", str(tmp / "no-jobs.yaml")], 2),
         (["batch", jobs], 1),
         (["batch", jobs, "--jobs", "0"], 2),
         (["where", "extra"], 2),
@@ -106,6 +106,24 @@ def test_messages_say_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixtur
     err = capsys.readouterr().err
     assert "national-policy" in err and "no gap can be computed" in err
     assert not (tmp_path / "x.html").exists()
+
+
+def test_an_undefined_similarity_is_an_answer_with_its_reason(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["compare", TIANJIN, "national-policy", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "similarity undefined" in out and "national-policy: no counted measure" in out
+    assert main(["compare", TIANJIN, "national-policy", "--format", "json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["score"] is None and "no counted measure" in payload["reason"]
+
+
+def test_a_dataset_with_its_own_codebook_is_used_alone(capsys: pytest.CaptureFixture[str]) -> None:
+    toy = str(Path(__file__).parent / "data" / "toy-states")
+    assert main(["list", "zones", "--data", toy]) == 1
+    err = capsys.readouterr().err
+    assert "own codebook" in err and "--no-shipped" in err
+    assert main(["list", "zones", "--data", toy, "--no-shipped", "--format", "json"]) == 0
+    assert TIANJIN not in {r["zone_id"] for r in json.loads(capsys.readouterr().out)}
 
 
 def test_repeated_against_flags_append(capsys: pytest.CaptureFixture[str]) -> None:

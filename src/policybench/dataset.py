@@ -242,6 +242,7 @@ def load_dataset(
         paths = list(path)
     added = include_shipped and paths is not None
     if added:
+        _check_addable(paths or [])
         paths = [shipped_data_dir(), *(paths or [])]
     loaded = collect(paths, codebook_path=codebook)
     _raise_on_errors(loaded.issues)
@@ -253,6 +254,19 @@ def load_dataset(
     if added and version:
         version += "+local"  # the shipped data plus the user's files (the data hash tells them apart)
     return Dataset(loaded.codebook, tuple(z for z, _ in zones), {z.id: d.file for z, d in zones}, version)
+
+
+def _check_addable(paths: Sequence[str | os.PathLike[str]]) -> None:
+    """A folder with its own codebook is a complete dataset: it cannot join the shipped zones."""
+    shipped = (shipped_data_dir() / "codebook.yaml").resolve()
+    for raw in paths:
+        own = Path(raw) / "codebook.yaml" if Path(raw).is_dir() else Path(raw)
+        if own.name == "codebook.yaml" and own.is_file() and own.resolve() != shipped:
+            raise InputError(
+                f"{raw}: a dataset with its own codebook ({own}) cannot be added to the shipped zones, "
+                "which are coded with the shipped codebook; use it alone (command line: --no-shipped; "
+                "Python: include_shipped=False)"
+            )
 
 
 def _data_version(paths: Sequence[Path]) -> str:
