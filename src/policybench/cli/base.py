@@ -211,11 +211,11 @@ def run_assessment(args: argparse.Namespace) -> Any:
 def read_weights(path: str) -> dict[str, float]:
     """A code -> weight mapping from a YAML or JSON file, with located errors."""
     from ..documents import read_document
-    from ..errors import InputError
+    from ..errors import DataValidationError, InputError
 
     doc = read_document(path)
     if doc.issues:
-        raise InputError("\n".join(str(i) for i in doc.issues))
+        raise DataValidationError(list(doc.issues))
     data = doc.data
     if not isinstance(data, dict):
         issue = doc.issue("wrong-type", (), "a weights file maps category codes to numbers", found=type(data).__name__)
