@@ -55,7 +55,7 @@ def bad_invocations(tmp: Path) -> list[tuple[list[str], int]]:
         ([*gap, "--against", *MODELS, "--weights", zero], 1),
         ([*gap, "--against", *MODELS, "--weights", words], 1),
         ([*gap, "--against", *MODELS, "--weights", listed], 1),
-        ([*gap, "--weights", str(tmp / "none.yaml")], 1),
+        ([*gap, "--weights", str(tmp / "none.yaml")], 2),
         ([*gap, "--no-shipped"], 2),
         ([*gap, "--data", str(tmp / "missing-zone.yaml")], 2),
         ([*gap, "--data", str(Path(__file__).parent / "data" / "toy-states")], 1),
