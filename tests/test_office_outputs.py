@@ -37,10 +37,23 @@ def test_docx_has_headings_native_tables_and_named_chinese_fonts(tmp_path: Path,
     assert ("Heading 2", "园区可自行推进") in headings and ("Heading 2", "需市级授权或配合") in headings
     tables = document.tables
     assert len(tables) >= 5
-    assert [c.text for c in tables[0].rows[0].cells] == ["领域", "本区", "前沿", "DTF", "差距类别 / 适用类别"]
+    header = [
+        "领域",
+        "本区",
+        "前沿",
+        "DTF",
+        "差距类别 / 适用类别",
+        "本区全部考察类别：平均 / 最高",
+        "已考察 / 类别总数",
+    ]
+    assert [c.text for c in tables[0].rows[0].cells] == header
     domains = zh.content["domains"]
     assert [r.cells[0].text for r in tables[0].rows[1:]] == [d["label_zh"] for d in domains]
     assert tables[0].rows[1].cells[4].text == f"{domains[0]['gaps']}/{domains[0]['categories']}"
+    # the target's own strength beside the benchmarked part, rounded as in every format
+    gov = domains[0]
+    assert tables[0].rows[1].cells[5].text == f"{gov['own_mean']:.2f} / {gov['own_max']:.2f}"
+    assert tables[0].rows[1].cells[6].text == f"{gov['own_examined']}/{gov['n_categories']}"
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "SimSun"
     assert document.styles["Heading 1"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "SimHei"

@@ -54,7 +54,8 @@ def test_report_numbers_equal_the_analysis(gap, zh) -> None:
     for row in content["gaps"]:
         assert row["dtf"] == pytest.approx(table.loc[row["code"], "dtf"], abs=1e-4)
     html = zh.to_html()
-    assert f"{gap.overall:.1f}" in html and gap.data_hash in html
+    # shown as a whole number (a DTF is no more precise than the three-level depth scale)
+    assert f"总体前沿距离得分（DTF）: {gap.overall:.0f}</strong>" in html and gap.data_hash in html
 
 
 def test_same_inputs_give_byte_identical_json_and_markdown(shipped, zh) -> None:

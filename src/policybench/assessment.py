@@ -31,7 +31,8 @@ __all__ = ["SIMILARITY_COLUMNS", "TABLES", "Assessment", "assess"]
 #: The tables of an assessment, by name (:meth:`Assessment.table`), and what each holds.
 TABLES: dict[str, str] = {
     "gaps": "one row per applicable category known for the target (see policybench.gaps.GAP_COLUMNS)",
-    "domains": "per domain: target and frontier means, DTF, weight, categories, gaps",
+    "domains": "per domain: target and frontier means, DTF, weight, categories, gaps, and the target's own "
+    "strength over every category it examined (own_mean, own_max, own_examined, n_categories)",
     "recommendations": "ranked categories to adopt (RECOMMENDATION_COLUMNS), with the robustness columns "
     "of policybench.gaps.SENSITIVITY_COLUMNS after base_rank (NaN when draws=0)",
     "plan": "the recommendations grouped by the authority that must act, prerequisites first "

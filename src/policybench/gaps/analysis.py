@@ -49,6 +49,7 @@ GAP_COLUMNS: dict[str, str] = {
     "adoption": "share of the benchmark zones that examined c with a score > 0",
     "evidence_weight": "evidence weight of the best exemplar (high 1, medium 0.75, low 0.5)",
     "priority": "weight * gap * adoption * evidence_weight; NaN when the target's state is unknown",
+    "priority_share": "priority / the sum of the priorities of the ranked categories (0-1); NaN when unknown",
     "strength": "True when the target is above the frontier",
     "rests_on_low_confidence": "True when the frontier, or the target's own score, rests only on low-confidence measures",
     "exemplar": "id of the best exemplar measure in the benchmark set",
@@ -112,31 +113,49 @@ class GapAnalysis:
         return weighted_dtf(table["dtf"], table["weight"])
 
     def domain_table(self) -> pd.DataFrame:
-        """Per domain, over the applicable categories known for the target.
+        """Per domain: the benchmarked part, and the target's own strength beside it.
 
-        Columns: domain, label_zh, label_en, target and frontier (means), dtf (weighted
-        mean), weight, categories, gaps, n_unknown (applicable categories the target did not examine).
+        The benchmarked part (target, frontier, dtf, weight, categories, gaps) is over the
+        domain's applicable categories known for the target, as the overall DTF is. The
+        target's own strength (own_mean, own_max, own_examined) is over every category of the
+        domain its coding examined (present or absent), applicable or not, so a reform no
+        benchmark zone does still shows; categories it did not examine (unknown) are left out
+        of both, never read as 0. A domain with nothing benchmarked has NaN in the benchmarked
+        part; a domain with neither part is left out.
+
+        Columns: domain, label_zh, label_en, target and frontier (means), dtf (weighted mean),
+        weight, categories (applicable and known), gaps, n_unknown (applicable categories the
+        target did not examine), own_mean and own_max (the target's mean and best score over
+        the categories it examined), own_examined (how many), n_categories (in the domain).
         """
         table = self.known_table()
+        full = self.full_table
         unknown = self.unverified()["domain"].value_counts()
         rows = []
         for domain in self.dataset.codebook.domain_codes:
             part = table[table["domain"] == domain]
-            if part.empty:
+            everything = full[full["domain"] == domain]
+            own = everything["target"].dropna()
+            if part.empty and own.empty and not unknown.get(domain, 0):
                 continue
             label = self.dataset.codebook.domain(domain).label
+            nan = float("nan")
             rows.append(
                 {
                     "domain": domain,
                     "label_zh": label.zh,
                     "label_en": label.en,
-                    "target": float(part["target"].mean()),
-                    "frontier": float(part["frontier"].mean()),
+                    "target": float(part["target"].mean()) if len(part) else nan,
+                    "frontier": float(part["frontier"].mean()) if len(part) else nan,
                     "dtf": weighted_dtf(part["dtf"], part["weight"]),
                     "weight": float(part["weight"].sum()),
                     "categories": len(part),
                     "gaps": int((part["gap"] > 0).sum()),
                     "n_unknown": int(unknown.get(domain, 0)),
+                    "own_mean": float(own.mean()) if len(own) else nan,
+                    "own_max": float(own.max()) if len(own) else nan,
+                    "own_examined": len(own),
+                    "n_categories": len(everything),
                 }
             )
         return pd.DataFrame(rows)
@@ -434,12 +453,16 @@ def _gap_table(
                 "adoption": adoption,
                 "evidence_weight": evidence,
                 "priority": float(weights[cat.code] * gap * adoption * evidence),
+                "priority_share": float("nan"),
                 "strength": bool(s[j] > f[j]),
                 "rests_on_low_confidence": cat.code in low,
                 "exemplar": best[0][1].id if best else "",
             }
         )
-    return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
+    table = pd.DataFrame(rows, columns=list(GAP_COLUMNS))
+    total = float(table["priority"].sum())  # NaN (unknown) skipped; only ranked categories are > 0
+    table["priority_share"] = table["priority"] / total if total > 0 else table["priority"] * 0.0
+    return table
 
 
 def _low_confidence(

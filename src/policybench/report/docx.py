@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import PolicyBenchError
 from ..io import write_with
-from .render import format_number
+from .render import shown
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -109,9 +109,7 @@ def _head(document: Document, c: dict[str, Any], lang: str) -> None:
     document.add_paragraph(f"{L['benchmark']}: {bench}")
     document.add_paragraph(f"{L['generated']}: {meta['generated']}")
     document.add_heading(L["summary"], level=1)
-    document.add_paragraph().add_run(
-        f"{L['overall_dtf']}: {format_number(c['summary']['overall_dtf'], '.1f')}"
-    ).bold = True
+    document.add_paragraph().add_run(f"{L['overall_dtf']}: {shown(c['summary']['overall_dtf'], 'dtf')}").bold = True
     document.add_paragraph(c["summary_text"])
 
 
@@ -119,29 +117,34 @@ def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
     L = c["L"]
     document.add_heading(L["domains"], level=1)
     document.add_paragraph(L["domain_legend"])
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
-            d["label_" + lang],
-            format_number(d["target"], ".2f"),
-            format_number(d["frontier"], ".2f"),
-            format_number(d["dtf"], ".1f"),
-            f"{d['gaps']}/{d['categories']}",
+            str(d["label_" + lang]),
+            shown(d["target"], "score"),
+            shown(d["frontier"], "score"),
+            shown(d["dtf"], "dtf"),
+            f"{d['gaps']}/{d['categories']}" if d["categories"] else "—",
+            f"{shown(d['own_mean'], 'score')} / {shown(d['own_max'], 'score')}",
+            f"{d['own_examined']}/{d['n_categories']}",
         )
         for d in c["domains"]
     ]
-    _table(document, [L["domain"], L["target"], L["frontier"], "DTF", L["gap_count"]], rows, numeric=(1, 2, 3, 4))
+    header = [L["domain"], L["target"], L["frontier"], "DTF", L["gap_count"], L["own_strength"], L["examined_count"]]
+    _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6))
     document.add_heading(L["gaps"], level=1)
     rows = [
         (
             f"{g['label_' + lang]} ({g['code']})",
-            format_number(g["target"], ".2f"),
-            format_number(g["frontier"], ".2f"),
-            format_number(g["gap"], ".2f"),
-            format_number(g["dtf"], ".1f"),
+            shown(g["target"], "score"),
+            shown(g["frontier"], "score"),
+            shown(g["gap"], "score"),
+            shown(g["dtf"], "dtf"),
+            shown(c["share"][g["code"]], "share") if g["code"] in c["share"] else "—",
         )
         for g in c["gaps"]
     ]
-    _table(document, [L["category"], L["target"], L["frontier"], L["gap"], "DTF"], rows, numeric=(1, 2, 3, 4))
+    header = [L["category"], L["target"], L["frontier"], L["gap"], "DTF", L["priority_share"]]
+    _table(document, header, rows, numeric=(1, 2, 3, 4, 5))
 
 
 def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
@@ -153,14 +156,23 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
     for r in c["recommendations"]:
         document.add_heading(f"{r['rank']}. {r['label_' + lang]} ({r['code']})", level=2)
         document.add_paragraph(c["statuses"](r["rationale_" + lang]))
-        header = [L["priority_share"], L["gap"], "DTF", L["authority"], L["prerequisites"], L["uplift"]]
+        header = [
+            L["priority_share"],
+            L["gap"],
+            "DTF",
+            L["authority"],
+            L["prerequisites"],
+            L["uplift"],
+            L["robustness"],
+        ]
         row = (
-            f"{format_number(100 * c['share'][r['code']], '.0f')}%",
-            format_number(r["gap"], ".2f"),
-            format_number(r["dtf"], ".1f"),
+            shown(c["share"][r["code"]], "share"),
+            shown(r["gap"], "score"),
+            shown(r["dtf"], "dtf"),
             term(r["authority"]),
             r["prerequisites_missing"] or L["none"],
-            format_number(r["uplift"], ".1f"),
+            shown(r["uplift"], "dtf"),
+            _robustness(c, r),
         )
         _table(document, header, [row], numeric=(0, 1, 2, 5))
         document.add_paragraph(L["exemplars"]).runs[0].bold = True
@@ -173,6 +185,16 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
             )
 
 
+def _robustness(c: dict[str, Any], r: dict[str, Any]) -> str:
+    if r.get("p_top") is None:
+        return ""
+    return str(
+        c["L"]["robust_text"].format(
+            k=c["robust_k"], p=r["p_top"], m=r["median_rank"], lo=r["rank_p05"], hi=r["rank_p95"]
+        )
+    )
+
+
 def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     L = c["L"]
     document.add_heading(L["strengths"], level=1)
@@ -180,8 +202,8 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
         rows: list[tuple[str, ...]] = [
             (
                 f"{s['label_' + lang]} ({s['code']})",
-                format_number(s["target"], ".2f"),
-                format_number(s["frontier"], ".2f"),
+                shown(s["target"], "score"),
+                shown(s["frontier"], "score"),
             )
             for s in c["strengths"]
         ]
@@ -192,9 +214,9 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     rows = [
         (
             s["name"],
-            format_number(s["score"], ".3f"),
-            format_number(s["structured"], ".3f"),
-            format_number(s["alignment"], ".3f"),
+            shown(s["score"], "similarity"),
+            shown(s["structured"], "similarity"),
+            shown(s["alignment"], "similarity"),
             str(s["overlap"]),
         )
         for s in c["similarity"]
