@@ -66,7 +66,11 @@ def test_similarity_is_the_number_compare_gives(shipped, assessment: Assessment)
 
 def test_display_is_compact_and_names_the_target(assessment: Assessment) -> None:
     text = repr(assessment)
-    assert text.startswith("<Assessment") and "tianjin-htz" in text and f"{assessment.overall:.1f}" in text
+    assert (
+        text.startswith("<Assessment")
+        and "tianjin-htz" in text
+        and f"overall DTF {assessment.overall:.0f} over" in text
+    )
     assert len(text.splitlines()) < 12
     html = assessment._repr_html_()
     assert "<table>" in html and "tianjin-htz" in html and len(html) < 5000

@@ -176,20 +176,29 @@ class Assessment:
 
         return report(self, lang=lang, generated=generated)
 
-    def summary_lines(self) -> list[str]:
-        """A few readable lines: target, benchmark, overall DTF, top recommendations, closest peer."""
+    def summary_lines(self, lang: str = "en") -> list[str]:
+        """A few readable lines in ``lang`` ("en" or "zh"): target, benchmark, overall DTF, top recommendations, closest peer.
+
+        Numbers as the reports show them: DTF whole, priority as a share of the total, P(top) in percent.
+        """
+        check_choice("Assessment.summary_lines", "lang", lang, ("en", "zh"))
+        words = _SUMMARY_WORDS[lang]
         recs = self._recommendations
         lines = [
-            f"Assessment of {self.target} against {', '.join(self.benchmark)}",
-            f"overall DTF {_number(self.overall, '.1f')} over {len(self.gap.known_table())} applicable categories "
-            f"known for the target ({len(self.gap.unverified())} to verify first); "
-            f"data {self.data_hash}, codebook {self.codebook_version}",
+            words["head"].format(target=self.target, benchmark=words["sep"].join(self.benchmark)),
+            words["overall"].format(
+                dtf=_number(self.overall, ".0f", words["undefined"]),
+                known=len(self.gap.known_table()),
+                unknown=len(self.gap.unverified()),
+                data=self.data_hash,
+                codebook=self.codebook_version,
+            ),
         ]
         for r in recs.head(5).itertuples():
-            robust = "" if _missing(r.p_top) else f"  P(top {self.params['robust_top']}) {r.p_top:.2f}"
-            lines.append(f"  {r.rank}. {r.code:<30} priority {r.priority:.4f}{robust}")
+            robust = "" if _missing(r.p_top) else words["robust"].format(k=self.params["robust_top"], p=r.p_top)
+            lines.append(words["row"].format(rank=r.rank, code=r.code, share=r.priority_share) + robust)
         if self.closest is not None:
-            lines.append(f"most similar: {self.closest} ({self._comparisons[0].score:.3f})")
+            lines.append(words["closest"].format(zone=self.closest, score=self._comparisons[0].score))
         return lines
 
     def __repr__(self) -> str:
@@ -200,29 +209,52 @@ class Assessment:
         recs = self._recommendations.head(5)
         rows = "".join(
             f"<tr><td>{r.rank}</td><td><code>{esc(r.code)}</code></td><td>{esc(str(r.label_en))}</td>"
-            f"<td>{r.priority:.4f}</td><td>{r.gap:.2f}</td><td>{esc(str(r.exemplar_zones))}</td>"
-            f"<td>{'' if _missing(r.p_top) else f'{r.p_top:.2f}'}</td></tr>"
+            f"<td>{r.priority_share:.0%}</td><td>{r.gap:.2f}</td><td>{esc(str(r.exemplar_zones))}</td>"
+            f"<td>{'' if _missing(r.p_top) else f'{r.p_top:.0%}'}</td></tr>"
             for r in recs.itertuples()
         )
         closest = (
-            f"<br>Most similar: <code>{esc(self.closest)}</code> ({self._comparisons[0].score:.3f})"
+            f"<br>Most similar: <code>{esc(self.closest)}</code> ({self._comparisons[0].score:.2f})"
             if self.closest
             else ""
         )
         return (
             f"<div><strong>Assessment of <code>{esc(self.target)}</code></strong> against "
-            f"{esc(', '.join(self.benchmark))}<br>Overall DTF <strong>{_number(self.overall, '.1f')}</strong> over "
+            f"{esc(', '.join(self.benchmark))}<br>Overall DTF <strong>{_number(self.overall, '.0f')}</strong> over "
             f"{len(self.gap.known_table())} applicable categories known for the target "
             f"({len(self.gap.unverified())} to verify first); data <code>{esc(self.data_hash)}</code>, "
             f"codebook {esc(self.codebook_version)}{closest}"
-            f"<table><tr><th>#</th><th>code</th><th>category</th><th>priority</th><th>gap</th>"
+            f"<table><tr><th>#</th><th>code</th><th>category</th><th>share of priority</th><th>gap</th>"
             f"<th>exemplars</th><th>P(top {self.params['robust_top']})</th></tr>{rows}</table>"
             f"<small>Tables: {esc(', '.join(TABLES))} (use .table(name))</small></div>"
         )
 
 
-def _number(value: float, spec: str) -> str:
-    return "undefined" if _missing(value) else format(value, spec)
+_SUMMARY_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "head": "Assessment of {target} against {benchmark}",
+        "sep": ", ",
+        "overall": "overall DTF {dtf} over {known} applicable categories known for the target "
+        "({unknown} to verify first); data {data}, codebook {codebook}",
+        "undefined": "undefined",
+        "row": "  {rank}. {code:<30} share of priority {share:>4.0%}",
+        "robust": "  P(top {k}) {p:.0%}",
+        "closest": "most similar: {zone} ({score:.2f})",
+    },
+    "zh": {
+        "head": "{target}对标{benchmark}的评估",
+        "sep": "、",
+        "overall": "总体DTF {dtf}，基于本区状态已知的{known}个适用类别（{unknown}个待核实）；数据 {data}，编码本 {codebook}",
+        "undefined": "无法计算",
+        "row": "  {rank}. {code:<30} 优先度占比 {share:>4.0%}",
+        "robust": "  进入前{k}的概率 {p:.0%}",
+        "closest": "最相似：{zone}（{score:.2f}）",
+    },
+}
+
+
+def _number(value: float, spec: str, undefined: str = "undefined") -> str:
+    return undefined if _missing(value) else format(value, spec)
 
 
 def _missing(value: Any) -> bool:

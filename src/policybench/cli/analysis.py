@@ -188,6 +188,8 @@ def _configure_gap(p: argparse.ArgumentParser) -> None:
 
 
 def _run_gap(args: argparse.Namespace) -> int:
+    from ..report.labels import cli_label, term
+
     assessment = run_assessment(args)
     gap = assessment.gap
     recs = assessment.table("recommendations")
@@ -202,14 +204,14 @@ def _run_gap(args: argparse.Namespace) -> int:
         emit(recs.drop(columns=["exemplars"]), "csv")
         return 0
     lang = args.lang
-    cols = ["rank", "code", f"label_{lang}", "target_state", "priority", "gap", "rests_on"]
+    cols = ["rank", "code", f"label_{lang}", "target_state", "priority_share", "gap", "rests_on"]
     cols += [c for c in ("p_top", "fragile") if c in recs.columns]
     cols += ["dtf", "n_examined", "exemplar_zones", "authority", "already_planned"]
     cols += [c for c in ("p_top_weights", "p_top_evidence") if c in recs.columns]
-    recs = recs.assign(rests_on=recs["rests_on_low_confidence"].map({True: "low-confidence source", False: ""}))
-    from ..report.labels import cli_label, term
+    low = cli_label("rests_on_low", lang)
+    recs = recs.assign(rests_on=recs["rests_on_low_confidence"].map({True: cli_label("low_source", lang), False: ""}))
 
-    echo(gap.summary())
+    echo(gap.summary(lang))
     print(
         cli_label("benchmark_line", lang).format(
             zones=", ".join(gap.benchmark), data=gap.data_hash, codebook=gap.codebook_version
@@ -217,17 +219,19 @@ def _run_gap(args: argparse.Namespace) -> int:
     )
     print()
     if recs.empty:
-        print("no recommendation: the target is at or above the frontier wherever it is ranked")
+        print(cli_label("no_recommendation", lang))
     else:
-        shown = recs[cols].round(4)
-        for column in ("authority", "already_planned", "fragile"):
+        shown = recs[cols].copy()
+        for column in ("target_state", "authority", "already_planned", "fragile"):
             if column in shown.columns:
                 shown[column] = shown[column].map(lambda v: term(_word(v), lang))
-        emit(shown, "table", headers=[cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols])
+        headers = [cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols]
+        emit(shown, "table", headers=headers, kinds={c: k for c, k in _GAP_KINDS.items() if c in cols})
         flagged = recs[recs["rests_on_low_confidence"].astype(bool)]
         if not flagged.empty:
-            ranks = ", ".join(f"{r.code} (rank {r.rank})" for r in flagged.itertuples())
-            print(f"rests on: low-confidence source: {ranks}")
+            rank = cli_label("rank", lang)
+            ranks = "、".join if lang == "zh" else ", ".join
+            print(f"{low}: " + ranks(f"{r.code} ({rank} {r.rank})" for r in flagged.itertuples()))
     _print_unverified(gap, lang)
     nc = gap.not_counted()
     if not nc.empty:
@@ -240,15 +244,29 @@ def _run_gap(args: argparse.Namespace) -> int:
     return 0
 
 
+#: How the gap command shows its numbers (as the reports do).
+_GAP_KINDS = {
+    "priority_share": "share",
+    "gap": "score",
+    "dtf": "dtf",
+    "p_top": "share",
+    "p_top_weights": "share",
+    "p_top_evidence": "share",
+}
+
+
 def _print_unverified(gap: Any, lang: str) -> None:
+    from ..report.labels import cli_label
+
     unverified = gap.unverified()
     if unverified.empty:
         return
     print()
-    print(f"verify first: {len(unverified)} categories not examined in {gap.target}'s coding (not ranked);")
-    print("check the target against these exemplars before reading the ranking as complete:")
-    cols = ["code", f"label_{lang}", "frontier", "n_examined", "potential_priority", "exemplar_ids"]
-    emit(unverified[cols].round(4), "table")
+    print(cli_label("verify_first_line", lang).format(n=len(unverified), target=gap.target))
+    print(cli_label("verify_first_hint", lang))
+    cols = ["code", f"label_{lang}", "frontier", "n_examined", "exemplar_ids"]
+    headers = [cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols]
+    emit(unverified[cols], "table", headers=headers, kinds={"frontier": "score"})
 
 
 def _word(value: Any) -> str:

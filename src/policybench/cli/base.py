@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +31,13 @@ def emit(
     index: bool = False,
     headers: Sequence[str] | None = None,
     title: str | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> None:
     """Print a DataFrame as an aligned table, CSV, JSON or Markdown (data text made safe for each).
+
+    ``kinds`` maps columns to a kind of number (``policybench.report.render.NUMBER_FORMATS``):
+    a terminal table shows them as the reports do (e.g. DTF whole, shares in percent); CSV and
+    JSON keep the values.
 
     ``headers`` replace the column names in a terminal table (e.g. Chinese headings in zh
     mode); CSV and JSON keep the column names, which scripts rely on. ``title`` heads a table.
@@ -48,13 +53,21 @@ def emit(
     elif fmt == "md":
         sys.stdout.write(markdown_table(frame) + "\n")
     else:
+        from ..report.render import shown
+
+        kinds = kinds or {}
         numeric = [
-            pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns
+            c in kinds or (pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]))
+            for c in frame.columns
         ]
+        formats = [kinds.get(str(c)) for c in frame.columns]
         print(
             render_table(
                 [str(c) for c in (headers or frame.columns)],
-                [["" if _missing(v) else v for v in row] for row in frame.itertuples(index=False, name=None)],
+                [
+                    ["" if _missing(v) else shown(v, k) if k else v for v, k in zip(row, formats, strict=True)]
+                    for row in frame.itertuples(index=False, name=None)
+                ],
                 numeric=numeric,
                 protect=[i for i, c in enumerate(frame.columns) if c in IDENTIFIER_COLUMNS],
                 title=title,

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from .._params import check_names, check_positive_int, check_status, check_type, check_weights, fail
+from .._params import check_choice, check_names, check_positive_int, check_status, check_type, check_weights, fail
 from ..codebook import category_weights, is_counted
 from ..documents import suggest
 from ..errors import InputError
@@ -206,29 +206,66 @@ class GapAnalysis:
             drop=True
         )
 
-    def summary(self) -> str:
-        """A few readable lines: target, benchmark, overall DTF, biggest gaps."""
+    def summary(self, lang: str = "en") -> str:
+        """A few readable lines in ``lang`` ("en" or "zh"): target, benchmark, overall DTF, biggest gaps.
+
+        Numbers are shown as reports show them: DTF whole, gaps to 2 decimals, priority as its
+        share of the total over the ranked categories.
+        """
+        check_choice("GapAnalysis.summary", "lang", lang, ("en", "zh"))
+        words = _SUMMARY[lang]
         known = len(self.known_table())
-        overall = f"overall DTF {self.overall:.1f}" if known else "overall DTF undefined (nothing known is applicable)"
+        counts = {
+            "known": known,
+            "unknown": len(self.table()) - known,
+            "na": len(self.not_applicable()),
+            "rule": words.get(self.params["frontier"], self.params["frontier"]),
+        }
+        overall = words["overall"].format(dtf=self.overall) if known else words["undefined"]
         lines = [
-            f"Gap analysis of {self.target} against {', '.join(self.benchmark)}",
-            f"{overall} over {known} applicable categories known for the target "
-            f"({len(self.table()) - known} not examined, {len(self.not_applicable())} not applicable); "
-            f"frontier rule {self.params['frontier']}",
+            words["head"].format(target=self.target, benchmark=words["sep"].join(self.benchmark)),
+            overall + words["counts"].format(**counts),
         ]
         lines += [
-            f"  {r.code:<32} gap {r.gap:.2f}  priority {r.priority:.4f}  ({r.target_state})"
+            words["row"].format(code=r.code, gap=r.gap, share=r.priority_share, state=words[r.target_state])
             for r in ranking(self).head(5).itertuples()
         ]
         unverified = self.unverified()
         if len(unverified):
-            lines.append(
-                f"verify first (not examined in {self.target}'s coding, not ranked): {', '.join(unverified['code'])}"
-            )
+            lines.append(words["verify"].format(target=self.target, codes=words["sep"].join(unverified["code"])))
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
+
+
+_SUMMARY: dict[str, dict[str, str]] = {
+    "en": {
+        "head": "Gap analysis of {target} against {benchmark}",
+        "sep": ", ",
+        "overall": "overall DTF {dtf:.0f}",
+        "undefined": "overall DTF undefined (nothing known is applicable)",
+        "counts": " over {known} applicable categories known for the target "
+        "({unknown} not examined, {na} not applicable); frontier rule {rule}",
+        "row": "  {code:<32} gap {gap:.2f}  share of priority {share:>4.0%}  ({state})",
+        "verify": "verify first (not examined in {target}'s coding, not ranked): {codes}",
+        "present": "present",
+        "absent": "absent",
+    },
+    "zh": {
+        "head": "{target}对标{benchmark}的差距分析",
+        "sep": "、",
+        "overall": "总体DTF {dtf:.0f}",
+        "undefined": "总体DTF无法计算（没有本区状态已知的适用类别）",
+        "counts": "，基于本区状态已知的{known}个适用类别（{unknown}个未考察，{na}个不适用）；前沿规则：{rule}",
+        "row": "  {code:<32} 差距 {gap:.2f}  优先度占比 {share:>4.0%}  （{state}）",
+        "verify": "待核实（{target}的编码未考察，不参与排序）：{codes}",
+        "present": "已开展",
+        "absent": "未开展",
+        "max": "最大值",
+        "mean": "平均值",
+    },
+}
 
 
 def ranking(gap: GapAnalysis) -> pd.DataFrame:

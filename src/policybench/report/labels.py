@@ -334,6 +334,28 @@ CLI_LABELS: dict[str, dict[str, str]] = {
     "title_a": {"zh": "甲方举措", "en": "measure of A"},
     "title_b": {"zh": "乙方举措", "en": "measure of B"},
     "not_counted_title": {"zh": "未计入（状态筛选）：", "en": "not counted (status filter):"},
+    "priority_share": {"zh": "优先度占比", "en": "share of priority"},
+    "target_state": {"zh": "本区状态", "en": "target state"},
+    "rests_on": {"zh": "依据", "en": "rests on"},
+    "rests_on_low": {"zh": "依据：低可信度来源", "en": "rests on: low-confidence source"},
+    "low_source": {"zh": "低可信度来源", "en": "low-confidence source"},
+    "n_examined": {"zh": "考察过的标杆数", "en": "benchmarks examined"},
+    "frontier": {"zh": "前沿", "en": "frontier"},
+    "exemplar_ids": {"zh": "范例举措代码", "en": "exemplar ids"},
+    "p_top_weights": {"zh": "进入前列概率（仅权重）", "en": "P(top), weights only"},
+    "p_top_evidence": {"zh": "进入前列概率（仅证据）", "en": "P(top), evidence only"},
+    "no_recommendation": {
+        "zh": "无建议：在所有参与排序的类别上，本区均已达到或超过前沿",
+        "en": "no recommendation: the target is at or above the frontier wherever it is ranked",
+    },
+    "verify_first_line": {
+        "zh": "待核实：{target}的编码未考察{n}个类别（不参与排序）；",
+        "en": "verify first: {n} categories not examined in {target}'s coding (not ranked);",
+    },
+    "verify_first_hint": {
+        "zh": "在把排序视为完整之前，请对照以下范例核实本区情况（按潜在优先度排列）：",
+        "en": "check the target against these exemplars before reading the ranking as complete (highest potential priority first):",
+    },
     "benchmark_line": {
         "zh": "标杆组：{zones}；数据 {data}；编码本 {codebook}",
         "en": "benchmark: {zones}; data {data}; codebook {codebook}",
