@@ -128,7 +128,7 @@ def test_overlap_restricts_both_components(toy) -> None:
     tight = zone_similarity(narrowed, "alpha", "beta", min_overlap=4)
     assert not tight.defined and "under the minimum overlap of 4" in tight.reason
     assert zone_similarity(narrowed, "alpha", "gamma").overlap == 5
-    assert "Overlap: 3 categories" in tight.explain(lang="en") and "undefined" in str(tight)
+    assert "Overlap: 3 categories" in tight.explain(lang="en") and "无法计算相似度" in str(tight)  # zh by default
     assert tight.to_dict()["score"] is None
 
 

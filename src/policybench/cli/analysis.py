@@ -120,7 +120,9 @@ def _run_compare(args: argparse.Namespace) -> int:
         from ..report.labels import cli_label
 
         columns = ["similarity", "text", "category", "title_a", "title_b"]
-        emit(result.alignment.pairs[columns].round(3), "table", headers=[cli_label(c, args.lang) for c in columns])
+        headers = [cli_label(c, args.lang) for c in columns]
+        kinds = dict.fromkeys(("similarity", "text", "category"), "similarity")
+        emit(result.alignment.pairs[columns], "table", headers=headers, kinds=kinds)
     return 0
 
 
@@ -167,7 +169,7 @@ def _run_similarity(args: argparse.Namespace) -> int:
         }
         print(json_text(payload))
         return 0
-    emit(matrix.reset_index(), args.format)
+    emit(matrix.reset_index(), args.format, kinds=dict.fromkeys(map(str, matrix.columns), "similarity"))
     if args.format == "table":
         print()
         print("overlap (categories both zones examined):")

@@ -59,9 +59,9 @@ class Alignment:
         zh = lang == "zh"
         lines = [
             (
-                f"{self.zone_a} 与 {self.zone_b} 的举措对齐：得分 {self.score:.3f}；"
+                f"{self.zone_a} 与 {self.zone_b} 的举措对齐：得分 {self.score:.2f}；"
                 if zh
-                else f"Alignment of {self.zone_a} with {self.zone_b}: score {self.score:.3f}; "
+                else f"Alignment of {self.zone_a} with {self.zone_b}: score {self.score:.2f}; "
             )
             + (
                 f"A 被 B 覆盖 {self.coverage_a_by_b:.0%}，B 被 A 覆盖 {self.coverage_b_by_a:.0%}"

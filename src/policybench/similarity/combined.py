@@ -122,13 +122,20 @@ class Comparison:
 
     def __str__(self) -> str:
         lam = self.params.get("lam", 0.5)
+        zh = self.params.get("lang", "en") == "zh"
         if self.defined:
+            parts = (self.zone_a, self.zone_b, self.score, lam, self.structured, 1 - lam, self.alignment.score)
             head = (
-                f"{self.zone_a} vs {self.zone_b}: similarity {self.score:.3f} "
-                f"= {lam:g} x structured {self.structured:.3f} + {1 - lam:g} x alignment {self.alignment.score:.3f}"
-            )
+                "{}与{}：综合相似度 {:.2f} = {:g} × 结构 {:.2f} + {:g} × 举措对齐 {:.2f}"
+                if zh
+                else "{} vs {}: similarity {:.2f} = {:g} x structured {:.2f} + {:g} x alignment {:.2f}"
+            ).format(*parts)
         else:
-            head = f"{self.zone_a} vs {self.zone_b}: similarity undefined"
+            head = (
+                f"{self.zone_a}与{self.zone_b}：无法计算相似度"
+                if zh
+                else f"{self.zone_a} vs {self.zone_b}: similarity undefined"
+            )
         return head + "\n" + self.explain(lang=self.params.get("lang", "en"))
 
     def _repr_html_(self) -> str:
@@ -138,10 +145,10 @@ class Comparison:
             f"<tr><td>{r.similarity:.2f}</td><td>{esc(r.title_a)}</td><td>{esc(r.title_b)}</td></tr>"
             for r in al.pairs.head(5).itertuples()
         )
-        score = f"{self.score:.3f}" if self.defined else f"undefined ({esc(self.reason)})"
+        score = f"{self.score:.2f}" if self.defined else f"undefined ({esc(self.reason)})"
         return (
             f"<div><strong>{esc(self.zone_a)} vs {esc(self.zone_b)}</strong>: similarity {score} "
-            f"(structured {self.structured:.3f}, alignment {al.score:.3f}; "
+            f"(structured {self.structured:.2f}, alignment {al.score:.2f}; "
             f"overlap {self.overlap} categories, {self.overlap_share:.0%})"
             f"<br>Shared: {esc(', '.join(al.shared_codes) or 'none')}"
             f"<table><tr><th>sim</th><th>{esc(self.zone_a)}</th><th>{esc(self.zone_b)}</th></tr>{rows}</table></div>"
