@@ -114,3 +114,64 @@ def test_citation_file_and_every_report_say_how_to_cite(zh, tmp_path: Path) -> N
     paragraphs = [p.text for p in document.paragraphs]
     cite = paragraphs[paragraphs.index("引用方式") + 1]
     assert all(part in cite for part in expected)
+
+
+def _pictures(document) -> list[tuple[int, int, int]]:
+    """(index of the paragraph holding it, width px, height px) of each picture, in document order."""
+    import io
+
+    from PIL import Image
+
+    found = []
+    for i, paragraph in enumerate(document.paragraphs):
+        for blip in paragraph._p.xpath(".//a:blip"):
+            part = document.part.related_parts[blip.get(qn_embed())]
+            image = Image.open(io.BytesIO(part.blob))
+            assert image.format == "PNG"
+            found.append((i, image.width, image.height))
+    return found
+
+
+def qn_embed() -> str:
+    from docx.oxml.ns import qn
+
+    return qn("r:embed")
+
+
+def test_docx_charts_are_print_resolution_pictures_under_their_headings(tmp_path: Path, zh) -> None:
+    import docx
+
+    from policybench.report.images import DPI, WIDTH_INCHES
+
+    document = docx.Document(str(zh.save(tmp_path / "r.docx")))
+    pictures = _pictures(document)
+    texts = [p.text for p in document.paragraphs]
+    headings = {texts.index(h): h for h in ("分领域：本区与前沿", "分类别差距", "谁先做、谁跟进：建议类别的采纳时间线")}
+    assert len(pictures) == 3, pictures
+    for (at, width, height), (heading_at, heading) in zip(pictures, sorted(headings.items()), strict=True):
+        assert heading_at < at <= heading_at + 2, f"the picture of {heading} is not under its heading"
+        assert width >= 0.8 * WIDTH_INCHES * DPI and height > 300, (heading, width, height)
+    assert all(shape.width > 0 for shape in document.inline_shapes)
+
+
+def test_charts_fall_back_to_codes_with_a_warning_when_no_cjk_font(monkeypatch) -> None:
+    from policybench import PolicyBenchWarning
+    from policybench.report import images
+
+    labels, codes = ["管理体制", "人事与激励"], ["GOV", "HR"]
+    assert images.chart_labels(labels, codes, "/some/font.ttc") == labels
+    assert images.chart_labels(["Governance"], ["GOV"], None) == ["Governance"]  # no CJK needed
+    with pytest.warns(PolicyBenchWarning, match="fonts-noto-cjk"):
+        assert images.chart_labels(labels, codes, None) == codes
+    monkeypatch.setattr(images, "cjk_font", lambda: None)
+    chart = {"rows": [{"label": "管理体制", "tooltip": "GOV", "target": 0.5, "frontier": 1.0}]}
+    with pytest.warns(PolicyBenchWarning):
+        png = images.bar_chart_png(chart, target_label="本区", frontier_label="前沿")
+    assert png.startswith(b"\x89PNG")
+
+
+def test_a_cjk_font_is_found_on_this_machine() -> None:
+    from policybench.report.images import cjk_font
+
+    # README and .ci/run install fonts-noto-cjk; without it the zh charts would show codes
+    assert cjk_font() is not None

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .codebook import category_weights, codebook_table, is_counted, prerequisite_order
 from .dataset import Dataset, load_codebook, load_dataset, load_zone
 from .draft import Draft, draft  # the function shadows the subpackage on purpose
-from .errors import DataValidationError, InputError, Issue, PolicyBenchError, UnknownIdError
+from .errors import DataValidationError, InputError, Issue, PolicyBenchError, PolicyBenchWarning, UnknownIdError
 from .model import Category, Codebook, Evidence, Indicator, Measure, Source, Zone
 from .reliability import Agreement, agreement
 from .validate import ValidationReport, validate
@@ -55,6 +55,7 @@ __all__ = [
     "Issue",
     "Measure",
     "PolicyBenchError",
+    "PolicyBenchWarning",
     "Source",
     "UnknownIdError",
     "ValidationReport",

@@ -123,6 +123,10 @@ class PolicyBenchError(Exception):
     """Root of every exception policybench raises on purpose."""
 
 
+class PolicyBenchWarning(UserWarning):
+    """Root of policybench's warnings: the result was produced, but with less than it should show."""
+
+
 class InputError(PolicyBenchError, ValueError):
     """An input (file, id, parameter value) is wrong; the message says which and why."""
 

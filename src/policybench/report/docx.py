@@ -1,9 +1,10 @@
-"""Write a gap report as a Word document (python-docx): headings, native tables, named CJK fonts.
+"""Write a gap report as a Word document (python-docx): headings, tables, charts, named CJK fonts.
 
-Rendering only: it lays out the same context the HTML and Markdown templates get. Charts
-become native tables (a reader can copy the numbers; no image library is needed). Styles name
-a Latin and an East-Asian font (``w:eastAsia``), so Word on a Chinese desktop shows 宋体/黑体
-and elsewhere falls back to the fonts it has.
+Rendering only: it lays out the same context the HTML and Markdown templates get. The domain,
+gap and timeline charts are pictures at print resolution (:mod:`policybench.report.images`,
+matplotlib), each followed by the native table of its numbers, which a reader can copy.
+Styles name a Latin and an East-Asian font (``w:eastAsia``), so Word on a Chinese desktop shows
+宋体/黑体 and elsewhere falls back to the fonts it has.
 """
 
 from __future__ import annotations
@@ -28,12 +29,18 @@ HEADING_FONTS = ("Arial", "SimHei")
 
 
 def _require() -> Any:
-    try:
-        import docx
-    except ImportError:
+    missing = []
+    for module, package in (("docx", "python-docx"), ("matplotlib", "matplotlib")):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(package)
+    if missing:
         raise PolicyBenchError(
-            "writing .docx needs python-docx, which is not installed: pip install 'policybench[docx]'"
-        ) from None
+            f"writing .docx needs {' and '.join(missing)} (not installed): pip install 'policybench[docx]'"
+        )
+    import docx
+
     return docx
 
 
@@ -113,9 +120,27 @@ def _head(document: Document, c: dict[str, Any], lang: str) -> None:
     document.add_paragraph(c["summary_text"])
 
 
+def _picture(document: Document, png: bytes) -> None:
+    import io
+
+    from docx.shared import Inches
+
+    from .images import WIDTH_INCHES
+
+    document.add_picture(io.BytesIO(png), width=Inches(WIDTH_INCHES))
+
+
+def _bars(document: Document, c: dict[str, Any], chart: dict[str, Any]) -> None:
+    from .images import bar_chart_png
+
+    if chart["rows"]:
+        _picture(document, bar_chart_png(chart, target_label=c["L"]["target"], frontier_label=c["L"]["frontier"]))
+
+
 def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
     L = c["L"]
     document.add_heading(L["domains"], level=1)
+    _bars(document, c, c["domain_chart"])
     document.add_paragraph(L["domain_legend"])
     rows: list[tuple[str, ...]] = [
         (
@@ -132,6 +157,7 @@ def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
     header = [L["domain"], L["target"], L["frontier"], "DTF", L["gap_count"], L["own_strength"], L["examined_count"]]
     _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6))
     document.add_heading(L["gaps"], level=1)
+    _bars(document, c, c["gap_chart"])
     rows = [
         (
             f"{g['label_' + lang]} ({g['code']})",
@@ -238,6 +264,20 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
         document.add_paragraph(cite)
 
 
+def _timeline(document: Document, c: dict[str, Any], lang: str) -> None:
+    from .images import timeline_png
+
+    chart = c["timeline_chart"]
+    if not chart["rows"]:
+        return
+    document.add_heading(c["L"]["timeline"], level=1)
+    document.add_paragraph(c["L"]["timeline_legend_print"])
+    _picture(document, timeline_png(chart))
+    for row in chart["rows"]:
+        order = " → ".join(f"{m['zone']} {m['start']}" for m in row["marks"])
+        document.add_paragraph(f"{row['label']} ({row['tooltip']}): {order}", style="List Bullet")
+
+
 def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
     L = c["L"]
     if not c["plan_groups"]:
@@ -261,4 +301,4 @@ def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
         _table(document, [L["step"], L["category"], L["prerequisites"], L["exemplars"], L["cite_sources"]], table, (0,))
 
 
-_SECTIONS = (_head, _domains, _recommendations, _plan, _rest)
+_SECTIONS = (_head, _domains, _recommendations, _timeline, _plan, _rest)

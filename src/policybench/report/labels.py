@@ -109,6 +109,10 @@ LABELS: dict[str, dict[str, str]] = {
         "zh": "每个标记是一个区最早有日期的采纳（试点、实施或已终止的举措），宽度为日期精度允许的区间（只知年份的为整年）；深色为首个采纳者。悬停可见区域与日期。",
         "en": "Each mark is a zone's earliest dated adoption (a piloted, implemented or discontinued measure); its width is the interval the date's precision allows (a whole year when only the year is known); the dark mark is the first adopter. Hover for zone and date.",
     },
+    "timeline_legend_print": {
+        "zh": "每个标记是一个区最早有日期的采纳（试点、实施或已终止的举措），宽度为日期精度允许的区间（只知年份的为整年）；深色为首个采纳者。图下按采纳先后列出各区及日期。",
+        "en": "Each mark is a zone's earliest dated adoption (a piloted, implemented or discontinued measure); its width is the interval the date's precision allows (a whole year when only the year is known); the dark mark is the first adopter. The zones and dates are listed below the chart in adoption order.",
+    },
     "plan_legend": {
         "zh": "按推进所需的权限把建议分组：园区可自行推进的在前，需上级授权或配合的在后；同组内前置条件在前，其余按优先度排序。范例与资料来源可在请示、报告中引用。",
         "en": "The recommendations grouped by the authority that must act: what the zone can do alone first, then what needs a higher level; within a group, prerequisites come first, the rest by priority. The exemplars and sources are what to cite in a request or report.",
