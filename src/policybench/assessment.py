@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -362,6 +362,7 @@ def assess(
     draws: int = 1000,
     seed: int = 0,
     text_lang: str = "zh",
+    progress: Callable[[int, int], None] | None = None,
 ) -> Assessment:
     """Assess ``target`` against a benchmark set: gaps, recommendations, robustness, similarity.
 
@@ -390,6 +391,9 @@ def assess(
     text_lang : {"zh", "en"}
         Language of the measure texts used by the similarity and the alignment (the same
         numbers whatever the language of a report).
+    progress : callable, optional
+        ``progress(done, draws)`` after each chunk of robustness draws (see
+        :func:`~policybench.gaps.sensitivity`); silent when None. The numbers do not depend on it.
 
     Returns
     -------
@@ -416,7 +420,7 @@ def assess(
     recs = recommend(gap, top=top)
     robust_top = min(5, top)
     if draws > 0 and not recs.empty:
-        robust = sensitivity(gap, draws=draws, seed=seed, top=robust_top)
+        robust = sensitivity(gap, draws=draws, seed=seed, top=robust_top, progress=progress)
         recs = recs.merge(robust.drop(columns=["base_rank"]), on="code", how="left")
     else:
         from .gaps import SENSITIVITY_COLUMNS

@@ -23,6 +23,7 @@ from .base import (
     run_assessment,
     write_frame,
 )
+from .table import step_progress
 
 
 def _configure_coverage(p: argparse.ArgumentParser) -> None:
@@ -152,7 +153,11 @@ def _run_similarity(args: argparse.Namespace) -> int:
         matrix = similarity_matrix(portfolio, metric=args.metric, min_overlap=args.min_overlap)
         overlap = overlap_matrix(portfolio)
     else:
-        matrix = zone_similarity_matrix(ds, method=args.method, metric=args.metric, min_overlap=args.min_overlap)
+        n = len(ds.zone_ids)
+        with step_progress(n * (n - 1) // 2, "zone pairs") as update:  # shown on a terminal only
+            matrix = zone_similarity_matrix(
+                ds, method=args.method, metric=args.metric, min_overlap=args.min_overlap, progress=update
+            )
         overlap = pd.DataFrame(matrix.attrs["overlap"], index=matrix.index, columns=matrix.columns)
     undefined = matrix.attrs["undefined"]
     matrix = matrix.round(6)

@@ -14,7 +14,7 @@ import pandas as pd
 from .._params import MAX_DRAWS
 from ..errors import PolicyBenchError
 from ..escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell
-from .table import clean_text, render_table
+from .table import clean_text, render_table, step_progress
 
 Configure = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
@@ -208,17 +208,19 @@ def run_assessment(args: argparse.Namespace) -> Any:
     check_draws(args.draws, zero_skips=True)
     dataset = load_data(args)
     weights = read_weights(args.weights) if args.weights else None
-    return assess(
-        dataset,
-        args.target,
-        against=args.against,
-        peers=args.peers,
-        frontier=args.frontier,
-        weights=weights,
-        status=args.status,
-        top=args.top,
-        draws=args.draws,
-    )
+    with step_progress(args.draws, "robustness draws") as update:  # shown on a terminal only
+        return assess(
+            dataset,
+            args.target,
+            against=args.against,
+            peers=args.peers,
+            frontier=args.frontier,
+            weights=weights,
+            status=args.status,
+            top=args.top,
+            draws=args.draws,
+            progress=update,
+        )
 
 
 def read_weights(path: str) -> dict[str, float]:

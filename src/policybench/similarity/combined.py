@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .._params import check_choice, check_positive_int, check_status, check_type, check_unit_interval
+from .._params import check_choice, check_positive_int, check_status, check_type, check_unit_interval, fail
 from ..errors import InputError
 from .alignment import PAIR_COLUMNS, Alignment, align, fitted_index
 from .portfolio import portfolio_matrix
@@ -401,12 +401,14 @@ def zone_similarity_matrix(
     lang: str = "zh",
     sigma: float = 0.3,
     min_overlap: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Zone x zone similarity by ``method``: "combined" (:func:`zone_similarity`), "structured" or "alignment".
 
     Every zone is kept; a pair without a defined similarity is NaN, and
     ``attrs["undefined"]`` lists {zone_a, zone_b, overlap, reason}. ``attrs["overlap"]``
-    holds the overlap counts as a nested list in the order of the index.
+    holds the overlap counts as a nested list in the order of the index. ``progress``, when
+    given, is called as ``progress(done, pairs)`` after each pair of zones (silent otherwise).
     """
     from ..dataset import Dataset
 
@@ -425,8 +427,11 @@ def zone_similarity_matrix(
         min_overlap=min_overlap,
         lang=lang,
     )
+    if progress is not None and not callable(progress):
+        raise fail("zone_similarity_matrix", "progress", "a callable progress(done, total) or None", progress)
     ids = list(dataset.zone_ids if zones is None else zones)
     structured, portfolio = _structured(dataset, ids, cfg)
+    pairs, done = len(ids) * (len(ids) - 1) // 2, 0
     index = fitted_index(dataset, lang) if method != "structured" else None
     values = np.full((len(ids), len(ids)), np.nan)
     overlap = np.zeros((len(ids), len(ids)), dtype=int)
@@ -441,6 +446,9 @@ def zone_similarity_matrix(
             overlap[i, j] = overlap[j, i] = pair.overlap
             if pair.reason:
                 undefined.append({"zone_a": a, "zone_b": ids[j], "overlap": pair.overlap, "reason": pair.reason})
+            done += 1
+            if progress is not None:
+                progress(done, pairs)
     frame = _frame(values, ids)
     attrs: dict[str, Any] = cfg.params(int(structured.attrs["min_overlap"]))
     frame.attrs.update({**attrs, "method": method, "undefined": undefined, "overlap": overlap.tolist()})
