@@ -175,3 +175,19 @@ def test_a_cjk_font_is_found_on_this_machine() -> None:
 
     # README and .ci/run install fonts-noto-cjk; without it the zh charts would show codes
     assert cjk_font() is not None
+
+
+def test_cli_docx_without_a_cjk_font_warns_and_still_writes_the_pictures(tmp_path: Path, monkeypatch, capsys) -> None:
+    import docx
+
+    from policybench import PolicyBenchWarning
+    from policybench.cli import main
+    from policybench.report import images
+
+    monkeypatch.setattr(images, "cjk_font", lambda: None)
+    out = tmp_path / "r.docx"
+    argv = ["report", "tianjin-htz", "--against", "wuhan-city-partner", "donghu-htz", "--draws", "0", "-o", str(out)]
+    with pytest.warns(PolicyBenchWarning, match="labelled with codes instead of Chinese names"):
+        assert main(argv) == 0
+    assert "report written" in capsys.readouterr().out
+    assert len(_pictures(docx.Document(str(out)))) == 3

@@ -221,7 +221,9 @@ def _run_gap(args: argparse.Namespace) -> int:
     echo(gap.summary(lang))
     print(
         cli_label("benchmark_line", lang).format(
-            zones=", ".join(gap.benchmark), data=gap.data_hash, codebook=gap.codebook_version
+            zones=("、" if lang == "zh" else ", ").join(gap.benchmark),
+            data=gap.data_hash,
+            codebook=gap.codebook_version,
         )
     )
     print()
