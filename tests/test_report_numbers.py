@@ -93,6 +93,11 @@ def test_xlsx_keeps_raw_values_and_shows_them_rounded(tianjin, tmp_path: Path) -
         assert 0 < share.value < 1 and share.number_format == "0%"
         target = online[header.index("target" if lang == "en" else "本区得分")]
         assert target.value == pytest.approx(1 / 3, abs=1e-4) and target.number_format == "0.00"
+    recs = openpyxl.load_workbook(tmp_path / "r.en.xlsx")["recommendations"]
+    header = [c.value for c in recs[1]]
+    first = next(recs.iter_rows(min_row=2))
+    assert first[header.index("rank_p95")].number_format == "0"  # a percentile of ranks, shown whole
+    assert first[header.index("p_top")].number_format == "0%" and 0 <= first[header.index("p_top")].value <= 1
 
 
 def test_every_format_shows_the_same_rounded_numbers(tianjin) -> None:

@@ -55,9 +55,9 @@ def format_number(value: Any, spec: str = ".2f", suffix: str = "") -> str:
 #: Scores are depth/3 times 1 or the secondary weight (multiples of 1/6 by default) and their
 #: means: two decimals tell every depth apart. DTF and its uplift are coarse (a three-level
 #: depth scale): whole numbers. Shares and probabilities: whole percent.
-NUMBER_FORMATS: dict[str, str] = {"score": ".2f", "dtf": ".0f", "share": ".0%", "similarity": ".2f"}
+NUMBER_FORMATS: dict[str, str] = {"score": ".2f", "dtf": ".0f", "share": ".0%", "similarity": ".2f", "rank": ".0f"}
 #: The same, as Excel number formats (the XLSX cells keep the raw values).
-EXCEL_FORMATS: dict[str, str] = {"score": "0.00", "dtf": "0", "share": "0%", "similarity": "0.00"}
+EXCEL_FORMATS: dict[str, str] = {"score": "0.00", "dtf": "0", "share": "0%", "similarity": "0.00", "rank": "0"}
 
 
 def shown(value: Any, kind: str) -> str:
@@ -286,6 +286,7 @@ COLUMN_KINDS: dict[str, str] = {
     ),
     **dict.fromkeys(("coverage_target_by_zone", "coverage_zone_by_target", "coverage_target_by_peer"), "share"),
     **dict.fromkeys(("score", "structured", "alignment", "similarity", "text", "category"), "similarity"),
+    **{f"rank_p{q}{suffix}": "rank" for q in ("05", "95") for suffix in ("", "_weights", "_evidence")},
 }
 
 
