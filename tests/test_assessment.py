@@ -173,3 +173,14 @@ def test_dataset_displays_in_a_notebook(shipped) -> None:
     html = shipped._repr_html_()
     assert f"{len(shipped.zones)} zones" in html and html.count("<tr>") == len(shipped.zones) + 1
     assert "<td><code>tianjin-htz</code></td>" in html
+
+
+def test_gap_analysis_displays_in_a_notebook(assessment: Assessment) -> None:
+    gap = assessment.gap
+    html = gap._repr_html_()
+    ranked = assessment.table("recommendations").head(5)
+    assert html.count("<tr>") == len(ranked) + 1 and "GapAnalysis" in html
+    for code in ranked["code"]:
+        assert f"<td><code>{code}</code></td>" in html
+    for code in gap.unverified()["code"]:
+        assert code in html.split("Verify first")[1]

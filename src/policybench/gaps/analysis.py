@@ -238,6 +238,33 @@ class GapAnalysis:
     def __str__(self) -> str:
         return self.summary()
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the summary, the five highest priorities and the verify-first codes."""
+        import html
+
+        esc = html.escape
+        ranked = ranking(self).head(5)
+        rows = "".join(
+            f"<tr><td><code>{esc(r.code)}</code></td><td>{esc(str(r.label_zh))}</td><td>{esc(str(r.label_en))}</td>"
+            f"<td>{r.target:.2f}</td><td>{r.frontier:.2f}</td><td>{r.gap:.2f}</td><td>{r.priority_share:.0%}</td>"
+            f"<td>{esc(str(r.target_state))}</td></tr>"
+            for r in ranked.itertuples()
+        )
+        head = "<br>".join(esc(line) for line in self.summary().splitlines()[:2])
+        unverified = self.unverified()
+        verify = (
+            f"<br>Verify first (not examined in the target's coding, not ranked): {esc(', '.join(unverified['code']))}"
+            if len(unverified)
+            else ""
+        )
+        return (
+            f"<div><strong>GapAnalysis</strong><br>{head}"
+            f"<table><tr><th>code</th><th>category</th><th>category (en)</th><th>target</th><th>frontier</th>"
+            f"<th>gap</th><th>share of priority</th><th>target state</th></tr>{rows}</table>{verify}"
+            f"<small>Tables: .table(), .domain_table(), .strengths(), .not_counted(), .unverified(); "
+            f"all at once: policybench.assess</small></div>"
+        )
+
 
 _SUMMARY: dict[str, dict[str, str]] = {
     "en": {
