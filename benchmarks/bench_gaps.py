@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from policybench import load_dataset
+from policybench import assess, load_dataset
 from policybench.gaps import gap_analysis, sensitivity
 from policybench.report import report
 
@@ -89,9 +89,7 @@ def main() -> None:
         for lang in ("zh", "en"):
             path = Path(tmp) / f"r.{lang}.html"
             t_rep = best_of(
-                lambda lang=lang, path=path: report(gap_analysis(ds, "tianjin-htz", against=others), lang=lang).save(
-                    path
-                ),
+                lambda lang=lang, path=path: report(assess(ds, "tianjin-htz", against=others), lang=lang).save(path),
                 args.repeat,
             )
             rows.append(

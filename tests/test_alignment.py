@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from policybench import InputError, load_dataset
+from policybench.assessment import assess
 from policybench.similarity import align, compare, nearest_peers, zone_similarity, zone_similarity_matrix
 
 TOY = Path(__file__).parent / "data" / "toy"
@@ -89,10 +90,14 @@ def test_one_definition_of_combined_similarity(shipped_examined) -> None:
     zones = ["tianjin-htz", "tianjin-teda", "wuhan-city-partner", "donghu-htz"]
     matrix = zone_similarity_matrix(ds, zones=zones)
     peers = nearest_peers(ds, "tianjin-htz", k=20).set_index("zone_id")
+    assessment = assess(ds, "tianjin-htz", against=["tianjin-teda", "donghu-htz"], draws=0)
+    in_report = {s["zone"]: s["score"] for s in assessment.report("en").content["similarity"]}
+    assert in_report["tianjin-teda"] == pytest.approx(pair.score, abs=1e-4)  # reports round to 4 decimals
     for value in (
         via_compare.score,
         matrix.loc["tianjin-htz", "tianjin-teda"],
         peers.loc["tianjin-teda", "similarity"],
+        assessment.table("similarity").set_index("zone_id").loc["tianjin-teda", "similarity"],
     ):
         assert value == pytest.approx(pair.score, abs=1e-12)
     assert pair.score == pytest.approx(0.5 * pair.structured + 0.5 * pair.alignment_score)
@@ -123,7 +128,7 @@ def test_overlap_restricts_both_components(toy) -> None:
     tight = zone_similarity(narrowed, "alpha", "beta", min_overlap=4)
     assert not tight.defined and "under the minimum overlap of 4" in tight.reason
     assert zone_similarity(narrowed, "alpha", "gamma").overlap == 5
-    assert "Overlap: 3 categories" in tight.explain(lang="en") and "undefined" in str(tight)
+    assert "Overlap: 3 categories" in tight.explain(lang="en") and "无法计算相似度" in str(tight)  # zh by default
     assert tight.to_dict()["score"] is None
 
 

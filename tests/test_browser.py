@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 import pytest
 
 import policybench
-from policybench.gaps import gap_analysis, simulate
+from policybench.gaps import simulate
 from policybench.model import Scope
 from policybench.report import report
 
@@ -97,7 +97,7 @@ def _png_size(path: Path) -> tuple[int, int]:
 
 
 def test_report_renders_offline_in_chromium(browser: Any, tmp_path: Path) -> None:
-    gap = gap_analysis(policybench.load_dataset(), TARGET, against=MODELS)
+    gap = policybench.assess(policybench.load_dataset(), TARGET, against=MODELS, draws=100)
     html = report(gap, lang="zh", generated=GENERATED).save(tmp_path / "report.html")
     visit = Visit(browser, html)
     try:
@@ -119,9 +119,9 @@ def test_report_renders_offline_in_chromium(browser: Any, tmp_path: Path) -> Non
             assert len(labels) > 5 and all(label.strip() for label in labels), labels
         chart_text = " ".join(t.text_content() or "" for t in page.query_selector_all("svg text"))
         # charts labelled in Chinese (domains) and by code (gaps): which ones depends on the data
-        domains = gap.domain_table()
+        domains = gap.gap.domain_table()
         assert domains["label_zh"].iloc[0] in chart_text
-        assert gap.known_table()["code"].iloc[0] in chart_text
+        assert gap.gap.known_table()["code"].iloc[0] in chart_text
 
         shot = tmp_path / "report.png"
         page.screenshot(path=str(shot), full_page=True)
@@ -144,7 +144,7 @@ def test_injected_markup_is_shown_as_text(browser: Any, tmp_path: Path) -> None:
     # A what-if Wuhan measure whose (English) title is markup: it becomes an exemplar of the
     # partner-system recommendation, so the English report prints its title.
     whatif = simulate(ds, "wuhan-city-partner", add=[{"category": "MKT.PARTNER_SYSTEM", "depth": 3, "title": PAYLOAD}])
-    gap = gap_analysis(whatif, TARGET, against=MODELS)
+    gap = policybench.assess(whatif, TARGET, against=MODELS, draws=100)
     rendered = report(gap, lang="en", generated=GENERATED)
     exemplar_titles = [e["title_en"] for r in rendered.content["recommendations"] for e in r["exemplars"]]
     assert PAYLOAD in exemplar_titles, "the payload must reach the page for this test to mean anything"

@@ -96,18 +96,20 @@ STATES_TOY = str(Path(__file__).parent / "data" / "toy-states")
 
 
 def test_three_states_in_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(["coverage", "--states", "--data", STATES_TOY], capsys)
+    code, out, _ = run(["coverage", "--states", "--data", STATES_TOY, "--no-shipped"], capsys)
     assert code == 0 and "? unknown (not examined)" in out
-    code, out, _ = run(["coverage", "--states", "--format", "csv", "--data", STATES_TOY], capsys)
+    code, out, _ = run(["coverage", "--states", "--format", "csv", "--data", STATES_TOY, "--no-shipped"], capsys)
     assert code == 0 and "tee,present,absent,absent,unknown,unknown" in out
-    code, out, _ = run(["similarity", "--data", STATES_TOY], capsys)
+    code, out, _ = run(["similarity", "--data", STATES_TOY, "--no-shipped"], capsys)
     assert code == 0 and "overlap (categories both zones examined)" in out
     assert "2 pair(s) without a similarity" in out
-    code, out, _ = run(["compare", "tee", "cee", "--lang", "en", "--data", STATES_TOY], capsys)
+    code, out, _ = run(["compare", "tee", "cee", "--lang", "en", "--data", STATES_TOY, "--no-shipped"], capsys)
     assert code == 0 and "similarity undefined" in out and "Overlap: 1 categories" in out
-    code, out, _ = run(["gap", "tee", "--lang", "en", "--draws", "200", "--data", STATES_TOY], capsys)
+    code, out, _ = run(["gap", "tee", "--lang", "en", "--draws", "200", "--data", STATES_TOY, "--no-shipped"], capsys)
     assert code == 0 and "verify first: 2 categories" in out and "low-confidence" in out
-    code, out, _ = run(["gap", "tee", "--format", "json", "--draws", "200", "--data", STATES_TOY], capsys)
+    code, out, _ = run(
+        ["gap", "tee", "--format", "json", "--draws", "200", "--data", STATES_TOY, "--no-shipped"], capsys
+    )
     payload = json.loads(out)
     first = payload["recommendations"][0]
     assert first["target_state"] == "absent" and first["n_examined"] == 1

@@ -155,11 +155,10 @@ def test_timeline_chart_spans_the_dates_precision() -> None:
 
 
 def test_report_shows_who_did_it_first_for_the_recommended_categories(shipped) -> None:
-    from policybench.gaps import gap_analysis
-    from policybench.report import report
+    from policybench.assessment import assess
 
-    gap = gap_analysis(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
-    page = report(gap, lang="zh", draws=20, generated="2026-11-27").to_html()
+    a = assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=20)
+    page = a.report("zh", generated="2026-11-27").to_html()
     section = page[page.index('id="timeline"') : page.index('id="plan"')]
     assert "<title>武汉“城市合伙人”计划: 2015-07-20</title>" in section  # first adopter of MKT.PARTNER_SYSTEM
     assert section.index("武汉“城市合伙人”计划: 2015-07-20") < section.index("中关村（含海淀核心区中关村科学城）: 2018")

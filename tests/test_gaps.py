@@ -117,7 +117,7 @@ def test_errors_name_the_ids(toy) -> None:
 
 
 def test_result_records_parameters_version_and_hash(gap, toy) -> None:
-    assert gap.params["frontier"] == "max" and gap.params["status"] == ["implemented", "piloting"]
+    assert gap.params["frontier"] == "max" and gap.params["status"] == list(gap.dataset.codebook.counted_statuses)
     assert gap.codebook_version == "0.0.1"
     assert gap.data_hash == toy.data_hash() and len(gap.data_hash) == 16
 

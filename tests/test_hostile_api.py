@@ -46,7 +46,7 @@ CALLS = {
     "nearest_peers(dict)": (lambda ds, gap: nearest_peers({}, "x"), "dataset", "nearest_peers"),
     "recommend(dict)": (lambda ds, gap: recommend({}), "gap", "recommend"),
     "sensitivity(draws=10**12)": (lambda ds, gap: sensitivity(gap, draws=10**12), "draws", "sensitivity"),
-    "report(dict)": (lambda ds, gap: report({}), "gap", "report"),
+    "report(dict)": (lambda ds, gap: report({}), "assessment", "report"),
     "Dataset(dict)": (lambda ds, gap: pb.Dataset({}, ()), "codebook", "Dataset"),
 }
 

@@ -18,10 +18,10 @@ from typing import Any
 import pytest
 from markdown_it import MarkdownIt
 
+from policybench.assessment import assess
 from policybench.cli.table import clean_text
 from policybench.dataset import Dataset
 from policybench.escaping import csv_cell, markdown_text, spreadsheet_cell, web_url
-from policybench.gaps import gap_analysis
 from policybench.model import Zone
 from policybench.report import report
 
@@ -113,8 +113,8 @@ def hostile_reports(shipped) -> dict[str, Any]:
     peer = _zone("evil-peer", rest[: len(PAYLOADS)], 7)
     assert target.name.zh == "<img src=x onerror=alert(1)>"
     ds = Dataset(shipped.codebook, (target, peer))
-    gap = gap_analysis(ds, "evil-target", against=["evil-peer"])
-    return {"all": {lang: report(gap, lang=lang, top=30, draws=20, generated="2026-11-28") for lang in ("zh", "en")}}
+    a = assess(ds, "evil-target", against=["evil-peer"], top=30, draws=20)
+    return {"all": {lang: report(a, lang=lang, generated="2026-11-28") for lang in ("zh", "en")}}
 
 
 def test_every_payload_reaches_the_report(hostile_reports: dict[str, Any]) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from policybench.assessment import assess
 from policybench.errors import PolicyBenchError
-from policybench.gaps import gap_analysis
 from policybench.report import report
 
 DATE = "2026-11-27"
@@ -18,8 +18,8 @@ DATE = "2026-11-27"
 
 @pytest.fixture(scope="module")
 def zh(shipped):
-    gap = gap_analysis(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
-    return report(gap, lang="zh", draws=50, generated=DATE)
+    assessment = assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=50)
+    return report(assessment, lang="zh", generated=DATE)
 
 
 def test_docx_has_headings_native_tables_and_named_chinese_fonts(tmp_path: Path, zh) -> None:
@@ -37,10 +37,23 @@ def test_docx_has_headings_native_tables_and_named_chinese_fonts(tmp_path: Path,
     assert ("Heading 2", "园区可自行推进") in headings and ("Heading 2", "需市级授权或配合") in headings
     tables = document.tables
     assert len(tables) >= 5
-    assert [c.text for c in tables[0].rows[0].cells] == ["领域", "本区", "前沿", "DTF", "差距类别 / 适用类别"]
+    header = [
+        "领域",
+        "本区",
+        "前沿",
+        "DTF",
+        "差距类别 / 适用类别",
+        "本区全部考察类别：平均 / 最高",
+        "已考察 / 类别总数",
+    ]
+    assert [c.text for c in tables[0].rows[0].cells] == header
     domains = zh.content["domains"]
     assert [r.cells[0].text for r in tables[0].rows[1:]] == [d["label_zh"] for d in domains]
     assert tables[0].rows[1].cells[4].text == f"{domains[0]['gaps']}/{domains[0]['categories']}"
+    # the target's own strength beside the benchmarked part, rounded as in every format
+    gov = domains[0]
+    assert tables[0].rows[1].cells[5].text == f"{gov['own_mean']:.2f} / {gov['own_max']:.2f}"
+    assert tables[0].rows[1].cells[6].text == f"{gov['own_examined']}/{gov['n_categories']}"
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "SimSun"
     assert document.styles["Heading 1"].element.rPr.find(qn("w:rFonts")).get(qn("w:eastAsia")) == "SimHei"
@@ -101,3 +114,80 @@ def test_citation_file_and_every_report_say_how_to_cite(zh, tmp_path: Path) -> N
     paragraphs = [p.text for p in document.paragraphs]
     cite = paragraphs[paragraphs.index("引用方式") + 1]
     assert all(part in cite for part in expected)
+
+
+def _pictures(document) -> list[tuple[int, int, int]]:
+    """(index of the paragraph holding it, width px, height px) of each picture, in document order."""
+    import io
+
+    from PIL import Image
+
+    found = []
+    for i, paragraph in enumerate(document.paragraphs):
+        for blip in paragraph._p.xpath(".//a:blip"):
+            part = document.part.related_parts[blip.get(qn_embed())]
+            image = Image.open(io.BytesIO(part.blob))
+            assert image.format == "PNG"
+            found.append((i, image.width, image.height))
+    return found
+
+
+def qn_embed() -> str:
+    from docx.oxml.ns import qn
+
+    return qn("r:embed")
+
+
+def test_docx_charts_are_print_resolution_pictures_under_their_headings(tmp_path: Path, zh) -> None:
+    import docx
+
+    from policybench.report.images import DPI, WIDTH_INCHES
+
+    document = docx.Document(str(zh.save(tmp_path / "r.docx")))
+    pictures = _pictures(document)
+    texts = [p.text for p in document.paragraphs]
+    headings = {texts.index(h): h for h in ("分领域：本区与前沿", "分类别差距", "谁先做、谁跟进：建议类别的采纳时间线")}
+    assert len(pictures) == 3, pictures
+    for (at, width, height), (heading_at, heading) in zip(pictures, sorted(headings.items()), strict=True):
+        assert heading_at < at <= heading_at + 2, f"the picture of {heading} is not under its heading"
+        assert width >= 0.8 * WIDTH_INCHES * DPI and height > 300, (heading, width, height)
+    assert all(shape.width > 0 for shape in document.inline_shapes)
+
+
+def test_charts_fall_back_to_codes_with_a_warning_when_no_cjk_font(monkeypatch) -> None:
+    from policybench import PolicyBenchWarning
+    from policybench.report import images
+
+    labels, codes = ["管理体制", "人事与激励"], ["GOV", "HR"]
+    assert images.chart_labels(labels, codes, "/some/font.ttc") == labels
+    assert images.chart_labels(["Governance"], ["GOV"], None) == ["Governance"]  # no CJK needed
+    with pytest.warns(PolicyBenchWarning, match="fonts-noto-cjk"):
+        assert images.chart_labels(labels, codes, None) == codes
+    monkeypatch.setattr(images, "cjk_font", lambda: None)
+    chart = {"rows": [{"label": "管理体制", "tooltip": "GOV", "target": 0.5, "frontier": 1.0}]}
+    with pytest.warns(PolicyBenchWarning):
+        png = images.bar_chart_png(chart, target_label="本区", frontier_label="前沿")
+    assert png.startswith(b"\x89PNG")
+
+
+def test_a_cjk_font_is_found_on_this_machine() -> None:
+    from policybench.report.images import cjk_font
+
+    # README and .ci/run install fonts-noto-cjk; without it the zh charts would show codes
+    assert cjk_font() is not None
+
+
+def test_cli_docx_without_a_cjk_font_warns_and_still_writes_the_pictures(tmp_path: Path, monkeypatch, capsys) -> None:
+    import docx
+
+    from policybench import PolicyBenchWarning
+    from policybench.cli import main
+    from policybench.report import images
+
+    monkeypatch.setattr(images, "cjk_font", lambda: None)
+    out = tmp_path / "r.docx"
+    argv = ["report", "tianjin-htz", "--against", "wuhan-city-partner", "donghu-htz", "--draws", "0", "-o", str(out)]
+    with pytest.warns(PolicyBenchWarning, match="labelled with codes instead of Chinese names"):
+        assert main(argv) == 0
+    assert "report written" in capsys.readouterr().out
+    assert len(_pictures(docx.Document(str(out)))) == 3

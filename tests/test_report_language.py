@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from policybench.gaps import gap_analysis
+from policybench.assessment import assess
 from policybench.report import report
 
 #: English labels a careless zh report would show (as whole words).
@@ -59,11 +59,11 @@ _CJK = re.compile(r"[\u3400-\u9fff]")
 
 @pytest.fixture(scope="module")
 def reports(shipped, tmp_path_factory):
-    gap = gap_analysis(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
+    assessment = assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=50)
     out = {}
     folder = tmp_path_factory.mktemp("lang")
     for lang in ("zh", "en"):
-        rep = report(gap, lang=lang, draws=50, generated="2026-11-27")
+        rep = report(assessment, lang=lang, generated="2026-11-27")
         out[lang] = (rep, folder / f"r.{lang}.xlsx", folder / f"r.{lang}.docx")
         rep.save(out[lang][1])
         rep.save(out[lang][2])
@@ -138,3 +138,50 @@ def test_zh_html_charts_and_headers_use_names_not_codes(reports) -> None:
     headers = [html.unescape(re.sub(r"<[^>]+>", "", h)).strip() for h in re.findall(r"<th>(.*?)</th>", page)]
     english = [h for h in headers if not _CJK.search(h) and h not in ("DTF",)]
     assert not english, f"English table headers in the zh report: {english}"
+
+
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    from policybench.cli import main
+
+    assert main(argv) == 0
+    return capsys.readouterr().out
+
+
+def test_zh_cli_gap_output_has_no_untranslated_english_labels(shipped, capsys) -> None:
+    names = _names(shipped)
+    pattern = re.compile(
+        r"\b(" + "|".join([*ENGLISH_LABELS, "gap", "analysis", "verify", "rests", "share"]) + r")\b", re.I
+    )
+    out = _cli(["gap", "tianjin-htz", "--against", "wuhan-city-partner", "donghu-htz", "--draws", "50"], capsys)
+    assert "待核实" in out and "总体DTF" in out and "优先度占比" in out
+    found = sorted({m.group(0) for m in pattern.finditer(_strip(out, names))})
+    assert not found, f"zh gap output shows English labels: {found}"
+    english = _cli(
+        ["gap", "tianjin-htz", "--against", "wuhan-city-partner", "donghu-htz", "--draws", "50", "--lang", "en"], capsys
+    )
+    assert not _CJK.findall(_strip(english, names)), "en gap output shows Chinese text outside names"
+    assert "verify first" in english and "share of priority" in english
+
+
+def test_gap_summary_in_both_languages(shipped) -> None:
+    from policybench import InputError
+    from policybench.gaps import gap_analysis
+
+    gap = gap_analysis(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
+    zh, en = gap.summary("zh"), gap.summary()
+    assert zh.startswith("tianjin-htz对标donghu-htz、wuhan-city-partner的差距分析")
+    assert f"总体DTF {gap.overall:.0f}，" in zh and "待核实" in zh and "前沿规则：最大值" in zh
+    assert en.startswith("Gap analysis of tianjin-htz") and f"overall DTF {gap.overall:.0f} over" in en
+    assert not _CJK.findall(en)
+    lines = [line for line in _strip(zh, []).splitlines()]
+    assert not re.search(r"\b(gap|priority|verify|overall|frontier|rule|present|absent)\b", "\n".join(lines), re.I)
+    with pytest.raises(InputError, match="The 'lang' parameter of GapAnalysis.summary must be one of"):
+        gap.summary("fr")
+
+
+def test_assessment_summary_lines_in_both_languages(shipped) -> None:
+    assessment = assess(shipped, "tianjin-htz", against=["donghu-htz"], draws=0)
+    zh = "\n".join(assessment.summary_lines("zh"))
+    assert zh.startswith("tianjin-htz对标donghu-htz的评估") and "优先度占比" in zh and "最相似：donghu-htz" in zh
+    assert not re.search(r"\b(assessment|overall|priority|similar|undefined)\b", zh, re.I)
+    assert "\n".join(assessment.summary_lines()).startswith("Assessment of tianjin-htz against donghu-htz")

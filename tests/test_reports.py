@@ -10,10 +10,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from policybench.assessment import assess
 from policybench.batch import load_jobs, run_jobs
 from policybench.cli import main
 from policybench.errors import DataValidationError, InputError
-from policybench.gaps import gap_analysis, recommend
+from policybench.gaps import recommend
 from policybench.report import report
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -22,18 +23,23 @@ DATE = "2026-11-27"
 
 
 @pytest.fixture(scope="module")
-def gap(shipped):
-    return gap_analysis(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
+def assessment(shipped):
+    return assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
 
 
 @pytest.fixture(scope="module")
-def zh(gap):
-    return report(gap, lang="zh", generated=DATE)
+def gap(assessment):
+    return assessment.gap
 
 
 @pytest.fixture(scope="module")
-def en(gap):
-    return report(gap, lang="en", generated=DATE)
+def zh(assessment):
+    return report(assessment, lang="zh", generated=DATE)
+
+
+@pytest.fixture(scope="module")
+def en(assessment):
+    return report(assessment, lang="en", generated=DATE)
 
 
 def test_report_numbers_equal_the_analysis(gap, zh) -> None:
@@ -48,11 +54,14 @@ def test_report_numbers_equal_the_analysis(gap, zh) -> None:
     for row in content["gaps"]:
         assert row["dtf"] == pytest.approx(table.loc[row["code"], "dtf"], abs=1e-4)
     html = zh.to_html()
-    assert f"{gap.overall:.1f}" in html and gap.data_hash in html
+    # shown as a whole number (a DTF is no more precise than the three-level depth scale)
+    assert f"总体前沿距离得分（DTF）: {gap.overall:.0f}</strong>" in html and gap.data_hash in html
 
 
-def test_same_inputs_give_byte_identical_json_and_markdown(gap, zh) -> None:
-    again = report(gap, lang="zh", generated=DATE)
+def test_same_inputs_give_byte_identical_json_and_markdown(shipped, zh) -> None:
+    again = report(
+        assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"]), lang="zh", generated=DATE
+    )
     assert again.to_json() == zh.to_json()
     assert again.to_markdown() == zh.to_markdown()
 
@@ -108,7 +117,7 @@ def test_xlsx_neutralises_formula_cells(tmp_path: Path, shipped) -> None:
         "tianjin-htz",
         add=[{"category": "MKT.PARTNER_SYSTEM", "depth": 1, "status": "proposed", "title": formula}],
     )
-    rep = report(gap_analysis(evil, "tianjin-htz", against=["wuhan-city-partner"]), lang="en", generated=DATE, draws=50)
+    rep = report(assess(evil, "tianjin-htz", against=["wuhan-city-partner"], draws=50), lang="en", generated=DATE)
     path = rep.save(tmp_path / "r.xlsx")
     sheets = pd.read_excel(path, sheet_name=None)
     cells = [str(v) for frame in sheets.values() for v in frame.to_numpy().ravel()]
@@ -172,11 +181,11 @@ def test_report_cli_prints_where_the_report_is(tmp_path: Path, capsys: pytest.Ca
     assert main(["report", "tianjin-htz", "-o", str(tmp_path / "x.txt")]) == 2
 
 
-def test_an_undefined_overall_dtf_renders_as_a_dash_not_a_traceback(shipped) -> None:
+def test_an_undefined_number_renders_as_a_dash_and_an_empty_frontier_is_an_error(shipped) -> None:
     from policybench.report.render import format_number
 
     assert format_number(None, ".1f") == "—" and format_number(float("nan"), ".1f") == "—"
     assert format_number(37.5, ".1f") == "37.5" and format_number(12.0, ".0f", "%") == "12%"
-    gap = gap_analysis(shipped, "tianjin-htz", against=["national-policy"])
-    text = report(gap, lang="en", draws=10, generated=DATE).to_markdown()  # printed a TypeError before
-    assert "Overall" in text or "DTF" in text
+    # a benchmark without a counted measure gives no frontier: a clear error, not a "nan" report
+    with pytest.raises(InputError, match="no zone of the benchmark set .*national-policy.* has a counted measure"):
+        assess(shipped, "tianjin-htz", against=["national-policy"], draws=10)

@@ -46,7 +46,7 @@ def portfolio(toy):
 def test_portfolio_by_hand(portfolio: pd.DataFrame) -> None:
     assert list(portfolio.index) == ["alpha", "beta", "gamma"]
     np.testing.assert_allclose(portfolio.to_numpy(), [A, B, G])
-    assert portfolio.attrs["status"] == ["implemented", "piloting"]
+    assert sorted(portfolio.attrs["status"]) == ["implemented", "piloting"]
 
 
 def test_portfolio_status_filter_and_secondary_weight(toy) -> None:

@@ -1,11 +1,23 @@
 """policybench: comparative benchmarking of reform policy in China's national high-tech zones.
 
-Nothing heavy runs on import: pandas, scikit-learn and scipy load when first needed.
+The common path, in five names::
+
+    import policybench as pb
+
+    ds = pb.load_dataset()
+    a = pb.assess(ds, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
+    pb.report(a, lang="en").save("tianjin.en.html")
+
+Nothing heavy runs on import: ``assess``, ``compare``, ``similarity_matrix``,
+``portfolio_matrix`` and ``report`` are loaded on first use (with pandas, scipy and
+scikit-learn behind them).
 """
 
 from __future__ import annotations
 
-from .codebook import category_weights, codebook_table, prerequisite_order
+from typing import TYPE_CHECKING, Any
+
+from .codebook import category_weights, codebook_table, is_counted, prerequisite_order
 from .dataset import Dataset, load_codebook, load_dataset, load_zone
 from .draft import Draft, draft  # the function shadows the subpackage on purpose
 from .errors import DataValidationError, InputError, Issue, PolicyBenchError, PolicyBenchWarning, UnknownIdError
@@ -13,10 +25,25 @@ from .model import Category, Codebook, Evidence, Indicator, Measure, Source, Zon
 from .reliability import Agreement, agreement
 from .validate import ValidationReport, validate
 
+if TYPE_CHECKING:
+    from .assessment import Assessment, assess
+    from .report import report
+    from .similarity import compare, portfolio_matrix, similarity_matrix
+
 __version__ = "0.1.0"
+
+#: Names loaded on first use, and the module each comes from.
+_LAZY = {
+    "Assessment": "policybench.assessment",
+    "assess": "policybench.assessment",
+    "compare": "policybench.similarity",
+    "portfolio_matrix": "policybench.similarity",
+    "similarity_matrix": "policybench.similarity",
+}
 
 __all__ = [
     "Agreement",
+    "Assessment",
     "Category",
     "Codebook",
     "DataValidationError",
@@ -35,12 +62,35 @@ __all__ = [
     "Zone",
     "__version__",
     "agreement",
+    "assess",
     "category_weights",
     "codebook_table",
+    "compare",
     "draft",
+    "is_counted",
     "load_codebook",
     "load_dataset",
     "load_zone",
+    "portfolio_matrix",
     "prerequisite_order",
+    "report",
+    "similarity_matrix",
     "validate",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    if name == "report":  # the subpackage, callable as its function report()
+        return importlib.import_module("policybench.report")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

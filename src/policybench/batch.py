@@ -12,12 +12,17 @@ A jobs file comes from someone else, so it is checked before anything runs:
 
 Parallel jobs run in their own processes, which die with the batch (``kill -9`` of the batch
 leaves no orphan). A worker that is killed (e.g. by the out-of-memory killer) fails its job;
-the other jobs and the summary go on. ``resume=True`` skips jobs whose outputs all exist and
-first removes the hidden temporary files an interrupted run left beside the outputs.
+the other jobs and the summary go on. ``resume=True`` first removes the hidden temporary
+files an interrupted run left beside the outputs, then skips a job only when all its outputs
+exist and the sidecar written beside them records the same job parameters, data hash and
+library version; otherwise the job runs again. Sidecars live in ``.policybench-batch/`` next to
+the outputs, one per job.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import re
@@ -32,28 +37,34 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from . import __version__
+from ._params import MAX_DRAWS
 from .documents import Document
 from .errors import DataValidationError, Issue, PolicyBenchError
 from .io import atomic_write, load_model
-from .params import MAX_DRAWS
 
 __all__ = [
     "MAX_DRAWS",
     "MAX_WORKERS",
     "PLACEHOLDERS",
+    "SIDECAR_DIR",
     "BatchFile",
     "Job",
     "JobResult",
     "expand_output",
+    "job_record",
     "load_jobs",
     "run_job",
     "run_jobs",
+    "sidecar_path",
 ]
 
 #: The placeholders an output name may use, and what they stand for.
 PLACEHOLDERS = {"target": "the job's target zone id", "lang": "the report language (zh or en)"}
 #: Most worker processes of a batch.
 MAX_WORKERS = 64
+#: Folder, beside the outputs, of the sidecars that record how each job's outputs were made.
+SIDECAR_DIR = ".policybench-batch"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
@@ -71,9 +82,13 @@ class Job(BaseModel):
     peers: int | None = Field(default=None, ge=1, description="Use the k nearest zones as the benchmark.")
     frontier: str = Field(default="max", description="max | mean | a benchmark zone id.")
     weights: dict[str, float] | None = Field(default=None, description="Category code -> weight.")
-    status: list[str] = Field(default_factory=lambda: ["implemented", "piloting"], description="Statuses counted.")
+    status: list[str] | None = Field(
+        default=None, description="Statuses counted (default: the codebook's counted statuses)."
+    )
     top: int = Field(default=10, ge=1, description="Number of recommendations.")
-    draws: int = Field(default=1000, ge=1, le=MAX_DRAWS, description="Monte-Carlo draws.")
+    draws: int = Field(
+        default=1000, ge=0, le=MAX_DRAWS, description="Monte-Carlo draws of the robustness check (0: none)."
+    )
     lang: list[Language] = Field(default_factory=lambda: list[Language](["zh"]), description="Report languages.")
     outputs: list[str] = Field(
         min_length=1,
@@ -100,12 +115,24 @@ class Job(BaseModel):
 
 
 class BatchFile(BaseModel):
-    """A jobs file: ``jobs`` and optionally ``data`` (dataset folder, relative to the file)."""
+    """A jobs file: ``jobs``, and optionally ``data`` added to the shipped zones."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
-    data: str | None = Field(default=None, description="Dataset folder or zone files; default: the shipped data.")
+    schema_ref: str | None = Field(default=None, alias="$schema", description="JSON Schema for editors.")
+    data: str | list[str] | None = Field(
+        default=None,
+        description="Zone files or dataset folders, relative to the jobs file, added to the shipped zones.",
+    )
+    shipped: bool = Field(default=True, description="Include the shipped zones (false: only those under 'data').")
     jobs: list[Job] = Field(min_length=1, description="The jobs.")
+
+    def data_paths(self, base: Path) -> list[str] | None:
+        """The ``data`` entries as paths under ``base`` (None when there are none)."""
+        if self.data is None:
+            return None
+        entries = [self.data] if isinstance(self.data, str) else self.data
+        return [str(base / entry) for entry in entries]
 
 
 @dataclass(frozen=True)
@@ -229,23 +256,46 @@ def _output_issue(doc: Document, where: tuple[str | int, ...], code: str, messag
     return doc.issue(code, where, message, expected="a file name inside the folder", found=found, hint=hint)
 
 
-def run_job(job: Job, base: str, data: str | None, resume: bool) -> JobResult:
-    """Run one job; write all its outputs or none. Never raises for a job's own failure."""
+def sidecar_path(base: Path, job: Job) -> Path:
+    """Where the sidecar of ``job`` lives (a file name made safe from the job's name)."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", job.name).strip("._") or "job"
+    digest = hashlib.sha256(job.name.encode("utf-8")).hexdigest()[:8]
+    return base / SIDECAR_DIR / f"{slug[:60]}-{digest}.json"
+
+
+def job_record(job: Job, data_hash: str) -> dict[str, object]:
+    """What a sidecar records: the job's parameters, the data hash and the library version."""
+    return {"job": job.model_dump(mode="json"), "data_hash": data_hash, "library_version": __version__}
+
+
+def _up_to_date(job: Job, base: Path, paths: list[tuple[str, Path]], data_hash: str) -> bool:
+    if not all(p.exists() for _lang, p in paths):
+        return False
+    try:
+        recorded = json.loads(sidecar_path(base, job).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return bool(recorded == job_record(job, data_hash))
+
+
+def run_job(job: Job, base: str, data: list[str] | None, resume: bool, shipped: bool = True) -> JobResult:
+    """Run one job; write all its outputs and its sidecar, or none. Never raises for a job's own failure."""
+    from .assessment import assess
     from .dataset import load_dataset
-    from .gaps import gap_analysis
     from .report import FORMATS, GapReport, report
 
     started = time.perf_counter()
     paths = job.paths(Path(base))
-    if resume and all(p.exists() for _lang, p in paths):
-        return JobResult(job.name, "skipped", tuple(str(p) for _l, p in paths), 0.0)
+    sidecar = sidecar_path(Path(base), job)
     written: list[Path] = []
     try:
         bad = [str(p) for _l, p in paths if p.suffix.lower() not in FORMATS]
         if bad:
             raise PolicyBenchError(f"unknown output format: {', '.join(bad)}")
-        ds = load_dataset(data)
-        gap = gap_analysis(
+        ds = load_dataset(data, include_shipped=shipped) if data else load_dataset()
+        if resume and _up_to_date(job, Path(base), paths, ds.data_hash()):
+            return JobResult(job.name, "skipped", tuple(str(p) for _l, p in paths), time.perf_counter() - started)
+        assessment = assess(
             ds,
             job.target,
             against=job.against,
@@ -253,13 +303,18 @@ def run_job(job: Job, base: str, data: str | None, resume: bool) -> JobResult:
             frontier=job.frontier,
             weights=job.weights,
             status=job.status,
+            top=job.top,
+            draws=job.draws,
         )
         rendered: dict[str, GapReport] = {
-            lang: report(gap, lang=lang, top=job.top, draws=job.draws, generated=job.generated) for lang in job.lang
+            lang: report(assessment, lang=lang, generated=job.generated) for lang in job.lang
         }
+        sidecar.unlink(missing_ok=True)  # outputs about to be replaced are no longer described by it
         for lang, path in paths:  # everything is computed; now write, undoing on failure
             rendered[lang].save(path)
             written.append(path)
+        with atomic_write(sidecar) as handle:
+            handle.write(json.dumps(job_record(job, assessment.data_hash), ensure_ascii=False, indent=2) + "\n")
     except Exception as exc:  # a failing job must not stop the batch
         for path in written:
             path.unlink(missing_ok=True)
@@ -307,7 +362,10 @@ def run_jobs(
     batch = load_jobs(path, out_dir=out_dir, allow_outside=allow_outside)
     folder = Path(path).resolve().parent
     base = Path(out_dir).resolve() if out_dir is not None else folder
-    data = str(folder / batch.data) if batch.data else None
+    data = batch.data_paths(folder)
+    if data is None and not batch.shipped:
+        raise PolicyBenchError(f"{path}: 'shipped: false' leaves no zones: list the zones to use under 'data'")
+    shipped = batch.shipped
     if resume:
         remove_stale_temporaries(batch, base)
     done: list[JobResult] = []
@@ -319,29 +377,29 @@ def run_jobs(
 
     if workers == 1 and executor is None:
         for job in batch.jobs:
-            report(run_job(job, str(base), data, resume))
+            report(run_job(job, str(base), data, resume, shipped))
         return done
-    todo = []
-    for job in batch.jobs:  # skip finished jobs here rather than in a new process
-        outputs = [p for _lang, p in job.paths(base)]
-        if resume and all(p.exists() for p in outputs):
-            report(JobResult(job.name, "skipped", tuple(str(p) for p in outputs), 0.0))
-        else:
-            todo.append(job)
+    todo = list(batch.jobs)  # resume is decided in the job (it needs the data hash)
     if executor is not None:
-        _run_on_executor(executor, todo, str(base), data, resume, report)
+        _run_on_executor(executor, todo, str(base), data, resume, shipped, report)
     else:
-        _run_in_processes(todo, str(base), data, resume, workers, report)
+        _run_in_processes(todo, str(base), data, resume, shipped, workers, report)
     by_name = {r.name: r for r in done}
     return [by_name[job.name] for job in batch.jobs]
 
 
 def _run_on_executor(
-    executor: Any, jobs: list[Job], base: str, data: str | None, resume: bool, report: Callable[[JobResult], None]
+    executor: Any,
+    jobs: list[Job],
+    base: str,
+    data: list[str] | None,
+    resume: bool,
+    shipped: bool,
+    report: Callable[[JobResult], None],
 ) -> None:
     """Submit every job to ``executor``; report results in submission order."""
     started = time.perf_counter()
-    futures = [(job, executor.submit(run_job, job, base, data, resume)) for job in jobs]
+    futures = [(job, executor.submit(run_job, job, base, data, resume, shipped)) for job in jobs]
     for job, future in futures:
         try:
             result = future.result()
@@ -372,7 +430,13 @@ def remove_stale_temporaries(batch: BatchFile, base: Path) -> list[Path]:
 
 
 def _run_in_processes(
-    jobs: list[Job], base: str, data: str | None, resume: bool, workers: int, report: Callable[[JobResult], None]
+    jobs: list[Job],
+    base: str,
+    data: list[str] | None,
+    resume: bool,
+    shipped: bool,
+    workers: int,
+    report: Callable[[JobResult], None],
 ) -> list[JobResult]:
     """Each job in its own spawned process, at most ``workers`` at once.
 
@@ -389,7 +453,7 @@ def _run_in_processes(
                 job = pending.pop(0)
                 receive, send = context.Pipe(duplex=False)
                 process = context.Process(
-                    target=_job_process, args=(send, os.getpid(), job, base, data, resume), daemon=True
+                    target=_job_process, args=(send, os.getpid(), job, base, data, resume, shipped), daemon=True
                 )
                 process.start()
                 send.close()  # the child holds the only write end: EOF when it dies
@@ -423,11 +487,13 @@ def _receive(connection: Connection, job: Job, process: Any, started: float) -> 
     return result
 
 
-def _job_process(send: Connection, parent: int, job: Job, base: str, data: str | None, resume: bool) -> None:
+def _job_process(
+    send: Connection, parent: int, job: Job, base: str, data: list[str] | None, resume: bool, shipped: bool
+) -> None:
     """Body of a worker process: run one job and send back its result."""
     _die_with_parent(parent)
     try:
-        send.send(run_job(job, base, data, resume))
+        send.send(run_job(job, base, data, resume, shipped))
     finally:
         send.close()
 
@@ -454,12 +520,3 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="policybench-parent-watch").start()
-
-
-def write_summary(results: list[JobResult], path: str | os.PathLike[str]) -> None:
-    """Write the summary of a batch run as CSV (atomic)."""
-    with atomic_write(path) as handle:
-        handle.write("name,status,seconds,outputs,error\n")
-        for r in results:
-            error = r.error.replace('"', "'")
-            handle.write(f'{r.name},{r.status},{r.seconds:.2f},"{";".join(r.outputs)}","{error}"\n')

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
-from .codebook import expand_codes, requires_cycle
+from .codebook import expand_codes, is_counted, requires_cycle
 from .documents import Document, suggest
 from .errors import Issue
 from .model import Codebook, Measure, Scope, Zone, date_bounds
@@ -262,7 +262,7 @@ def check_scope(zone: Zone, doc: Document, codebook: Codebook) -> list[Issue]:
     counted = set(codebook.counted_statuses)
     carried: dict[str, str] = {}
     for measure in zone.measures:
-        if measure.status in counted and measure.review != "pending":
+        if is_counted(measure, counted):
             for code in measure.categories:
                 carried.setdefault(code, measure.id)
     for i, absence in enumerate(zone.absent):

@@ -5,7 +5,7 @@ The :class:`~policybench.model.Codebook` model holds the data; this module compu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
 from .errors import UnknownIdError
@@ -14,11 +14,14 @@ from .model import Codebook
 if TYPE_CHECKING:
     import pandas as pd
 
+    from .model import Measure
+
 __all__ = [
     "AUTHORITY_LEVELS",
     "category_weights",
     "codebook_table",
     "expand_codes",
+    "is_counted",
     "prerequisites",
     "prerequisite_order",
     "requires_cycle",
@@ -26,6 +29,24 @@ __all__ = [
 
 #: Levels of government, from the zone itself upwards.
 AUTHORITY_LEVELS: tuple[str, ...] = ("zone", "municipal", "provincial", "national")
+
+
+def is_counted(measure: Measure, statuses: Collection[str]) -> bool:
+    """Whether ``measure`` counts (in portfolios, frontiers, exemplars, similarity): the one rule.
+
+    ``statuses`` is the status filter in force, resolved with
+    :func:`policybench._params.check_status` (``None`` there means the codebook's statuses
+    marked ``counted: true``). A measure still under review (``review: pending``, as
+    :func:`policybench.draft` writes them) never counts. Every module asks this function, so a
+    new reason for a measure not to count is added here once.
+
+    >>> from policybench import load_dataset
+    >>> ds = load_dataset()
+    >>> m = ds.measure("tianjin-htz.haitai-mixed-ownership-attempt")
+    >>> m.status, is_counted(m, ds.codebook.counted_statuses)
+    ('discontinued', False)
+    """
+    return measure.status in statuses and measure.review != "pending"
 
 
 def category_weights(codebook: Codebook, codes: Iterable[str] | None = None) -> dict[str, float]:

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._params import check_path, check_paths, check_type
 from .checks import check_codebook, check_zones
 from .documents import suggest
 from .errors import DataValidationError, InputError, Issue, UnknownIdError
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Measure, Zone
-from .params import check_path, check_paths, check_type
 from .validate import collect
 
 if TYPE_CHECKING:
@@ -64,6 +64,25 @@ class Dataset:
     def __repr__(self) -> str:
         n = sum(len(z.measures) for z in self.zones)
         return f"<Dataset: {len(self.zones)} zones, {n} measures, codebook {self.codebook.version}>"
+
+    def _repr_html_(self) -> str:
+        import html
+
+        from .codebook import is_counted
+
+        counted = self.codebook.counted_statuses
+        rows = "".join(
+            f"<tr><td><code>{html.escape(z.id)}</code></td><td>{html.escape(z.name.zh)}</td>"
+            f"<td>{html.escape(z.name.en)}</td><td>{len(z.measures)}</td>"
+            f"<td>{sum(is_counted(m, counted) for m in z.measures)}</td></tr>"
+            for z in self.zones
+        )
+        n = sum(len(z.measures) for z in self.zones)
+        return (
+            f"<div><strong>Dataset</strong>: {len(self.zones)} zones, {n} measures, codebook "
+            f"{html.escape(self.codebook.version)}<table><tr><th>zone_id</th><th>name (zh)</th><th>name (en)</th>"
+            f"<th>measures</th><th>counted</th></tr>{rows}</table></div>"
+        )
 
     @property
     def zone_ids(self) -> tuple[str, ...]:
@@ -175,12 +194,12 @@ def load_zone(path: str | os.PathLike[str], *, codebook: Codebook | None = None)
     check_path("load_zone", "path", path)
     if codebook is not None:
         check_type("load_zone", "codebook", codebook, Codebook, "a Codebook (see load_codebook)")
-    from .validate import _shipped_ids
+    from .validate import shipped_ids
 
     zone, doc, issues = zone_loader(Path(path))
     if zone is not None:
         cb = codebook if codebook is not None else load_codebook()
-        issues += check_zones([(zone, doc)], cb, external_ids=_shipped_ids())
+        issues += check_zones([(zone, doc)], cb, external_ids=shipped_ids())
     _raise_on_errors(issues)
     assert zone is not None
     return zone
@@ -190,11 +209,14 @@ def load_dataset(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     *,
     codebook: str | os.PathLike[str] | None = None,
+    include_shipped: bool = False,
 ) -> Dataset:
     """Load a dataset: a folder, zone files, or None for the data shipped with policybench.
 
     A folder holds ``codebook.yaml`` and ``zones/`` (or just zone files, checked against the
-    shipped codebook).
+    shipped codebook). With ``include_shipped=True`` the given files and folders are added to
+    the shipped zones (a file given twice, or a shipped file given again, is read once) and the
+    data version is the shipped one with ``+local``.
 
     Raises
     ------
@@ -211,20 +233,40 @@ def load_dataset(
         check_paths("load_dataset", "path", path)
     if codebook is not None:
         check_path("load_dataset", "codebook", codebook)
+    paths: list[str | os.PathLike[str]] | None
     if path is None:
         paths = None
     elif isinstance(path, str | os.PathLike):
         paths = [path]
     else:
         paths = list(path)
+    added = include_shipped and paths is not None
+    if added:
+        _check_addable(paths or [])
+        paths = [shipped_data_dir(), *(paths or [])]
     loaded = collect(paths, codebook_path=codebook)
     _raise_on_errors(loaded.issues)
     if not loaded.zones:
         raise InputError(f"no zones to load from {path!r}")
     assert loaded.codebook is not None
     zones = sorted(loaded.zones, key=lambda item: item[1].file)
-    version = _data_version([shipped_data_dir()] if paths is None else [Path(p) for p in paths])
+    version = _data_version([shipped_data_dir()] if paths is None or added else [Path(p) for p in paths])
+    if added and version:
+        version += "+local"  # the shipped data plus the user's files (the data hash tells them apart)
     return Dataset(loaded.codebook, tuple(z for z, _ in zones), {z.id: d.file for z, d in zones}, version)
+
+
+def _check_addable(paths: Sequence[str | os.PathLike[str]]) -> None:
+    """A folder with its own codebook is a complete dataset: it cannot join the shipped zones."""
+    shipped = (shipped_data_dir() / "codebook.yaml").resolve()
+    for raw in paths:
+        own = Path(raw) / "codebook.yaml" if Path(raw).is_dir() else Path(raw)
+        if own.name == "codebook.yaml" and own.is_file() and own.resolve() != shipped:
+            raise InputError(
+                f"{raw}: a dataset with its own codebook ({own}) cannot be added to the shipped zones, "
+                "which are coded with the shipped codebook; use it alone (command line: --no-shipped; "
+                "Python: include_shipped=False)"
+            )
 
 
 def _data_version(paths: Sequence[Path]) -> str:

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._params import check_status
+from .codebook import is_counted
 from .errors import InputError, UnknownIdError
 from .model import date_bounds
 
@@ -199,14 +201,9 @@ def _check(dataset: Dataset, codes: Sequence[str] | None, status: Sequence[str] 
             hint = suggest(unknown[0], known)
             raise UnknownIdError(f"unknown category code '{unknown[0]}'" + (f" ({hint})" if hint else ""))
         chosen = tuple(dict.fromkeys(codes))
-    vocab = dataset.codebook.status_codes
-    statuses = tuple(s for s in vocab if s != "proposed") if status is None else tuple(status)
-    bad = [s for s in statuses if s not in vocab]
-    if bad or not statuses:
-        raise InputError(
-            f"The 'status' parameter of diffusion must be a non-empty list of {sorted(vocab)}. Got {list(status or [])!r} instead."
-        )
-    return chosen, statuses
+    if status is None:  # adoption history: what was piloted, implemented or later discontinued
+        return chosen, tuple(s for s in dataset.codebook.status_codes if s != "proposed")
+    return chosen, check_status(dataset.codebook, status, "diffusion")
 
 
 def _carries(measure: Measure, code: str, secondary: bool) -> bool:
@@ -266,12 +263,7 @@ def _earliest_by_zone(
     firsts: dict[str, tuple[Zone, Measure]] = {}
     undated: list[dict[str, Any]] = []
     for zone, measure in dataset.measures():
-        if (
-            zone.kind == NATIONAL_KIND
-            or measure.status not in statuses
-            or measure.review == "pending"
-            or not _carries(measure, code, secondary)
-        ):
+        if zone.kind == NATIONAL_KIND or not is_counted(measure, statuses) or not _carries(measure, code, secondary):
             continue
         if measure.start is None:
             undated.append({"code": code, "zone_id": zone.id, "measure_id": measure.id, "status": measure.status})

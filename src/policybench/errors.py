@@ -123,6 +123,10 @@ class PolicyBenchError(Exception):
     """Root of every exception policybench raises on purpose."""
 
 
+class PolicyBenchWarning(UserWarning):
+    """Root of policybench's warnings: the result was produced, but with less than it should show."""
+
+
 class InputError(PolicyBenchError, ValueError):
     """An input (file, id, parameter value) is wrong; the message says which and why."""
 
@@ -143,7 +147,3 @@ class DataValidationError(InputError):
         head = "\n".join(str(i) for i in errors[:20])
         more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
         super().__init__(f"{len(errors)} problem(s) in the input:\n{head}{more}")
-
-
-class PolicyBenchWarning(UserWarning):
-    """Warnings issued by policybench (e.g. no CJK font for raster charts)."""

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ._params import check_choice, check_status
+from .codebook import is_counted
 from .model import Measure, Zone, date_bounds
 
 if TYPE_CHECKING:
@@ -98,7 +100,7 @@ def measures_table(dataset: Dataset) -> pd.DataFrame:
                     "code": code,
                     "domain": code.split(".")[0],
                     "role": role,
-                    "counted": measure.status in counted and measure.review != "pending",
+                    "counted": is_counted(measure, counted),
                     "authority": authority,
                 }
             )
@@ -151,7 +153,7 @@ def zones_table(dataset: Dataset) -> pd.DataFrame:
             "established": z.established or "",
             "parent": z.parent or "",
             "n_measures": len(z.measures),
-            "n_counted": sum(m.status in counted and m.review != "pending" for m in z.measures),
+            "n_counted": sum(is_counted(m, counted) for m in z.measures),
             "n_sources": len(z.sources),
             "file": dataset.files.get(z.id, ""),
         }
@@ -211,23 +213,11 @@ def coverage_table(
         Integer depths; index zone_id (dataset order), columns every code (codebook order).
         ``attrs`` records level, status and roles.
     """
-    from .errors import InputError
-
-    if level not in ("category", "domain"):
-        raise InputError(
-            f"The 'level' parameter of coverage_table must be one of {{'category', 'domain'}}. Got {level!r} instead."
-        )
-    statuses = tuple(
-        dataset.codebook.counted_statuses if status is None else ((status,) if isinstance(status, str) else status)
-    )
-    unknown = [s for s in statuses if s not in dataset.codebook.status_codes]
-    if unknown or not statuses:
-        raise InputError(
-            f"The 'status' parameter of coverage_table must name statuses of {list(dataset.codebook.status_codes)}. Got {list(statuses)!r} instead."
-        )
+    check_choice("coverage_table", "level", level, ("category", "domain"))
+    statuses = check_status(dataset.codebook, status, "coverage_table")
     table = measures_table(dataset)
-    pending = {m.id for _z, m in dataset.measures() if m.review == "pending"}  # drafts never count
-    table = table[table["status"].isin(statuses) & table["role"].isin(roles) & ~table["measure_id"].isin(pending)]
+    kept = {m.id for _z, m in dataset.measures() if is_counted(m, statuses)}
+    table = table[table["measure_id"].isin(kept) & table["role"].isin(roles)]
     column = "code" if level == "category" else "domain"
     codes = list(dataset.codebook.codes if level == "category" else dataset.codebook.domain_codes)
     matrix = table.pivot_table(index="zone_id", columns=column, values="depth", aggfunc="max", fill_value=0)
@@ -256,7 +246,7 @@ def coverage_summary(dataset: Dataset, coverage: pd.DataFrame) -> tuple[pd.DataF
             {
                 "zone_id": zone.id,
                 "measures": n,
-                "counted": sum(m.status in counted and m.review != "pending" for m in zone.measures),
+                "counted": sum(is_counted(m, counted) for m in zone.measures),
                 "high_confidence": round(sum(m.confidence == "high" for m in zone.measures) / n, 2) if n else 0.0,
                 "codes_covered": int((coverage.loc[zone.id] > 0).sum()),
             }

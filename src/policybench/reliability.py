@@ -197,7 +197,7 @@ def krippendorff_alpha(
     import krippendorff
     import numpy as np
 
-    from .similarity.portfolio import check_choice
+    from ._params import check_choice
 
     check_choice("krippendorff_alpha", "level", level, ("nominal", "ordinal"))
     if len(values_a) != len(values_b):
@@ -280,8 +280,8 @@ def agreement(
     >>> result.unmatched_a, result.alpha("category")
     ((), 1.0)
     """
+    from ._params import check_choice
     from .dataset import load_codebook
-    from .similarity.portfolio import check_choice
 
     check_choice("agreement", "lang", lang, ("zh", "en"))
     for name, value in (("threshold", threshold), ("locator_threshold", locator_threshold)):

@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from .batch import BatchFile
 from .io import atomic_write
 from .model import Codebook, Zone
 
@@ -22,6 +23,7 @@ __all__ = ["SCHEMAS", "render_schema", "write_schemas"]
 SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "zone.schema.json": (Zone, "policybench zone file"),
     "codebook.schema.json": (Codebook, "policybench codebook"),
+    "jobs.schema.json": (BatchFile, "policybench batch jobs file"),
 }
 
 

@@ -14,18 +14,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._params import check_path, check_paths
 from .checks import check_codebook, check_raw_codes, check_zones
 from .documents import Document
 from .errors import Issue
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Zone
-from .params import check_path, check_paths
 from .protocol import check_protocol
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["LoadedFiles", "ValidationReport", "collect", "validate"]
+__all__ = ["LoadedFiles", "ValidationReport", "collect", "shipped_ids", "validate"]
 
 ISSUE_COLUMNS = ["file", "line", "column", "severity", "code", "path", "message", "expected", "found", "hint"]
 
@@ -172,7 +172,7 @@ def collect(
     loaded = LoadedFiles(codebook, cb_doc.file, files=[cb_doc.file], issues=issues + cb_issues)
     if codebook is not None:
         loaded.issues += check_codebook(codebook, cb_doc)
-    for path in dict.fromkeys(zone_paths):
+    for path in _unique_files(zone_paths):
         zone, doc, zone_issues = zone_loader(path, _display(path))
         loaded.files.append(doc.file)
         loaded.issues += zone_issues
@@ -182,7 +182,7 @@ def collect(
             reported = {i.path for i in zone_issues}
             loaded.issues += [i for i in check_raw_codes(doc, codebook) if i.path not in reported]
     if codebook is not None:
-        external = _shipped_ids() if paths is not None and loaded.zones else set()  # no zone read: no lookups
+        external = shipped_ids() if paths is not None and loaded.zones else set()  # no zone read: no lookups
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external)
     if protocol:
         loaded.issues += [issue for zone, doc in loaded.zones for issue in check_protocol(zone, doc)]
@@ -190,7 +190,15 @@ def collect(
     return loaded
 
 
-def _shipped_ids() -> set[str]:
+def _unique_files(paths: list[Path]) -> list[Path]:
+    """``paths`` without repeats of the same file (compared resolved), first occurrence kept."""
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        seen.setdefault(path.resolve(), path)
+    return list(seen.values())
+
+
+def shipped_ids() -> set[str]:
     """Zone and measure ids of the shipped data (empty when it is not installed)."""
     try:
         shipped = shipped_data_dir()

@@ -12,10 +12,15 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import IO_ISSUE_CODES, DataValidationError, PolicyBenchError
-from . import agreement, analysis, commands, drafting, reporting, timeline
+from . import agreement, analysis, commands, drafting, reporting, timeline, workflow
 from .base import UsageError, echo
 
-COMMANDS = {**commands.COMMANDS, **analysis.COMMANDS, **reporting.COMMANDS}
+COMMANDS = {
+    **commands.COMMANDS,
+    **analysis.COMMANDS,
+    **reporting.COMMANDS,
+    **workflow.COMMANDS,
+}
 COMMANDS.update(agreement.COMMANDS)
 COMMANDS.update(drafting.COMMANDS)
 COMMANDS.update(timeline.COMMANDS)

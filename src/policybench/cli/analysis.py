@@ -9,22 +9,21 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import DataValidationError, InputError
 from .base import (
     Configure,
     Run,
     UsageError,
     add_benchmark,
     add_data,
-    add_draws,
     add_format,
-    check_draws,
     echo,
     emit,
     json_text,
     load_data,
+    run_assessment,
     write_frame,
 )
+from .table import step_progress
 
 
 def _configure_coverage(p: argparse.ArgumentParser) -> None:
@@ -122,7 +121,9 @@ def _run_compare(args: argparse.Namespace) -> int:
         from ..report.labels import cli_label
 
         columns = ["similarity", "text", "category", "title_a", "title_b"]
-        emit(result.alignment.pairs[columns].round(3), "table", headers=[cli_label(c, args.lang) for c in columns])
+        headers = [cli_label(c, args.lang) for c in columns]
+        kinds = dict.fromkeys(("similarity", "text", "category"), "similarity")
+        emit(result.alignment.pairs[columns], "table", headers=headers, kinds=kinds)
     return 0
 
 
@@ -152,7 +153,11 @@ def _run_similarity(args: argparse.Namespace) -> int:
         matrix = similarity_matrix(portfolio, metric=args.metric, min_overlap=args.min_overlap)
         overlap = overlap_matrix(portfolio)
     else:
-        matrix = zone_similarity_matrix(ds, method=args.method, metric=args.metric, min_overlap=args.min_overlap)
+        n = len(ds.zone_ids)
+        with step_progress(n * (n - 1) // 2, "zone pairs") as update:  # shown on a terminal only
+            matrix = zone_similarity_matrix(
+                ds, method=args.method, metric=args.metric, min_overlap=args.min_overlap, progress=update
+            )
         overlap = pd.DataFrame(matrix.attrs["overlap"], index=matrix.index, columns=matrix.columns)
     undefined = matrix.attrs["undefined"]
     matrix = matrix.round(6)
@@ -169,7 +174,7 @@ def _run_similarity(args: argparse.Namespace) -> int:
         }
         print(json_text(payload))
         return 0
-    emit(matrix.reset_index(), args.format)
+    emit(matrix.reset_index(), args.format, kinds=dict.fromkeys(map(str, matrix.columns), "similarity"))
     if args.format == "table":
         print()
         print("overlap (categories both zones examined):")
@@ -184,74 +189,58 @@ def _run_similarity(args: argparse.Namespace) -> int:
 def _configure_gap(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
     add_benchmark(p)
-    p.add_argument("--top", type=int, default=10, help="number of recommendations (default %(default)s)")
-    add_draws(p, zero_skips=True)
-    p.add_argument(
-        "--include-uncoded-domains",
-        action="store_true",
-        help="also rank categories of domains the target has no coded measure in",
-    )
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
     add_format(p, ("table", "csv", "json"))
     add_data(p)
 
 
-def read_weights(path: str) -> dict[str, float]:
-    """A code -> weight mapping from a YAML or JSON file, with located errors."""
-    from ..documents import read_document
-
-    doc = read_document(path)
-    if doc.issues:
-        raise DataValidationError(list(doc.issues))
-    data = doc.data
-    if not isinstance(data, dict) or not all(
-        isinstance(v, int | float) and not isinstance(v, bool) for v in data.values()
-    ):
-        raise InputError(f"{path}: expected a mapping of category code -> number, found {type(data).__name__}")
-    return {str(k): float(v) for k, v in data.items()}
-
-
 def _run_gap(args: argparse.Namespace) -> int:
-    from ..gaps import gap_analysis, recommend, sensitivity
+    from ..report.labels import cli_label, term
 
-    check_draws(args.draws, zero_skips=True)
-    ds = load_data(args)
-    weights = read_weights(args.weights) if args.weights else None
-    gap = gap_analysis(ds, args.target, against=args.against, peers=args.peers, frontier=args.frontier, weights=weights)
-    recs = recommend(gap, top=args.top)
-    if args.draws > 0 and not recs.empty:
-        robust = sensitivity(gap, draws=args.draws, top=min(5, args.top))
-        recs = recs.merge(robust.drop(columns=["base_rank"]), on="code", how="left")
+    assessment = run_assessment(args)
+    gap = assessment.gap
+    recs = assessment.table("recommendations")
+    if args.draws == 0:
+        from ..gaps import SENSITIVITY_COLUMNS
+
+        recs = recs.drop(columns=list(SENSITIVITY_COLUMNS)[2:])
     if args.format == "json":
-        print(json_text(_gap_payload(gap, recs)))
+        print(json_text(_gap_payload(assessment, recs)))
         return 0
-    lang = args.lang
-    cols = ["rank", "code", f"label_{lang}", "target_state", "priority", "gap", "rests_on"]
-    cols += [c for c in ("p_top", "fragile") if c in recs.columns]
-    cols += ["dtf", "n_examined", "exemplar_zones", "authority", "already_planned"]
-    cols += [c for c in ("p_top_weights", "p_top_evidence") if c in recs.columns]
-    recs = recs.assign(rests_on=recs["rests_on_low_confidence"].map({True: "low-confidence source", False: ""}))
     if args.format == "csv":
         emit(recs.drop(columns=["exemplars"]), "csv")
         return 0
-    from ..report.labels import cli_label, term
+    lang = args.lang
+    cols = ["rank", "code", f"label_{lang}", "target_state", "priority_share", "gap", "rests_on"]
+    cols += [c for c in ("p_top", "fragile") if c in recs.columns]
+    cols += ["dtf", "n_examined", "exemplar_zones", "authority", "already_planned"]
+    cols += [c for c in ("p_top_weights", "p_top_evidence") if c in recs.columns]
+    low = cli_label("rests_on_low", lang)
+    recs = recs.assign(rests_on=recs["rests_on_low_confidence"].map({True: cli_label("low_source", lang), False: ""}))
 
-    echo(gap.summary())
+    echo(gap.summary(lang))
     print(
         cli_label("benchmark_line", lang).format(
-            zones=", ".join(gap.benchmark), data=gap.data_hash, codebook=gap.codebook_version
+            zones=("、" if lang == "zh" else ", ").join(gap.benchmark),
+            data=gap.data_hash,
+            codebook=gap.codebook_version,
         )
     )
     print()
-    shown = recs[cols].round(4)
-    for column in ("authority", "already_planned", "fragile"):
-        if column in shown.columns:
-            shown[column] = shown[column].map(lambda v: term(_word(v), lang))
-    emit(shown, "table", headers=[cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols])
-    flagged = recs[recs["rests_on_low_confidence"]]
-    if not flagged.empty:
-        ranks = ", ".join(f"{r.code} (rank {r.rank})" for r in flagged.itertuples())
-        print(f"rests on: low-confidence source: {ranks}")
+    if recs.empty:
+        print(cli_label("no_recommendation", lang))
+    else:
+        shown = recs[cols].copy()
+        for column in ("target_state", "authority", "already_planned", "fragile"):
+            if column in shown.columns:
+                shown[column] = shown[column].map(lambda v: term(_word(v), lang))
+        headers = [cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols]
+        emit(shown, "table", headers=headers, kinds={c: k for c, k in _GAP_KINDS.items() if c in cols})
+        flagged = recs[recs["rests_on_low_confidence"].astype(bool)]
+        if not flagged.empty:
+            rank = cli_label("rank", lang)
+            ranks = "、".join if lang == "zh" else ", ".join
+            print(f"{low}: " + ranks(f"{r.code} ({rank} {r.rank})" for r in flagged.itertuples()))
     _print_unverified(gap, lang)
     nc = gap.not_counted()
     if not nc.empty:
@@ -264,15 +253,29 @@ def _run_gap(args: argparse.Namespace) -> int:
     return 0
 
 
+#: How the gap command shows its numbers (as the reports do).
+_GAP_KINDS = {
+    "priority_share": "share",
+    "gap": "score",
+    "dtf": "dtf",
+    "p_top": "share",
+    "p_top_weights": "share",
+    "p_top_evidence": "share",
+}
+
+
 def _print_unverified(gap: Any, lang: str) -> None:
+    from ..report.labels import cli_label
+
     unverified = gap.unverified()
     if unverified.empty:
         return
     print()
-    print(f"verify first: {len(unverified)} categories not examined in {gap.target}'s coding (not ranked);")
-    print("check the target against these exemplars before reading the ranking as complete:")
-    cols = ["code", f"label_{lang}", "frontier", "n_examined", "potential_priority", "exemplar_ids"]
-    emit(unverified[cols].round(4), "table")
+    print(cli_label("verify_first_line", lang).format(n=len(unverified), target=gap.target))
+    print(cli_label("verify_first_hint", lang))
+    cols = ["code", f"label_{lang}", "frontier", "n_examined", "exemplar_ids"]
+    headers = [cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols]
+    emit(unverified[cols], "table", headers=headers, kinds={"frontier": "score"})
 
 
 def _word(value: Any) -> str:
@@ -282,12 +285,13 @@ def _word(value: Any) -> str:
     return "" if value is None or value is pd.NA else str(value)
 
 
-def _gap_payload(gap: Any, recs: pd.DataFrame) -> dict[str, Any]:
+def _gap_payload(assessment: Any, recs: pd.DataFrame) -> dict[str, Any]:
+    gap = assessment.gap
     return {
         "target": gap.target,
         "benchmark": list(gap.benchmark),
         "overall_dtf": gap.overall,
-        "params": gap.params,
+        "params": dict(assessment.params),
         "codebook_version": gap.codebook_version,
         "data_hash": gap.data_hash,
         "library_version": gap.library_version,

@@ -5,16 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from .._params import MAX_DRAWS
 from ..errors import PolicyBenchError
 from ..escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell
-from ..params import MAX_DRAWS
-from .table import clean_text, render_table
+from .table import clean_text, render_table, step_progress
 
 Configure = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
@@ -31,8 +31,13 @@ def emit(
     index: bool = False,
     headers: Sequence[str] | None = None,
     title: str | None = None,
+    kinds: Mapping[str, str] | None = None,
 ) -> None:
     """Print a DataFrame as an aligned table, CSV, JSON or Markdown (data text made safe for each).
+
+    ``kinds`` maps columns to a kind of number (``policybench.report.render.NUMBER_FORMATS``):
+    a terminal table shows them as the reports do (e.g. DTF whole, shares in percent); CSV and
+    JSON keep the values.
 
     ``headers`` replace the column names in a terminal table (e.g. Chinese headings in zh
     mode); CSV and JSON keep the column names, which scripts rely on. ``title`` heads a table.
@@ -48,13 +53,21 @@ def emit(
     elif fmt == "md":
         sys.stdout.write(markdown_table(frame) + "\n")
     else:
+        from ..report.render import shown
+
+        kinds = kinds or {}
         numeric = [
-            pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]) for c in frame.columns
+            c in kinds or (pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c]))
+            for c in frame.columns
         ]
+        formats = [kinds.get(str(c)) for c in frame.columns]
         print(
             render_table(
                 [str(c) for c in (headers or frame.columns)],
-                [["" if _missing(v) else v for v in row] for row in frame.itertuples(index=False, name=None)],
+                [
+                    ["" if _missing(v) else shown(v, k) if k else v for v, k in zip(row, formats, strict=True)]
+                    for row in frame.itertuples(index=False, name=None)
+                ],
                 numeric=numeric,
                 protect=[i for i, c in enumerate(frame.columns) if c in IDENTIFIER_COLUMNS],
                 title=title,
@@ -110,12 +123,17 @@ def add_format(parser: argparse.ArgumentParser, choices: tuple[str, ...] = ("tab
 
 
 def add_data(parser: argparse.ArgumentParser) -> None:
-    """Add --data and --codebook (default: the shipped dataset)."""
+    """Add --data, --no-shipped and --codebook (default: the shipped dataset)."""
     parser.add_argument(
         "--data",
         metavar="PATH",
         action="append",
-        help="dataset folder or zone file (repeatable; default: the shipped data)",
+        help="zone file or dataset folder to ADD to the shipped data (repeatable)",
+    )
+    parser.add_argument(
+        "--no-shipped",
+        action="store_true",
+        help="leave the shipped zones out: use only the --data files and folders",
     )
     parser.add_argument(
         "--codebook", metavar="FILE", help="codebook file (default: the dataset's, else the shipped one)"
@@ -123,19 +141,108 @@ def add_data(parser: argparse.ArgumentParser) -> None:
 
 
 def load_data(args: argparse.Namespace) -> Any:
-    """The dataset selected by --data/--codebook."""
+    """The dataset selected by --data/--no-shipped/--codebook: the shipped zones plus --data."""
     from ..dataset import load_dataset
 
-    return load_dataset(args.data, codebook=args.codebook)
+    if args.no_shipped and not args.data:
+        raise UsageError("--no-shipped leaves no zones: give the zones to use with --data PATH")
+    return load_dataset(args.data, codebook=args.codebook, include_shipped=not args.no_shipped)
+
+
+def positive_int(text: str) -> int:
+    """Argparse type: an int >= 1 (a usage error otherwise, exit 2)."""
+    return _int_at_least(text, 1)
+
+
+def non_negative_int(text: str) -> int:
+    """Argparse type: an int >= 0 (a usage error otherwise, exit 2)."""
+    return _int_at_least(text, 0)
+
+
+def _int_at_least(text: str, minimum: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
+    if value < minimum:
+        raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+    return value
 
 
 def add_benchmark(parser: argparse.ArgumentParser) -> None:
-    """Add the benchmark-set options of gap and report: --against | --peers, --frontier, --weights."""
+    """Add the options of gap and report: --against | --peers, --frontier, --weights, --top, --draws, --status."""
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--against", nargs="+", metavar="ID", help="benchmark zone ids (default: every other zone)")
-    group.add_argument("--peers", type=int, metavar="K", help="use the K nearest zones as the benchmark")
+    group.add_argument(
+        "--against",
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        help="benchmark zone ids (repeatable, the lists add up; default: every other zone)",
+    )
+    group.add_argument("--peers", type=positive_int, metavar="K", help="use the K most similar zones as the benchmark")
     parser.add_argument("--frontier", default="max", help="max | mean | a benchmark zone id (default %(default)s)")
-    parser.add_argument("--weights", metavar="FILE", help="YAML or JSON mapping of category code -> weight")
+    parser.add_argument(
+        "--weights",
+        metavar="FILE",
+        help="YAML or JSON mapping of category code -> weight; categories not named keep the codebook default",
+    )
+    parser.add_argument(
+        "--status",
+        action="append",
+        metavar="STATUS",
+        help="statuses counted (repeatable; default: the codebook's counted statuses)",
+    )
+    parser.add_argument("--top", type=positive_int, default=10, help="number of recommendations (default %(default)s)")
+    parser.add_argument(
+        "--draws",
+        type=non_negative_int,
+        default=1000,
+        help="Monte-Carlo draws of the robustness check; 0 = no robustness (default %(default)s)",
+    )
+
+
+def run_assessment(args: argparse.Namespace) -> Any:
+    """The :class:`~policybench.assessment.Assessment` that the options of :func:`add_benchmark` ask for."""
+    from ..assessment import assess
+
+    check_draws(args.draws, zero_skips=True)
+    dataset = load_data(args)
+    weights = read_weights(args.weights) if args.weights else None
+    with step_progress(args.draws, "robustness draws") as update:  # shown on a terminal only
+        return assess(
+            dataset,
+            args.target,
+            against=args.against,
+            peers=args.peers,
+            frontier=args.frontier,
+            weights=weights,
+            status=args.status,
+            top=args.top,
+            draws=args.draws,
+            progress=update,
+        )
+
+
+def read_weights(path: str) -> dict[str, float]:
+    """A code -> weight mapping from a YAML or JSON file, with located errors."""
+    from ..documents import read_document
+    from ..errors import DataValidationError, InputError
+
+    doc = read_document(path)
+    if doc.issues:
+        raise DataValidationError(list(doc.issues))
+    data = doc.data
+    if not isinstance(data, dict):
+        issue = doc.issue("wrong-type", (), "a weights file maps category codes to numbers", found=type(data).__name__)
+        raise InputError(str(issue))
+    issues = [
+        doc.issue("wrong-type", (k,), "a weight must be a number >= 0", expected="a number >= 0", found=repr(v))
+        for k, v in data.items()
+        if isinstance(v, bool) or not isinstance(v, int | float) or not v >= 0
+    ]
+    if issues:
+        raise InputError("\n".join(str(i) for i in issues))
+    return {str(k): float(v) for k, v in data.items()}
 
 
 def add_draws(parser: argparse.ArgumentParser, *, zero_skips: bool = False) -> None:

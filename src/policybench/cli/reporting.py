@@ -10,8 +10,7 @@ from typing import Any
 import pandas as pd
 
 from ..batch import MAX_WORKERS
-from .analysis import read_weights
-from .base import Configure, Run, UsageError, add_benchmark, add_data, add_draws, check_draws, emit, load_data
+from .base import Configure, Run, UsageError, add_benchmark, add_data, emit, positive_int, run_assessment
 from .table import progress_bar
 
 
@@ -19,8 +18,6 @@ def _configure_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
     add_benchmark(p)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--top", type=int, default=10)
-    add_draws(p)
     p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="report file: .html, .md, .json, .xlsx, .docx or .pdf"
@@ -31,16 +28,12 @@ def _configure_report(p: argparse.ArgumentParser) -> None:
 def _run_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..gaps import gap_analysis
     from ..report import FORMATS, report
 
-    check_draws(args.draws)
     if Path(args.output).suffix.lower() not in FORMATS:
         raise UsageError(f"unknown report format '{Path(args.output).suffix}': use one of {', '.join(sorted(FORMATS))}")
-    ds = load_data(args)
-    weights = read_weights(args.weights) if args.weights else None
-    gap = gap_analysis(ds, args.target, against=args.against, peers=args.peers, frontier=args.frontier, weights=weights)
-    path = report(gap, lang=args.lang, top=args.top, draws=args.draws, generated=args.date).save(args.output)
+    assessment = run_assessment(args)
+    path = report(assessment, lang=args.lang, generated=args.date).save(args.output)
     print(f"report written: {path.resolve()}")
     return 0
 
@@ -48,7 +41,7 @@ def _run_report(args: argparse.Namespace) -> int:
 def _configure_batch(p: argparse.ArgumentParser) -> None:
     p.add_argument("jobs_file", metavar="JOBS.yaml")
     p.add_argument(
-        "--jobs", type=int, default=1, metavar="N", help=f"run N jobs in parallel processes (1-{MAX_WORKERS})"
+        "--jobs", type=positive_int, default=1, metavar="N", help=f"run N jobs in parallel processes (1-{MAX_WORKERS})"
     )
     p.add_argument("--resume", action="store_true", help="skip jobs whose outputs all exist")
     p.add_argument("--out-dir", metavar="DIR", help="folder the outputs are relative to (default: the jobs file's)")

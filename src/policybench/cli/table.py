@@ -12,14 +12,14 @@ import re
 import shutil
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TextIO
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-__all__ = ["clean_text", "display_width", "progress_bar", "render_table", "terminal_width"]
+__all__ = ["clean_text", "display_width", "progress_bar", "render_table", "step_progress", "terminal_width"]
 
 # ESC-introduced sequences: CSI (ESC [ ... final), OSC/DCS/SOS/PM/APC (ESC ] ... BEL or ST), and
 # two-character escapes; then the 8-bit CSI/OSC forms.
@@ -208,3 +208,57 @@ def progress_bar(total: int, *, description: str = "", file: TextIO | None = Non
             progress.update(task, advance=1, label=clean_text(label))
 
         yield advance
+
+
+@contextmanager
+def step_progress(
+    total: int, description: str, *, file: TextIO | None = None, delay: float = 1.0, force: bool = False
+) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar (counts, elapsed, ETA) for one long step; yields ``update(done, total)``.
+
+    Shown on stderr only when it is a terminal (or ``force``), and only once the step has
+    run ``delay`` seconds, so quick runs, pipes, logs and captured output stay clean. The
+    bar is removed when the step ends.
+    """
+    stream = file or sys.stderr
+    if not (force or stream.isatty()):
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    console = Console(file=stream, markup=False, highlight=False, emoji=False, force_terminal=stream.isatty())
+    columns = (
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
+    progress = Progress(*columns, console=console, transient=stream.isatty())
+    task = progress.add_task(clean_text(description), total=total)
+    start = time.monotonic()
+    shown = False
+
+    def update(done: int, size: int) -> None:
+        nonlocal shown
+        if not shown and time.monotonic() - start >= delay:
+            progress.start()
+            shown = True
+        progress.update(task, completed=done, total=size)
+        if shown and not stream.isatty():
+            progress.refresh()
+
+    try:
+        yield update
+    finally:
+        if shown:
+            progress.stop()

@@ -125,7 +125,7 @@ class CategoryClassifier:
 
 
 def _resolve_segmenter(segmenter: str | None) -> str | None:
-    from ..similarity.portfolio import check_choice
+    from .._params import check_choice
 
     check_choice("fit_classifier", "segmenter", segmenter, ("auto", "jieba", None))
     if segmenter == "auto":

@@ -15,16 +15,17 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from ..codebook import category_weights
+from .._params import check_choice, check_names, check_positive_int, check_status, check_type, check_weights, fail
+from ..codebook import category_weights, is_counted
+from ..documents import suggest
 from ..errors import InputError
-from ..params import check_names, check_type, check_weights
-from ..similarity.portfolio import DEFAULT_STATUS, check_status, portfolio_matrix, scope_matrix
+from ..similarity.portfolio import portfolio_matrix, scope_matrix
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
     from ..model import Measure, Zone
 
-__all__ = ["EVIDENCE_WEIGHTS", "GAP_COLUMNS", "UNVERIFIED_COLUMNS", "GapAnalysis", "gap_analysis"]
+__all__ = ["EVIDENCE_WEIGHTS", "GAP_COLUMNS", "UNVERIFIED_COLUMNS", "GapAnalysis", "gap_analysis", "ranking"]
 
 #: Evidence weight of the best exemplar, by its confidence (METHODS §6).
 EVIDENCE_WEIGHTS: dict[str, float] = {"high": 1.0, "medium": 0.75, "low": 0.5}
@@ -48,6 +49,7 @@ GAP_COLUMNS: dict[str, str] = {
     "adoption": "share of the benchmark zones that examined c with a score > 0",
     "evidence_weight": "evidence weight of the best exemplar (high 1, medium 0.75, low 0.5)",
     "priority": "weight * gap * adoption * evidence_weight; NaN when the target's state is unknown",
+    "priority_share": "priority / the sum of the priorities of the ranked categories (0-1); NaN when unknown",
     "strength": "True when the target is above the frontier",
     "rests_on_low_confidence": "True when the frontier, or the target's own score, rests only on low-confidence measures",
     "exemplar": "id of the best exemplar measure in the benchmark set",
@@ -111,31 +113,49 @@ class GapAnalysis:
         return weighted_dtf(table["dtf"], table["weight"])
 
     def domain_table(self) -> pd.DataFrame:
-        """Per domain, over the applicable categories known for the target.
+        """Per domain: the benchmarked part, and the target's own strength beside it.
 
-        Columns: domain, label_zh, label_en, target and frontier (means), dtf (weighted
-        mean), weight, categories, gaps, n_unknown (applicable categories the target did not examine).
+        The benchmarked part (target, frontier, dtf, weight, categories, gaps) is over the
+        domain's applicable categories known for the target, as the overall DTF is. The
+        target's own strength (own_mean, own_max, own_examined) is over every category of the
+        domain its coding examined (present or absent), applicable or not, so a reform no
+        benchmark zone does still shows; categories it did not examine (unknown) are left out
+        of both, never read as 0. A domain with nothing benchmarked has NaN in the benchmarked
+        part; a domain with neither part is left out.
+
+        Columns: domain, label_zh, label_en, target and frontier (means), dtf (weighted mean),
+        weight, categories (applicable and known), gaps, n_unknown (applicable categories the
+        target did not examine), own_mean and own_max (the target's mean and best score over
+        the categories it examined), own_examined (how many), n_categories (in the domain).
         """
         table = self.known_table()
+        full = self.full_table
         unknown = self.unverified()["domain"].value_counts()
         rows = []
         for domain in self.dataset.codebook.domain_codes:
             part = table[table["domain"] == domain]
-            if part.empty:
+            everything = full[full["domain"] == domain]
+            own = everything["target"].dropna()
+            if part.empty and own.empty and not unknown.get(domain, 0):
                 continue
             label = self.dataset.codebook.domain(domain).label
+            nan = float("nan")
             rows.append(
                 {
                     "domain": domain,
                     "label_zh": label.zh,
                     "label_en": label.en,
-                    "target": float(part["target"].mean()),
-                    "frontier": float(part["frontier"].mean()),
+                    "target": float(part["target"].mean()) if len(part) else nan,
+                    "frontier": float(part["frontier"].mean()) if len(part) else nan,
                     "dtf": weighted_dtf(part["dtf"], part["weight"]),
                     "weight": float(part["weight"].sum()),
                     "categories": len(part),
                     "gaps": int((part["gap"] > 0).sum()),
                     "n_unknown": int(unknown.get(domain, 0)),
+                    "own_mean": float(own.mean()) if len(own) else nan,
+                    "own_max": float(own.max()) if len(own) else nan,
+                    "own_examined": len(own),
+                    "n_categories": len(everything),
                 }
             )
         return pd.DataFrame(rows)
@@ -152,10 +172,8 @@ class GapAnalysis:
         Columns: measure_id, code, role, status, depth, title_zh, title_en.
         """
         table = self.dataset.measures_table()
-        pending = {m.id for m in self.dataset.zone(self.target).measures if m.review == "pending"}
-        mask = (table["zone_id"] == self.target) & (
-            ~table["status"].isin(self.params["status"]) | table["measure_id"].isin(pending)
-        )
+        left_out = {m.id for m in self.dataset.zone(self.target).measures if not is_counted(m, self.params["status"])}
+        mask = table["measure_id"].isin(left_out)
         if applicable_only:
             mask &= table["code"].isin(self.table()["code"])
         cols = ["measure_id", "code", "role", "status", "depth", "title_zh", "title_en"]
@@ -188,31 +206,100 @@ class GapAnalysis:
             drop=True
         )
 
-    def summary(self) -> str:
-        """A few readable lines: target, benchmark, overall DTF, biggest gaps."""
-        from .recommend import ranking
+    def summary(self, lang: str = "en") -> str:
+        """A few readable lines in ``lang`` ("en" or "zh"): target, benchmark, overall DTF, biggest gaps.
 
+        Numbers are shown as reports show them: DTF whole, gaps to 2 decimals, priority as its
+        share of the total over the ranked categories.
+        """
+        check_choice("GapAnalysis.summary", "lang", lang, ("en", "zh"))
+        words = _SUMMARY[lang]
         known = len(self.known_table())
-        overall = f"overall DTF {self.overall:.1f}" if known else "overall DTF undefined (nothing known is applicable)"
+        counts = {
+            "known": known,
+            "unknown": len(self.table()) - known,
+            "na": len(self.not_applicable()),
+            "rule": words.get(self.params["frontier"], self.params["frontier"]),
+        }
+        overall = words["overall"].format(dtf=self.overall) if known else words["undefined"]
         lines = [
-            f"Gap analysis of {self.target} against {', '.join(self.benchmark)}",
-            f"{overall} over {known} applicable categories known for the target "
-            f"({len(self.table()) - known} not examined, {len(self.not_applicable())} not applicable); "
-            f"frontier rule {self.params['frontier']}",
+            words["head"].format(target=self.target, benchmark=words["sep"].join(self.benchmark)),
+            overall + words["counts"].format(**counts),
         ]
         lines += [
-            f"  {r.code:<32} gap {r.gap:.2f}  priority {r.priority:.4f}  ({r.target_state})"
+            words["row"].format(code=r.code, gap=r.gap, share=r.priority_share, state=words[r.target_state])
             for r in ranking(self).head(5).itertuples()
         ]
         unverified = self.unverified()
         if len(unverified):
-            lines.append(
-                f"verify first (not examined in {self.target}'s coding, not ranked): {', '.join(unverified['code'])}"
-            )
+            lines.append(words["verify"].format(target=self.target, codes=words["sep"].join(unverified["code"])))
         return "\n".join(lines)
 
     def __str__(self) -> str:
         return self.summary()
+
+    def _repr_html_(self) -> str:
+        """Notebook display: the summary, the five highest priorities and the verify-first codes."""
+        import html
+
+        esc = html.escape
+        ranked = ranking(self).head(5)
+        rows = "".join(
+            f"<tr><td><code>{esc(r.code)}</code></td><td>{esc(str(r.label_zh))}</td><td>{esc(str(r.label_en))}</td>"
+            f"<td>{r.target:.2f}</td><td>{r.frontier:.2f}</td><td>{r.gap:.2f}</td><td>{r.priority_share:.0%}</td>"
+            f"<td>{esc(str(r.target_state))}</td></tr>"
+            for r in ranked.itertuples()
+        )
+        head = "<br>".join(esc(line) for line in self.summary().splitlines()[:2])
+        unverified = self.unverified()
+        verify = (
+            f"<br>Verify first (not examined in the target's coding, not ranked): {esc(', '.join(unverified['code']))}"
+            if len(unverified)
+            else ""
+        )
+        return (
+            f"<div><strong>GapAnalysis</strong><br>{head}"
+            f"<table><tr><th>code</th><th>category</th><th>category (en)</th><th>target</th><th>frontier</th>"
+            f"<th>gap</th><th>share of priority</th><th>target state</th></tr>{rows}</table>{verify}"
+            f"<small>Tables: .table(), .domain_table(), .strengths(), .not_counted(), .unverified(); "
+            f"all at once: policybench.assess</small></div>"
+        )
+
+
+_SUMMARY: dict[str, dict[str, str]] = {
+    "en": {
+        "head": "Gap analysis of {target} against {benchmark}",
+        "sep": ", ",
+        "overall": "overall DTF {dtf:.0f}",
+        "undefined": "overall DTF undefined (nothing known is applicable)",
+        "counts": " over {known} applicable categories known for the target "
+        "({unknown} not examined, {na} not applicable); frontier rule {rule}",
+        "row": "  {code:<32} gap {gap:.2f}  share of priority {share:>4.0%}  ({state})",
+        "verify": "verify first (not examined in {target}'s coding, not ranked): {codes}",
+        "present": "present",
+        "absent": "absent",
+    },
+    "zh": {
+        "head": "{target}对标{benchmark}的差距分析",
+        "sep": "、",
+        "overall": "总体DTF {dtf:.0f}",
+        "undefined": "总体DTF无法计算（没有本区状态已知的适用类别）",
+        "counts": "，基于本区状态已知的{known}个适用类别（{unknown}个未考察，{na}个不适用）；前沿规则：{rule}",
+        "row": "  {code:<32} 差距 {gap:.2f}  优先度占比 {share:>4.0%}  （{state}）",
+        "verify": "待核实（{target}的编码未考察，不参与排序）：{codes}",
+        "present": "已开展",
+        "absent": "未开展",
+        "max": "最大值",
+        "mean": "平均值",
+    },
+}
+
+
+def ranking(gap: GapAnalysis) -> pd.DataFrame:
+    """Applicable categories known for the target with a positive priority, highest first (ties: code)."""
+    table = gap.known_table()
+    table = table[table["priority"] > 0]
+    return table.sort_values(["priority", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
 
 
 def weighted_dtf(dtf: pd.Series | np.ndarray, weights: pd.Series | np.ndarray) -> float:
@@ -231,7 +318,7 @@ def gap_analysis(
     peers: int | None = None,
     frontier: str = "max",
     weights: Mapping[str, float] | None = None,
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     secondary_weight: float = 0.5,
 ) -> GapAnalysis:
     """Compare ``target`` with a benchmark set: gap, DTF and priority per category.
@@ -249,8 +336,10 @@ def gap_analysis(
     frontier : {"max", "mean"} or zone id
         f_c = max over the benchmark set, the mean, or a named best-practice zone's score.
     weights : mapping code -> weight, optional
-        Category weights (renormalised over the codebook); default from the codebook:
-        domains by their weight, categories equal within their domain.
+        Weights of the categories named, on the scale of the codebook defaults
+        (:func:`~policybench.codebook.category_weights`, which sum to 1); every other
+        category keeps its default, then all are renormalised to sum to 1. Default: the
+        codebook's (domains by their weight, categories equal within their domain).
     status : sequence of str
         Statuses counted, for the target and the benchmark alike.
     secondary_weight : float
@@ -275,9 +364,9 @@ def gap_analysis(
         check_names("gap_analysis", "against", against, what="zone ids")
     if weights is not None:
         check_weights("gap_analysis", "weights", weights)
-    if not isinstance(status, str):
+    if status is not None and not isinstance(status, str):
         check_names("gap_analysis", "status", status, what="statuses")
-    statuses = check_status(dataset, status, "gap_analysis")
+    statuses = check_status(dataset.codebook, status, "gap_analysis")
     dataset.zone(target)
     benchmark = _benchmark(dataset, target, against, peers, statuses)
     if frontier not in ("max", "mean") and frontier not in benchmark:
@@ -289,6 +378,13 @@ def gap_analysis(
     portfolio = portfolio_matrix(dataset, status=statuses, secondary_weight=secondary_weight, zones=rows, unknown="nan")
     w = _weights(dataset, weights)
     table = _gap_table(dataset, portfolio, target, benchmark, frontier, w, statuses)
+    applicable = table[table["frontier"] > 0]
+    if not applicable.empty and applicable["weight"].sum() <= 0:
+        raise InputError(
+            f"the weights give all {len(applicable)} applicable categories weight 0 "
+            f"({', '.join(applicable['code'])}): no overall score can be computed; "
+            "give at least one of them a positive weight"
+        )
     params = {
         "against": list(against) if against is not None else None,
         "peers": peers,
@@ -308,11 +404,12 @@ def _benchmark(
     if against is not None and peers is not None:
         raise InputError("gap_analysis takes either 'against' or 'peers', not both")
     if peers is not None:
-        if isinstance(peers, bool) or not isinstance(peers, int) or peers < 1:
-            raise InputError(f"The 'peers' parameter of gap_analysis must be a positive int. Got {peers!r} instead.")
+        check_positive_int("gap_analysis", "peers", peers)
         from ..similarity.combined import nearest_peers
 
         return tuple(sorted(nearest_peers(dataset, target, k=peers, status=statuses)["zone_id"]))
+    if isinstance(against, str):
+        raise fail("gap_analysis", "against", "a sequence of zone ids (a list, not one string)", against)
     chosen = [z for z in dataset.zone_ids if z != target] if against is None else list(dict.fromkeys(against))
     for zone_id in chosen:
         dataset.zone(zone_id)
@@ -320,19 +417,32 @@ def _benchmark(
         raise InputError(f"the target '{target}' is also in the benchmark set; leave it out of 'against'")
     if not chosen:
         raise InputError(f"the benchmark set for '{target}' is empty: name at least one other zone in 'against'")
+    if not any(is_counted(m, statuses) for z in chosen for m in dataset.zone(z).measures):
+        raise InputError(
+            f"no zone of the benchmark set ({', '.join(chosen)}) has a counted measure "
+            f"(statuses counted: {', '.join(statuses)}): no frontier, so no gap can be computed; "
+            "add zones with implemented or piloted measures, or widen the status filter"
+        )
     return tuple(sorted(chosen))
 
 
 def _weights(dataset: Dataset, weights: Mapping[str, float] | None) -> pd.Series:
+    """Codebook default weights, with those named in ``weights`` overridden; sums to 1."""
     codes = list(dataset.codebook.codes)
+    raw = pd.Series(category_weights(dataset.codebook), index=codes)
     if weights is None:
-        return pd.Series(category_weights(dataset.codebook), index=codes)
+        return raw
     unknown = sorted(set(weights) - set(codes))
     if unknown:
-        raise InputError(f"weights name unknown category codes: {', '.join(unknown)}")
-    raw = pd.Series([float(weights.get(c, 0.0)) for c in codes], index=codes)
-    if (raw < 0).any() or not np.isfinite(raw).all() or raw.sum() <= 0:
-        raise InputError("weights must be finite, non-negative and not all zero")
+        hints = [f"'{c}'" + (f" ({suggest(c, codes)})" if suggest(c, codes) else "") for c in unknown]
+        raise InputError(f"weights name unknown category codes: {', '.join(hints)}")
+    for code, value in weights.items():
+        number = value if isinstance(value, int | float) and not isinstance(value, bool) else float("nan")
+        if not np.isfinite(number) or number < 0:
+            raise InputError(f"weights: the weight of '{code}' must be a finite number >= 0. Got {value!r} instead.")
+        raw[code] = float(number)
+    if raw.sum() <= 0:
+        raise InputError("weights: every category has weight 0; give at least one a positive weight")
     return raw / raw.sum()
 
 
@@ -407,12 +517,16 @@ def _gap_table(
                 "adoption": adoption,
                 "evidence_weight": evidence,
                 "priority": float(weights[cat.code] * gap * adoption * evidence),
+                "priority_share": float("nan"),
                 "strength": bool(s[j] > f[j]),
                 "rests_on_low_confidence": cat.code in low,
                 "exemplar": best[0][1].id if best else "",
             }
         )
-    return pd.DataFrame(rows, columns=list(GAP_COLUMNS))
+    table = pd.DataFrame(rows, columns=list(GAP_COLUMNS))
+    total = float(table["priority"].sum())  # NaN (unknown) skipped; only ranked categories are > 0
+    table["priority_share"] = table["priority"] / total if total > 0 else table["priority"] * 0.0
+    return table
 
 
 def _low_confidence(
@@ -439,7 +553,7 @@ def _low_confidence(
     for zone_id in (*benchmark, target):
         side = "target" if zone_id == target else "frontier"
         for m in dataset.zone(zone_id).measures:
-            if m.status not in statuses or m.review == "pending":
+            if not is_counted(m, statuses):
                 continue
             for code in m.categories:
                 cell = float(cells[row[zone_id], col[code]])
@@ -462,7 +576,7 @@ def best_exemplars(
     for zone_id in zones:
         zone = dataset.zone(zone_id)
         for m in zone.measures:
-            if m.status in statuses and m.review != "pending" and code in m.categories:
+            if is_counted(m, statuses) and code in m.categories:
                 found.append((zone, m))
 
     def key(item: tuple[Zone, Measure]) -> tuple[Any, ...]:

@@ -19,7 +19,7 @@ _ZH = {
     "prereq": "需先具备：{prereq}。",
     "authority_alone": "园区自身即可推动。",
     "authority_up": "需要{level}层面授权或配合。",
-    "uplift": "若达到标杆深度，总体DTF可提高{uplift:.1f}分。",
+    "uplift": "若达到标杆深度，总体DTF可提高{uplift:.0f}分。",
 }
 _EN = {
     "head": "{label}: {target_name} scores {target:.2f} against a frontier of {frontier:.2f} (gap {gap:.2f}, DTF {dtf:.0f}); {adopted_en} benchmark zones that examined it have it.",
@@ -29,7 +29,7 @@ _EN = {
     "prereq": "Prerequisites first: {prereq}.",
     "authority_alone": "The zone can act alone.",
     "authority_up": "Needs {level}-level authorisation or support.",
-    "uplift": "Reaching the exemplar's depth would raise the overall DTF by {uplift:.1f} points.",
+    "uplift": "Reaching the exemplar's depth would raise the overall DTF by {uplift:.0f} points.",
 }
 _CONF_ZH = {"high": "高", "medium": "中", "low": "低"}
 

@@ -6,10 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..codebook import prerequisites
-from ..errors import InputError
-from ..params import check_type
-from .analysis import best_exemplars, weighted_dtf
+from .._params import check_positive_int, check_type
+from ..codebook import is_counted, prerequisites
+from .analysis import best_exemplars, ranking, weighted_dtf
 
 if TYPE_CHECKING:
     from ..model import Measure, Zone
@@ -25,6 +24,7 @@ RECOMMENDATION_COLUMNS: dict[str, str] = {
     "label_zh": "category label (Chinese)",
     "label_en": "category label (English)",
     "priority": "weight * gap * adoption * evidence_weight",
+    "priority_share": "priority / the sum of the priorities of every ranked category (0-1)",
     "target": "target's score",
     "frontier": "frontier score",
     "gap": "frontier - target",
@@ -69,32 +69,21 @@ def recommend(gap: GapAnalysis, *, top: int = 10) -> pd.DataFrame:
     from .analysis import GapAnalysis
 
     check_type("recommend", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise InputError(f"The 'top' parameter of recommend must be a positive int. Got {top!r} instead.")
+    check_positive_int("recommend", "top", top)
     ranked = ranking(gap).head(top)
     rows = [_row(gap, rank, row) for rank, row in enumerate(ranked.to_dict("records"), start=1)]
     return pd.DataFrame(rows, columns=list(RECOMMENDATION_COLUMNS))
 
 
-def ranking(gap: GapAnalysis) -> pd.DataFrame:
-    """Applicable categories known for the target with a positive priority, highest first (ties: code)."""
-    table = gap.known_table()
-    table = table[table["priority"] > 0]
-    return table.sort_values(["priority", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
-
-
 def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
     dataset = gap.dataset
     code = row["code"]
-    exemplars = best_exemplars(dataset, gap.benchmark, code, gap.params["status"], n=3)
+    statuses = gap.params["status"]
+    exemplars = best_exemplars(dataset, gap.benchmark, code, statuses, n=3)
     target_zone = dataset.zone(gap.target)
     own = [m for m in target_zone.measures if code in m.categories]
     planned = [m.id for m in own if m.status == "proposed"]
-    not_counted = [
-        f"{m.id} ({m.status})"
-        for m in own
-        if m.review == "pending" or m.status not in (*gap.params["status"], "proposed")
-    ]
+    not_counted = [f"{m.id} ({m.status})" for m in own if not is_counted(m, statuses) and m.status != "proposed"]
     scores = dict(zip(gap.portfolio.columns, gap.portfolio.loc[gap.target].to_numpy(dtype=float), strict=True))
     missing = [c for c in prerequisites(dataset.codebook, code) if not scores[c] > 0]
     authority = dataset.codebook.category(code).authority
@@ -108,6 +97,7 @@ def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
                 "label_zh",
                 "label_en",
                 "priority",
+                "priority_share",
                 "target",
                 "frontier",
                 "gap",

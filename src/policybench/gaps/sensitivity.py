@@ -13,18 +13,17 @@ Three variants are drawn from the same random numbers:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..codebook import expand_codes
+from .._params import MAX_DRAWS, check_positive_int, check_type, fail
+from ..codebook import expand_codes, is_counted
 from ..errors import InputError
-from ..params import MAX_DRAWS, check_type
-from .analysis import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, frontier_values
-from .recommend import ranking
+from .analysis import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, frontier_values, ranking
 
 if TYPE_CHECKING:
     from ..model import Measure
@@ -34,6 +33,10 @@ __all__ = ["KEEP_PROBABILITY", "SENSITIVITY_COLUMNS", "VARIANTS", "sensitivity"]
 
 #: Probability that a counted measure is kept in an evidence draw, by its confidence.
 KEEP_PROBABILITY: dict[str, float] = {"high": 0.95, "medium": 0.8, "low": 0.5}
+
+#: Draws ranked at a time; a ``progress`` callback hears after each chunk. Ranks are computed
+#: draw by draw, so the chunk size changes no number (a test checks byte identity).
+DRAW_CHUNK = 250
 
 #: The variants, in the order of the columns.
 VARIANTS: tuple[str, ...] = ("both", "weights", "evidence")
@@ -63,6 +66,7 @@ def sensitivity(
     top: int = 5,
     weight_range: tuple[float, float] = (0.5, 1.5),
     keep_probability: Mapping[str, float] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Monte-Carlo over weights, frontier rule and evidence; rank statistics per category.
 
@@ -87,6 +91,10 @@ def sensitivity(
     keep_probability : mapping confidence -> probability, optional
         Probability of keeping a measure of that confidence in an evidence draw; default
         ``KEEP_PROBABILITY`` (high 0.95, medium 0.8, low 0.5).
+    progress : callable, optional
+        Called as ``progress(done, draws)`` after each chunk of draws (e.g. to drive a progress
+        bar); silent when None. The random numbers are drawn at once and the draws ranked in
+        chunks, so the results do not depend on it.
 
     Returns
     -------
@@ -98,16 +106,15 @@ def sensitivity(
     from .analysis import GapAnalysis
 
     check_type("sensitivity", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
-    for name, value in (("draws", draws), ("top", top)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise InputError(f"The '{name}' parameter of sensitivity must be a positive int. Got {value!r} instead.")
+    check_positive_int("sensitivity", "draws", draws)
+    check_positive_int("sensitivity", "top", top)
+    if progress is not None and not callable(progress):
+        raise fail("sensitivity", "progress", "a callable progress(done, total) or None", progress)
     if draws > MAX_DRAWS:  # draws x categories floats: beyond this the arrays outgrow memory
-        raise InputError(f"The 'draws' parameter of sensitivity must be at most {MAX_DRAWS}. Got {draws} instead.")
+        raise fail("sensitivity", "draws", f"at most {MAX_DRAWS}", draws)
     low, high = weight_range
     if not 0 <= low <= high:
-        raise InputError(
-            f"The 'weight_range' parameter of sensitivity must satisfy 0 <= low <= high. Got {weight_range!r} instead."
-        )
+        raise fail("sensitivity", "weight_range", "a pair (low, high) with 0 <= low <= high", weight_range)
     keep = _keep(keep_probability)
     base = ranking(gap)
     if base.empty:
@@ -119,12 +126,7 @@ def sensitivity(
     rule = rng.integers(0, len(rules), size=draws)
     kept = rng.random((draws, len(problem.measures))) < problem.keep_vector(keep)[None, :]
     base_rule = np.full(draws, rules.index(gap.params["frontier"]) if gap.params["frontier"] in rules else 0)
-    everything = np.ones_like(kept)
-    variants = {
-        "both": problem.ranks(factors, rule, kept, rules),
-        "weights": problem.ranks(factors, rule, everything, rules),
-        "evidence": problem.ranks(np.ones_like(factors), base_rule, kept, rules),
-    }
+    variants = _ranked(problem, factors, rule, kept, base_rule, rules, progress)
     n = len(base)
     result = pd.DataFrame({"code": problem.codes[:n], "base_rank": np.arange(1, n + 1)})
     for variant in VARIANTS:
@@ -146,6 +148,32 @@ def sensitivity(
         "keep_probability": keep,
     }
     return result
+
+
+def _ranked(
+    problem: _Problem,
+    factors: np.ndarray,
+    rule: np.ndarray,
+    kept: np.ndarray,
+    base_rule: np.ndarray,
+    rules: list[str],
+    progress: Callable[[int, int], None] | None,
+) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Ranks and positivity per variant, draws ranked ``DRAW_CHUNK`` at a time."""
+    draws = len(rule)
+    parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {v: [] for v in VARIANTS}
+    for start in range(0, draws, DRAW_CHUNK):
+        part = slice(start, min(draws, start + DRAW_CHUNK))
+        f, r, k = factors[part], rule[part], kept[part]
+        parts["both"].append(problem.ranks(f, r, k, rules))
+        parts["weights"].append(problem.ranks(f, r, np.ones_like(k), rules))
+        parts["evidence"].append(problem.ranks(np.ones_like(f), base_rule[part], k, rules))
+        if progress is not None:
+            progress(part.stop, draws)
+    return {
+        v: (np.concatenate([a for a, _ in chunks]), np.concatenate([b for _, b in chunks]))
+        for v, chunks in parts.items()
+    }
 
 
 def _keep(keep_probability: Mapping[str, float] | None) -> dict[str, float]:
@@ -192,7 +220,7 @@ class _Problem:
                         row[column[code]] = max(
                             row[column[code]], m.depth / top * (1.0 if code == m.category else secondary)
                         )
-                if m.status in statuses and m.review != "pending" and row.any():
+                if is_counted(m, statuses) and row.any():
                     measures.append(m)
                     zone_of.append(z)
                     rows.append(row)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..model import Evidence, LocalText, Measure, Source
-from .recommend import ranking
+from .analysis import ranking
 
 if TYPE_CHECKING:
     from ..dataset import Dataset

@@ -1,9 +1,10 @@
-"""Write a gap report as a Word document (python-docx): headings, native tables, named CJK fonts.
+"""Write a gap report as a Word document (python-docx): headings, tables, charts, named CJK fonts.
 
-Rendering only: it lays out the same context the HTML and Markdown templates get. Charts
-become native tables (a reader can copy the numbers; no image library is needed). Styles name
-a Latin and an East-Asian font (``w:eastAsia``), so Word on a Chinese desktop shows 宋体/黑体
-and elsewhere falls back to the fonts it has.
+Rendering only: it lays out the same context the HTML and Markdown templates get. The domain,
+gap and timeline charts are pictures at print resolution (:mod:`policybench.report.images`,
+matplotlib), each followed by the native table of its numbers, which a reader can copy.
+Styles name a Latin and an East-Asian font (``w:eastAsia``), so Word on a Chinese desktop shows
+宋体/黑体 and elsewhere falls back to the fonts it has.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import PolicyBenchError
 from ..io import write_with
-from .render import format_number
+from .render import shown
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -28,12 +29,18 @@ HEADING_FONTS = ("Arial", "SimHei")
 
 
 def _require() -> Any:
-    try:
-        import docx
-    except ImportError:
+    missing = []
+    for module, package in (("docx", "python-docx"), ("matplotlib", "matplotlib")):
+        try:
+            __import__(module)
+        except ImportError:
+            missing.append(package)
+    if missing:
         raise PolicyBenchError(
-            "writing .docx needs python-docx, which is not installed: pip install 'policybench[docx]'"
-        ) from None
+            f"writing .docx needs {' and '.join(missing)} (not installed): pip install 'policybench[docx]'"
+        )
+    import docx
+
     return docx
 
 
@@ -109,39 +116,61 @@ def _head(document: Document, c: dict[str, Any], lang: str) -> None:
     document.add_paragraph(f"{L['benchmark']}: {bench}")
     document.add_paragraph(f"{L['generated']}: {meta['generated']}")
     document.add_heading(L["summary"], level=1)
-    document.add_paragraph().add_run(
-        f"{L['overall_dtf']}: {format_number(c['summary']['overall_dtf'], '.1f')}"
-    ).bold = True
+    document.add_paragraph().add_run(f"{L['overall_dtf']}: {shown(c['summary']['overall_dtf'], 'dtf')}").bold = True
     document.add_paragraph(c["summary_text"])
+
+
+def _picture(document: Document, png: bytes) -> None:
+    import io
+
+    from docx.shared import Inches
+
+    from .images import WIDTH_INCHES
+
+    document.add_picture(io.BytesIO(png), width=Inches(WIDTH_INCHES))
+
+
+def _bars(document: Document, c: dict[str, Any], chart: dict[str, Any]) -> None:
+    from .images import bar_chart_png
+
+    if chart["rows"]:
+        _picture(document, bar_chart_png(chart, target_label=c["L"]["target"], frontier_label=c["L"]["frontier"]))
 
 
 def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
     L = c["L"]
     document.add_heading(L["domains"], level=1)
+    _bars(document, c, c["domain_chart"])
     document.add_paragraph(L["domain_legend"])
-    rows = [
+    rows: list[tuple[str, ...]] = [
         (
-            d["label_" + lang],
-            format_number(d["target"], ".2f"),
-            format_number(d["frontier"], ".2f"),
-            format_number(d["dtf"], ".1f"),
-            f"{d['gaps']}/{d['categories']}",
+            str(d["label_" + lang]),
+            shown(d["target"], "score"),
+            shown(d["frontier"], "score"),
+            shown(d["dtf"], "dtf"),
+            f"{d['gaps']}/{d['categories']}" if d["categories"] else "—",
+            f"{shown(d['own_mean'], 'score')} / {shown(d['own_max'], 'score')}",
+            f"{d['own_examined']}/{d['n_categories']}",
         )
         for d in c["domains"]
     ]
-    _table(document, [L["domain"], L["target"], L["frontier"], "DTF", L["gap_count"]], rows, numeric=(1, 2, 3, 4))
+    header = [L["domain"], L["target"], L["frontier"], "DTF", L["gap_count"], L["own_strength"], L["examined_count"]]
+    _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6))
     document.add_heading(L["gaps"], level=1)
+    _bars(document, c, c["gap_chart"])
     rows = [
         (
             f"{g['label_' + lang]} ({g['code']})",
-            format_number(g["target"], ".2f"),
-            format_number(g["frontier"], ".2f"),
-            format_number(g["gap"], ".2f"),
-            format_number(g["dtf"], ".1f"),
+            shown(g["target"], "score"),
+            shown(g["frontier"], "score"),
+            shown(g["gap"], "score"),
+            shown(g["dtf"], "dtf"),
+            shown(c["share"][g["code"]], "share") if g["code"] in c["share"] else "—",
         )
         for g in c["gaps"]
     ]
-    _table(document, [L["category"], L["target"], L["frontier"], L["gap"], "DTF"], rows, numeric=(1, 2, 3, 4))
+    header = [L["category"], L["target"], L["frontier"], L["gap"], "DTF", L["priority_share"]]
+    _table(document, header, rows, numeric=(1, 2, 3, 4, 5))
 
 
 def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
@@ -153,14 +182,23 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
     for r in c["recommendations"]:
         document.add_heading(f"{r['rank']}. {r['label_' + lang]} ({r['code']})", level=2)
         document.add_paragraph(c["statuses"](r["rationale_" + lang]))
-        header = [L["priority_share"], L["gap"], "DTF", L["authority"], L["prerequisites"], L["uplift"]]
+        header = [
+            L["priority_share"],
+            L["gap"],
+            "DTF",
+            L["authority"],
+            L["prerequisites"],
+            L["uplift"],
+            L["robustness"],
+        ]
         row = (
-            f"{format_number(100 * c['share'][r['code']], '.0f')}%",
-            format_number(r["gap"], ".2f"),
-            format_number(r["dtf"], ".1f"),
+            shown(c["share"][r["code"]], "share"),
+            shown(r["gap"], "score"),
+            shown(r["dtf"], "dtf"),
             term(r["authority"]),
             r["prerequisites_missing"] or L["none"],
-            format_number(r["uplift"], ".1f"),
+            shown(r["uplift"], "dtf"),
+            _robustness(c, r),
         )
         _table(document, header, [row], numeric=(0, 1, 2, 5))
         document.add_paragraph(L["exemplars"]).runs[0].bold = True
@@ -173,6 +211,16 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
             )
 
 
+def _robustness(c: dict[str, Any], r: dict[str, Any]) -> str:
+    if r.get("p_top") is None:
+        return ""
+    return str(
+        c["L"]["robust_text"].format(
+            k=c["robust_k"], p=r["p_top"], m=r["median_rank"], lo=r["rank_p05"], hi=r["rank_p95"]
+        )
+    )
+
+
 def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     L = c["L"]
     document.add_heading(L["strengths"], level=1)
@@ -180,8 +228,8 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
         rows: list[tuple[str, ...]] = [
             (
                 f"{s['label_' + lang]} ({s['code']})",
-                format_number(s["target"], ".2f"),
-                format_number(s["frontier"], ".2f"),
+                shown(s["target"], "score"),
+                shown(s["frontier"], "score"),
             )
             for s in c["strengths"]
         ]
@@ -192,9 +240,9 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     rows = [
         (
             s["name"],
-            format_number(s["score"], ".3f"),
-            format_number(s["structured"], ".3f"),
-            format_number(s["alignment"], ".3f"),
+            shown(s["score"], "similarity"),
+            shown(s["structured"], "similarity"),
+            shown(s["alignment"], "similarity"),
             str(s["overlap"]),
         )
         for s in c["similarity"]
@@ -214,6 +262,20 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     if cite:
         document.add_heading(L["cite"], level=1)
         document.add_paragraph(cite)
+
+
+def _timeline(document: Document, c: dict[str, Any], lang: str) -> None:
+    from .images import timeline_png
+
+    chart = c["timeline_chart"]
+    if not chart["rows"]:
+        return
+    document.add_heading(c["L"]["timeline"], level=1)
+    document.add_paragraph(c["L"]["timeline_legend_print"])
+    _picture(document, timeline_png(chart))
+    for row in chart["rows"]:
+        order = " → ".join(f"{m['zone']} {m['start']}" for m in row["marks"])
+        document.add_paragraph(f"{row['label']} ({row['tooltip']}): {order}", style="List Bullet")
 
 
 def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
@@ -239,4 +301,4 @@ def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
         _table(document, [L["step"], L["category"], L["prerequisites"], L["exemplars"], L["cite_sources"]], table, (0,))
 
 
-_SECTIONS = (_head, _domains, _recommendations, _plan, _rest)
+_SECTIONS = (_head, _domains, _recommendations, _timeline, _plan, _rest)

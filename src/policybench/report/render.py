@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .._params import check_choice
 from ..errors import InputError
 from ..escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url, xml_safe
 from ..io import atomic_write, write_with
-from ..params import check_type
 from .charts import paired_bars, timeline
 from .content import build_content
 from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
@@ -23,9 +23,9 @@ from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
 if TYPE_CHECKING:
     import jinja2
 
-    from ..gaps import GapAnalysis
+    from ..assessment import Assessment
 
-__all__ = ["FORMATS", "GapReport", "report"]
+__all__ = ["FORMATS", "NUMBER_FORMATS", "GapReport", "report", "shown"]
 
 FORMATS = {
     ".html": "html",
@@ -50,6 +50,25 @@ def format_number(value: Any, spec: str = ".2f", suffix: str = "") -> str:
     return format(value, spec) + suffix
 
 
+#: How each kind of number is shown, to the precision the data support (one definition for
+#: HTML, Markdown, DOCX, the XLSX number formats and the command line; JSON keeps the values).
+#: Scores are depth/3 times 1 or the secondary weight (multiples of 1/6 by default) and their
+#: means: two decimals tell every depth apart. DTF and its uplift are coarse (a three-level
+#: depth scale): whole numbers. Shares and probabilities: whole percent.
+NUMBER_FORMATS: dict[str, str] = {"score": ".2f", "dtf": ".0f", "share": ".0%", "similarity": ".2f", "rank": ".0f"}
+#: The same, as Excel number formats (the XLSX cells keep the raw values).
+EXCEL_FORMATS: dict[str, str] = {"score": "0.00", "dtf": "0", "share": "0%", "similarity": "0.00", "rank": "0"}
+
+
+def shown(value: Any, kind: str) -> str:
+    """``value`` as a report shows a number of ``kind`` (see ``NUMBER_FORMATS``); a dash when undefined.
+
+    >>> shown(2 / 3, "score"), shown(58.09, "dtf"), shown(0.2163, "share"), shown(None, "dtf")
+    ('0.67', '58', '22%', '—')
+    """
+    return format_number(value, NUMBER_FORMATS[kind])
+
+
 def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
     import jinja2
 
@@ -60,6 +79,7 @@ def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["num"] = format_number  # a dash, never a crash, for an undefined number
+    env.filters["shown"] = shown  # every number a reader sees, at the precision of its kind
     env.filters["md"] = markdown_text  # every data value in the Markdown template
     env.filters["md_code"] = markdown_code
     env.filters["md_url"] = markdown_url
@@ -87,14 +107,14 @@ class GapReport:
         names = [f"{r['label_' + lang]} ({r['code']})" for r in recs[:5]]
         summary_text = LABELS["summary_text"][lang].format(
             target=c["meta"]["target_name"],
-            dtf=format_number(c["summary"]["overall_dtf"], ".1f"),
+            dtf=shown(c["summary"]["overall_dtf"], "dtf"),
             n=c["summary"]["applicable"],
             top=top(names) or LABELS["none"][lang],
         )
-        domains = [(d["label_" + lang], d["target"], d["frontier"], d["domain"]) for d in c["domains"]]
+        benchmarked = [d for d in c["domains"] if d["categories"]]  # a domain with nothing benchmarked has no bars
+        domains = [(d["label_" + lang], d["target"], d["frontier"], d["domain"]) for d in benchmarked]
         gaps = [(g["label_" + lang], g["target"], g["frontier"], g["code"]) for g in c["gaps"]]
         ranked = [g for g in c["gaps"] if g.get("target_state") != "unknown"]  # unknown categories are not ranked
-        total = sum(g["priority"] or 0 for g in ranked) or 1.0
         return {
             **c,
             "L": {k: v[lang] for k, v in LABELS.items()},
@@ -106,7 +126,7 @@ class GapReport:
             "term": lambda value: term(str(value), lang),
             "statuses": lambda text: statuses_in(text, lang),
             "citation": citation(c["meta"], lang),
-            "share": {g["code"]: (g["priority"] or 0) / total for g in ranked},
+            "share": {g["code"]: g["priority_share"] or 0.0 for g in ranked},
             "parameters": parameter_rows(c["meta"]["params"], lang),
             "zone_names": {b["id"]: b["name"] for b in c["meta"]["benchmark"]},
             "plan_groups": _plan_groups(c.get("plan", [])),
@@ -164,6 +184,7 @@ class GapReport:
                 for name, frame in self.tables().items():
                     sheet, shown = (SHEETS_ZH.get(name, name), _chinese(frame)) if self.lang == "zh" else (name, frame)
                     _neutralise(shown).to_excel(writer, sheet_name=sheet, index=False)
+                    _number_formats(writer.sheets[sheet], list(frame.columns))
 
         write_with(path, write)
 
@@ -256,6 +277,30 @@ def citation(meta: dict[str, Any], lang: str) -> str:
     )
 
 
+#: The kind of number (``NUMBER_FORMATS``) of each numeric column of the XLSX sheets.
+COLUMN_KINDS: dict[str, str] = {
+    **dict.fromkeys(("target", "frontier", "gap", "own_mean", "own_max"), "score"),
+    **dict.fromkeys(("dtf", "uplift", "overall_dtf"), "dtf"),
+    **dict.fromkeys(
+        ("priority_share", "adoption", "overlap_share", "p_top", "p_top_weights", "p_top_evidence"), "share"
+    ),
+    **dict.fromkeys(("coverage_target_by_zone", "coverage_zone_by_target", "coverage_target_by_peer"), "share"),
+    **dict.fromkeys(("score", "structured", "alignment", "similarity", "text", "category"), "similarity"),
+    **{f"rank_p{q}{suffix}": "rank" for q in ("05", "95") for suffix in ("", "_weights", "_evidence")},
+}
+
+
+def _number_formats(sheet: Any, columns: list[str]) -> None:
+    """Excel number formats by column kind: the cells keep their values, the reader sees the rounding."""
+    for position, column in enumerate(columns, start=1):
+        kind = COLUMN_KINDS.get(str(column))
+        if kind is None:
+            continue
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=position, max_col=position):
+            if isinstance(cell.value, int | float) and not isinstance(cell.value, bool):
+                cell.number_format = EXCEL_FORMATS[kind]
+
+
 _VOCABULARY_COLUMNS = ("authority", "status", "role", "kind", "publisher", "confidence", "target_state")
 
 
@@ -282,21 +327,15 @@ def _neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def report(
-    gap: GapAnalysis, *, lang: str = "zh", top: int = 10, draws: int = 1000, seed: int = 0, generated: str | None = None
-) -> GapReport:
-    """Build the gap report of a :class:`GapAnalysis`.
+def report(assessment: Assessment, *, lang: str = "zh", generated: str | None = None) -> GapReport:
+    """Render an :class:`~policybench.assessment.Assessment` as a report (nothing is recomputed).
 
     Parameters
     ----------
-    gap : GapAnalysis
-        The analysis to report.
+    assessment : Assessment
+        From :func:`policybench.assess`.
     lang : {"zh", "en"}
         Language of the report.
-    top : int
-        Number of recommendations.
-    draws, seed : int
-        Monte-Carlo draws and seed of the robustness check.
     generated : str, optional
         Date printed on the report (default: SOURCE_DATE_EPOCH, else today); fix it for
         byte-identical output across days.
@@ -304,10 +343,20 @@ def report(
     Returns
     -------
     GapReport
-    """
-    from ..gaps import GapAnalysis
 
-    check_type("report", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
-    if lang not in ("zh", "en"):
-        raise InputError(f"The 'lang' parameter of report must be one of {{'zh', 'en'}}. Got {lang!r} instead.")
-    return GapReport(build_content(gap, lang=lang, top=top, draws=draws, seed=seed, generated=generated), lang)
+    Examples
+    --------
+    >>> import policybench as pb
+    >>> a = pb.assess(pb.load_dataset(), "tianjin-htz", against=["wuhan-city-partner"], draws=50)
+    >>> pb.report(a, lang="en", generated="2026-01-01").to_markdown().splitlines()[0]
+    '# Reform benchmarking report: Tianjin Binhai Hi-tech Industrial Development Zone'
+    """
+    from ..assessment import Assessment
+
+    if not isinstance(assessment, Assessment):
+        raise InputError(
+            "The 'assessment' parameter of report must be an Assessment (build one with "
+            f"policybench.assess(dataset, target, ...)). Got {type(assessment).__name__} instead."
+        )
+    check_choice("report", "lang", lang, ("zh", "en"))
+    return GapReport(build_content(assessment, lang=lang, generated=generated), lang)

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._params import check_choice
 from ..errors import InputError
-from .portfolio import check_choice
 
 if TYPE_CHECKING:
     from scipy import sparse

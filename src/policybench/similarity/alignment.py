@@ -9,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._params import check_status
+from ..codebook import is_counted
 from ..errors import InputError
-from .portfolio import check_status
 from .structured import pairwise_similarity
 
 if TYPE_CHECKING:
@@ -58,9 +59,9 @@ class Alignment:
         zh = lang == "zh"
         lines = [
             (
-                f"{self.zone_a} 与 {self.zone_b} 的举措对齐：得分 {self.score:.3f}；"
+                f"{self.zone_a} 与 {self.zone_b} 的举措对齐：得分 {self.score:.2f}；"
                 if zh
-                else f"Alignment of {self.zone_a} with {self.zone_b}: score {self.score:.3f}; "
+                else f"Alignment of {self.zone_a} with {self.zone_b}: score {self.score:.2f}; "
             )
             + (
                 f"A 被 B 覆盖 {self.coverage_a_by_b:.0%}，B 被 A 覆盖 {self.coverage_b_by_a:.0%}"
@@ -136,7 +137,7 @@ def align(
     lang : {"zh", "en"}
         Language of the texts compared.
     status : sequence of str, optional
-        Only measures with these statuses (default: all measures).
+        Only measures with these statuses (default: all statuses; drafts under review never count).
     secondary_weight : float
         Weight of a secondary category in a measure's category vector.
     text_index : TextIndex, optional
@@ -152,7 +153,7 @@ def align(
     """
     if not 0.0 <= alpha <= 1.0:
         raise InputError(f"The 'alpha' parameter of align must be in [0, 1]. Got {alpha!r} instead.")
-    statuses = None if status is None else check_status(dataset, status, "align")
+    statuses = dataset.codebook.status_codes if status is None else check_status(dataset.codebook, status, "align")
     kept = set(dataset.codebook.codes) if codes is None else set(codes)
     a = [m for m in dataset.zone(zone_a).measures if _selected(m, statuses, kept)]
     b = [m for m in dataset.zone(zone_b).measures if _selected(m, statuses, kept)]
@@ -160,7 +161,7 @@ def align(
         empty = zone_a if not a else zone_b
         where = "" if codes is None else f" in the {len(kept)} categories selected"
         raise InputError(
-            f"zone '{empty}' has no measure to align{where} (status filter: {list(statuses) if statuses else 'all'})"
+            f"zone '{empty}' has no measure to align{where} (status filter: {'all' if status is None else list(statuses)})"
         )
     index = text_index if text_index is not None else fitted_index(dataset, lang)
     text = index.similarity([m.id for m in a], [m.id for m in b]).to_numpy()
@@ -202,17 +203,15 @@ def align(
             "threshold": threshold,
             "sigma": sigma,
             "lang": lang,
-            "status": list(statuses) if statuses else None,
+            "status": None if status is None else list(statuses),
             "secondary_weight": secondary_weight,
             "codes": None if codes is None else sorted(kept),
         },
     )
 
 
-def _selected(measure: Measure, statuses: Sequence[str] | None, codes: set[str]) -> bool:
-    if measure.review == "pending":  # unreviewed drafts never enter an analysis
-        return False
-    return (statuses is None or measure.status in statuses) and any(c in codes for c in measure.categories)
+def _selected(measure: Measure, statuses: Sequence[str], codes: set[str]) -> bool:
+    return is_counted(measure, statuses) and any(c in codes for c in measure.categories)
 
 
 def assign_pairs(score: np.ndarray, eligible: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -16,17 +16,17 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from .._params import check_choice, check_positive_int, check_status, check_type, check_unit_interval, fail
 from ..errors import InputError
-from ..params import check_type
 from .alignment import PAIR_COLUMNS, Alignment, align, fitted_index
-from .portfolio import DEFAULT_STATUS, check_choice, check_status, portfolio_matrix
+from .portfolio import portfolio_matrix
 from .structured import METRICS, similarity_matrix
 
 if TYPE_CHECKING:
@@ -122,13 +122,20 @@ class Comparison:
 
     def __str__(self) -> str:
         lam = self.params.get("lam", 0.5)
+        zh = self.params.get("lang", "en") == "zh"
         if self.defined:
+            parts = (self.zone_a, self.zone_b, self.score, lam, self.structured, 1 - lam, self.alignment.score)
             head = (
-                f"{self.zone_a} vs {self.zone_b}: similarity {self.score:.3f} "
-                f"= {lam:g} x structured {self.structured:.3f} + {1 - lam:g} x alignment {self.alignment.score:.3f}"
-            )
+                "{}与{}：综合相似度 {:.2f} = {:g} × 结构 {:.2f} + {:g} × 举措对齐 {:.2f}"
+                if zh
+                else "{} vs {}: similarity {:.2f} = {:g} x structured {:.2f} + {:g} x alignment {:.2f}"
+            ).format(*parts)
         else:
-            head = f"{self.zone_a} vs {self.zone_b}: similarity undefined"
+            head = (
+                f"{self.zone_a}与{self.zone_b}：无法计算相似度"
+                if zh
+                else f"{self.zone_a} vs {self.zone_b}: similarity undefined"
+            )
         return head + "\n" + self.explain(lang=self.params.get("lang", "en"))
 
     def _repr_html_(self) -> str:
@@ -138,10 +145,10 @@ class Comparison:
             f"<tr><td>{r.similarity:.2f}</td><td>{esc(r.title_a)}</td><td>{esc(r.title_b)}</td></tr>"
             for r in al.pairs.head(5).itertuples()
         )
-        score = f"{self.score:.3f}" if self.defined else f"undefined ({esc(self.reason)})"
+        score = f"{self.score:.2f}" if self.defined else f"undefined ({esc(self.reason)})"
         return (
             f"<div><strong>{esc(self.zone_a)} vs {esc(self.zone_b)}</strong>: similarity {score} "
-            f"(structured {self.structured:.3f}, alignment {al.score:.3f}; "
+            f"(structured {self.structured:.2f}, alignment {al.score:.2f}; "
             f"overlap {self.overlap} categories, {self.overlap_share:.0%})"
             f"<br>Shared: {esc(', '.join(al.shared_codes) or 'none')}"
             f"<table><tr><th>sim</th><th>{esc(self.zone_a)}</th><th>{esc(self.zone_b)}</th></tr>{rows}</table></div>"
@@ -181,12 +188,10 @@ class _Settings:
 
 
 def _settings(dataset: Dataset, function: str, **kw: Any) -> _Settings:
-    lam = kw["lam"]
-    if isinstance(lam, bool) or not isinstance(lam, (int, float)) or not 0.0 <= lam <= 1.0:
-        raise InputError(f"The 'lam' parameter of {function} must be in [0, 1]. Got {lam!r} instead.")
+    lam = check_unit_interval(function, "lam", kw["lam"])
     check_choice(function, "metric", kw["metric"], METRICS)
     check_choice(function, "lang", kw["lang"], ("zh", "en"))
-    statuses = check_status(dataset, kw["status"], function)
+    statuses = check_status(dataset.codebook, kw["status"], function)
     return _Settings(
         float(lam),
         kw["metric"],
@@ -263,7 +268,7 @@ def zone_similarity(
     *,
     lam: float = 0.5,
     metric: str = "soft_cosine",
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     alpha: float = 0.5,
     threshold: float = 0.35,
     sigma: float = 0.3,
@@ -291,7 +296,7 @@ def zone_similarity(
     metric : {"cosine", "jaccard", "soft_cosine", "heterogeneity"}
         Structured metric (see :func:`similarity_matrix`).
     status : sequence of str
-        Statuses counted (default: implemented and piloting), for both components.
+        Statuses counted (default None: the codebook's counted statuses), for both components.
     alpha, threshold : float
         Alignment: weight of text similarity, and the pair threshold.
     sigma : float
@@ -344,7 +349,7 @@ def compare(
     *,
     lam: float = 0.5,
     metric: str = "soft_cosine",
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     alpha: float = 0.5,
     threshold: float = 0.35,
     sigma: float = 0.3,
@@ -367,9 +372,7 @@ def compare(
     check_type("compare", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     check_type("compare", "a", a, str, "a zone id (str)")
     check_type("compare", "b", b, str, "a zone id (str)")
-    check_type("compare", "lam", lam, (int, float), "a number in [0, 1]")
-    if not 0.0 <= lam <= 1.0:
-        raise InputError(f"The 'lam' parameter of compare must be in [0, 1]. Got {lam!r} instead.")
+    check_unit_interval("compare", "lam", lam)
     return zone_similarity(
         dataset,
         a,
@@ -393,17 +396,19 @@ def zone_similarity_matrix(
     method: str = "combined",
     metric: str = "soft_cosine",
     lam: float = 0.5,
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     zones: Sequence[str] | None = None,
     lang: str = "zh",
     sigma: float = 0.3,
     min_overlap: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
     """Zone x zone similarity by ``method``: "combined" (:func:`zone_similarity`), "structured" or "alignment".
 
     Every zone is kept; a pair without a defined similarity is NaN, and
     ``attrs["undefined"]`` lists {zone_a, zone_b, overlap, reason}. ``attrs["overlap"]``
-    holds the overlap counts as a nested list in the order of the index.
+    holds the overlap counts as a nested list in the order of the index. ``progress``, when
+    given, is called as ``progress(done, pairs)`` after each pair of zones (silent otherwise).
     """
     from ..dataset import Dataset
 
@@ -422,8 +427,11 @@ def zone_similarity_matrix(
         min_overlap=min_overlap,
         lang=lang,
     )
+    if progress is not None and not callable(progress):
+        raise fail("zone_similarity_matrix", "progress", "a callable progress(done, total) or None", progress)
     ids = list(dataset.zone_ids if zones is None else zones)
     structured, portfolio = _structured(dataset, ids, cfg)
+    pairs, done = len(ids) * (len(ids) - 1) // 2, 0
     index = fitted_index(dataset, lang) if method != "structured" else None
     values = np.full((len(ids), len(ids)), np.nan)
     overlap = np.zeros((len(ids), len(ids)), dtype=int)
@@ -438,6 +446,9 @@ def zone_similarity_matrix(
             overlap[i, j] = overlap[j, i] = pair.overlap
             if pair.reason:
                 undefined.append({"zone_a": a, "zone_b": ids[j], "overlap": pair.overlap, "reason": pair.reason})
+            done += 1
+            if progress is not None:
+                progress(done, pairs)
     frame = _frame(values, ids)
     attrs: dict[str, Any] = cfg.params(int(structured.attrs["min_overlap"]))
     frame.attrs.update({**attrs, "method": method, "undefined": undefined, "overlap": overlap.tolist()})
@@ -456,7 +467,7 @@ def nearest_peers(
     k: int = 5,
     kind: str | None = None,
     method: str = "combined",
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     lang: str = "zh",
     lam: float = 0.5,
     metric: str = "soft_cosine",
@@ -476,8 +487,7 @@ def nearest_peers(
     from ..dataset import Dataset
 
     check_type("nearest_peers", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
-    if isinstance(k, bool) or not isinstance(k, int) or k < 1:
-        raise InputError(f"The 'k' parameter of nearest_peers must be a positive int. Got {k!r} instead.")
+    check_positive_int("nearest_peers", "k", k)
     check_choice("nearest_peers", "method", method, METHODS)
     cfg = _settings(
         dataset,

@@ -14,44 +14,22 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from ..codebook import expand_codes
-from ..errors import InputError
-from ..params import check_type
+from .._params import check_choice, check_status, check_type, check_unit_interval
+from ..codebook import expand_codes, is_counted
 
 if TYPE_CHECKING:
     from ..dataset import Dataset
 
-__all__ = ["DEFAULT_STATUS", "STATES", "check_choice", "check_status", "portfolio_matrix", "scope_matrix"]
-
-#: Statuses counted by default: what a zone actually does.
-DEFAULT_STATUS: tuple[str, ...] = ("implemented", "piloting")
+__all__ = ["STATES", "portfolio_matrix", "scope_matrix"]
 
 #: The three states of a zone x category cell.
 STATES: tuple[str, ...] = ("present", "absent", "unknown")
 
 
-def check_choice(function: str, name: str, value: object, choices: Sequence[object]) -> None:
-    """Raise InputError in scikit-learn's words when ``value`` is not one of ``choices``."""
-    if value not in choices:
-        options = ", ".join(repr(c) for c in choices)
-        raise InputError(f"The '{name}' parameter of {function} must be one of {{{options}}}. Got {value!r} instead.")
-
-
-def check_status(dataset: Dataset, status: Sequence[str] | str, function: str) -> tuple[str, ...]:
-    """The status filter as a tuple, every status checked against the codebook vocabulary."""
-    statuses = (status,) if isinstance(status, str) else tuple(status)
-    if not statuses:
-        raise InputError(f"The 'status' parameter of {function} must name at least one status. Got an empty selection.")
-    known = dataset.codebook.status_codes
-    for item in statuses:
-        check_choice(function, "status", item, known)
-    return statuses
-
-
 def scope_matrix(
     dataset: Dataset,
     *,
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     zones: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Zones x categories matrix of states: "present", "absent" or "unknown".
@@ -66,7 +44,7 @@ def scope_matrix(
     dataset : Dataset
         The codebook and zones.
     status : sequence of str
-        Statuses counted (default: implemented and piloting).
+        Statuses counted (default None: the codebook's counted statuses).
     zones : sequence of str, optional
         Zone ids (rows) in this order; default: every zone of the dataset.
 
@@ -83,13 +61,13 @@ def scope_matrix(
     >>> sorted(set(states.to_numpy().ravel())) <= ["absent", "present", "unknown"]
     True
     """
-    statuses = check_status(dataset, status, "scope_matrix")
+    statuses = check_status(dataset.codebook, status, "scope_matrix")
     zone_ids = list(dataset.zone_ids if zones is None else zones)
     codes = list(dataset.codebook.codes)
     rows = []
     for zone_id in zone_ids:
         zone = dataset.zone(zone_id)
-        present = {c for m in zone.measures if m.status in statuses and m.review != "pending" for c in m.categories}
+        present = {c for m in zone.measures if is_counted(m, statuses) for c in m.categories}
         examined = expand_codes(dataset.codebook, zone.scope.examined if zone.scope else ())
         examined |= {a.code for a in zone.absent}
         rows.append(["present" if c in present else "absent" if c in examined else "unknown" for c in codes])
@@ -102,7 +80,7 @@ def portfolio_matrix(
     dataset: Dataset,
     *,
     level: Literal["category", "domain"] = "category",
-    status: Sequence[str] | str = DEFAULT_STATUS,
+    status: Sequence[str] | str | None = None,
     secondary_weight: float = 0.5,
     domain_rollup: Literal["mean", "max"] = "mean",
     zones: Sequence[str] | None = None,
@@ -123,7 +101,7 @@ def portfolio_matrix(
     level : {"category", "domain"}
         Columns are categories, or domains (rolled up).
     status : sequence of str
-        Statuses counted (default: implemented and piloting).
+        Statuses counted (default None: the codebook's counted statuses).
     secondary_weight : float
         Credit for a secondary category, in [0, 1].
     domain_rollup : {"mean", "max"}
@@ -154,11 +132,8 @@ def portfolio_matrix(
     check_choice(fn, "level", level, ("category", "domain"))
     check_choice(fn, "domain_rollup", domain_rollup, ("mean", "max"))
     check_choice(fn, "unknown", unknown, ("nan", "zero"))
-    if not 0.0 <= float(secondary_weight) <= 1.0:
-        raise InputError(
-            f"The 'secondary_weight' parameter of {fn} must be in [0, 1]. Got {secondary_weight!r} instead."
-        )
-    statuses = check_status(dataset, status, fn)
+    check_unit_interval(fn, "secondary_weight", secondary_weight)
+    statuses = check_status(dataset.codebook, status, fn)
     zone_ids = list(dataset.zone_ids if zones is None else zones)
     for zone_id in zone_ids:
         dataset.zone(zone_id)  # raises UnknownIdError with a suggestion
@@ -168,7 +143,7 @@ def portfolio_matrix(
     top = float(dataset.codebook.max_depth)
     for i, zone_id in enumerate(zone_ids):
         for measure in dataset.zone(zone_id).measures:
-            if measure.status not in statuses or measure.review == "pending":
+            if not is_counted(measure, statuses):
                 continue
             for role, code in [(1.0, measure.category), *[(float(secondary_weight), c) for c in measure.secondary]]:
                 j = column[code]

@@ -14,9 +14,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from .._params import check_choice, check_type
 from ..errors import InputError
-from ..params import check_type
-from .portfolio import check_choice
 
 __all__ = [
     "METRICS",

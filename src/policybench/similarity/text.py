@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._params import check_choice
 from ..errors import InputError, UnknownIdError
 from ..io import atomic_write
 from ._chartfidf import column_counts
@@ -46,7 +47,6 @@ from ._tfidf import (
     _terms,
     _vectorizers,
 )
-from .portfolio import check_choice
 
 if TYPE_CHECKING:
     from scipy import sparse

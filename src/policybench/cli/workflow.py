@@ -1,0 +1,117 @@
+"""Subcommands for your own zones on a plain install: where and new-zone."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+from typing import get_args
+
+from ..model import ID_PATTERN, ZoneKind
+from .base import Configure, Run, UsageError
+
+_ZONE_ID = re.compile(ID_PATTERN)
+
+SKELETON = """\
+$schema: {schema}
+# A zone file for policybench. Fill in every field marked FILL IN, then run
+#   policybench validate {file}
+# until it exits 0, and use it with any command through --data, e.g.
+#   policybench report {zone_id} --data {file} --against wuhan-city-partner donghu-htz -o {zone_id}.html
+# Field meanings: the JSON Schema above (editors with YAML support autocomplete from it).
+id: {zone_id}
+name: {{zh: FILL IN 中文名称, en: FILL IN English name}}
+# {kinds}
+kind: national-high-tech-zone
+region:
+  province: {{zh: FILL IN 省份, en: FILL IN province}}
+# established: "YYYY", "YYYY-MM" or "YYYY-MM-DD"
+description:
+  zh: FILL IN 用自己的话概述本区及资料所不能确认的内容。
+  en: FILL IN our summary of the zone, including what the sources do not establish.
+# Facts you searched for and did not find (so that nobody encodes them as fact):
+not_found: []
+# What this coding examined. A category inside `examined` with no counted measure counts as
+# absent (not done); one outside it as unknown (never ranked as a gap, listed to verify first).
+scope:
+  examined: [FILL]  # FILL IN the domain codes (e.g. GOV, DEL) or category codes your sources cover
+  sources: [source-1]  # the sources read in full for this coding
+  as_of: "2024"  # the date the coding describes
+sources:  # list the documents first; evidence below cites them by id
+  - id: source-1
+    title: FILL IN title as published
+    publisher: FILL IN publisher, or unknown
+    date: "2020"
+    # url: https://...
+    kind: primary  # primary (official text) | news | research | reprint (then add original: ...)
+measures:
+  - id: {zone_id}.first-measure  # <zone-id>.<slug>, unique
+    title: {{zh: FILL IN 举措标题, en: FILL IN measure title}}
+    summary:
+      zh: FILL IN 用自己的话概述做了什么。
+      en: FILL IN what was done, in your own words.
+    category: FILL.IN_A_CODE  # one of: policybench list categories
+    secondary: []
+    status: implemented  # proposed | piloting | implemented | discontinued
+    depth: 1  # 1 on paper, 2 piloted or partial, 3 institutionalised with evidence of operation
+    start: "2020"
+    evidence:
+      - {{source: source-1, locator: FILL IN section or paragraph}}
+    confidence: low  # high | medium | low; a measure resting only on reprints is at most medium
+"""
+
+
+def _configure_where(p: argparse.ArgumentParser) -> None:
+    del p  # no options
+
+
+def _run_where(args: argparse.Namespace) -> int:
+    from .. import __version__
+    from ..io import shipped_data_dir, shipped_schema_dir
+
+    data = shipped_data_dir()
+    schemas = shipped_schema_dir()
+    print(f"policybench {__version__}")
+    print(f"package:   {Path(__file__).resolve().parents[1]}")
+    version = (data / "VERSION").read_text(encoding="utf-8").strip() if (data / "VERSION").is_file() else "-"
+    print(f"data:      {data} (version {version})")
+    print(f"codebook:  {data / 'codebook.yaml'}")
+    print(f"zones:     {data / 'zones'}")
+    print(f"schemas:   {schemas / 'zone.schema.json'}")
+    print(f"           {schemas / 'codebook.schema.json'}")
+    print(f"           {schemas / 'jobs.schema.json'}")
+    print("add your own zone files to any command with --data PATH (they add to the shipped zones)")
+    return 0
+
+
+def _configure_new_zone(p: argparse.ArgumentParser) -> None:
+    p.add_argument("zone_id", metavar="ID", help="zone id: lowercase letters, digits and hyphens, e.g. my-htz")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="the zone file to write (.yaml)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+
+
+def _run_new_zone(args: argparse.Namespace) -> int:
+    from ..io import atomic_write, shipped_schema_dir
+
+    if not _ZONE_ID.match(args.zone_id):
+        raise UsageError(
+            f"zone id {args.zone_id!r} is not valid: use lowercase letters and digits joined by '-' or '_', e.g. 'my-htz'"
+        )
+    target = Path(args.output)
+    if target.suffix.lower() not in (".yaml", ".yml"):
+        raise UsageError(f"the zone file must end in .yaml or .yml: {target}")
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} exists: choose another name or pass --force to overwrite it")
+    schema = (shipped_schema_dir() / "zone.schema.json").resolve().as_uri()
+    with atomic_write(target) as handle:
+        handle.write(
+            SKELETON.format(schema=schema, zone_id=args.zone_id, file=target.name, kinds=" | ".join(get_args(ZoneKind)))
+        )
+    print(f"wrote {target}: fill in the fields marked FILL IN, then run: policybench validate {target}")
+    return 0
+
+
+COMMANDS: dict[str, tuple[str, Configure, Run]] = {
+    "where": ("print where the shipped data and JSON Schemas are", _configure_where, _run_where),
+    "new-zone": ("write a commented skeleton zone file to fill in", _configure_new_zone, _run_new_zone),
+}
