@@ -182,25 +182,10 @@ def progress_bar(total: int, *, description: str = "", file: TextIO | None = Non
         yield step
         return
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import Progress, TextColumn
 
     console = Console(file=stream, markup=False, highlight=False, emoji=False)
-    columns = (
-        TextColumn("{task.description}", markup=False),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[label]}", markup=False),
-    )
+    columns = (*_progress_columns(), TextColumn("{task.fields[label]}", markup=False))
     with Progress(*columns, console=console) as progress:
         task = progress.add_task(clean_text(description), total=total, label="")
 
@@ -208,6 +193,20 @@ def progress_bar(total: int, *, description: str = "", file: TextIO | None = Non
             progress.update(task, advance=1, label=clean_text(label))
 
         yield advance
+
+
+def _progress_columns() -> tuple[Any, ...]:
+    """The columns every progress bar shows: what, bar, n/m, elapsed, ETA."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    return (
+        TextColumn("{task.description}", markup=False),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+    )
 
 
 @contextmanager
@@ -225,25 +224,10 @@ def step_progress(
         yield lambda done, total: None
         return
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import Progress
 
     console = Console(file=stream, markup=False, highlight=False, emoji=False, force_terminal=stream.isatty())
-    columns = (
-        TextColumn("{task.description}", markup=False),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-    )
-    progress = Progress(*columns, console=console, transient=stream.isatty())
+    progress = Progress(*_progress_columns(), console=console, transient=stream.isatty())
     task = progress.add_task(clean_text(description), total=total)
     start = time.monotonic()
     shown = False
