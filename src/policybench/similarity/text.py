@@ -278,7 +278,7 @@ class TextIndex:
             index, similarity = top_k_on_cluster(client, None, split, k, engine=self.engine)
         else:
             index, similarity = top_k(
-                split, split, k, exclude_self=True, chunk_size=self.chunk_size, engine=self.engine
+                split, split, k, exclude_self=True, chunk_size=self.chunk_size, engine=self.engine, in_place=True
             )
         return _rank_table(
             NEIGHBOUR_COLUMNS,
