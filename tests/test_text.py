@@ -460,6 +460,10 @@ def test_postings_built_in_place_are_the_transpose_and_are_undone_bit_for_bit() 
     for got, want in zip((matrix.indptr, matrix.indices, matrix.data), before, strict=True):
         assert got.dtype == want.dtype
         np.testing.assert_array_equal(got, want)
+    with pytest.raises(KeyboardInterrupt), _topk._postings_in_place(matrix):
+        raise KeyboardInterrupt  # an interrupted search: the arrays are restored all the same
+    for got, want in zip((matrix.indptr, matrix.indices, matrix.data), before, strict=True):
+        np.testing.assert_array_equal(got, want)
 
 
 def test_neighbours_with_postings_in_place_are_the_same_and_leave_the_index_as_it_was(

@@ -76,7 +76,7 @@ def cursor_kernel(
 
 @_jit()
 def to_postings_kernel(
-    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, starts: np.ndarray, rows: np.ndarray
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, starts: np.ndarray, rows: np.ndarray, state: np.ndarray
 ) -> None:
     """Turn a CSR matrix into its postings in place, but for the rows (a counting sort by column).
 
@@ -84,7 +84,9 @@ def to_postings_kernel(
     column by column, the rows holding it, ascending. ``data`` is reordered in place to the
     postings' order, and ``indices[p]`` becomes the place of entry ``p`` in the postings, so
     that row ``i``'s values are still found from ``indptr``: the sparse part is held once
-    plus the rows. :func:`from_postings_kernel` undoes it exactly.
+    plus the rows. :func:`from_postings_kernel` undoes it exactly. ``state[0]`` is set to 1
+    at the end (the kernel runs through before Python handles a signal, so ``state`` tells
+    whether the arrays are in postings order).
     """
     for i in range(indptr.size - 1):
         for p in range(indptr[i], indptr[i + 1]):
@@ -106,11 +108,14 @@ def to_postings_kernel(
             current = target
     for p in range(indices.size):
         indices[p] = ~indices[p]
+    state[0] = 1
 
 
 @_jit()
-def from_postings_kernel(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, c_indptr: np.ndarray) -> None:
-    """Undo :func:`to_postings_kernel`: the values back in row order, ``indices`` back to columns."""
+def from_postings_kernel(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, c_indptr: np.ndarray, state: np.ndarray
+) -> None:
+    """Undo :func:`to_postings_kernel`: the values back in row order, ``indices`` back to columns; ``state[0] = 0``."""
     for first in range(data.size):  # data[p] = postings data[indices[p]], cycle by cycle
         if indices[first] < 0:
             continue
@@ -130,6 +135,7 @@ def from_postings_kernel(indptr: np.ndarray, indices: np.ndarray, data: np.ndarr
             column = lower_bound_kernel(c_indptr, lo, c_indptr.size, at + 1) - 1
             indices[p] = column
             lo = column
+    state[0] = 0
 
 
 @_jit()

@@ -308,11 +308,13 @@ def _postings_in_place(matrix: sparse.csr_matrix) -> Iterator[CSRArrays]:
     fits = n_rows < np.iinfo(matrix.indices.dtype).max
     rows = np.empty(matrix.nnz, dtype=matrix.indices.dtype if fits else np.int64)
     row_pointer = matrix.indptr.astype(np.int64, copy=False)
-    _kernels.to_postings_kernel(row_pointer, matrix.indices, matrix.data, indptr[:-1].copy(), rows)
+    state = np.zeros(1, dtype=np.int64)  # 1 while the arrays are in postings order
     try:
+        _kernels.to_postings_kernel(row_pointer, matrix.indices, matrix.data, indptr[:-1].copy(), rows, state)
         yield indptr, rows, matrix.data
     finally:
-        _kernels.from_postings_kernel(row_pointer, matrix.indices, matrix.data, indptr)
+        if state[0]:  # also after an interrupt that arrived while the kernel ran
+            _kernels.from_postings_kernel(row_pointer, matrix.indices, matrix.data, indptr, state)
 
 
 def choose_engine(queries: Split, corpus: Split, symmetric: bool) -> str:
