@@ -438,6 +438,64 @@ def test_kernels_load_in_the_background_with_the_argument_types_of_the_real_run(
     assert [len(kernel.signatures) for kernel in kernels] == loaded  # nothing new compiled for the real run
 
 
+def test_postings_built_in_place_are_the_transpose_and_are_undone_bit_for_bit() -> None:
+    if not _topk.has_numba():
+        pytest.skip("numba not installed")
+    from scipy import sparse
+
+    rng = np.random.default_rng(3)
+    dense = rng.random((40, 30)) * (rng.random((40, 30)) < 0.2)
+    dense[7] = 0.0  # an empty row
+    dense[:, 11] = 0.0  # an empty column
+    split = _topk.split_columns(sparse.csr_matrix(dense), 4)
+    matrix = split.sparse
+    before = (matrix.indptr.copy(), matrix.indices.copy(), matrix.data.copy())
+    expected = _topk.postings(split)
+    with _topk._postings_in_place(matrix) as (indptr, rows, values):
+        np.testing.assert_array_equal(indptr, expected.indptr)
+        np.testing.assert_array_equal(rows, expected.indices)
+        np.testing.assert_array_equal(values, expected.data)  # the values, reordered in the matrix's own array
+        assert values is matrix.data
+        assert not np.array_equal(matrix.data, before[2])
+    for got, want in zip((matrix.indptr, matrix.indices, matrix.data), before, strict=True):
+        assert got.dtype == want.dtype
+        np.testing.assert_array_equal(got, want)
+    with pytest.raises(KeyboardInterrupt), _topk._postings_in_place(matrix):
+        raise KeyboardInterrupt  # an interrupted search: the arrays are restored all the same
+    for got, want in zip((matrix.indptr, matrix.indices, matrix.data), before, strict=True):
+        np.testing.assert_array_equal(got, want)
+
+
+def test_neighbours_with_postings_in_place_are_the_same_and_leave_the_index_as_it_was(
+    corpus: tuple[list[str], list[str]], fitted: TextIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _topk.has_numba():
+        pytest.skip("numba not installed")
+    split = fitted._split
+    before = (split.sparse.indptr.copy(), split.sparse.indices.copy(), split.sparse.data.copy())
+    copied = _topk.top_k(split, split, 7, exclude_self=True, engine="numba")
+    monkeypatch.setattr(_topk, "IN_PLACE_BYTES", 0)
+    built: list[bool] = []
+    real = _topk._postings_in_place
+
+    def spy(matrix: object) -> object:
+        built.append(True)
+        return real(matrix)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(_topk, "_postings_in_place", spy)
+    in_place = _topk.top_k(split, split, 7, exclude_self=True, engine="numba", in_place=True)
+    assert built == [True]
+    np.testing.assert_array_equal(in_place[0], copied[0])
+    np.testing.assert_array_equal(in_place[1], copied[1])
+    for got, want in zip((split.sparse.indptr, split.sparse.indices, split.sparse.data), before, strict=True):
+        np.testing.assert_array_equal(got, want)
+    by_index = TextIndex(segmenter=None, engine="numba").fit(*corpus)
+    table = by_index.neighbours(k=5)
+    assert len(built) == 2  # neighbours() asks for it
+    assert_exact_top_k(table, brute_force(by_index), by_index.ids_, 5)
+    pd.testing.assert_frame_equal(table, fitted.neighbours(k=5))  # as the scipy engine ranks them
+
+
 @pytest.mark.parametrize("entry_chunk", [5, 1 << 21])
 @pytest.mark.parametrize("n_dense", [0, 3, 40, 10_000])
 def test_split_columns_in_runs_and_in_place_equal_the_plain_split(

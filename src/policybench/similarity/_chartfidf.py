@@ -39,7 +39,7 @@ __all__ = [
 #: Characters of text turned into n-gram codes at a time (bounds the memory of fitting).
 CHUNK_CHARACTERS = 1_000_000
 #: Matrix entries processed at a time by the whole-matrix steps (bounds their temporary arrays).
-ENTRY_CHUNK = 1 << 21
+ENTRY_CHUNK = 1 << 19
 #: Longest n-gram the integer encoding holds (three code points of 21 bits).
 MAX_N = 3
 _BITS = 21

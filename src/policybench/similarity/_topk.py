@@ -29,7 +29,9 @@ import importlib.util
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -42,6 +44,7 @@ __all__ = [
     "BLOCK_ROWS",
     "CHUNK_BYTES",
     "DECIMALS",
+    "IN_PLACE_BYTES",
     "NUMBA_STARTUP",
     "TILE",
     "WARM_FROM",
@@ -65,6 +68,9 @@ CHUNK_BYTES = 64 * 2**20
 #: Query rows per block of the numba engine (at most; fewer for small corpora). A worker holds
 #: one block x tile of scores: 16 MiB.
 BLOCK_ROWS = 128
+#: Sparse parts of at least this many bytes have their postings built in place (``top_k(in_place=True)``):
+#: it saves a copy of them but costs two reorderings of the values (about 1 s per 3 M entries on a 2-core VM).
+IN_PLACE_BYTES = 128 * 2**20
 #: Corpus rows per tile of the numba engine.
 TILE = 16384
 #: Corpora of at least this many texts start loading numba and its kernels in a background
@@ -219,6 +225,7 @@ def top_k(
     chunk_size: int | None = None,
     engine: str = "auto",
     corpus_postings: sparse.csr_matrix | None = None,
+    in_place: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` most similar corpus rows for every query row.
 
@@ -243,6 +250,12 @@ def top_k(
         "auto" picks by :func:`choose_engine`; "numba" needs numba installed.
     corpus_postings : scipy.sparse.csr_matrix, optional
         ``postings(corpus)``, when the caller has it already.
+    in_place : bool
+        For the corpus against itself on the numba engine, when its sparse part takes at least
+        :data:`IN_PLACE_BYTES`: build the postings in the arrays of ``corpus.sparse``
+        (:func:`_kernels.to_postings_kernel`) rather than as a copy, and restore them, bit for
+        bit, before returning. The sparse part is then held once (plus 4 bytes an entry)
+        instead of twice; nothing else may read ``corpus`` meanwhile. Same results.
 
     Returns
     -------
@@ -256,12 +269,52 @@ def top_k(
     symmetric = exclude_self and offset == 0 and queries is corpus
     if engine == "auto":
         engine = choose_engine(queries, corpus, symmetric)
+    large = _sparse_bytes(corpus.sparse) >= IN_PLACE_BYTES
+    if engine == "numba" and in_place and large and symmetric and corpus_postings is None and _fits(corpus.sparse):
+        return _top_k_in_place(corpus, k, chunk_size)
     transposed = postings(corpus) if corpus_postings is None else corpus_postings
     if engine == "numba":
         skip = offset if exclude_self else _NO_SKIP
-        return _top_k_numba(queries, corpus, transposed, k, symmetric, skip, chunk_size)
+        arrays = (transposed.indptr, transposed.indices, transposed.data)
+        return _top_k_numba(queries, corpus, arrays, k, symmetric, skip, chunk_size)
     chunk = min(chunk_size or max(1, CHUNK_BYTES // (8 * corpus.n_rows)), n_queries)
     return _top_k_scipy(queries, corpus, transposed, k, offset if exclude_self else None, chunk)
+
+
+def _fits(matrix: sparse.csr_matrix) -> bool:
+    """Whether the places of the entries fit the matrix's index type (they do below 2**31 entries)."""
+    return bool(matrix.nnz < np.iinfo(matrix.indices.dtype).max)
+
+
+def _sparse_bytes(matrix: sparse.csr_matrix) -> int:
+    return int(matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes)
+
+
+def _top_k_in_place(corpus: Split, k: int, chunk_size: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`top_k` of the corpus against itself, with the postings built in its own arrays."""
+    with _postings_in_place(corpus.sparse) as arrays:
+        return _top_k_numba(corpus, corpus, arrays, k, True, 0, chunk_size, in_place=True)
+
+
+@contextmanager
+def _postings_in_place(matrix: sparse.csr_matrix) -> Iterator[CSRArrays]:
+    """The postings of ``matrix`` built in its arrays (see :func:`_kernels.to_postings_kernel`), then undone."""
+    from . import _kernels
+    from ._chartfidf import column_counts
+
+    n_rows, n_columns = matrix.shape
+    indptr = np.zeros(n_columns + 1, dtype=np.int64)
+    np.cumsum(column_counts(matrix.indices, n_columns), out=indptr[1:])
+    fits = n_rows < np.iinfo(matrix.indices.dtype).max
+    rows = np.empty(matrix.nnz, dtype=matrix.indices.dtype if fits else np.int64)
+    row_pointer = matrix.indptr.astype(np.int64, copy=False)
+    state = np.zeros(1, dtype=np.int64)  # 1 while the arrays are in postings order
+    try:
+        _kernels.to_postings_kernel(row_pointer, matrix.indices, matrix.data, indptr[:-1].copy(), rows, state)
+        yield indptr, rows, matrix.data
+    finally:
+        if state[0]:  # also after an interrupt that arrived while the kernel ran
+            _kernels.from_postings_kernel(row_pointer, matrix.indices, matrix.data, indptr, state)
 
 
 def choose_engine(queries: Split, corpus: Split, symmetric: bool) -> str:
@@ -311,8 +364,12 @@ def _warm() -> None:
         matrix = sparse.csr_matrix(np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0]]))
         split = split_columns(matrix, 1)
         lists, other = _new_lists(3, 1), _new_lists(3, 1)
-        _Engine(split, split, postings(split), 1, True, 0).run(0, 3, np.empty(9), np.zeros(3), lists)
+        transposed = postings(split)
+        arrays = (transposed.indptr, transposed.indices, transposed.data)
+        _Engine(split, split, arrays, 1, True, 0).run(0, 3, np.empty(9), np.zeros(3), lists)
         _kernels.merge_kernel(*lists, other[0], other[1], 1)
+        with _postings_in_place(split.sparse) as arrays:
+            _Engine(split, split, arrays, 1, True, 0, True).run(0, 3, np.empty(9), np.zeros(3), lists)
     except Exception:  # noqa: BLE001 - best effort: the real run loads the kernels again and reports
         return
 
@@ -361,11 +418,13 @@ def _new_lists(n: int, k: int) -> Lists:
 def _top_k_numba(
     queries: Split,
     corpus: Split,
-    transposed: sparse.csr_matrix,
+    transposed: CSRArrays,
     k: int,
     symmetric: bool,
     skip: int,
     block: int | None,
+    *,
+    in_place: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Blocks of query rows shared out to worker threads; each worker keeps its own lists.
 
@@ -383,7 +442,7 @@ def _top_k_numba(
     tasks = list(range(0, n_queries, rows))
     n_workers = min(n_workers, len(tasks))
     lists = [_new_lists(queries.n_rows if not symmetric else corpus.n_rows, k) for _ in range(n_workers)]
-    engine = _Engine(queries, corpus, transposed, k, symmetric, skip)
+    engine = _Engine(queries, corpus, transposed, k, symmetric, skip, in_place)
     lock = threading.Lock()
 
     def work(worker: int) -> None:
@@ -408,22 +467,35 @@ class _Engine:
 
     queries: Split
     corpus: Split
-    postings: sparse.csr_matrix
+    postings: CSRArrays
     k: int
     symmetric: bool
     skip: int
+    in_place: bool = False
 
     def run(self, start: int, stop: int, scores: np.ndarray, buffer: np.ndarray, lists: Lists) -> None:
         """Rank query rows ``start:stop`` against the corpus (the rows after each, if symmetric)."""
         from . import _kernels
 
         query = (self.queries.sparse.indptr, self.queries.sparse.indices, self.queries.sparse.data)
-        postings = (self.postings.indptr, self.postings.indices, self.postings.data)
-        cursor = _kernels.cursor_kernel(query, postings, start, stop, self.symmetric)
+        postings = self.postings
+        cursor, ends = _kernels.cursor_kernel(query, postings, start, stop, self.symmetric, self.in_place)
         for first in range(start if self.symmetric else 0, self.corpus.n_rows, TILE):
             last = min(first + TILE, self.corpus.n_rows)
             block = scores[: (stop - start) * (last - first)].reshape(stop - start, last - first)
             np.matmul(self.queries.dense[start:stop], self.corpus.dense[first:last].T, out=block)
             _kernels.block_kernel(
-                block, query, postings, start, first, self.symmetric, self.skip, self.k, cursor, buffer, *lists
+                block,
+                query,
+                postings,
+                self.in_place,
+                start,
+                first,
+                self.symmetric,
+                self.skip,
+                self.k,
+                cursor,
+                ends,
+                buffer,
+                *lists,
             )

@@ -265,7 +265,9 @@ class TextIndex:
         Exact: every pair is scored (no approximation), block by block, so memory grows with
         the corpus and ``k``, never with its square. With numba installed the work is shared
         out to one thread per core; the result is the same with or without it, and on every
-        run.
+        run. For a large index (a sparse part of 128 MiB or more) the search builds its
+        postings in the index's own arrays and restores them before it returns: do not use
+        the same index from another thread meanwhile.
         """
         from ._topk import top_k
 
@@ -278,7 +280,7 @@ class TextIndex:
             index, similarity = top_k_on_cluster(client, None, split, k, engine=self.engine)
         else:
             index, similarity = top_k(
-                split, split, k, exclude_self=True, chunk_size=self.chunk_size, engine=self.engine
+                split, split, k, exclude_self=True, chunk_size=self.chunk_size, engine=self.engine, in_place=True
             )
         return _rank_table(
             NEIGHBOUR_COLUMNS,
