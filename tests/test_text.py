@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import subprocess
+import os
 import sys
 from collections import Counter
 
@@ -431,14 +432,37 @@ def test_kernels_load_in_the_background_with_the_argument_types_of_the_real_run(
     index = TextIndex(segmenter=None, engine="numba").fit(*corpus)
     assert len(started) == 1 and started[0] is not None
     started[0].join()  # type: ignore[attr-defined]
-    kernels = (_kernels.cursor_kernel, _kernels.block_kernel, _kernels.merge_kernel)
+    kernels = (_kernels.tile_postings_kernel, _kernels.block_kernel, _kernels.merge_kernel)
     loaded = [len(kernel.signatures) for kernel in kernels]
     assert all(loaded)
     assert_exact_top_k(index.neighbours(k=5), brute_force(index), index.ids_, 5)
     assert [len(kernel.signatures) for kernel in kernels] == loaded  # nothing new compiled for the real run
+    monkeypatch.setattr(_topk, "WARM_UP_TO", len(corpus[0]))
+    TextIndex(segmenter=None, engine="numba").fit(*corpus)
+    assert len(started) == 1  # a corpus this large loads numba when it searches, not while it is fitted
 
 
-def test_postings_built_in_place_are_the_transpose_and_are_undone_bit_for_bit() -> None:
+def test_freed_memory_goes_back_to_the_system() -> None:
+    from policybench.similarity import _memory
+
+    if _memory._libc() is None:
+        pytest.skip("not glibc: nothing to give back")
+
+    def resident_mb() -> float:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+    held = [bytes(1000 + i % 7) for i in range(60_000)]  # ~60 MB in mid-sized heap blocks
+    keep = held[::50]  # a few survivors pin the top of the heap, as in a real fit
+    del held
+    before = resident_mb()
+    assert _memory.release_free_memory() is True
+    assert resident_mb() < before - 20
+    assert len(keep) == 1200
+
+
+@pytest.mark.parametrize(("first", "last"), [(0, 40), (0, 7), (7, 8), (5, 31), (39, 40)])
+def test_tile_postings_are_the_transpose_of_the_tile(first: int, last: int) -> None:
     if not _topk.has_numba():
         pytest.skip("numba not installed")
     from scipy import sparse
@@ -448,52 +472,34 @@ def test_postings_built_in_place_are_the_transpose_and_are_undone_bit_for_bit() 
     dense[7] = 0.0  # an empty row
     dense[:, 11] = 0.0  # an empty column
     split = _topk.split_columns(sparse.csr_matrix(dense), 4)
-    matrix = split.sparse
-    before = (matrix.indptr.copy(), matrix.indices.copy(), matrix.data.copy())
-    expected = _topk.postings(split)
-    with _topk._postings_in_place(matrix) as (indptr, rows, values):
-        np.testing.assert_array_equal(indptr, expected.indptr)
-        np.testing.assert_array_equal(rows, expected.indices)
-        np.testing.assert_array_equal(values, expected.data)  # the values, reordered in the matrix's own array
-        assert values is matrix.data
-        assert not np.array_equal(matrix.data, before[2])
-    for got, want in zip((matrix.indptr, matrix.indices, matrix.data), before, strict=True):
-        assert got.dtype == want.dtype
-        np.testing.assert_array_equal(got, want)
-    with pytest.raises(KeyboardInterrupt), _topk._postings_in_place(matrix):
-        raise KeyboardInterrupt  # an interrupted search: the arrays are restored all the same
-    for got, want in zip((matrix.indptr, matrix.indices, matrix.data), before, strict=True):
-        np.testing.assert_array_equal(got, want)
+    tile = _topk._Tile.for_corpus(split, last - first)
+    assert tile.rows.size == max(split.sparse.indptr[t] - split.sparse.indptr[t - last + first] for t in range(last - first, 41))
+    tile.build(split, 40 - (last - first), 40)  # another tile first: the arrays are reused
+    tile.build(split, first, last)
+    expected = _topk.postings(_topk.Split(split.dense[first:last], split.sparse[first:last]))
+    n = expected.nnz
+    np.testing.assert_array_equal(tile.indptr, expected.indptr)
+    np.testing.assert_array_equal(tile.rows[:n], expected.indices)  # rows numbered from the tile's first
+    np.testing.assert_array_equal(tile.data[:n], expected.data)
 
 
-def test_neighbours_with_postings_in_place_are_the_same_and_leave_the_index_as_it_was(
-    corpus: tuple[list[str], list[str]], fitted: TextIndex, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("tile", [1, 5, 64])
+@pytest.mark.parametrize("chunk_size", [None, 3])
+def test_numba_engine_in_tiles_equals_the_scipy_engine_bit_for_bit(
+    fitted: TextIndex, monkeypatch: pytest.MonkeyPatch, tile: int, chunk_size: int | None
 ) -> None:
     if not _topk.has_numba():
         pytest.skip("numba not installed")
     split = fitted._split
     before = (split.sparse.indptr.copy(), split.sparse.indices.copy(), split.sparse.data.copy())
-    copied = _topk.top_k(split, split, 7, exclude_self=True, engine="numba")
-    monkeypatch.setattr(_topk, "IN_PLACE_BYTES", 0)
-    built: list[bool] = []
-    real = _topk._postings_in_place
-
-    def spy(matrix: object) -> object:
-        built.append(True)
-        return real(matrix)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(_topk, "_postings_in_place", spy)
-    in_place = _topk.top_k(split, split, 7, exclude_self=True, engine="numba", in_place=True)
-    assert built == [True]
-    np.testing.assert_array_equal(in_place[0], copied[0])
-    np.testing.assert_array_equal(in_place[1], copied[1])
-    for got, want in zip((split.sparse.indptr, split.sparse.indices, split.sparse.data), before, strict=True):
-        np.testing.assert_array_equal(got, want)
-    by_index = TextIndex(segmenter=None, engine="numba").fit(*corpus)
-    table = by_index.neighbours(k=5)
-    assert len(built) == 2  # neighbours() asks for it
-    assert_exact_top_k(table, brute_force(by_index), by_index.ids_, 5)
-    pd.testing.assert_frame_equal(table, fitted.neighbours(k=5))  # as the scipy engine ranks them
+    expected = _topk.top_k(split, split, 7, exclude_self=True, engine="scipy")
+    monkeypatch.setattr(_topk, "TILE", tile)
+    for queries, offset in ((split, 0), (split.rows(np.arange(10, 30)), 10)):
+        got = _topk.top_k(queries, split, 7, exclude_self=True, offset=offset, engine="numba", chunk_size=chunk_size)
+        np.testing.assert_array_equal(got[0], expected[0][offset : offset + queries.n_rows])
+        np.testing.assert_array_equal(got[1], expected[1][offset : offset + queries.n_rows])
+    for got_array, want in zip((split.sparse.indptr, split.sparse.indices, split.sparse.data), before, strict=True):
+        np.testing.assert_array_equal(got_array, want)  # the index is only read
 
 
 @pytest.mark.parametrize("entry_chunk", [5, 1 << 21])

@@ -1,6 +1,7 @@
 """Exact top-k neighbours on a dask.distributed cluster (private; dask is an optional extra).
 
-The corpus (its split rows and postings) is scattered to the workers once; each task ranks one
+The corpus (its split rows, and for the scipy engine its postings) is scattered to the workers
+once; each task ranks one
 block of query rows against the whole corpus with the local engine and returns that block's
 lists; the blocks are gathered in order. Every block is ranked against every corpus row, so
 the lists are those of :func:`policybench.similarity._topk.top_k` for the same rows.
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..errors import InputError
-from ._topk import Split, postings, top_k
+from ._topk import Split, choose_engine, postings, top_k
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -27,10 +28,10 @@ MIN_BLOCK_ROWS = 256
 
 @dataclass(frozen=True)
 class Corpus:
-    """What a task reads: the corpus rows and their postings (scattered once)."""
+    """What a task reads: the corpus rows and, for the scipy engine, their postings (scattered once)."""
 
     split: Split
-    postings: sparse.csr_matrix
+    postings: sparse.csr_matrix | None
 
 
 def rank_block(
@@ -57,7 +58,10 @@ def top_k_on_cluster(
         return np.zeros((n_queries, k), dtype=np.int64), np.zeros((n_queries, k))
     workers = max(1, sum(client.nthreads().values()))
     rows = block_rows or max(MIN_BLOCK_ROWS, -(-n_queries // (4 * workers)))
-    [shared] = client.scatter([Corpus(corpus, postings(corpus))], broadcast=True)
+    if engine == "auto":  # decided once here, so that every task runs the same engine
+        engine = choose_engine(corpus if queries is None else queries, corpus, False)
+    # The numba engine builds the postings of one tile at a time itself: only scipy's are shipped.
+    [shared] = client.scatter([Corpus(corpus, postings(corpus) if engine == "scipy" else None)], broadcast=True)
     futures = []
     for start in range(0, n_queries, rows):
         stop = min(start + rows, n_queries)

@@ -8,11 +8,12 @@ with ``n * k`` and the block, never with ``n ** 2``.
 
 Two engines give the same neighbours:
 
-- numba (optional): blocks of query rows shared out to one worker thread per core. A worker
-  walks the corpus in tiles: a single-threaded GEMM, then a compiled kernel that releases the
-  GIL and keeps running top-k lists. For a corpus against itself each pair is scored once
-  (row ``i`` against the rows after it) and offered to the lists of both its members, which
-  halves the work.
+- numba: the corpus is walked in tiles of :data:`TILE` rows; the postings of one tile are
+  built at a time (so the sparse part is held once, plus one tile's postings) and blocks of
+  query rows are shared out to one worker thread per core: a single-threaded GEMM, then a
+  compiled kernel that releases the GIL and keeps running top-k lists. For a corpus against
+  itself each pair is scored once (row ``i`` against the rows after it) and offered to the
+  lists of both its members, which halves the work.
 - scipy: a sparse product per chunk of rows and a partial sort (:func:`numpy.argpartition`).
 
 Both add the sparse terms of a pair in the same order (column ascending) and add that sum
@@ -29,13 +30,13 @@ import importlib.util
 import os
 import sys
 import threading
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from ._memory import release_free_memory
 
 if TYPE_CHECKING:
     from scipy import sparse
@@ -44,10 +45,10 @@ __all__ = [
     "BLOCK_ROWS",
     "CHUNK_BYTES",
     "DECIMALS",
-    "IN_PLACE_BYTES",
     "NUMBA_STARTUP",
     "TILE",
     "WARM_FROM",
+    "WARM_UP_TO",
     "Split",
     "choose_engine",
     "has_numba",
@@ -68,14 +69,15 @@ CHUNK_BYTES = 64 * 2**20
 #: Query rows per block of the numba engine (at most; fewer for small corpora). A worker holds
 #: one block x tile of scores: 16 MiB.
 BLOCK_ROWS = 128
-#: Sparse parts of at least this many bytes have their postings built in place (``top_k(in_place=True)``):
-#: it saves a copy of them but costs two reorderings of the values (about 1 s per 3 M entries on a 2-core VM).
-IN_PLACE_BYTES = 128 * 2**20
-#: Corpus rows per tile of the numba engine.
-TILE = 16384
+#: Corpus rows per tile of the numba engine. A worker holds one block x tile of scores (4 MiB);
+#: the postings of one tile are held at a time.
+TILE = 4096
 #: Corpora of at least this many texts start loading numba and its kernels in a background
-#: thread while they are vectorised (the cost model sends corpora of this size to numba).
+#: thread while they are vectorised (the cost model sends corpora of this size to numba) ...
 WARM_FROM = 5000
+#: ... and below this many: for larger ones the second it saves is lost in the search, and numba
+#: (about 115 MB) would be loaded while the fit holds its largest arrays.
+WARM_UP_TO = 50_000
 #: Seconds to import numba and load its cached kernels, in the cost model of :func:`choose_engine`.
 NUMBA_STARTUP = 1.0
 # Rates of the cost model (operations per second on one core), measured on a 2-core VM.
@@ -83,7 +85,6 @@ _GEMM_RATE, _SPGEMM_RATE, _SCATTER_RATE = 2e10, 1e8, 5e8
 _SELECT_RATE, _CHECK_RATE = 1e8, 5e8
 _NO_SKIP = -(2**62)
 
-CSRArrays = tuple[np.ndarray, np.ndarray, np.ndarray]
 Lists = tuple[np.ndarray, np.ndarray, np.ndarray]
 
 
@@ -225,7 +226,6 @@ def top_k(
     chunk_size: int | None = None,
     engine: str = "auto",
     corpus_postings: sparse.csr_matrix | None = None,
-    in_place: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` most similar corpus rows for every query row.
 
@@ -249,13 +249,8 @@ def top_k(
     engine : {"auto", "numba", "scipy"}
         "auto" picks by :func:`choose_engine`; "numba" needs numba installed.
     corpus_postings : scipy.sparse.csr_matrix, optional
-        ``postings(corpus)``, when the caller has it already.
-    in_place : bool
-        For the corpus against itself on the numba engine, when its sparse part takes at least
-        :data:`IN_PLACE_BYTES`: build the postings in the arrays of ``corpus.sparse``
-        (:func:`_kernels.to_postings_kernel`) rather than as a copy, and restore them, bit for
-        bit, before returning. The sparse part is then held once (plus 4 bytes an entry)
-        instead of twice; nothing else may read ``corpus`` meanwhile. Same results.
+        ``postings(corpus)``, when the caller has it already (the scipy engine reads it; the
+        numba engine builds the postings of one tile of corpus rows at a time).
 
     Returns
     -------
@@ -269,52 +264,12 @@ def top_k(
     symmetric = exclude_self and offset == 0 and queries is corpus
     if engine == "auto":
         engine = choose_engine(queries, corpus, symmetric)
-    large = _sparse_bytes(corpus.sparse) >= IN_PLACE_BYTES
-    if engine == "numba" and in_place and large and symmetric and corpus_postings is None and _fits(corpus.sparse):
-        return _top_k_in_place(corpus, k, chunk_size)
-    transposed = postings(corpus) if corpus_postings is None else corpus_postings
     if engine == "numba":
         skip = offset if exclude_self else _NO_SKIP
-        arrays = (transposed.indptr, transposed.indices, transposed.data)
-        return _top_k_numba(queries, corpus, arrays, k, symmetric, skip, chunk_size)
+        return _top_k_numba(queries, corpus, k, symmetric, skip, chunk_size)
+    transposed = postings(corpus) if corpus_postings is None else corpus_postings
     chunk = min(chunk_size or max(1, CHUNK_BYTES // (8 * corpus.n_rows)), n_queries)
     return _top_k_scipy(queries, corpus, transposed, k, offset if exclude_self else None, chunk)
-
-
-def _fits(matrix: sparse.csr_matrix) -> bool:
-    """Whether the places of the entries fit the matrix's index type (they do below 2**31 entries)."""
-    return bool(matrix.nnz < np.iinfo(matrix.indices.dtype).max)
-
-
-def _sparse_bytes(matrix: sparse.csr_matrix) -> int:
-    return int(matrix.data.nbytes + matrix.indices.nbytes + matrix.indptr.nbytes)
-
-
-def _top_k_in_place(corpus: Split, k: int, chunk_size: int | None) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`top_k` of the corpus against itself, with the postings built in its own arrays."""
-    with _postings_in_place(corpus.sparse) as arrays:
-        return _top_k_numba(corpus, corpus, arrays, k, True, 0, chunk_size, in_place=True)
-
-
-@contextmanager
-def _postings_in_place(matrix: sparse.csr_matrix) -> Iterator[CSRArrays]:
-    """The postings of ``matrix`` built in its arrays (see :func:`_kernels.to_postings_kernel`), then undone."""
-    from . import _kernels
-    from ._chartfidf import column_counts
-
-    n_rows, n_columns = matrix.shape
-    indptr = np.zeros(n_columns + 1, dtype=np.int64)
-    np.cumsum(column_counts(matrix.indices, n_columns), out=indptr[1:])
-    fits = n_rows < np.iinfo(matrix.indices.dtype).max
-    rows = np.empty(matrix.nnz, dtype=matrix.indices.dtype if fits else np.int64)
-    row_pointer = matrix.indptr.astype(np.int64, copy=False)
-    state = np.zeros(1, dtype=np.int64)  # 1 while the arrays are in postings order
-    try:
-        _kernels.to_postings_kernel(row_pointer, matrix.indices, matrix.data, indptr[:-1].copy(), rows, state)
-        yield indptr, rows, matrix.data
-    finally:
-        if state[0]:  # also after an interrupt that arrived while the kernel ran
-            _kernels.from_postings_kernel(row_pointer, matrix.indices, matrix.data, indptr, state)
 
 
 def choose_engine(queries: Split, corpus: Split, symmetric: bool) -> str:
@@ -329,8 +284,10 @@ def choose_engine(queries: Split, corpus: Split, symmetric: bool) -> str:
     if not has_numba():
         return "scipy"
     pairs = float(queries.n_rows) * corpus.n_rows
-    frequency = np.bincount(queries.sparse.indices, minlength=queries.sparse.shape[1]).astype(np.float64)
-    other = frequency if symmetric else np.bincount(corpus.sparse.indices, minlength=corpus.sparse.shape[1])
+    from ._chartfidf import column_counts  # in runs: np.bincount would copy all the indices to int64
+
+    frequency = column_counts(queries.sparse.indices, queries.sparse.shape[1]).astype(np.float64)
+    other = frequency if symmetric else column_counts(corpus.sparse.indices, corpus.sparse.shape[1])
     shared = float(frequency @ other)
     dense = 2.0 * pairs * corpus.dense.shape[1] / _GEMM_RATE
     scipy_seconds = dense + shared / _SPGEMM_RATE + pairs / _SELECT_RATE
@@ -364,12 +321,10 @@ def _warm() -> None:
         matrix = sparse.csr_matrix(np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0], [1.0, 1.0, 0.0]]))
         split = split_columns(matrix, 1)
         lists, other = _new_lists(3, 1), _new_lists(3, 1)
-        transposed = postings(split)
-        arrays = (transposed.indptr, transposed.indices, transposed.data)
-        _Engine(split, split, arrays, 1, True, 0).run(0, 3, np.empty(9), np.zeros(3), lists)
+        tile = _Tile.for_corpus(split, 3)
+        tile.build(split, 0, 3)
+        _Engine(split, split, 1, True, 0).run(0, 3, 0, 3, tile, np.empty(9), np.zeros(3), lists)
         _kernels.merge_kernel(*lists, other[0], other[1], 1)
-        with _postings_in_place(split.sparse) as arrays:
-            _Engine(split, split, arrays, 1, True, 0, True).run(0, 3, np.empty(9), np.zeros(3), lists)
     except Exception:  # noqa: BLE001 - best effort: the real run loads the kernels again and reports
         return
 
@@ -416,49 +371,89 @@ def _new_lists(n: int, k: int) -> Lists:
 
 
 def _top_k_numba(
-    queries: Split,
-    corpus: Split,
-    transposed: CSRArrays,
-    k: int,
-    symmetric: bool,
-    skip: int,
-    block: int | None,
-    *,
-    in_place: bool = False,
+    queries: Split, corpus: Split, k: int, symmetric: bool, skip: int, block: int | None
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Blocks of query rows shared out to worker threads; each worker keeps its own lists.
+    """The corpus walked in tiles of :data:`TILE` rows; blocks of query rows shared out to worker threads.
 
-    A worker takes a block of rows and walks the corpus in tiles of :data:`TILE` rows: one
-    single-threaded GEMM, then the kernel, which releases the GIL. For the corpus against
-    itself only the tiles after the block's start are visited and every pair is offered to
-    both its members. The workers' lists are merged at the end.
+    For each tile its postings are built once (:class:`_Tile`), then the workers take the
+    blocks of query rows: for each, one single-threaded GEMM and the kernel, which releases
+    the GIL. For the corpus against itself only the blocks before the tile's end are
+    visited and every pair is offered to both its members. Each worker keeps its own
+    lists (the pairs they hold are disjoint); they are merged at the end.
     """
     from . import _kernels
 
-    threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits  # a scikit-learn dependency
     n_queries = queries.n_rows
     n_workers = max(1, int(_kernels.numba.get_num_threads()))
     rows = min(block or max(16, min(BLOCK_ROWS, -(-n_queries // (4 * n_workers)))), n_queries)
-    tasks = list(range(0, n_queries, rows))
-    n_workers = min(n_workers, len(tasks))
+    starts = list(range(0, n_queries, rows))
+    n_workers = min(n_workers, len(starts))
     lists = [_new_lists(queries.n_rows if not symmetric else corpus.n_rows, k) for _ in range(n_workers)]
-    engine = _Engine(queries, corpus, transposed, k, symmetric, skip, in_place)
+    _walk_tiles(_Engine(queries, corpus, k, symmetric, skip), starts, rows, lists)
+    for other in lists[1:]:
+        _kernels.merge_kernel(*lists[0], other[0], other[1], k)
+    index, similarity = lists[0][0], lists[0][1]
+    del lists
+    release_free_memory()  # the workers' lists and scratch, the tiles' postings: before the caller's next step
+    return index, similarity
+
+
+def _walk_tiles(engine: _Engine, starts: list[int], rows: int, lists: list[Lists]) -> None:
+    """Rank the blocks of query rows at ``starts`` tile by tile, one worker thread per item of ``lists``."""
+    threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits  # a scikit-learn dependency
+    corpus, n_queries, symmetric = engine.corpus, engine.queries.n_rows, engine.symmetric
+    scratch = [(np.empty(rows * TILE), np.zeros(TILE)) for _ in lists]
+    tile = _Tile.for_corpus(corpus, TILE)
     lock = threading.Lock()
 
-    def work(worker: int) -> None:
-        scores, buffer = np.empty(rows * TILE), np.zeros(TILE)
+    def work(worker: int, tasks: list[int], first: int, last: int) -> None:
+        scores, buffer = scratch[worker]
         while True:
             with lock:
                 if not tasks:
                     return
                 start = tasks.pop(0)
-            engine.run(start, min(start + rows, n_queries), scores, buffer, lists[worker])
+            engine.run(start, min(start + rows, n_queries), first, last, tile, scores, buffer, lists[worker])
 
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(n_workers) as pool:
-        list(pool.map(work, range(n_workers)))
-    for other in lists[1:]:
-        _kernels.merge_kernel(*lists[0], other[0], other[1], k)
-    return lists[0][0], lists[0][1]
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(len(lists)) as pool:
+        for first in range(0, corpus.n_rows, TILE):
+            last = min(first + TILE, corpus.n_rows)
+            tile.build(corpus, first, last)
+            # For the corpus against itself, rows from last - 1 on have no partner in this tile.
+            tasks = [start for start in starts if not symmetric or start < last - 1]
+            futures = [pool.submit(work, worker, tasks, first, last) for worker in range(len(lists))]
+            for future in futures:
+                future.result()
+
+
+@dataclass(frozen=True)
+class _Tile:
+    """The postings of one tile of corpus rows, in arrays reused from tile to tile."""
+
+    indptr: np.ndarray
+    rows: np.ndarray
+    data: np.ndarray
+
+    @classmethod
+    def for_corpus(cls, corpus: Split, tile: int) -> _Tile:
+        """Arrays that hold the postings of any ``tile`` consecutive rows of ``corpus``."""
+        indptr = corpus.sparse.indptr
+        most = int(np.max(indptr[tile:] - indptr[:-tile])) if indptr.size > tile else int(indptr[-1])
+        return cls(
+            np.zeros(corpus.sparse.shape[1] + 1, dtype=np.int64),
+            np.empty(most, dtype=np.int32),
+            np.empty(most, dtype=corpus.sparse.data.dtype),
+        )
+
+    def build(self, corpus: Split, first: int, last: int) -> None:
+        """The postings of corpus rows ``first:last`` (rows numbered from 0)."""
+        from . import _kernels
+
+        matrix = corpus.sparse
+        indptr = matrix.indptr.astype(np.int64, copy=False)
+        _kernels.tile_postings_kernel(
+            indptr, matrix.indices, matrix.data, first, last, self.indptr, self.rows, self.data
+        )
 
 
 @dataclass(frozen=True)
@@ -467,35 +462,43 @@ class _Engine:
 
     queries: Split
     corpus: Split
-    postings: CSRArrays
     k: int
     symmetric: bool
     skip: int
-    in_place: bool = False
 
-    def run(self, start: int, stop: int, scores: np.ndarray, buffer: np.ndarray, lists: Lists) -> None:
-        """Rank query rows ``start:stop`` against the corpus (the rows after each, if symmetric)."""
+    def run(
+        self,
+        start: int,
+        stop: int,
+        first: int,
+        last: int,
+        tile: _Tile,
+        scores: np.ndarray,
+        buffer: np.ndarray,
+        lists: Lists,
+    ) -> None:
+        """Rank query rows ``start:stop`` against corpus rows ``first:last``, whose postings ``tile`` holds.
+
+        With ``symmetric``, each query row against the rows after it only.
+        """
         from . import _kernels
 
         query = (self.queries.sparse.indptr, self.queries.sparse.indices, self.queries.sparse.data)
-        postings = self.postings
-        cursor, ends = _kernels.cursor_kernel(query, postings, start, stop, self.symmetric, self.in_place)
-        for first in range(start if self.symmetric else 0, self.corpus.n_rows, TILE):
-            last = min(first + TILE, self.corpus.n_rows)
-            block = scores[: (stop - start) * (last - first)].reshape(stop - start, last - first)
-            np.matmul(self.queries.dense[start:stop], self.corpus.dense[first:last].T, out=block)
-            _kernels.block_kernel(
-                block,
-                query,
-                postings,
-                self.in_place,
-                start,
-                first,
-                self.symmetric,
-                self.skip,
-                self.k,
-                cursor,
-                ends,
-                buffer,
-                *lists,
-            )
+        begin = (
+            max(first, start) if self.symmetric else first
+        )  # for the corpus against itself: rows after the block's first
+        block = scores[: (stop - start) * (last - begin)].reshape(stop - start, last - begin)
+        np.matmul(self.queries.dense[start:stop], self.corpus.dense[begin:last].T, out=block)
+        _kernels.block_kernel(
+            block,
+            query,
+            (tile.indptr, tile.rows, tile.data),
+            start,
+            first,
+            begin,
+            self.symmetric,
+            self.skip,
+            self.k,
+            buffer,
+            *lists,
+        )

@@ -177,11 +177,12 @@ class TextIndex:
         TextIndex
             ``self``, fitted.
         """
-        from ._topk import WARM_FROM, split_columns, warm_in_background
+        from ._memory import release_free_memory
+        from ._topk import WARM_FROM, WARM_UP_TO, split_columns, warm_in_background
 
         _check_params(self)
         texts, ids = _check_corpus(texts, ids)
-        if len(texts) >= WARM_FROM and self.engine != "scipy":
+        if WARM_FROM <= len(texts) < WARM_UP_TO and self.engine != "scipy":
             warm_in_background()  # numba loads while the texts are vectorised
         segmenter = _resolve_segmenter(self.lang, self.segmenter)
         vectorizers = _vectorizers(self.get_params(), segmenter)
@@ -192,6 +193,7 @@ class TextIndex:
         columns = np.argsort(-frequency, kind="stable")  # most frequent n-gram first
         split = split_columns(_order_columns(matrix, columns), self.dense_features, consume=True)
         del matrix  # its arrays now hold the sparse block
+        release_free_memory()  # the normalised texts and the temporaries of the fit
         self._set_fitted(ids, segmenter, columns, split)
         self._vectorizers = vectorizers
         return self
@@ -265,9 +267,7 @@ class TextIndex:
         Exact: every pair is scored (no approximation), block by block, so memory grows with
         the corpus and ``k``, never with its square. With numba installed the work is shared
         out to one thread per core; the result is the same with or without it, and on every
-        run. For a large index (a sparse part of 128 MiB or more) the search builds its
-        postings in the index's own arrays and restores them before it returns: do not use
-        the same index from another thread meanwhile.
+        run.
         """
         from ._topk import top_k
 
@@ -280,7 +280,7 @@ class TextIndex:
             index, similarity = top_k_on_cluster(client, None, split, k, engine=self.engine)
         else:
             index, similarity = top_k(
-                split, split, k, exclude_self=True, chunk_size=self.chunk_size, engine=self.engine, in_place=True
+                split, split, k, exclude_self=True, chunk_size=self.chunk_size, engine=self.engine
             )
         return _rank_table(
             NEIGHBOUR_COLUMNS,
