@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import subprocess
 import os
+import subprocess
 import sys
+import unicodedata
 from collections import Counter
 
 import numpy as np
@@ -473,7 +474,9 @@ def test_tile_postings_are_the_transpose_of_the_tile(first: int, last: int) -> N
     dense[:, 11] = 0.0  # an empty column
     split = _topk.split_columns(sparse.csr_matrix(dense), 4)
     tile = _topk._Tile.for_corpus(split, last - first)
-    assert tile.rows.size == max(split.sparse.indptr[t] - split.sparse.indptr[t - last + first] for t in range(last - first, 41))
+    assert tile.rows.size == max(
+        split.sparse.indptr[t] - split.sparse.indptr[t - last + first] for t in range(last - first, 41)
+    )
     tile.build(split, 40 - (last - first), 40)  # another tile first: the arrays are reused
     tile.build(split, first, last)
     expected = _topk.postings(_topk.Split(split.dense[first:last], split.sparse[first:last]))
@@ -529,3 +532,21 @@ def test_split_columns_in_runs_and_in_place_equal_the_plain_split(
         owner = owner.base
     assert owner.size == splits[1].sparse.nnz  # cut in place: the tail of the buffer is given back
     assert held.base is not None and held.base.size == matrix.nnz  # a view was held: not cut under it
+
+
+def test_normalize_texts_at_once_equal_one_by_one() -> None:
+    from policybench.similarity.text import _nfkc, normalize_texts
+
+    rng = np.random.default_rng(11)
+    # full-width forms, ideographic space, compatibility characters that expand (ﬁ, …, ㍿),
+    # combining marks that compose across characters, astral characters, NUL, white space of
+    # every kind, cased letters whose folding expands (ß, İ)
+    alphabet = list("法定机构改革，。：（）ＡＢＣａｂｃ１２３\u3000 \t\n\r\x0bﬁ…㍿e\u0301\u0327Åß İΣς𠀀😀\x00abcXYZ")
+    texts = ["".join(rng.choice(alphabet, size=rng.integers(0, 40))) for _ in range(1000)]
+    expected = [normalize_text(text) for text in texts]
+    assert normalize_texts(texts) == expected  # some hold NUL: one by one
+    no_nul = [text.replace("\x00", "") for text in texts]
+    assert normalize_texts(no_nul) == [normalize_text(text) for text in no_nul]  # joined
+    assert normalize_texts([]) == [] and normalize_texts(["ＡＢ"]) == ["ab"]
+    for long in ("".join(no_nul) * 3, "法定机构，改革" * 3000, "e\u0301" * 6000, "…" * 12000, "ab" * 6000):
+        assert _nfkc(long) == unicodedata.normalize("NFKC", long)  # the table path and its fall-backs

@@ -21,6 +21,7 @@ __all__ = [
     "default_min_overlap",
     "nearest_peers",
     "normalize_text",
+    "normalize_texts",
     "overlap_matrix",
     "pairwise_similarity",
     "portfolio_matrix",
@@ -33,7 +34,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     # The text index pulls in scikit-learn: load it on first use only.
-    if name in ("TextIndex", "normalize_text"):
+    if name in ("TextIndex", "normalize_text", "normalize_texts"):
         from . import text
 
         return getattr(text, name)

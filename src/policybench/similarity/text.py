@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from ..dataset import Dataset
     from ._topk import Split
 
-__all__ = ["NEIGHBOUR_COLUMNS", "QUERY_COLUMNS", "TextIndex", "normalize_text"]
+__all__ = ["NEIGHBOUR_COLUMNS", "QUERY_COLUMNS", "TextIndex", "normalize_text", "normalize_texts"]
 
 #: Columns of :meth:`TextIndex.neighbours`.
 NEIGHBOUR_COLUMNS = ["measure_id", "rank", "neighbour_id", "similarity"]
@@ -62,6 +62,8 @@ NEIGHBOUR_COLUMNS = ["measure_id", "rank", "neighbour_id", "similarity"]
 QUERY_COLUMNS = ["query", "rank", "neighbour_id", "similarity"]
 
 _WHITE_SPACE = re.compile(r"\s+")
+_SEPARATOR = "\x00"
+_TABLE_FROM = 10_000  # characters from which _nfkc's table beats unicodedata
 _PARAMS = ("lang", "ngram_range", "sublinear_tf", "segmenter", "dense_features", "chunk_size", "min_df", "engine")
 
 
@@ -73,8 +75,50 @@ def normalize_text(text: str) -> str:
     >>> normalize_text("ＡＢＣ１２３\u3000法定机构  改革")
     'abc123 法定机构 改革'
     """
-    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    folded = _nfkc(_nfkc(text).casefold())
     return _WHITE_SPACE.sub(" ", folded).strip()
+
+
+def normalize_texts(texts: Sequence[str]) -> list[str]:
+    """:func:`normalize_text` of each text, done on all of them at once (the same strings, faster).
+
+    The texts are joined with NUL, which no text may hold (else they are taken one by one):
+    NFKC, case folding and the white-space rule never act across it (it is a starter that
+    composes with nothing and is not white space), so the parts are each text's result.
+
+    Examples
+    --------
+    >>> normalize_texts(["ＡＢＣ", " 法定机构  改革 "])
+    ['abc', '法定机构 改革']
+    """
+    if len(texts) < 2 or any(_SEPARATOR in text for text in texts):
+        return [normalize_text(text) for text in texts]
+    folded = _nfkc(_nfkc(_SEPARATOR.join(texts)).casefold())
+    return [part.strip() for part in _WHITE_SPACE.sub(" ", folded).split(_SEPARATOR)]
+
+
+def _nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, faster on long texts.
+
+    Each character is replaced by its own NFKC form (a table lookup over the characters the
+    text holds); that text has the same NFKC form as ``text``, since a character and its NFKC
+    form decompose alike. When the result is in NFKC already (checked), it is the answer;
+    otherwise (combining marks to compose, say), and when a character maps to several, the
+    text is normalised the usual way.
+    """
+    if len(text) < _TABLE_FROM:
+        return unicodedata.normalize("NFKC", text)
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    table = np.arange(int(points.max()) + 1, dtype=np.uint32)
+    for point in np.flatnonzero(np.bincount(points)):
+        mapped = unicodedata.normalize("NFKC", chr(point))
+        if len(mapped) != 1:
+            return unicodedata.normalize("NFKC", text)
+        table[point] = ord(mapped)
+    replaced = table[points].tobytes().decode("utf-32-le", "surrogatepass")
+    return replaced if unicodedata.is_normalized("NFKC", replaced) else unicodedata.normalize("NFKC", text)
 
 
 class TextIndex:
@@ -186,7 +230,7 @@ class TextIndex:
             warm_in_background()  # numba loads while the texts are vectorised
         segmenter = _resolve_segmenter(self.lang, self.segmenter)
         vectorizers = _vectorizers(self.get_params(), segmenter)
-        normalised = [normalize_text(text) for text in texts]
+        normalised = normalize_texts(texts)
         matrix = _join([_fit_block(vectorizer, normalised) for vectorizer in vectorizers])
         del normalised
         frequency = column_counts(matrix.indices, matrix.shape[1])
@@ -456,7 +500,7 @@ class TextIndex:
 
         if self.segmenter_ == "jieba" and importlib.util.find_spec("jieba") is None:
             raise InputError("This TextIndex was built with the jieba segmenter; install jieba to query it.")
-        normalised = [normalize_text(text) for text in texts]
+        normalised = normalize_texts(texts)
         matrix = _join([vectorizer.transform(normalised) for vectorizer in self._fitted_vectorizers()])
         return split_columns(_order_columns(matrix, self._columns), self._split.dense.shape[1], consume=True)
 
