@@ -2,10 +2,10 @@
 
 Run: python benchmarks/bench_dask.py [--n 100000] [--corpus prose] [--json out.json]
 
-Fits one index (real-prose corpus), then times ``neighbours(k)`` locally and with a
-LocalCluster of 1 and of 2 worker processes (one thread each; the engine inside a task uses
-the worker's cores as numba threads), checking that every result equals the local one.
-Cluster start-up is not timed; scattering the index is.
+Fits one index (real-prose corpus), then times ``neighbours(k)`` locally (all cores, then one
+numba thread) and with a LocalCluster of 1 and of 2 worker processes (one thread each; the
+engine inside a task uses as many numba threads as its worker has), checking that every
+result equals the local one. Cluster start-up is not timed; scattering the index is.
 """
 
 from __future__ import annotations
@@ -38,6 +38,15 @@ def main() -> None:
     start = time.perf_counter()
     local = index.neighbours(k=args.k)
     rows.append({"setting": "local (no Dask)", "seconds": time.perf_counter() - start, "same": True})
+    print(rows[-1], flush=True)
+    import numba
+
+    threads = numba.get_num_threads()
+    numba.set_num_threads(1)
+    start = time.perf_counter()
+    one = index.neighbours(k=args.k)
+    rows.append({"setting": "local, 1 thread", "seconds": time.perf_counter() - start, "same": bool(one.equals(local))})
+    numba.set_num_threads(threads)
     print(rows[-1], flush=True)
     for workers in (1, 2):
         with (

@@ -36,7 +36,12 @@ def client() -> Iterator[object]:
 def test_neighbours_on_cluster_equal_local(client: object, engine: str) -> None:
     index = TextIndex(segmenter=None, engine=engine).fit(texts(700), [f"m{i}" for i in range(700)])
     local = index.neighbours(k=5)
-    pd.testing.assert_frame_equal(index.neighbours(k=5, client=client), local, check_exact=True)
+    with distributed.get_task_stream(client) as stream:
+        on_cluster = index.neighbours(k=5, client=client)
+    pd.testing.assert_frame_equal(on_cluster, local, check_exact=True)
+    tasks = {str(task["key"]).split("-")[0].strip("('") for task in stream.data}
+    # numba: ranges of rows, each pair scored once; scipy: blocks against the whole corpus
+    assert tasks == ({"rank_part"} if engine != "scipy" else {"rank_block"})
 
 
 def test_query_on_cluster_equals_local(client: object) -> None:

@@ -550,3 +550,34 @@ def test_normalize_texts_at_once_equal_one_by_one() -> None:
     assert normalize_texts([]) == [] and normalize_texts(["ＡＢ"]) == ["ab"]
     for long in ("".join(no_nul) * 3, "法定机构，改革" * 3000, "e\u0301" * 6000, "…" * 12000, "ab" * 6000):
         assert _nfkc(long) == unicodedata.normalize("NFKC", long)  # the table path and its fall-backs
+
+
+@pytest.mark.parametrize("n_parts", [1, 2, 5, 200])
+def test_parts_of_the_pairs_merged_equal_the_whole(
+    fitted: TextIndex, n_parts: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not _topk.has_numba():
+        pytest.skip("numba not installed")
+    split = fitted._split
+    n = split.n_rows
+    expected = _topk.top_k(split, split, 6, exclude_self=True, engine="scipy")
+    monkeypatch.setattr(_topk, "TILE", 16)  # parts that start inside a tile, and tiles skipped
+    ranges = _topk.balanced_parts(n, n_parts)
+    assert ranges[0][0] == 0 and ranges[-1][1] == n
+    assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:], strict=False))
+    pairs = [sum(n - 1 - i for i in range(a, b)) for a, b in ranges]
+    if n_parts <= 5:
+        assert len(ranges) == n_parts and max(pairs) - min(pairs) <= n  # about equal work
+    parts = [_topk.top_k_part(split, 6, a, b, n_threads=1) for a, b in ranges]
+    for merged in (_topk.merge_parts(parts, 6), _topk.merge_parts(parts[::-1], 6)):  # any order
+        np.testing.assert_array_equal(merged[0], expected[0])
+        np.testing.assert_array_equal(merged[1], expected[1])
+
+
+def test_balanced_parts_edge_cases() -> None:
+    assert _topk.balanced_parts(0, 3) == []
+    assert _topk.balanced_parts(1, 3) == [(0, 1)]
+    assert _topk.balanced_parts(2, 3) == [(0, 1), (1, 2)]
+    # rows 0..9 have 9, 8, ..., 0 later partners (45 pairs): 9 + 8 + 7 = 24 reaches half first
+    assert _topk.balanced_parts(10, 2) == [(0, 3), (3, 10)]
+    assert _topk.balanced_parts(10, 1) == [(0, 10)]

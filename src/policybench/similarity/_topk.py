@@ -49,6 +49,9 @@ __all__ = [
     "TILE",
     "WARM_FROM",
     "WARM_UP_TO",
+    "balanced_parts",
+    "merge_parts",
+    "top_k_part",
     "Split",
     "choose_engine",
     "has_numba",
@@ -226,6 +229,7 @@ def top_k(
     chunk_size: int | None = None,
     engine: str = "auto",
     corpus_postings: sparse.csr_matrix | None = None,
+    n_threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The ``k`` most similar corpus rows for every query row.
 
@@ -251,6 +255,8 @@ def top_k(
     corpus_postings : scipy.sparse.csr_matrix, optional
         ``postings(corpus)``, when the caller has it already (the scipy engine reads it; the
         numba engine builds the postings of one tile of corpus rows at a time).
+    n_threads : int, optional
+        At most this many threads for the numba engine (default: numba's thread count).
 
     Returns
     -------
@@ -266,7 +272,7 @@ def top_k(
         engine = choose_engine(queries, corpus, symmetric)
     if engine == "numba":
         skip = offset if exclude_self else _NO_SKIP
-        return _top_k_numba(queries, corpus, k, symmetric, skip, chunk_size)
+        return _top_k_numba(queries, corpus, k, symmetric, skip, chunk_size, n_threads=n_threads)
     transposed = postings(corpus) if corpus_postings is None else corpus_postings
     chunk = min(chunk_size or max(1, CHUNK_BYTES // (8 * corpus.n_rows)), n_queries)
     return _top_k_scipy(queries, corpus, transposed, k, offset if exclude_self else None, chunk)
@@ -371,7 +377,15 @@ def _new_lists(n: int, k: int) -> Lists:
 
 
 def _top_k_numba(
-    queries: Split, corpus: Split, k: int, symmetric: bool, skip: int, block: int | None
+    queries: Split,
+    corpus: Split,
+    k: int,
+    symmetric: bool,
+    skip: int,
+    block: int | None,
+    *,
+    part: tuple[int, int] | None = None,
+    n_threads: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The corpus walked in tiles of :data:`TILE` rows; blocks of query rows shared out to worker threads.
 
@@ -379,17 +393,19 @@ def _top_k_numba(
     blocks of query rows: for each, one single-threaded GEMM and the kernel, which releases
     the GIL. For the corpus against itself only the blocks before the tile's end are
     visited and every pair is offered to both its members. Each worker keeps its own
-    lists (the pairs they hold are disjoint); they are merged at the end.
+    lists (the pairs they hold are disjoint); they are merged at the end. ``part`` limits
+    the query rows to ``part[0]:part[1]`` (see :func:`top_k_part`); ``n_threads`` the threads.
     """
     from . import _kernels
 
-    n_queries = queries.n_rows
-    n_workers = max(1, int(_kernels.numba.get_num_threads()))
-    rows = min(block or max(16, min(BLOCK_ROWS, -(-n_queries // (4 * n_workers)))), n_queries)
-    starts = list(range(0, n_queries, rows))
-    n_workers = min(n_workers, len(starts))
+    low, high = part or (0, queries.n_rows)
+    n_workers = max(1, min(int(_kernels.numba.get_num_threads()), n_threads or 2**31))
+    rows = min(block or max(16, min(BLOCK_ROWS, -(-(high - low) // (4 * n_workers)))), high - low)
+    starts = list(range(low, high, rows))
+    n_workers = max(1, min(n_workers, len(starts)))
     lists = [_new_lists(queries.n_rows if not symmetric else corpus.n_rows, k) for _ in range(n_workers)]
-    _walk_tiles(_Engine(queries, corpus, k, symmetric, skip), starts, rows, lists)
+    if starts:
+        _walk_tiles(_Engine(queries, corpus, k, symmetric, skip), starts, rows, lists, high)
     for other in lists[1:]:
         _kernels.merge_kernel(*lists[0], other[0], other[1], k)
     index, similarity = lists[0][0], lists[0][1]
@@ -398,10 +414,41 @@ def _top_k_numba(
     return index, similarity
 
 
-def _walk_tiles(engine: _Engine, starts: list[int], rows: int, lists: list[Lists]) -> None:
-    """Rank the blocks of query rows at ``starts`` tile by tile, one worker thread per item of ``lists``."""
+def top_k_part(corpus: Split, k: int, first: int, last: int, *, n_threads: int | None = None) -> Lists:
+    """A part of ``top_k(corpus, corpus, k, exclude_self=True)`` (numba engine): the pairs (i, j), j > i, of rows ``i`` in ``first:last``.
+
+    Each pair is offered to the lists of both its members, so the lists cover every corpus
+    row (slots no pair filled hold index -1). The parts of consecutive ranges that cover all
+    rows, merged with :func:`merge_parts`, are the whole result: each pair is scored in
+    exactly one part, and the order of merging does not matter.
+    """
+    index, similarity = _top_k_numba(corpus, corpus, k, True, 0, None, part=(first, last), n_threads=n_threads)
+    return index, similarity, np.full(index.shape[0], -np.inf)
+
+
+def merge_parts(parts: list[Lists], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lists of :func:`top_k_part` for consecutive ranges merged into one result."""
+    from . import _kernels
+
+    index, similarity, floor = (array.copy() for array in parts[0])
+    for other in parts[1:]:
+        _kernels.merge_kernel(index, similarity, floor, other[0], other[1], k)
+    return index, similarity
+
+
+def balanced_parts(n_rows: int, n_parts: int) -> list[tuple[int, int]]:
+    """Consecutive row ranges with about the same number of pairs (i, j), j > i, each (row i has n - 1 - i)."""
+    done = np.cumsum(np.arange(n_rows - 1, -1, -1, dtype=np.float64))  # pairs of rows 0..i
+    total = float(done[-1]) if n_rows else 0.0
+    cuts = [0] + [int(np.searchsorted(done, total * p / n_parts)) + 1 for p in range(1, n_parts)] + [n_rows]
+    cuts = sorted(set(min(cut, n_rows) for cut in cuts))
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+def _walk_tiles(engine: _Engine, starts: list[int], rows: int, lists: list[Lists], high: int) -> None:
+    """Rank the blocks of query rows at ``starts`` (up to ``high``) tile by tile, one worker thread per item of ``lists``."""
     threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits  # a scikit-learn dependency
-    corpus, n_queries, symmetric = engine.corpus, engine.queries.n_rows, engine.symmetric
+    corpus, symmetric = engine.corpus, engine.symmetric
     scratch = [(np.empty(rows * TILE), np.zeros(TILE)) for _ in lists]
     tile = _Tile.for_corpus(corpus, TILE)
     lock = threading.Lock()
@@ -413,10 +460,11 @@ def _walk_tiles(engine: _Engine, starts: list[int], rows: int, lists: list[Lists
                 if not tasks:
                     return
                 start = tasks.pop(0)
-            engine.run(start, min(start + rows, n_queries), first, last, tile, scores, buffer, lists[worker])
+            engine.run(start, min(start + rows, high), first, last, tile, scores, buffer, lists[worker])
 
     with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(len(lists)) as pool:
-        for first in range(0, corpus.n_rows, TILE):
+        # For the corpus against itself, the tiles before the first query row hold no partner.
+        for first in range((starts[0] // TILE) * TILE if symmetric else 0, corpus.n_rows, TILE):
             last = min(first + TILE, corpus.n_rows)
             tile.build(corpus, first, last)
             # For the corpus against itself, rows from last - 1 on have no partner in this tile.
