@@ -257,3 +257,24 @@ def test_blocked_and_many_level_paths_agree() -> None:
     direct = np.array([[np.minimum(a, b).sum() / np.maximum(a, b).sum() for b in x] for a in x])
     np.fill_diagonal(direct, 1.0)
     np.testing.assert_allclose(many, direct, atol=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 255, 256, 257, 700])
+@pytest.mark.parametrize("metric", ["cosine", "soft_cosine"])
+def test_cosine_mirrored_in_blocks_equals_the_full_product(n: int, metric: str) -> None:
+    rng = np.random.default_rng(n)
+    values = rng.random((n, 12)) * (rng.random((n, 12)) < 0.4)
+    values[0] = 0.0  # a row of zeros: similarity 0 to the others, 1 to itself
+    got = pairwise_similarity(values, metric, sigma=0.3, domains=np.arange(12) // 4)
+    x = values
+    if metric == "soft_cosine":  # u'Sv with S = 0.7 I + 0.3 M M'
+        member = np.zeros((12, 3))
+        member[np.arange(12), np.arange(12) // 4] = 1.0
+        x = np.hstack([np.sqrt(0.7) * values, np.sqrt(0.3) * (values @ member)])
+    norms = np.linalg.norm(x, axis=1)
+    unit = x / np.where(norms > 0, norms, 1.0)[:, None]
+    expected = np.clip(unit @ unit.T, 0.0, 1.0)
+    np.fill_diagonal(expected, 1.0)
+    np.testing.assert_allclose(got, expected, rtol=0, atol=1e-12)
+    assert np.array_equal(got, got.T)  # exactly symmetric
+    assert got.max() <= 1.0 and got.min() >= 0.0

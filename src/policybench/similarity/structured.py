@@ -261,11 +261,14 @@ def pairwise_similarity(
 
 
 _BLOCK = 1024
+_MIRROR_BLOCK = 256  # 512 KiB of float64: a block and its mirror stay in cache
 
 
 def _finish(out: np.ndarray, *, symmetric: bool) -> None:
-    """Symmetrise unless ``symmetric`` (average of the triangles), clip to [0, 1], diagonal 1; in place."""
-    n = 0 if symmetric else out.shape[0]
+    """Symmetrise (average of the triangles), clip to [0, 1], diagonal 1; in place. ``symmetric``: done already."""
+    if symmetric:  # _cosine mirrors and clips block by block
+        return
+    n = out.shape[0]
     for i in range(0, n, _BLOCK):
         for j in range(i, n, _BLOCK):
             upper = out[i : i + _BLOCK, j : j + _BLOCK]
@@ -277,7 +280,11 @@ def _finish(out: np.ndarray, *, symmetric: bool) -> None:
 
 
 def _cosine(x: np.ndarray, dtype: type[np.floating]) -> np.ndarray:
-    """Gram matrix of the unit rows: one BLAS SYRK (half the work of a GEMM), mirrored in blocks."""
+    """Gram matrix of the unit rows: one BLAS SYRK (half the work of a GEMM), mirrored and clipped in blocks.
+
+    The upper triangle is clipped to [0, 1] and copied to the lower one block by block, in
+    blocks small enough to stay in cache while they are read and written.
+    """
     from scipy.linalg import blas
 
     norms = np.linalg.norm(x, axis=1)
@@ -285,11 +292,15 @@ def _cosine(x: np.ndarray, dtype: type[np.floating]) -> np.ndarray:
     syrk = blas.ssyrk if unit.dtype == np.float32 else blas.dsyrk
     gram = syrk(1.0, unit.T, trans=1)  # upper triangle of unit @ unit.T, Fortran order
     n = gram.shape[0]
-    for i in range(0, n, _BLOCK):
-        for j in range(i + _BLOCK, n, _BLOCK):
-            gram[j : j + _BLOCK, i : i + _BLOCK] = gram[i : i + _BLOCK, j : j + _BLOCK].T
-        diag = gram[i : i + _BLOCK, i : i + _BLOCK]
+    for i in range(0, n, _MIRROR_BLOCK):
+        diag = gram[i : i + _MIRROR_BLOCK, i : i + _MIRROR_BLOCK]
         diag[:] = np.triu(diag) + np.triu(diag, 1).T
+        np.clip(diag, 0.0, 1.0, out=diag)
+        for j in range(i + _MIRROR_BLOCK, n, _MIRROR_BLOCK):
+            upper = gram[i : i + _MIRROR_BLOCK, j : j + _MIRROR_BLOCK]
+            np.clip(upper, 0.0, 1.0, out=upper)
+            gram[j : j + _MIRROR_BLOCK, i : i + _MIRROR_BLOCK] = upper.T
+    np.fill_diagonal(gram, 1.0)
     return gram
 
 
