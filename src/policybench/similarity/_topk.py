@@ -498,9 +498,8 @@ class _Tile:
         from . import _kernels
 
         matrix = corpus.sparse
-        indptr = matrix.indptr.astype(np.int64, copy=False)
         _kernels.tile_postings_kernel(
-            indptr, matrix.indices, matrix.data, first, last, self.indptr, self.rows, self.data
+            matrix.indptr, matrix.indices, matrix.data, first, last, self.indptr, self.rows, self.data
         )
 
 
