@@ -37,7 +37,7 @@ def best_of(step: Any, repeat: int) -> float:
 
 def main() -> None:
     from policybench import load_dataset
-    from policybench.dataset import Dataset
+    from policybench.data.dataset import Dataset
     from policybench.similarity.portfolio import portfolio_matrix
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])

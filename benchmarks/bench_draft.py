@@ -28,12 +28,12 @@ from pathlib import Path
 import numpy as np
 
 from policybench import load_dataset
-from policybench.dataset import Dataset
+from policybench.data.dataset import Dataset
+from policybench.data.model import Zone
 from policybench.draft import draft, read_policy_text, rules
 from policybench.draft.classify import fit_classifier
 from policybench.draft.evaluate import score_draft
 from policybench.draft.segment import split_paragraphs, split_sentences
-from policybench.model import Zone
 from policybench.similarity import TextIndex
 from policybench.similarity.text import normalize_text
 

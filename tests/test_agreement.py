@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from policybench import InputError, agreement, load_codebook, load_zone
+from policybench.agreement import krippendorff_alpha
 from policybench.cli import main
-from policybench.io import shipped_data_dir
-from policybench.reliability import krippendorff_alpha
+from policybench.data.io import shipped_data_dir
 
 DATA = Path(__file__).parent / "data" / "agreement"
 

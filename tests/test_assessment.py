@@ -13,7 +13,7 @@ import pytest
 import policybench as pb
 from policybench.assessment import TABLES, Assessment, assess
 from policybench.cli import main
-from policybench.codebook import category_weights
+from policybench.data.codebook import category_weights
 from policybench.errors import InputError
 from policybench.gaps import gap_analysis, recommend
 from policybench.similarity import compare

@@ -16,8 +16,8 @@ from typing import Any, NoReturn
 import pytest
 
 import policybench
+from policybench.data.model import Scope
 from policybench.gaps import simulate
-from policybench.model import Scope
 from policybench.report import report
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 
 from policybench import load_dataset, validate
+from policybench.data.protocol import PROTOCOL_RULES
 from policybench.gaps import gap_analysis, recommend
-from policybench.protocol import PROTOCOL_RULES
 
 DATA_VERSION = "1.1.0"
 MODELS = ["wuhan-city-partner", "donghu-htz"]

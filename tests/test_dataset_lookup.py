@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from policybench import load_dataset
-from policybench.dataset import Dataset
+from policybench.data.dataset import Dataset
 from policybench.errors import InputError, UnknownIdError
 from policybench.similarity.portfolio import portfolio_matrix
 

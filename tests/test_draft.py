@@ -10,10 +10,10 @@ import pytest
 
 from policybench import InputError, load_dataset, load_zone, validate
 from policybench.cli import main
+from policybench.data.io import shipped_data_dir
 from policybench.draft import draft, read_policy_text
 from policybench.draft.rules import find_indicators, guess_depth, guess_status, key_phrase, measure_clauses
 from policybench.draft.segment import split_paragraphs
-from policybench.io import shipped_data_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "tests" / "data" / "draft" / "example-plan.txt"
@@ -229,7 +229,7 @@ def test_policybench_draft_is_the_function() -> None:
     package = importlib.import_module("policybench")
     importlib.import_module("policybench.draft.classify")  # importing submodules must not shadow the function
     assert package.draft is draft and callable(package.draft)
-    assert package.agreement.__module__ == "policybench.reliability"
+    assert package.agreement.__module__ == "policybench.agreement"
 
 
 def test_cli_draft_then_review(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -25,8 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policybench import DataValidationError, Zone, load_zone
+from policybench.data.io import shipped_data_dir
 from policybench.errors import ISSUE_CODES
-from policybench.io import shipped_data_dir
 
 ZONES = sorted((shipped_data_dir() / "zones").glob("*.yaml"))
 BASES = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in ZONES]

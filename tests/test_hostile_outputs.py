@@ -20,10 +20,10 @@ from markdown_it import MarkdownIt
 
 from policybench.assessment import assess
 from policybench.cli.table import clean_text
-from policybench.dataset import Dataset
-from policybench.escaping import csv_cell, markdown_text, spreadsheet_cell, web_url
-from policybench.model import Zone
+from policybench.data.dataset import Dataset
+from policybench.data.model import Zone
 from policybench.report import report
+from policybench.report.escaping import csv_cell, markdown_text, spreadsheet_cell, web_url
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",

@@ -14,7 +14,7 @@ import pytest
 
 from policybench import DataValidationError, load_zone, validate
 from policybench.cli import main
-from policybench.documents import DEFAULT_MAX_BYTES, MAX_DEPTH, max_file_size, read_document
+from policybench.data.documents import DEFAULT_MAX_BYTES, MAX_DEPTH, max_file_size, read_document
 from policybench.errors import ISSUE_CODES
 
 VALID = Path(__file__).parent / "data" / "valid" / "minimal-zone.yaml"

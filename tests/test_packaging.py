@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from policybench.schema import SCHEMAS, render_schema
+from policybench.data.schema import SCHEMAS, render_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -15,7 +15,7 @@ def test_committed_schemas_match_the_models() -> None:
     for name, (model, title) in SCHEMAS.items():
         committed = (ROOT / "schemas" / name).read_text(encoding="utf-8")
         assert committed == render_schema(model, title, name), (
-            f"schemas/{name} drifted: run python -m policybench.schema"
+            f"schemas/{name} drifted: run python -m policybench.data.schema"
         )
 
 

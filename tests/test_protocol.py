@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from policybench import validate
+from policybench.data.protocol import PROTOCOL_RULES
 from policybench.errors import ISSUE_CODES
-from policybench.protocol import PROTOCOL_RULES
 
 TOY_CODEBOOK = Path(__file__).parent / "data" / "toy" / "codebook.yaml"
 

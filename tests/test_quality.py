@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from policybench import load_dataset
-from policybench.quality import quality_table
+from policybench.data.quality import quality_table
 
 SCOPE = """scope:
   examined: [MKT, GOV.STATUTORY_BODY]

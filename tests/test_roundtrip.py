@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policybench import Zone, load_dataset
-from policybench.documents import _parse, read_document
-from policybench.io import check_model, dump_model, dump_zone, shipped_data_dir
+from policybench.data.documents import _parse, read_document
+from policybench.data.io import check_model, dump_model, dump_zone, shipped_data_dir
 
 ZONES = sorted((shipped_data_dir() / "zones").glob("*.yaml"))
 

@@ -26,8 +26,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from policybench import InputError, load_dataset
+from policybench.data.model import Category, Scope
 from policybench.gaps import gap_analysis, recommend, sensitivity
-from policybench.model import Category, Scope
 from policybench.similarity import portfolio_matrix, scope_matrix, similarity_matrix, zone_similarity
 
 STATES_TOY = Path(__file__).parent / "data" / "toy-states"

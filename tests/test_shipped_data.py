@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from policybench import validate
-from policybench.frames import MEASURE_COLUMNS, ZONE_COLUMNS, coverage_summary
-from policybench.protocol import PROTOCOL_RULES
+from policybench.data.frames import MEASURE_COLUMNS, ZONE_COLUMNS, coverage_summary
+from policybench.data.protocol import PROTOCOL_RULES
 
 
 def test_shipped_data_is_valid() -> None:

@@ -17,20 +17,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .codebook import category_weights, codebook_table, is_counted, prerequisite_order
-from .dataset import Dataset, load_codebook, load_dataset, load_zone
+from ._version import __version__
+from .agreement import Agreement, agreement
+from .data.codebook import category_weights, codebook_table, is_counted, prerequisite_order
+from .data.dataset import Dataset, load_codebook, load_dataset, load_zone
+from .data.model import Category, Codebook, Evidence, Indicator, Measure, Source, Zone
+from .data.validate import ValidationReport, validate
 from .draft import Draft, draft  # the function shadows the subpackage on purpose
 from .errors import DataValidationError, InputError, Issue, PolicyBenchError, PolicyBenchWarning, UnknownIdError
-from .model import Category, Codebook, Evidence, Indicator, Measure, Source, Zone
-from .reliability import Agreement, agreement
-from .validate import ValidationReport, validate
 
 if TYPE_CHECKING:
     from .assessment import Assessment, assess
     from .report import report
     from .similarity import compare, portfolio_matrix, similarity_matrix
 
-__version__ = "0.1.0"
 
 #: Names loaded on first use, and the module each comes from.
 _LAZY = {

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import InputError
 
 if TYPE_CHECKING:
-    from .model import Codebook
+    from .data.model import Codebook
 
 __all__ = [
     "MAX_DRAWS",

@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
-from . import __version__
 from ._params import check_choice, check_int, check_positive_int, check_status
+from ._version import __version__
 
 if TYPE_CHECKING:
-    from .dataset import Dataset
+    from .data.dataset import Dataset
     from .gaps import GapAnalysis
     from .report import GapReport
     from .similarity import Comparison

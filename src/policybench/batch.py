@@ -37,11 +37,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from . import __version__
 from ._params import MAX_DRAWS
-from .documents import Document
+from ._version import __version__
+from .data.documents import Document
+from .data.io import atomic_write, load_model
 from .errors import DataValidationError, Issue, PolicyBenchError
-from .io import atomic_write, load_model
 
 __all__ = [
     "MAX_DRAWS",
@@ -281,7 +281,7 @@ def _up_to_date(job: Job, base: Path, paths: list[tuple[str, Path]], data_hash: 
 def run_job(job: Job, base: str, data: list[str] | None, resume: bool, shipped: bool = True) -> JobResult:
     """Run one job; write all its outputs and its sidecar, or none. Never raises for a job's own failure."""
     from .assessment import assess
-    from .dataset import load_dataset
+    from .data.dataset import load_dataset
     from .report import FORMATS, GapReport, report
 
     started = time.perf_counter()
@@ -411,7 +411,7 @@ def _run_on_executor(
 def remove_stale_temporaries(batch: BatchFile, base: Path) -> list[Path]:
     """Delete the hidden temporary files (``.<name>.<random>.tmp``) a killed run left beside outputs.
 
-    Only names that :func:`policybench.io.atomic_write` makes for this batch's outputs are
+    Only names that :func:`policybench.data.io.atomic_write` makes for this batch's outputs are
     touched; returns what was removed.
     """
     removed: list[Path] = []

@@ -1,7 +1,7 @@
 """Diffusion of reform measures: who adopted a category first, who followed, and who cited whom.
 
 Dates in the data have a precision (``2019``, ``2019-07`` or ``2019-07-15``), so each date is an
-interval of days (:func:`policybench.model.date_bounds`). Nothing here guesses a day inside
+interval of days (:func:`policybench.data.model.date_bounds`). Nothing here guesses a day inside
 that interval:
 
 - zone A *certainly precedes* zone B when A's interval ends before B's begins;
@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._params import check_status
-from .codebook import is_counted
+from .data.codebook import is_counted
+from .data.model import date_bounds
 from .errors import InputError, UnknownIdError
-from .model import date_bounds
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .dataset import Dataset
-    from .model import Measure, Zone
+    from .data.dataset import Dataset
+    from .data.model import Measure, Zone
 
 __all__ = ["Diffusion", "diffusion", "precision"]
 
@@ -196,7 +196,7 @@ def _check(dataset: Dataset, codes: Sequence[str] | None, status: Sequence[str] 
             codes = [codes]
         unknown = [c for c in codes if c not in known]
         if unknown:
-            from .documents import suggest
+            from .data.documents import suggest
 
             hint = suggest(unknown[0], known)
             raise UnknownIdError(f"unknown category code '{unknown[0]}'" + (f" ({hint})" if hint else ""))

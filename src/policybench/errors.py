@@ -87,7 +87,7 @@ ISSUE_CODES: dict[str, str] = {
     "unknown-code": "a category or domain code that the codebook does not define",
     "unknown-status": "a status that the codebook does not define",
     "bad-depth": "a depth that the codebook's depth rule does not define",
-    # coding-protocol rules (policybench.protocol.PROTOCOL_RULES; docs/coding-protocol.md)
+    # coding-protocol rules (policybench.data.protocol.PROTOCOL_RULES; docs/coding-protocol.md)
     "proposed-depth": "a proposed measure with depth above 1 (protocol D1)",
     "piloting-depth": "a piloting measure with depth 3 (protocol D1)",
     "discontinued-without-end": "a discontinued measure without an end date (protocol T1)",

@@ -43,7 +43,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    from .. import __version__
+    from .._version import __version__
 
     parser = _Parser(
         prog="policybench",

@@ -24,8 +24,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
 def _run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from ..dataset import load_codebook, load_zone
-    from ..reliability import agreement
+    from ..agreement import agreement
+    from ..data.dataset import load_codebook, load_zone
     from .base import UsageError
 
     for path in (args.coding_a, args.coding_b):

@@ -64,7 +64,7 @@ def _run_states(args: argparse.Namespace) -> int:
 
 
 def _run_coverage(args: argparse.Namespace) -> int:
-    from ..frames import coverage_summary
+    from ..data.frames import coverage_summary
 
     if args.states:
         return _run_states(args)

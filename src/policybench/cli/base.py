@@ -13,7 +13,7 @@ import pandas as pd
 
 from .._params import MAX_DRAWS
 from ..errors import PolicyBenchError
-from ..escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell
+from ..report.escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell
 from .table import clean_text, render_table, step_progress
 
 Configure = Callable[[argparse.ArgumentParser], None]
@@ -142,7 +142,7 @@ def add_data(parser: argparse.ArgumentParser) -> None:
 
 def load_data(args: argparse.Namespace) -> Any:
     """The dataset selected by --data/--no-shipped/--codebook: the shipped zones plus --data."""
-    from ..dataset import load_dataset
+    from ..data.dataset import load_dataset
 
     if args.no_shipped and not args.data:
         raise UsageError("--no-shipped leaves no zones: give the zones to use with --data PATH")
@@ -225,7 +225,7 @@ def run_assessment(args: argparse.Namespace) -> Any:
 
 def read_weights(path: str) -> dict[str, float]:
     """A code -> weight mapping from a YAML or JSON file, with located errors."""
-    from ..documents import read_document
+    from ..data.documents import read_document
     from ..errors import DataValidationError, InputError
 
     doc = read_document(path)
@@ -263,7 +263,7 @@ def check_draws(draws: int, *, zero_skips: bool = False) -> None:
 
 def write_frame(frame: pd.DataFrame, path: str, *, index: bool = False) -> None:
     """Write ``frame`` to ``path`` atomically; the format follows the suffix (.csv, .xlsx, .parquet, .json, .md)."""
-    from ..io import atomic_write, write_with
+    from ..data.io import atomic_write, write_with
 
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":

@@ -21,16 +21,16 @@ def _configure_validate(p: argparse.ArgumentParser) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from ..validate import collect
+    from ..data.validate import collect
 
     loaded = collect(args.paths or None, codebook_path=args.codebook, protocol=True)
-    from ..validate import ValidationReport
+    from ..data.validate import ValidationReport
 
     report = ValidationReport(tuple(loaded.issues), tuple(loaded.files))
     stats = reprints = None
     if args.stats and loaded.codebook is not None and loaded.zones:
-        from ..dataset import Dataset
-        from ..quality import quality_table, reprint_only_table
+        from ..data.dataset import Dataset
+        from ..data.quality import quality_table, reprint_only_table
 
         dataset = Dataset(loaded.codebook, tuple(z for z, _ in loaded.zones))
         stats, reprints = quality_table(dataset), reprint_only_table(dataset)
@@ -71,7 +71,7 @@ def _run_list(args: argparse.Namespace) -> int:
             ["zone_id", f"name_{lang}", "kind", "province", "established", "n_measures", "n_counted", "n_sources"]
         ]
     elif args.what in ("categories", "domains"):
-        from ..codebook import codebook_table
+        from ..data.codebook import codebook_table
 
         table = codebook_table(ds.codebook)
         if args.what == "domains":

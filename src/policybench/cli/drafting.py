@@ -42,7 +42,7 @@ def _zone_id(args: argparse.Namespace) -> str:
 def _run_draft(args: argparse.Namespace) -> int:
     import sys
 
-    from ..dataset import load_dataset
+    from ..data.dataset import load_dataset
     from ..draft import draft, read_policy_text
 
     text = read_policy_text(args.text)
@@ -95,7 +95,7 @@ def _source_text(args: argparse.Namespace, zone: Any) -> str | None:
 def _run_review(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from ..dataset import load_zone
+    from ..data.dataset import load_zone
     from ..draft.segment import split_paragraphs
 
     if not Path(args.zone_file).is_file():

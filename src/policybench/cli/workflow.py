@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import get_args
 
-from ..model import ID_PATTERN, ZoneKind
+from ..data.model import ID_PATTERN, ZoneKind
 from .base import Configure, Run, UsageError
 
 _ZONE_ID = re.compile(ID_PATTERN)
@@ -66,8 +66,8 @@ def _configure_where(p: argparse.ArgumentParser) -> None:
 
 
 def _run_where(args: argparse.Namespace) -> int:
-    from .. import __version__
-    from ..io import shipped_data_dir, shipped_schema_dir
+    from .._version import __version__
+    from ..data.io import shipped_data_dir, shipped_schema_dir
 
     data = shipped_data_dir()
     schemas = shipped_schema_dir()
@@ -91,7 +91,7 @@ def _configure_new_zone(p: argparse.ArgumentParser) -> None:
 
 
 def _run_new_zone(args: argparse.Namespace) -> int:
-    from ..io import atomic_write, shipped_schema_dir
+    from ..data.io import atomic_write, shipped_schema_dir
 
     if not _ZONE_ID.match(args.zone_id):
         raise UsageError(

@@ -24,7 +24,7 @@ from ..errors import InputError
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
 
 __all__ = ["CategoryClassifier", "fit_classifier", "training_examples"]
 

@@ -7,15 +7,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ..data.model import ID_PATTERN, Evidence, Indicator, LocalText, Measure, Region, Source, Zone
 from ..errors import InputError
-from ..model import ID_PATTERN, Evidence, Indicator, LocalText, Measure, Region, Source, Zone
 from . import rules
 from .segment import Paragraph, Sentence, split_paragraphs, split_sentences
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
     from .classify import CategoryClassifier
 
 __all__ = ["PROPOSAL_COLUMNS", "Draft", "draft"]
@@ -108,13 +108,13 @@ class Draft:
 
     def to_yaml(self) -> str:
         """The zone as YAML text (what :meth:`save` writes)."""
-        from ..io import dump_model
+        from ..data.io import dump_model
 
         return dump_model(self.zone)
 
     def save(self, path: str) -> None:
         """Write the zone file atomically."""
-        from ..io import dump_zone
+        from ..data.io import dump_zone
 
         dump_zone(self.zone, path)
 
@@ -308,7 +308,7 @@ def draft(
     >>> [(m.evidence[0].locator, m.category, m.review) for m in result.zone.measures][:1]
     [('§一(一) para 1', 'GOV.STATUTORY_BODY', 'pending')]
     """
-    from ..dataset import load_dataset
+    from ..data.dataset import load_dataset
     from .classify import fit_classifier
 
     _check(text, zone_id, top, min_score)

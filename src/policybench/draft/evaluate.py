@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..model import Zone
+from ..data.model import Zone
 
 __all__ = ["DraftScore", "score_draft"]
 
@@ -69,7 +69,7 @@ def score_draft(draft: Zone, coded: Zone, *, draft_source: str, coded_source: st
 
     Examples
     --------
-    >>> from policybench.model import Zone
+    >>> from policybench.data.model import Zone
     >>> def zone(items):
     ...     return Zone.model_validate({
     ...         "id": "z", "name": {"zh": "z", "en": "z"}, "kind": "other",

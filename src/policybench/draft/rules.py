@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from ..model import KEY_PHRASE_MAX
+from ..data.model import KEY_PHRASE_MAX
 
 __all__ = [
     "FoundIndicator",

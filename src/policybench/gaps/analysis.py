@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .. import __version__
 from .._params import check_choice, check_names, check_positive_int, check_status, check_type, check_weights, fail
-from ..codebook import category_weights, is_counted
-from ..documents import suggest
+from .._version import __version__
+from ..data.codebook import category_weights, is_counted
+from ..data.documents import suggest
 from ..errors import InputError
 from ..similarity.portfolio import portfolio_matrix, scope_matrix
 
 if TYPE_CHECKING:
-    from ..dataset import Dataset
-    from ..model import Measure, Zone
+    from ..data.dataset import Dataset
+    from ..data.model import Measure, Zone
 
 __all__ = ["EVIDENCE_WEIGHTS", "GAP_COLUMNS", "UNVERIFIED_COLUMNS", "GapAnalysis", "gap_analysis", "ranking"]
 
@@ -337,7 +337,7 @@ def gap_analysis(
         f_c = max over the benchmark set, the mean, or a named best-practice zone's score.
     weights : mapping code -> weight, optional
         Weights of the categories named, on the scale of the codebook defaults
-        (:func:`~policybench.codebook.category_weights`, which sum to 1); every other
+        (:func:`~policybench.data.codebook.category_weights`, which sum to 1); every other
         category keeps its default, then all are renormalised to sum to 1. Default: the
         codebook's (domains by their weight, categories equal within their domain).
     status : sequence of str
@@ -356,7 +356,7 @@ def gap_analysis(
     >>> 0 <= gap.overall <= 100
     True
     """
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
 
     check_type("gap_analysis", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     check_type("gap_analysis", "target", target, str, "a zone id (str)")

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..codebook import prerequisite_order
+from ..data.codebook import prerequisite_order
 
 if TYPE_CHECKING:
-    from ..model import Codebook
+    from ..data.model import Codebook
 
 __all__ = ["AUTHORITY_LEVELS", "PLAN_COLUMNS", "action_plan_table"]
 

@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .._params import check_positive_int, check_type
-from ..codebook import is_counted, prerequisites
+from ..data.codebook import is_counted, prerequisites
 from .analysis import best_exemplars, ranking, weighted_dtf
 
 if TYPE_CHECKING:
-    from ..model import Measure, Zone
+    from ..data.model import Measure, Zone
     from .analysis import GapAnalysis
 
 __all__ = ["RECOMMENDATION_COLUMNS", "recommend"]

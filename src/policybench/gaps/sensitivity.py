@@ -21,12 +21,12 @@ import numpy as np
 import pandas as pd
 
 from .._params import MAX_DRAWS, check_positive_int, check_type, fail
-from ..codebook import expand_codes, is_counted
+from ..data.codebook import expand_codes, is_counted
 from ..errors import InputError
 from .analysis import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, frontier_values, ranking
 
 if TYPE_CHECKING:
-    from ..model import Measure
+    from ..data.model import Measure
     from .analysis import GapAnalysis
 
 __all__ = ["KEEP_PROBABILITY", "SENSITIVITY_COLUMNS", "VARIANTS", "sensitivity"]

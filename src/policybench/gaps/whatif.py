@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from ..data.model import Evidence, LocalText, Measure, Source
 from ..errors import InputError
-from ..model import Evidence, LocalText, Measure, Source
 from .analysis import ranking
 
 if TYPE_CHECKING:
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
     from .analysis import GapAnalysis
 
 __all__ = ["compare_gaps", "simulate"]

@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..data.io import write_with
 from ..errors import PolicyBenchError
-from ..io import write_with
 from .render import shown
 
 if TYPE_CHECKING:

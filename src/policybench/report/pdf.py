@@ -14,8 +14,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from ..data.io import write_with
 from ..errors import PolicyBenchError
-from ..io import write_with
 
 __all__ = ["PDF_INSTALL", "cjk_fonts", "write_pdf"]
 

@@ -13,11 +13,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .._params import check_choice
+from ..data.io import atomic_write, write_with
 from ..errors import InputError
-from ..escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url, xml_safe
-from ..io import atomic_write, write_with
 from .charts import paired_bars, timeline
 from .content import build_content
+from .escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url, xml_safe
 from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
 
 if TYPE_CHECKING:

@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 
 from .._params import check_status
-from ..codebook import is_counted
+from ..data.codebook import is_counted
 from ..errors import InputError
 from .structured import pairwise_similarity
 
 if TYPE_CHECKING:
-    from ..dataset import Dataset
-    from ..model import Measure
+    from ..data.dataset import Dataset
+    from ..data.model import Measure
     from .text import TextIndex
 
 __all__ = ["Alignment", "align", "assign_pairs", "category_vectors"]

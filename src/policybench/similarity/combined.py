@@ -30,7 +30,7 @@ from .portfolio import portfolio_matrix
 from .structured import METRICS, similarity_matrix
 
 if TYPE_CHECKING:
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
     from .text import TextIndex
 
 __all__ = [
@@ -367,7 +367,7 @@ def compare(
     >>> c.overlap >= 0
     True
     """
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
 
     check_type("compare", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     check_type("compare", "a", a, str, "a zone id (str)")
@@ -410,7 +410,7 @@ def zone_similarity_matrix(
     holds the overlap counts as a nested list in the order of the index. ``progress``, when
     given, is called as ``progress(done, pairs)`` after each pair of zones (silent otherwise).
     """
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
 
     check_type("zone_similarity_matrix", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     check_choice("zone_similarity_matrix", "method", method, METHODS)
@@ -484,7 +484,7 @@ def nearest_peers(
         Columns as in ``PEER_COLUMNS`` (rank, zone_id, kind, similarity, structured,
         alignment, overlap, overlap_share); highest similarity first (ties by id).
     """
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
 
     check_type("nearest_peers", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     check_positive_int("nearest_peers", "k", k)

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 
 from .._params import check_choice, check_status, check_type, check_unit_interval
-from ..codebook import expand_codes, is_counted
+from ..data.codebook import expand_codes, is_counted
 
 if TYPE_CHECKING:
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
 
 __all__ = ["STATES", "portfolio_matrix", "scope_matrix"]
 
@@ -125,7 +125,7 @@ def portfolio_matrix(
     >>> float(p.loc["tianjin-htz", "DEL.MUNICIPAL_POWERS"])
     1.0
     """
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
 
     check_type("portfolio_matrix", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
     fn = "portfolio_matrix"

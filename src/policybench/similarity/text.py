@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from .._params import check_choice
+from ..data.io import atomic_write
 from ..errors import InputError, UnknownIdError
-from ..io import atomic_write
 from ._chartfidf import column_counts
 from ._tfidf import (
     FORMAT,
@@ -51,7 +51,7 @@ from ._tfidf import (
 if TYPE_CHECKING:
     from scipy import sparse
 
-    from ..dataset import Dataset
+    from ..data.dataset import Dataset
     from ._topk import Split
 
 __all__ = ["NEIGHBOUR_COLUMNS", "QUERY_COLUMNS", "TextIndex", "normalize_text", "normalize_texts"]

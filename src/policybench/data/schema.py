@@ -1,6 +1,6 @@
 """Generate the JSON Schemas in ``schemas/`` from the models.
 
-Run ``python -m policybench.schema [OUT_DIR]`` after changing :mod:`policybench.model`;
+Run ``python -m policybench.data.schema [OUT_DIR]`` after changing :mod:`policybench.data.model`;
 a test fails when the committed files drift from the models.
 """
 
@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .batch import BatchFile
+from ..batch import BatchFile
 from .io import atomic_write
 from .model import Codebook, Zone
 

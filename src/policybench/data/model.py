@@ -1,9 +1,9 @@
 """Typed, frozen models of the codebook and of zone files.
 
 The models define the shape of the data; the JSON Schemas in ``schemas/`` are generated
-from them (``python -m policybench.schema``). Checks that need more than one document
+from them (``python -m policybench.data.schema``). Checks that need more than one document
 (unknown codes, duplicate ids across files, dangling references) live in
-:mod:`policybench.validate`. This module imports no pandas.
+:mod:`policybench.data.validate`. This module imports no pandas.
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._params import check_path, check_paths, check_type
+from .._params import check_path, check_paths, check_type
+from ..errors import DataValidationError, InputError, Issue, UnknownIdError
 from .checks import check_codebook, check_zones
 from .documents import suggest
-from .errors import DataValidationError, InputError, Issue, UnknownIdError
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Measure, Zone
 from .validate import collect
@@ -129,25 +129,25 @@ class Dataset:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
     def measures_table(self) -> pd.DataFrame:
-        """One row per measure x category; see :func:`policybench.frames.measures_table`."""
+        """One row per measure x category; see :func:`policybench.data.frames.measures_table`."""
         from .frames import measures_table
 
         return measures_table(self)
 
     def zones_table(self) -> pd.DataFrame:
-        """One row per zone; see :func:`policybench.frames.zones_table`."""
+        """One row per zone; see :func:`policybench.data.frames.zones_table`."""
         from .frames import zones_table
 
         return zones_table(self)
 
     def coverage_table(self, *, level: str = "category", status: Sequence[str] | str | None = None) -> pd.DataFrame:
-        """Zones x codes adoption matrix of depth; see :func:`policybench.frames.coverage_table`."""
+        """Zones x codes adoption matrix of depth; see :func:`policybench.data.frames.coverage_table`."""
         from .frames import coverage_table
 
         return coverage_table(self, level=level, status=status)
 
     def sources_table(self) -> pd.DataFrame:
-        """One row per source; see :func:`policybench.frames.sources_table`."""
+        """One row per source; see :func:`policybench.data.frames.sources_table`."""
         from .frames import sources_table
 
         return sources_table(self)
@@ -186,7 +186,7 @@ def load_zone(path: str | os.PathLike[str], *, codebook: Codebook | None = None)
 
     Examples
     --------
-    >>> from policybench.io import shipped_data_dir
+    >>> from policybench.data.io import shipped_data_dir
     >>> zone = load_zone(shipped_data_dir() / "zones" / "tianjin-htz.yaml")
     >>> zone.id
     'tianjin-htz'

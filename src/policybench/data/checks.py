@@ -1,6 +1,6 @@
 """The cross-document checks: the codebook's own consistency, and zones against it and each other.
 
-Each ``check_*`` returns a list of located issues and never raises; :func:`policybench.validate`
+Each ``check_*`` returns a list of located issues and never raises; :func:`policybench.data.validate`
 runs them over a set of files.
 """
 
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from ..errors import Issue
 from .codebook import expand_codes, is_counted, requires_cycle
 from .documents import Document, suggest
-from .errors import Issue
 from .model import Codebook, Measure, Scope, Zone, date_bounds
 
 __all__ = ["check_codebook", "check_raw_codes", "check_scope", "check_zones"]

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ..errors import Issue, Severity
 from .documents import Document
-from .errors import Issue, Severity
 from .model import Measure, Source, Zone, date_bounds
 
 __all__ = ["PROTOCOL_RULES", "STRUCTURAL_UNITS", "check_protocol"]

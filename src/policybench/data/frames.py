@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ._params import check_choice, check_status
+from .._params import check_choice, check_status
 from .codebook import is_counted
 from .model import Measure, Zone, date_bounds
 

@@ -22,7 +22,7 @@ from .errors import InputError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .model import Codebook, Measure, Zone
+    from .data.model import Codebook, Measure, Zone
 
 __all__ = ["FIELDS", "PAIR_COLUMNS", "Agreement", "agreement", "krippendorff_alpha"]
 
@@ -274,14 +274,14 @@ def agreement(
     Examples
     --------
     >>> from policybench import load_zone
-    >>> from policybench.io import shipped_data_dir
+    >>> from policybench.data.io import shipped_data_dir
     >>> zone = load_zone(shipped_data_dir() / "zones" / "wuhan-city-partner.yaml")
     >>> result = agreement(zone, zone)
     >>> result.unmatched_a, result.alpha("category")
     ((), 1.0)
     """
     from ._params import check_choice
-    from .dataset import load_codebook
+    from .data.dataset import load_codebook
 
     check_choice("agreement", "lang", lang, ("zh", "en"))
     for name, value in (("threshold", threshold), ("locator_threshold", locator_threshold)):

@@ -30,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from .errors import InputError, Issue, Severity
+from ..errors import InputError, Issue, Severity
 
 __all__ = [
     "DEFAULT_MAX_BYTES",

@@ -1,6 +1,6 @@
 """Relations in the codebook: hierarchy, default weights, prerequisites, authority.
 
-The :class:`~policybench.model.Codebook` model holds the data; this module computes on it.
+The :class:`~policybench.data.model.Codebook` model holds the data; this module computes on it.
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
-from .errors import UnknownIdError
+from ..errors import UnknownIdError
 from .model import Codebook
 
 if TYPE_CHECKING:

@@ -1,4 +1,4 @@
-"""Validate a set of files: read them, run the checks of :mod:`policybench.checks`, report.
+"""Validate a set of files: read them, run the checks of :mod:`policybench.data.checks`, report.
 
 ``validate`` never raises for bad input: it returns a :class:`ValidationReport` whose
 ``issues`` hold every problem found, each located by file, line, column and path.
@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._params import check_path, check_paths
+from .._params import check_path, check_paths
+from ..errors import Issue
 from .checks import check_codebook, check_raw_codes, check_zones
 from .documents import Document
-from .errors import Issue
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Zone
 from .protocol import check_protocol
@@ -163,7 +163,7 @@ def collect(
 ) -> LoadedFiles:
     """Read and check a set of files (None = the shipped dataset). Never raises for bad input.
 
-    ``protocol=True`` adds the coding protocol's checks (:mod:`policybench.protocol`), which
+    ``protocol=True`` adds the coding protocol's checks (:mod:`policybench.data.protocol`), which
     ``validate`` runs and loading does not.
     """
     found_codebook, zone_paths, issues = _expand([shipped_data_dir()] if paths is None else list(paths))
@@ -234,7 +234,7 @@ def validate(
     """Validate zone files and folders (None = the shipped dataset) against a codebook.
 
     Besides the schema and cross-file checks that loading also runs, ``validate`` applies
-    the coding protocol's checkable rules (:mod:`policybench.protocol`,
+    the coding protocol's checkable rules (:mod:`policybench.data.protocol`,
     docs/coding-protocol.md): a loadable file may still break the protocol.
 
     Parameters

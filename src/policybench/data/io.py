@@ -1,7 +1,7 @@
 """Load documents into typed models with located issues; dump them; write files atomically.
 
-Reading a YAML file into plain data with positions is :mod:`policybench.documents`; this
-module adds the structural check against :mod:`policybench.model` (pydantic errors become
+Reading a YAML file into plain data with positions is :mod:`policybench.data.documents`; this
+module adds the structural check against :mod:`policybench.data.model` (pydantic errors become
 our stable issue codes with expected, found and a hint), YAML dumps, the shipped-data paths
 and atomic writes.
 """
@@ -20,8 +20,8 @@ from typing import IO, Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from ..errors import Issue
 from .documents import Document, format_path, read_document, suggest
-from .errors import Issue
 from .model import Codebook, Zone
 
 __all__ = [
@@ -251,7 +251,7 @@ def dump_zone(zone: Zone, path: str | os.PathLike[str]) -> None:
 
 def shipped_data_dir() -> Path:
     """The folder of the shipped codebook and zones (package data, or the source tree)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package folder (this module is in data/)
     packaged = here / "_data" / "datasets"
     if (packaged / "codebook.yaml").is_file():
         return packaged
@@ -265,7 +265,7 @@ def shipped_data_dir() -> Path:
 
 def shipped_schema_dir() -> Path:
     """The folder of the generated JSON Schemas (package data, or the source tree)."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parents[1]  # the package folder
     for candidate in (here / "_data" / "schemas", here.parents[1] / "schemas"):
         if candidate.is_dir():
             return candidate
