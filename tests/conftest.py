@@ -44,7 +44,6 @@ def shipped_examined(shipped):
     Method tests on real text use it so that they do not depend on how far the data's
     scopes have got; data tests pinned to the data's version use ``shipped``.
     """
-    from policybench.data.model import Scope
+    from _checklist import examined
 
-    everything = Scope(examined=list(shipped.codebook.domain_codes))
-    return shipped.replace_zones([z.model_copy(update={"scope": everything}) for z in shipped.zones])
+    return examined(shipped, {z.id: shipped.codebook.domain_codes for z in shipped.zones})

@@ -78,7 +78,7 @@ def test_gap_json_and_errors(capsys: pytest.CaptureFixture[str]) -> None:
     )
     payload = json.loads(out)
     assert code == 0 and payload["target"] == "tianjin-htz" and payload["recommendations"]
-    assert payload["data_hash"] and payload["codebook_version"] == "1.0.0"
+    assert payload["data_hash"] and payload["codebook_version"] == "2.0.0"
     code, _, err = run(["gap", "tianjin-htz", "--against", "tianjin-htz"], capsys)
     assert code == 1 and "also in the benchmark set" in err
     code, _, err = run(["gap", "tianjin-htz", "--against", "x", "--peers", "2"], capsys)
@@ -97,7 +97,7 @@ STATES_TOY = str(Path(__file__).parent / "data" / "toy-states")
 
 def test_three_states_in_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["coverage", "--states", "--data", STATES_TOY, "--no-shipped"], capsys)
-    assert code == 0 and "? unknown (not examined)" in out
+    assert code == 0 and "? unknown" in out and "- absent (with evidence)" in out
     code, out, _ = run(["coverage", "--states", "--format", "csv", "--data", STATES_TOY, "--no-shipped"], capsys)
     assert code == 0 and "tee,present,absent,absent,unknown,unknown" in out
     code, out, _ = run(["similarity", "--data", STATES_TOY, "--no-shipped"], capsys)

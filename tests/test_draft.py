@@ -204,7 +204,14 @@ def test_pending_measures_are_not_counted(example) -> None:
     implemented = [m.model_copy(update={"status": "implemented", "depth": 2}) for m in example.zone.measures]
     pending_zone = example.zone.model_copy(update={"measures": implemented})
     dataset = shipped.replace_zones([*shipped.zones, pending_zone])
-    assert portfolio_matrix(dataset).loc["example-plan"].sum() == 0
+    duties = [c.code for c in dataset.codebook.categories if c.national_duty is not None]
+    row = portfolio_matrix(dataset).loc["example-plan"]
+    assert row.drop(duties).fillna(0).sum() == 0  # only the national duties are present (presumed, depth 1)
+    assert (
+        portfolio_matrix(dataset.replace_zones([*shipped.zones, pending_zone.model_copy(update={"measures": []})]))
+        .loc["example-plan"]
+        .equals(row)
+    )  # pending drafts are no evidence either way: the same row as with no measure at all
     zones = dataset.zones_table().set_index("zone_id")
     assert zones.loc["example-plan", "n_counted"] == 0
     assert not dataset.measures_table().query("zone_id == 'example-plan'")["counted"].any()

@@ -95,8 +95,8 @@ def _zone(zone_id: str, codes: list[str], shift: int) -> Zone:
             "description": {"zh": p(4), "en": p(5)},
             "sources": sources,
             "measures": measures,
-            # every domain examined: the peer's categories are then absent for the target (ranked, with
-            # their exemplars in the report), not unknown (verify first, exemplars not quoted)
+            # every domain examined (the fixture writes the absences out): the peer's categories are then
+            # absent for the target (ranked, with their exemplars in the report), not unknown
             "scope": {"examined": ["GOV", "HR", "DEL", "TER", "SVC", "APR", "MKT", "TAL", "CGV", "INS"]},
         }
     )
@@ -112,7 +112,10 @@ def hostile_reports(shipped) -> dict[str, Any]:
     target = _zone("evil-target", list(first.values()), 0)
     peer = _zone("evil-peer", rest[: len(PAYLOADS)], 7)
     assert target.name.zh == "<img src=x onerror=alert(1)>"
+    from _checklist import examined
+
     ds = Dataset(shipped.codebook, (target, peer))
+    ds = examined(ds, {z.id: shipped.codebook.domain_codes for z in ds.zones})  # absences written out
     a = assess(ds, "evil-target", against=["evil-peer"], top=30, draws=20)
     return {"all": {lang: report(a, lang=lang, generated="2026-11-28") for lang in ("zh", "en")}}
 

@@ -14,6 +14,8 @@ SCOPE = """scope:
   as_of: "2021-03"
 absent:
   - code: MKT.PLATFORM_COMPANY_REFORM
+    basis: stated
+    confidence: high
     evidence:
       - {source: gov, locator: para 2}
 sources:
@@ -25,9 +27,11 @@ def test_scope_columns_are_counted_by_hand(tmp_path: Path, data_dir: Path) -> No
     shutil.copytree(data_dir / "toy", toy)
     for zone in (toy / "zones").glob("*.yaml"):  # the toy zones examine everything: start without scopes
         lines = zone.read_text(encoding="utf-8").splitlines(keepends=True)
-        start = lines.index("scope:\n")
-        end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("  "))
-        zone.write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+        for key in ("scope:\n", "absent:\n"):
+            start = lines.index(key)
+            end = next(i for i in range(start + 1, len(lines)) if not lines[i].startswith("  "))
+            lines = lines[:start] + lines[end:]
+        zone.write_text("".join(lines), encoding="utf-8")
     alpha = toy / "zones" / "alpha.yaml"
     alpha.write_text(alpha.read_text(encoding="utf-8").replace("sources:\n", SCOPE, 1), encoding="utf-8")
     table = quality_table(load_dataset(toy)).set_index("zone_id")

@@ -112,6 +112,14 @@ ISSUE_CODES: dict[str, str] = {
     "no-scope": "a zone file that declares no scope, so every category without a counted measure is unknown",
     "absent-contradicts-measure": "a category listed under absent that a counted measure of the zone carries",
     "measure-outside-scope": "a measure coded in a category outside the zone's declared scope (warning)",
+    # the checklist (data format 2.0; coding protocol K4-K7)
+    "absent-format-1": "an absent entry without basis or confidence (data format 1.x; warning, read as stated/medium)",
+    "absent-without-evidence": "an absent entry whose basis needs a source but that cites none",
+    "absent-without-search": "an absent entry on basis 'search' without a search record",
+    "search-absence-high": "an absence resting on a search rated high confidence (protocol K5)",
+    "empty-search": "a search record with neither a source read nor a query run",
+    "state-conflict": "a category given two states (two entries, or an entry beside a counted measure)",
+    "core-undecided": "core categories of the codebook left without any state in a zone file (warning)",
 }
 
 

@@ -38,13 +38,14 @@ def _configure_coverage(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--states",
         action="store_true",
-        help="print the state of each zone x category: present, absent (examined, not done) or unknown (not examined)",
+        help="print the state of each zone x category: present, absent (with evidence), unknown or not applicable, "
+        "and each zone's known share of the core checklist",
     )
     add_format(p, ("table", "csv", "json", "md"))
     add_data(p)
 
 
-_STATE_MARKS = {"present": "P", "absent": "-", "unknown": "?"}
+_STATE_MARKS = {"present": "P", "absent": "-", "unknown": "?", "not-applicable": "n"}
 
 
 def _run_states(args: argparse.Namespace) -> int:
@@ -57,9 +58,14 @@ def _run_states(args: argparse.Namespace) -> int:
         return 0
     emit(states.replace(_STATE_MARKS).T.reset_index(), "table")
     print()
-    print("P present (a counted measure)   - absent (examined, nothing counted)   ? unknown (not examined)")
+    print("P present (a counted measure or a national duty)   - absent (with evidence)   ? unknown   n not applicable")
     totals = states.apply(lambda row: row.value_counts(), axis=1).reindex(columns=list(_STATE_MARKS), fill_value=0)
-    emit(totals.fillna(0).astype(int).reset_index(), "table")
+    totals = totals.fillna(0).astype(int)
+    core = [c.code for c in ds.codebook.categories if c.core]
+    known = states[core].isin(("present", "absent", "not-applicable")).sum(axis=1)
+    totals["core_known"] = [f"{k}/{len(core)}" for k in known]
+    totals["core_known_share"] = (known / len(core)).round(2) if core else 0.0
+    emit(totals.reset_index(), "table")
     return 0
 
 

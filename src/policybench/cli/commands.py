@@ -58,6 +58,7 @@ def _run_validate(args: argparse.Namespace) -> int:
 def _configure_list(p: argparse.ArgumentParser) -> None:
     p.add_argument("what", choices=("zones", "categories", "domains", "measures", "sources"), help="what to list")
     p.add_argument("--zone", metavar="ID", help="only this zone (measures, sources)")
+    p.add_argument("--core", action="store_true", help="only the core checklist (categories)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="label language (default: %(default)s)")
     add_format(p)
     add_data(p)
@@ -87,7 +88,9 @@ def _run_list(args: argparse.Namespace) -> int:
                 ]
             )
         else:
-            frame = table[["code", f"label_{lang}", "authority", "weight", "requires"]]
+            if args.core:
+                table = table[table["core"]]
+            frame = table[["code", f"label_{lang}", "authority", "weight", "requires", "core", "national_duty"]]
     elif args.what == "measures":
         if args.zone:
             ds.zone(args.zone)

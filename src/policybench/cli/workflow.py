@@ -31,12 +31,18 @@ description:
   en: FILL IN our summary of the zone, including what the sources do not establish.
 # Facts you searched for and did not find (so that nobody encodes them as fact):
 not_found: []
-# What this coding examined. A category inside `examined` with no counted measure counts as
-# absent (not done); one outside it as unknown (never ranked as a gap, listed to verify first).
+# What this coding read (a record only: silence is never absence). Every core category of the
+# codebook (policybench list categories --core) needs a state: a measure (present), an `absent`
+# entry with evidence or a search record, an `unknown` entry saying what was searched, or
+# `not_applicable` with the reason. `policybench validate --stats` shows how much is known.
 scope:
   examined: [FILL]  # FILL IN the domain codes (e.g. GOV, DEL) or category codes your sources cover
   sources: [source-1]  # the sources read in full for this coding
   as_of: "2024"  # the date the coding describes
+absent: []  # e.g. - {{code: HR.POST_QUOTA, basis: search, confidence: low,
+#                    search: {{date: "2024-05-01", sources: [source-1], queries: ["本区 员额制"]}}}}
+#        basis: stated | planned | failed | assigned-elsewhere (these cite evidence) | search
+unknown: []  # e.g. - {{code: DEL.FISCAL_SYSTEM, note: {{zh: 检索了……未找到, en: "Searched ...; nothing found"}}}}
 sources:  # list the documents first; evidence below cites them by id
   - id: source-1
     title: FILL IN title as published

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..errors import Issue
+from .cells import check_cells
 from .codebook import expand_codes, is_counted, requires_cycle
 from .documents import Document, suggest
 from .model import Codebook, Measure, Scope, Zone, date_bounds
@@ -221,12 +222,12 @@ def _check_zone(zone: Zone, doc: Document, codebook: Codebook, known: set[str]) 
 
 
 def check_scope(zone: Zone, doc: Document, codebook: Codebook) -> list[Issue]:
-    """The zone's ``scope`` and ``absent`` against the codebook, its sources and its measures.
+    """The zone's ``scope`` and cell entries against the codebook, its sources and its measures.
 
     Unknown codes and sources are errors; an ``absent`` entry for a category that a counted
     measure carries is an error; a measure outside the declared scope and a file with no
-    scope at all are warnings (without a scope every category with no counted measure is
-    unknown, so the methods rank none of them).
+    scope at all are warnings. The entries' own rules (evidence of absence, search records,
+    one state per category, the core checklist) are :func:`policybench.data.cells.check_cells`.
     """
     issues: list[Issue] = []
     sources = {s.id for s in zone.sources}
@@ -266,8 +267,6 @@ def check_scope(zone: Zone, doc: Document, codebook: Codebook) -> list[Issue]:
             for code in measure.categories:
                 carried.setdefault(code, measure.id)
     for i, absence in enumerate(zone.absent):
-        for j, evidence in enumerate(absence.evidence):
-            issues += _unknown_source(doc, ("absent", i, "evidence", j, "source"), evidence.source, sources)
         if absence.code in carried:
             issues.append(
                 doc.issue(
@@ -279,7 +278,7 @@ def check_scope(zone: Zone, doc: Document, codebook: Codebook) -> list[Issue]:
                     hint="remove the absent entry, or change the measure's status or category",
                 )
             )
-    return issues
+    return issues + check_cells(zone, doc, codebook)
 
 
 def _check_scope_codes(

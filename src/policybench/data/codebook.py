@@ -166,7 +166,8 @@ def codebook_table(codebook: Codebook) -> pd.DataFrame:
         One row per category, in codebook order, with columns ``code``, ``domain``,
         ``label_zh``, ``label_en``, ``domain_label_zh``, ``domain_label_en``,
         ``definition_zh``, ``definition_en``, ``weight`` (codebook default), ``requires``
-        (codes joined by ','), ``authority``, ``reserved``.
+        (codes joined by ','), ``authority``, ``reserved``, ``core`` (on the checklist),
+        ``national_duty`` (the duty's date, '' when none) and ``not_applicable_to`` (joined by ',').
     """
     import pandas as pd
 
@@ -187,6 +188,9 @@ def codebook_table(codebook: Codebook) -> pd.DataFrame:
                 "requires": ",".join(cat.requires),
                 "authority": cat.authority,
                 "reserved": cat.reserved,
+                "core": cat.core,
+                "national_duty": cat.national_duty.since if cat.national_duty is not None else "",
+                "not_applicable_to": ",".join(cat.not_applicable_to),
             }
         )
     return pd.DataFrame(rows)

@@ -17,6 +17,8 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 __all__ = [
     "Absence",
+    "AbsenceBasis",
+    "ApplicabilityTag",
     "Authority",
     "Category",
     "Codebook",
@@ -27,10 +29,14 @@ __all__ = [
     "Indicator",
     "LocalText",
     "Measure",
+    "NationalDuty",
+    "NotApplicable",
     "Region",
     "Scope",
+    "SearchRecord",
     "Source",
     "StatusDef",
+    "UnknownCell",
     "Zone",
     "date_bounds",
 ]
@@ -54,6 +60,18 @@ ZoneKind = Literal[
     "other",
 ]
 SourceKind = Literal["primary", "news", "research", "reprint"]
+#: What shows that a zone does not do something (coding protocol K4).
+AbsenceBasis = Literal["stated", "planned", "failed", "assigned-elsewhere", "search"]
+#: What a codebook category can be marked not applicable to: a zone kind, or a zone in a province-level city.
+ApplicabilityTag = Literal[
+    "province-level-city",
+    "national-high-tech-zone",
+    "development-zone",
+    "city-programme",
+    "company",
+    "national-policy",
+    "other",
+]
 
 _DATE_RE = re.compile(DATE_PATTERN)
 
@@ -164,6 +182,17 @@ class Domain(_Frozen):
     weight: float = Field(default=1.0, gt=0, description="Default weight of the domain in overall scores.")
 
 
+class NationalDuty(_Frozen):
+    """A national law or State Council regulation that makes a category a duty of every zone."""
+
+    since: PartialDate = Field(description="The date the duty takes effect.")
+    instrument: LocalText = Field(
+        description="The law or regulation, with its number, e.g. 优化营商环境条例（国务院令第722号）."
+    )
+    provision: str | None = Field(default=None, description="The article that sets the duty, e.g. 'Art. 55'.")
+    url: str | None = Field(default=None, description="Address of the official text.")
+
+
 class Category(_Frozen):
     """Second level of the codebook: one kind of reform measure."""
 
@@ -183,6 +212,21 @@ class Category(_Frozen):
     reserved: bool = Field(
         default=False,
         description="True for a direction defined before any zone in the data is observed doing it.",
+    )
+    core: bool = Field(
+        default=False,
+        description="On the core checklist: every zone file gives this category a state (present, absent, "
+        "unknown with a note, or not applicable).",
+    )
+    national_duty: NationalDuty | None = Field(
+        default=None,
+        description="A law or State Council regulation that binds every zone from a date: the category is presumed "
+        "present from then unless a zone's evidence says otherwise, and is never recommended as a zone reform.",
+    )
+    not_applicable_to: list[ApplicabilityTag] = Field(
+        default_factory=list,
+        description="Zones this category does not apply to: zone kinds, or 'province-level-city' for zones in "
+        "Beijing, Tianjin, Shanghai and Chongqing.",
     )
 
 
@@ -349,8 +393,9 @@ class Scope(_Frozen):
     examined: list[Annotated[str, Field(pattern=SCOPE_CODE_PATTERN)]] = Field(
         default_factory=list,
         description=(
-            "Domain codes (e.g. 'GOV') or category codes (e.g. 'HR.MARKET_HIRING') the coders examined: "
-            "a category inside them with no counted measure is absent, one outside them is unknown."
+            "Domain codes (e.g. 'GOV') or category codes (e.g. 'HR.MARKET_HIRING') the coders read for: "
+            "a record of the reading only. Since data format 2.0 silence inside it is unknown, not absent: "
+            "an absence needs an 'absent' entry with evidence or a search record."
         ),
     )
     sources: list[ZoneId] = Field(
@@ -360,12 +405,52 @@ class Scope(_Frozen):
     note: LocalText | None = Field(default=None, description="What the coding covers and what it leaves out.")
 
 
+class SearchRecord(_Frozen):
+    """A search that would have shown a measure: the sources read in full and the queries run, with the date."""
+
+    date: PartialDate = Field(description="When the search was run.")
+    sources: list[ZoneId] = Field(
+        default_factory=list, description="Ids of sources (listed in this file) read in full that would have shown it."
+    )
+    queries: list[NonEmpty] = Field(default_factory=list, description="The look-ups run, as typed.")
+
+
 class Absence(_Frozen):
-    """A category examined and found not done, with the evidence that shows it."""
+    """A category found not done, with the evidence that shows it (coding protocol K4)."""
 
     code: Code = Field(description="Category code found not done.")
-    evidence: list[Evidence] = Field(min_length=1, description="Where the sources show it is not done.")
+    basis: AbsenceBasis | None = Field(
+        default=None,
+        description="stated (a source says it is not done), planned (a plan lists it as future work), failed "
+        "(a report that it failed or was withdrawn), assigned-elsewhere (a statute or decision gives the power to "
+        "another body), or search (a search record shows nothing where it would have shown). Required from data "
+        "format 2.0 on; a 1.x entry without it is read as 'stated' with a warning.",
+    )
+    confidence: Confidence | None = Field(
+        default=None,
+        description="How sure the absence is: high, medium or low (a search-based absence is never high). "
+        "Required from data format 2.0 on.",
+    )
+    evidence: list[Evidence] = Field(
+        default_factory=list, description="Where the sources show it is not done (required unless basis is search)."
+    )
+    search: SearchRecord | None = Field(default=None, description="The search behind a basis 'search'.")
     note: LocalText | None = Field(default=None, description="How the evidence shows the absence.")
+
+
+class UnknownCell(_Frozen):
+    """A category whose state stays unknown, with what was searched and why it stays unknown."""
+
+    code: Code = Field(description="Category code.")
+    note: LocalText = Field(description="What was searched and why the state stays unknown.")
+    search: SearchRecord | None = Field(default=None, description="The search run, when there was one.")
+
+
+class NotApplicable(_Frozen):
+    """A category that does not apply to this zone, beyond the codebook's own rules, with the reason."""
+
+    code: Code = Field(description="Category code.")
+    note: LocalText = Field(description="Why the category does not apply to this zone.")
 
 
 class Zone(_Frozen):
@@ -388,7 +473,13 @@ class Zone(_Frozen):
         description="What the coders examined; without it every category with no counted measure is unknown.",
     )
     absent: list[Absence] = Field(
-        default_factory=list, description="Categories examined and found not done, with evidence."
+        default_factory=list, description="Categories found not done, with evidence or a search record."
+    )
+    unknown: list[UnknownCell] = Field(
+        default_factory=list, description="Categories whose state stays unknown, each with what was searched."
+    )
+    not_applicable: list[NotApplicable] = Field(
+        default_factory=list, description="Categories that do not apply to this zone, each with the reason."
     )
     sources: list[Source] = Field(min_length=1, description="Documents the evidence cites.")
     measures: list[Measure] = Field(default_factory=list, description="Coded reform measures.")

@@ -25,7 +25,12 @@ QUALITY_COLUMNS: dict[str, str] = {
     "reprint_only": "measures whose every evidence item cites a reprint",
     "domains_examined": "codebook domains whose every category the scope declares examined",
     "categories_examined": "categories the scope declares examined (a domain counts all its categories)",
-    "absent": "categories listed as examined and found absent, with evidence",
+    "absent": "categories listed as found absent, with evidence or a search record",
+    "core_present": "core checklist categories present (a counted measure, or a national duty in force)",
+    "core_absent": "core categories absent, with evidence or a search record",
+    "core_not_applicable": "core categories not applicable to this zone",
+    "core_unknown": "core categories unknown (with a note, or silent)",
+    "core_known": "share of the core categories known (present, absent or not applicable), 0-1",
 }
 
 
@@ -38,6 +43,7 @@ def quality_table(dataset: Dataset) -> pd.DataFrame:
         Columns as in ``QUALITY_COLUMNS``; shares rounded to 2 decimals.
     """
     from .codebook import expand_codes
+    from .states import core_coverage
 
     codebook = dataset.codebook
     by_domain: dict[str, set[str]] = {}
@@ -49,6 +55,7 @@ def quality_table(dataset: Dataset) -> pd.DataFrame:
         kinds = {s.id: s.kind for s in zone.sources}
         n = len(zone.measures)
         conf = pd.Series([m.confidence for m in zone.measures], dtype="object")
+        core = core_coverage(codebook, zone, codebook.counted_statuses)
         rows.append(
             {
                 "zone_id": zone.id,
@@ -63,6 +70,11 @@ def quality_table(dataset: Dataset) -> pd.DataFrame:
                 "domains_examined": sum(codes <= examined for codes in by_domain.values()),
                 "categories_examined": len(examined),
                 "absent": len(zone.absent),
+                "core_present": core.present,
+                "core_absent": core.absent,
+                "core_not_applicable": core.not_applicable,
+                "core_unknown": core.unknown,
+                "core_known": round(core.known_share, 2),
             }
         )
     return pd.DataFrame(rows, columns=list(QUALITY_COLUMNS))

@@ -38,7 +38,7 @@ GAP_COLUMNS: dict[str, str] = {
     "domain": "domain code",
     "label_zh": "category label (Chinese)",
     "label_en": "category label (English)",
-    "target_state": "the target's state here: present, absent or unknown (not examined: never ranked)",
+    "target_state": "the target's state: present, absent, unknown (never ranked) or not-applicable (never ranked)",
     "target": "target's score s(t, c) in [0, 1]; NaN when the state is unknown",
     "frontier": "frontier score f_c over the benchmark zones that examined c (0 when none did)",
     "frontier_holders": "benchmark zones at the frontier, joined by ','",
@@ -100,7 +100,7 @@ class GapAnalysis:
     def known_table(self) -> pd.DataFrame:
         """The applicable categories whose state is known for the target (present or absent)."""
         table = self.table()
-        return table[table["target_state"] != "unknown"].reset_index(drop=True)
+        return table[table["target_state"].isin(("present", "absent"))].reset_index(drop=True)
 
     @property
     def overall(self) -> float:
@@ -187,7 +187,8 @@ class GapAnalysis:
         priority first (ties by code). Columns as in ``UNVERIFIED_COLUMNS``.
         """
         table = self.table()
-        table = table[table["target_state"] == "unknown"]
+        duty = [self.dataset.codebook.category(c).national_duty is not None for c in table["code"]]
+        table = table[(table["target_state"] == "unknown") & ~np.array(duty, dtype=bool)]
         rows = []
         for row in table.to_dict("records"):
             best = best_exemplars(self.dataset, self.benchmark, row["code"], self.params["status"], n=3)
@@ -217,8 +218,8 @@ class GapAnalysis:
         known = len(self.known_table())
         counts = {
             "known": known,
-            "unknown": len(self.table()) - known,
-            "na": len(self.not_applicable()),
+            "unknown": int((self.table()["target_state"] == "unknown").sum()),
+            "na": len(self.not_applicable()) + int((self.table()["target_state"] == "not-applicable").sum()),
             "rule": words.get(self.params["frontier"], self.params["frontier"]),
         }
         overall = words["overall"].format(dtf=self.overall) if known else words["undefined"]
@@ -330,9 +331,12 @@ def gap_analysis(
     target : str
         Zone id of the zone assessed.
     against : sequence of str, optional
-        Benchmark zone ids. Exclusive with ``peers``. Default (both None): every other zone.
+        Benchmark zone ids. Exclusive with ``peers``. Default (both None): every other zone
+        except frames of national directions (kind ``national-policy``), which are never benchmarks.
     peers : int, optional
-        Use the ``peers`` zones nearest to the target by the combined similarity.
+        Use the ``peers`` zones nearest to the target by the structured similarity estimate
+        (:func:`~policybench.similarity.similarity_estimate`: unknown cells imputed, so every zone
+        with anything known is a candidate and ``peers`` zones are returned).
     frontier : {"max", "mean"} or zone id
         f_c = max over the benchmark set, the mean, or a named best-practice zone's score.
     weights : mapping code -> weight, optional
@@ -404,15 +408,21 @@ def _benchmark(
     if against is not None and peers is not None:
         raise InputError("gap_analysis takes either 'against' or 'peers', not both")
     if peers is not None:
-        check_positive_int("gap_analysis", "peers", peers)
-        from ..similarity.combined import nearest_peers
-
-        return tuple(sorted(nearest_peers(dataset, target, k=peers, status=statuses)["zone_id"]))
+        return _peer_benchmark(dataset, target, peers, statuses)
     if isinstance(against, str):
         raise fail("gap_analysis", "against", "a sequence of zone ids (a list, not one string)", against)
-    chosen = [z for z in dataset.zone_ids if z != target] if against is None else list(dict.fromkeys(against))
+    frames = {z.id for z in dataset.zones if z.kind == "national-policy"}
+    if against is None:
+        chosen = [z for z in dataset.zone_ids if z != target and z not in frames]
+    else:
+        chosen = list(dict.fromkeys(against))
     for zone_id in chosen:
         dataset.zone(zone_id)
+        if zone_id in frames:
+            raise InputError(
+                f"'{zone_id}' is a frame of national directions (kind national-policy), not a zone: it never enters "
+                "an adoption share or a frontier; leave it out of 'against'"
+            )
     if target in chosen:
         raise InputError(f"the target '{target}' is also in the benchmark set; leave it out of 'against'")
     if not chosen:
@@ -424,6 +434,17 @@ def _benchmark(
             "add zones with implemented or piloted measures, or widen the status filter"
         )
     return tuple(sorted(chosen))
+
+
+def _peer_benchmark(dataset: Dataset, target: str, peers: int, statuses: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``peers`` zones nearest to the target by the structured similarity estimate."""
+    check_positive_int("gap_analysis", "peers", peers)
+    from ..similarity.intervals import similarity_estimate
+
+    found = similarity_estimate(dataset, status=statuses).peers(target, peers)
+    if found.empty:
+        raise InputError(f"'{target}' has no similarity estimate to any zone: nothing is known about it")
+    return tuple(sorted(found["zone_id"]))
 
 
 def _weights(dataset: Dataset, weights: Mapping[str, float] | None) -> pd.Series:
@@ -500,6 +521,7 @@ def _gap_table(
         evidence = EVIDENCE_WEIGHTS[best[0][1].confidence] if best else 0.0
         gap = max(0.0, f[j] - s[j]) if not np.isnan(s[j]) else float("nan")
         adoption = float(adopted[j] / examined[j]) if examined[j] else 0.0
+        never = cat.national_duty is not None or states[cat.code] == "not-applicable"  # never recommended
         rows.append(
             {
                 "code": cat.code,
@@ -516,7 +538,7 @@ def _gap_table(
                 "weight": float(weights[cat.code]),
                 "adoption": adoption,
                 "evidence_weight": evidence,
-                "priority": float(weights[cat.code] * gap * adoption * evidence),
+                "priority": 0.0 if never else float(weights[cat.code] * gap * adoption * evidence),
                 "priority_share": float("nan"),
                 "strength": bool(s[j] > f[j]),
                 "rests_on_low_confidence": cat.code in low,

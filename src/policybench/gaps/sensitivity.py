@@ -6,7 +6,7 @@ Three variants are drawn from the same random numbers:
   frontier rule drawn among "max", "mean" (and the named zone, when the analysis used one);
 - **evidence**: each counted measure of the target and of the benchmark is kept with the
   probability its confidence gives (``KEEP_PROBABILITY``); a category whose only measures
-  are dropped becomes absent where the zone examined it and unknown elsewhere;
+  are dropped becomes absent where the zone has an absent entry and unknown elsewhere;
 - **both**: the two together. The main columns (median_rank, rank_p05, rank_p95, p_top,
   fragile) are this variant; the others carry a ``_weights`` or ``_evidence`` suffix.
 """
@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from .._params import MAX_DRAWS, check_positive_int, check_type, fail
-from ..data.codebook import expand_codes, is_counted
+from ..data.codebook import is_counted
+from ..data.states import zone_states
 from ..errors import InputError
 from .analysis import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, frontier_values, ranking
 
@@ -197,7 +198,7 @@ class _Problem:
     measures: list[Measure]
     zone_of: np.ndarray  # measure -> zone index
     values: np.ndarray  # measures x codes: depth / top x role where the measure carries the code
-    examined: np.ndarray  # zones x codes: examined by scope or listed absent
+    examined: np.ndarray  # zones x codes: absent with evidence (known to be 0 when no kept measure carries it)
     weights: np.ndarray  # codes
     evidence_order: list[np.ndarray]  # per code: benchmark measure indices, best exemplar first
     named: str | None
@@ -227,8 +228,8 @@ class _Problem:
         examined = np.zeros((len(zones), len(codes)), dtype=bool)
         for z, zone_id in enumerate(zones):
             zone = ds.zone(zone_id)
-            seen = expand_codes(ds.codebook, zone.scope.examined if zone.scope else ()) | {a.code for a in zone.absent}
-            examined[z] = [c in seen for c in codes]
+            found = zone_states(ds.codebook, zone, statuses).states
+            examined[z] = [found[c] == "absent" for c in codes]
         weights = gap.full_table.set_index("code").loc[codes, "weight"].to_numpy(dtype=float)
         values = np.array(rows).reshape(len(rows), len(codes))
         order = []

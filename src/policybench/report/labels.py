@@ -151,6 +151,7 @@ TERMS: dict[str, dict[str, str]] = {
         "unknown": "未知",
         "present": "已开展",
         "absent": "未开展",
+        "not-applicable": "不适用",
         "news": "新闻报道",
         "reprint": "转载",
         "research": "研究文献",

@@ -114,7 +114,7 @@ class GapReport:
         benchmarked = [d for d in c["domains"] if d["categories"]]  # a domain with nothing benchmarked has no bars
         domains = [(d["label_" + lang], d["target"], d["frontier"], d["domain"]) for d in benchmarked]
         gaps = [(g["label_" + lang], g["target"], g["frontier"], g["code"]) for g in c["gaps"]]
-        ranked = [g for g in c["gaps"] if g.get("target_state") != "unknown"]  # unknown categories are not ranked
+        ranked = [g for g in c["gaps"] if g.get("target_state") in ("present", "absent")]  # only known cells are ranked
         return {
             **c,
             "L": {k: v[lang] for k, v in LABELS.items()},

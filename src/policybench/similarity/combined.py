@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .._params import check_choice, check_positive_int, check_status, check_type, check_unit_interval, fail
+from ..data.codebook import is_counted
 from ..errors import InputError
 from .alignment import PAIR_COLUMNS, Alignment, align, fitted_index
 from .portfolio import portfolio_matrix
@@ -235,6 +236,15 @@ def _pair(
             (u["reason"] for u in structured.attrs["undefined"] if {u["zone_a"], u["zone_b"]} == {a, b}),
             "no counted measure",
         )
+    if with_alignment and not reason:
+        chosen = set(codes)
+        empty = [
+            z
+            for z in (a, b)
+            if not any(is_counted(m, cfg.statuses) and chosen & set(m.categories) for m in dataset.zone(z).measures)
+        ]
+        if empty:  # a portfolio of national duties alone: nothing to align
+            reason = f"{' and '.join(empty)}: no counted measure in the {len(codes)} categories both examined"
     alignment = _empty_alignment(a, b)
     if with_alignment and not reason:
         alignment = align(
@@ -250,7 +260,7 @@ def _pair(
             text_index=index,
             codes=codes,
         )
-    score = value if reason else cfg.lam * value + (1 - cfg.lam) * alignment.score
+    score = float("nan") if reason else cfg.lam * value + (1 - cfg.lam) * alignment.score
     if not with_alignment:
         score = value
     return Comparison(a, b, score, value, alignment, len(codes), len(codes) / n_codes, reason, cfg.params(need))

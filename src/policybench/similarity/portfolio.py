@@ -1,8 +1,9 @@
 """The portfolio matrix and the state of each cell (METHODS §1 and §10).
 
-A zone x category cell is **present** (a counted measure carries the category), **absent**
-(the coders examined it, through ``scope.examined`` or an ``absent`` entry, and nothing
-counted carries it) or **unknown** (not examined). Unknown is never read as zero unless
+A zone x category cell is **present** (a counted measure carries the category, or a national
+duty is in force), **absent** (an ``absent`` entry with evidence or a search record),
+**not-applicable** or **unknown**; the rules are defined once, in
+:mod:`policybench.data.states`. Unknown and not-applicable cells are never read as zero unless
 the caller asks for it (``unknown="zero"``).
 """
 
@@ -15,15 +16,16 @@ import numpy as np
 import pandas as pd
 
 from .._params import check_choice, check_status, check_type, check_unit_interval
-from ..data.codebook import expand_codes, is_counted
+from ..data.codebook import is_counted
+from ..data.states import CELL_STATES, zone_states
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
 
 __all__ = ["STATES", "portfolio_matrix", "scope_matrix"]
 
-#: The three states of a zone x category cell.
-STATES: tuple[str, ...] = ("present", "absent", "unknown")
+#: The states of a zone x category cell (defined in policybench.data.states).
+STATES: tuple[str, ...] = CELL_STATES
 
 
 def scope_matrix(
@@ -32,12 +34,14 @@ def scope_matrix(
     status: Sequence[str] | str | None = None,
     zones: Sequence[str] | None = None,
 ) -> pd.DataFrame:
-    """Zones x categories matrix of states: "present", "absent" or "unknown".
+    """Zones x categories matrix of states: "present", "absent", "unknown" or "not-applicable".
 
     present: a measure with a status in ``status`` carries the category (primary or
-    secondary). absent: not present, and the category is inside the zone's
-    ``scope.examined`` (a domain code covers its categories) or listed under ``absent``.
-    unknown: neither (a zone file without a scope has only present and listed-absent cells).
+    secondary), or the category is a national duty in force at the zone's date and no
+    ``absent`` entry says otherwise. absent: an ``absent`` entry (evidence or a search
+    record). not-applicable: by the codebook's ``not_applicable_to`` or the zone's
+    ``not_applicable``. unknown: everything else; ``scope.examined`` no longer makes silence
+    absent (data format 2.0). See :mod:`policybench.data.states`.
 
     Parameters
     ----------
@@ -58,19 +62,18 @@ def scope_matrix(
     --------
     >>> from policybench import load_dataset
     >>> states = scope_matrix(load_dataset())
-    >>> sorted(set(states.to_numpy().ravel())) <= ["absent", "present", "unknown"]
-    True
+    >>> states.loc["tianjin-htz", "DEL.PROVINCIAL_POWERS"]  # a province-level city
+    'not-applicable'
+    >>> states.loc["tianjin-htz", "GOV.STATUTORY_BODY"]
+    'present'
     """
     statuses = check_status(dataset.codebook, status, "scope_matrix")
     zone_ids = list(dataset.zone_ids if zones is None else zones)
     codes = list(dataset.codebook.codes)
     rows = []
     for zone_id in zone_ids:
-        zone = dataset.zone(zone_id)
-        present = {c for m in zone.measures if is_counted(m, statuses) for c in m.categories}
-        examined = expand_codes(dataset.codebook, zone.scope.examined if zone.scope else ())
-        examined |= {a.code for a in zone.absent}
-        rows.append(["present" if c in present else "absent" if c in examined else "unknown" for c in codes])
+        found = zone_states(dataset.codebook, dataset.zone(zone_id), statuses).states
+        rows.append([found[c] for c in codes])
     frame = pd.DataFrame(rows, index=pd.Index(zone_ids, name="zone_id"), columns=pd.Index(codes, name="code"))
     frame.attrs = {"status": list(statuses)}
     return frame
@@ -90,7 +93,8 @@ def portfolio_matrix(
 
     s(z, c) = max over the zone's measures m counted by ``status`` that carry c of
     d(m) / d_max x r(m, c), with r = 1 for the primary category and ``secondary_weight``
-    for a secondary one; 0 where the state is absent; NaN where it is unknown (see
+    for a secondary one; 1 / d_max (depth 1) for a national duty in force that no measure
+    carries; 0 where the state is absent; NaN where it is unknown or not applicable (see
     :func:`scope_matrix`). At domain level, the mean (or max) of the domain's known
     categories (NaN when all are unknown).
 
@@ -109,8 +113,9 @@ def portfolio_matrix(
     zones : sequence of str, optional
         Zone ids (rows) in this order; default: every zone of the dataset.
     unknown : {"nan", "zero"}
-        "nan" (default) leaves unknown cells NaN. "zero" reads every cell without a counted
-        measure as 0, as versions before 0.2 did: it treats "nobody looked" as "not done".
+        "nan" (default) leaves unknown and not-applicable cells NaN. "zero" reads every cell
+        without a counted measure (or duty) as 0, as versions before 0.2 did: it treats
+        "nobody looked" as "not done".
 
     Returns
     -------
@@ -141,7 +146,10 @@ def portfolio_matrix(
     column = {code: j for j, code in enumerate(codes)}
     values = np.zeros((len(zone_ids), len(codes)))
     top = float(dataset.codebook.max_depth)
+    duty = 1.0 / top  # a national duty in force: depth 1 (on paper, binding) unless a measure says more
     for i, zone_id in enumerate(zone_ids):
+        for code in zone_states(dataset.codebook, dataset.zone(zone_id), statuses).by_duty:
+            values[i, column[code]] = duty
         for measure in dataset.zone(zone_id).measures:
             if not is_counted(measure, statuses):
                 continue
@@ -149,7 +157,8 @@ def portfolio_matrix(
                 j = column[code]
                 values[i, j] = max(values[i, j], measure.depth / top * role)
     if unknown == "nan":
-        values[scope_matrix(dataset, status=statuses, zones=zone_ids).to_numpy() == "unknown"] = np.nan
+        states = scope_matrix(dataset, status=statuses, zones=zone_ids).to_numpy()
+        values[(states == "unknown") | (states == "not-applicable")] = np.nan
     frame = pd.DataFrame(values, index=pd.Index(zone_ids, name="zone_id"), columns=pd.Index(codes, name="code"))
     if level == "domain":
         domains = [c.split(".")[0] for c in codes]
