@@ -120,19 +120,36 @@ def test_draws_zero_means_no_robustness(shipped) -> None:
     assert "- Robustness:" in assess(shipped, "tianjin-htz", against=MODELS, draws=10).report("en").to_markdown()
 
 
+def _without_counted_measures(shipped):
+    """The shipped data plus a benchmark zone whose measures are all proposed (none counted)."""
+    frame = shipped.zone("national-policy")
+    measures = [m.model_copy(update={"id": "plans-only." + m.id.split(".", 1)[1]}) for m in frame.measures]
+    zone = frame.model_copy(update={"id": "plans-only", "kind": "development-zone", "measures": measures})
+    return shipped.replace_zones([*shipped.zones, zone])
+
+
 def test_a_benchmark_zone_without_counted_measures_gets_nan_and_a_reason(shipped) -> None:
-    a = assess(shipped, "tianjin-htz", against=["donghu-htz", "national-policy"], draws=0)
-    row = a.table("similarity").set_index("zone_id").loc["national-policy"]
+    data = _without_counted_measures(shipped)
+    a = assess(data, "tianjin-htz", against=["donghu-htz", "plans-only"], draws=0)
+    row = a.table("similarity").set_index("zone_id").loc["plans-only"]
     assert row["similarity"] != row["similarity"]  # NaN
-    assert "national-policy: no counted measure" in row["reason"]
+    assert "plans-only: no counted measure" in row["reason"]
     content = json.loads(a.report("en", generated=DATE).to_json())
     assert [s["zone"] for s in content["similarity"]] == ["donghu-htz"]
-    assert content["similarity_undefined"][0]["zone"] == "national-policy"
+    assert content["similarity_undefined"][0]["zone"] == "plans-only"
 
 
 def test_a_benchmark_with_no_counted_measure_is_a_clear_error(shipped) -> None:
-    with pytest.raises(InputError, match=r"no zone of the benchmark set \(national-policy\) has a counted measure"):
-        assess(shipped, "tianjin-htz", against=["national-policy"])
+    with pytest.raises(InputError, match=r"no zone of the benchmark set \(plans-only\) has a counted measure"):
+        assess(_without_counted_measures(shipped), "tianjin-htz", against=["plans-only"])
+
+
+def test_a_frame_of_national_directions_is_never_a_benchmark(shipped) -> None:
+    with pytest.raises(InputError, match=r"'national-policy' is a frame of national directions"):
+        assess(shipped, "tianjin-htz", against=["donghu-htz", "national-policy"])
+    a = assess(shipped, "tianjin-htz", draws=0)
+    assert "national-policy" not in a.gap.benchmark
+    assert len(a.gap.benchmark) == len(shipped.zones) - 2
 
 
 def test_weights_override_only_the_categories_they_name(shipped) -> None:

@@ -104,7 +104,7 @@ def test_messages_say_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "applicable categories weight 0" in capsys.readouterr().err
     assert main(["report", TIANJIN, "--against", "national-policy", "-o", str(tmp_path / "x.html")]) == 1
     err = capsys.readouterr().err
-    assert "national-policy" in err and "no gap can be computed" in err
+    assert "'national-policy' is a frame of national directions" in err and "leave it out of 'against'" in err
     assert not (tmp_path / "x.html").exists()
 
 

@@ -12,8 +12,9 @@ import pytest
 from policybench import load_dataset, validate
 from policybench.data.protocol import PROTOCOL_RULES
 from policybench.gaps import gap_analysis, recommend
+from policybench.similarity import scope_matrix
 
-DATA_VERSION = "1.1.0"
+DATA_VERSION = "2.0.0"
 MODELS = ["wuhan-city-partner", "donghu-htz"]
 
 #: Categories the 1.1.0 re-audit found Tianjin to have, with the source that shows it.
@@ -48,13 +49,20 @@ def test_tianjin_files_break_no_protocol_rule() -> None:
 def test_tianjin_counts_and_scope(ds) -> None:
     zone = ds.zone("tianjin-htz")
     counted = [m for m in zone.measures if m.status in ("implemented", "piloting")]
-    assert (len(zone.measures), len(counted)) == (47, 30)
+    # 2.0.0: seven measures added on the 2026-12 audit's evidence (talent, sci-tech finance, market hiring,
+    # gazelle evaluation, Haitai as the committee's company)
+    assert (len(zone.measures), len(counted)) == (54, 37)
     assert zone.scope is not None and "TAL" not in zone.scope.examined
-    assert {a.code for a in zone.absent} == {
-        "MKT.PARTNER_SYSTEM",
-        "MKT.MIXED_OWNERSHIP",
-        "MKT.PLATFORM_COMPANY_REFORM",
-    }
+    stated = {a.code for a in zone.absent if a.basis == "stated"}
+    assert stated == {"MKT.PARTNER_SYSTEM", "MKT.MIXED_OWNERSHIP", "MKT.PLATFORM_COMPANY_REFORM"}
+    searched = {a.code for a in zone.absent if a.basis == "search"}
+    assert all(a.confidence == "low" for a in zone.absent if a.basis == "search")  # migrated: no queries recorded
+    # the audit's false absences are present now, never absent
+    assert not searched & {"INS.GAZELLE_UNICORN", "MKT.SCI_TECH_FINANCE", "HR.MARKET_HIRING", "TAL.TALENT_FUNDING"}
+    states = scope_matrix(ds, zones=["tianjin-htz"]).loc["tianjin-htz"]
+    assert states["DEL.PROVINCIAL_POWERS"] == "not-applicable"  # a province-level city
+    for code in ("INS.GAZELLE_UNICORN", "MKT.SCI_TECH_FINANCE", "HR.MARKET_HIRING", "TAL.TALENT_FUNDING"):
+        assert states[code] == "present", code
 
 
 def test_verified_categories_are_coded(ds) -> None:
@@ -81,19 +89,19 @@ def test_article_conclusions_against_the_two_models(ds, models_top) -> None:
     assert bool(top.loc["MKT.PARTNER_SYSTEM", "already_planned"])
     # With the 金融服务 secondary code, sci-tech finance is also flagged as already proposed.
     assert bool(top.loc["MKT.SCI_TECH_FINANCE", "already_planned"])
-    # What data 1.1.0 gives (Donghu re-audited: statute depth 1, gazelle programme depth 3, the nine
-    # market-access measures depth 2, remote verification of registrations depth 3): the top five.
-    # Platform-company reform, 4th before the zonesA re-audit of Donghu, is 6th: a conclusion that moved.
+    # What data 2.0.0 gives: the national duties (inclusive supervision, online services) are no longer
+    # recommended; Tianjin's talent fund and services are now known (statute Arts. 29, 34, depth 1) and are
+    # depth gaps to Donghu's and Wuhan's operating schemes; gazelles and sci-tech finance are present at depth
+    # 2 (gap to Donghu's depth 3). Platform-company reform, 6th in 1.1.0, left the top six when Donghu's 2011
+    # control transfer was removed (audit 2026-12: not a market reform).
     assert list(top.index) == [
-        "INS.GAZELLE_UNICORN",
+        "TAL.TALENT_FUNDING",
+        "TAL.TALENT_SERVICES",
         "MKT.PARTNER_SYSTEM",
-        "INS.INCLUSIVE_REGULATION",
-        "SVC.ONLINE_SERVICE",
+        "INS.GAZELLE_UNICORN",
         "MKT.SCI_TECH_FINANCE",
     ]
-    six = recommend(gap_analysis(ds, "tianjin-htz", against=MODELS), top=6).set_index("code")
-    assert list(six.index)[5] == "MKT.PLATFORM_COMPANY_REFORM"
-    assert bool(six.loc["MKT.PLATFORM_COMPANY_REFORM", "already_planned"])
+    assert not {"INS.INCLUSIVE_REGULATION", "SVC.ONLINE_SERVICE", "CGV.DISCLOSURE"} & set(top.index)
     # Zone legislation, 4th in data 1.0.0 although Tianjin has its own statute, is no longer a gap.
     assert "GOV.ZONE_LEGISLATION" not in top.index
 

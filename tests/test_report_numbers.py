@@ -86,7 +86,7 @@ def test_xlsx_keeps_raw_values_and_shows_them_rounded(tianjin, tmp_path: Path) -
         sheet = openpyxl.load_workbook(path)[sheet_name]
         header = [c.value for c in sheet[1]]
         rows = {r[header.index("code" if lang == "en" else "类别代码")].value: r for r in sheet.iter_rows(min_row=2)}
-        online = rows["SVC.ONLINE_SERVICE"]  # Tianjin 1/3 against a frontier of 1: DTF 33.33...
+        online = rows["TAL.TALENT_SERVICES"]  # Tianjin 1/3 (statute Art. 34) against a frontier of 1: DTF 33.33...
         dtf = online[header.index(dtf_header)]
         assert dtf.value == pytest.approx(100 / 3, abs=1e-4) and dtf.number_format == "0"
         share = online[header.index("priority_share" if lang == "en" else "优先度占比")]
@@ -102,13 +102,13 @@ def test_xlsx_keeps_raw_values_and_shows_them_rounded(tianjin, tmp_path: Path) -
 
 def test_every_format_shows_the_same_rounded_numbers(tianjin) -> None:
     gaps = tianjin.table("gaps").set_index("code")
-    online = gaps.loc["SVC.ONLINE_SERVICE"]
+    online = gaps.loc["TAL.TALENT_SERVICES"]
     assert online["dtf"] == pytest.approx(100 / 3)
     share = f"{online['priority_share']:.0%}"
     for lang in ("zh", "en"):
         rendered = tianjin.report(lang, generated="2026-01-01")
         markdown, html = rendered.to_markdown(), rendered.to_html()
-        row = next(line for line in markdown.splitlines() if "(`SVC.ONLINE_SERVICE`) |" in line)
+        row = next(line for line in markdown.splitlines() if "(`TAL.TALENT_SERVICES`) |" in line)
         assert row.endswith(f"| 0.33 | 1.00 | 0.67 | 33 | {share} |"), row
         overall = f"{tianjin.overall:.0f}"
         assert f"{overall}**" in markdown and f"{overall}</strong>" in html

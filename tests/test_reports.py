@@ -187,5 +187,13 @@ def test_an_undefined_number_renders_as_a_dash_and_an_empty_frontier_is_an_error
     assert format_number(None, ".1f") == "—" and format_number(float("nan"), ".1f") == "—"
     assert format_number(37.5, ".1f") == "37.5" and format_number(12.0, ".0f", "%") == "12%"
     # a benchmark without a counted measure gives no frontier: a clear error, not a "nan" report
-    with pytest.raises(InputError, match="no zone of the benchmark set .*national-policy.* has a counted measure"):
-        assess(shipped, "tianjin-htz", against=["national-policy"], draws=10)
+    frame = shipped.zone("national-policy")  # the frame's proposals as a zone: no counted measure
+    plans = frame.model_copy(
+        update={
+            "id": "plans-only",
+            "kind": "development-zone",
+            "measures": [m.model_copy(update={"id": "plans-only." + m.id.split(".", 1)[1]}) for m in frame.measures],
+        }
+    )
+    with pytest.raises(InputError, match="no zone of the benchmark set .*plans-only.* has a counted measure"):
+        assess(shipped.replace_zones([*shipped.zones, plans]), "tianjin-htz", against=["plans-only"], draws=10)
