@@ -105,16 +105,12 @@ def test_one_definition_of_combined_similarity(shipped_examined) -> None:
 
 def test_overlap_restricts_both_components(toy) -> None:
     # beta examined only GOV: the overlap with alpha is the 2 GOV categories
-    beta = toy.zone("beta")
-    narrowed = toy.replace_zones(
-        [
-            z.model_copy(update={"scope": z.scope.model_copy(update={"examined": ["GOV"]})}) if z is beta else z
-            for z in toy.zones
-        ]
-    )
+    from _checklist import examined
+
+    narrowed = examined(toy, {"alpha": ["GOV", "MKT"], "beta": ["GOV"], "gamma": ["GOV", "MKT"]})
     c = zone_similarity(narrowed, "alpha", "beta", min_overlap=2)
-    # beta's city partner is counted, so MKT.PARTNER_SYSTEM is known (present) although MKT
-    # is outside beta's scope: the overlap is GOV.STATUTORY_BODY, GOV.CORPORATE_MGMT, MKT.PARTNER_SYSTEM
+    # beta's city partner is counted, so MKT.PARTNER_SYSTEM is known (present) although beta has
+    # no absence in MKT: the overlap is GOV.STATUTORY_BODY, GOV.CORPORATE_MGMT, MKT.PARTNER_SYSTEM
     assert (c.overlap, c.overlap_share) == (3, 3 / 5)
     # structured over it: alpha [1, .5 | 0], beta [2/3, 0 | 1]; soft cosine, sigma .3
     u, v = [1, 0.5, 0], [2 / 3, 0, 1]
@@ -136,6 +132,9 @@ def test_gap_analysis_with_nearest_peers(shipped_examined) -> None:
     from policybench.gaps import gap_analysis
 
     shipped = shipped_examined
+    from policybench.similarity import similarity_estimate
+
     gap = gap_analysis(shipped, "tianjin-htz", peers=3)
-    assert gap.benchmark == tuple(sorted(nearest_peers(shipped, "tianjin-htz", k=3)["zone_id"]))
+    assert gap.benchmark == tuple(sorted(similarity_estimate(shipped).peers("tianjin-htz", 3)["zone_id"]))
+    assert len(gap_analysis(load_dataset(), "tianjin-htz", peers=3).benchmark) == 3  # K peers on the real data
     assert gap.params["peers"] == 3

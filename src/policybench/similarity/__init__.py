@@ -6,12 +6,14 @@ from typing import Any
 
 from .alignment import Alignment, align
 from .combined import PEER_COLUMNS, Comparison, compare, nearest_peers, zone_similarity, zone_similarity_matrix
+from .intervals import SimilarityEstimate, similarity_estimate
 from .portfolio import STATES, portfolio_matrix, scope_matrix
 from .structured import METRICS, default_min_overlap, overlap_matrix, pairwise_similarity, similarity_matrix
 
 __all__ = [
     "METRICS",
     "PEER_COLUMNS",
+    "SimilarityEstimate",
     "STATES",
     "Alignment",
     "Comparison",
@@ -26,6 +28,7 @@ __all__ = [
     "pairwise_similarity",
     "portfolio_matrix",
     "scope_matrix",
+    "similarity_estimate",
     "similarity_matrix",
     "zone_similarity",
     "zone_similarity_matrix",

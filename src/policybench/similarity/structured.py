@@ -24,6 +24,7 @@ __all__ = [
     "overlap_similarity",
     "pairwise_similarity",
     "similarity_matrix",
+    "weight_vector",
 ]
 
 METRICS: tuple[str, ...] = ("cosine", "jaccard", "soft_cosine", "heterogeneity")
@@ -96,7 +97,7 @@ def similarity_matrix(
     if isinstance(need, bool) or not isinstance(need, int) or need < 1:
         raise InputError(f"The 'min_overlap' parameter of {fn} must be a positive int. Got {min_overlap!r} instead.")
     values = portfolio.to_numpy(dtype=np.float64)
-    w = _weights(codes, weights)
+    w = weight_vector(codes, weights)
     domains = np.array([c.split(".")[0] for c in codes])
     result, overlap, counted = overlap_similarity(values, metric, weights=w, sigma=float(sigma), domains=domains)
     ids = [str(z) for z in portfolio.index]
@@ -175,7 +176,8 @@ def overlap_similarity(
     return out, overlap, counted
 
 
-def _weights(codes: list[str], weights: Mapping[str, float] | None) -> np.ndarray:
+def weight_vector(codes: list[str], weights: Mapping[str, float] | None) -> np.ndarray:
+    """Category weights in the order of ``codes`` (all 1 when None); checked: finite, >= 0, not all 0."""
     if weights is None:
         return np.ones(len(codes))
     unknown = sorted(set(weights) - set(codes))
