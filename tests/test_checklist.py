@@ -132,3 +132,30 @@ def test_the_shipped_data_keeps_the_checklist() -> None:
     assert report.valid and not [i for i in report.issues if i.code == "core-undecided"]
     tianjin = core_coverage(ds.codebook, ds.zone("tianjin-htz"), ds.codebook.counted_statuses)
     assert tianjin.known_share >= 0.8
+
+
+def test_strengths_only_where_someone_looked() -> None:
+    from policybench.gaps import gap_analysis
+
+    ds = load_dataset()
+    gap = gap_analysis(ds, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
+    strengths = gap.strengths()
+    assert not strengths.empty and (strengths["n_examined"] > 0).all()
+    full = gap.full_table
+    unseen = full[(full["n_examined"] == 0) & (full["target"] > 0)]
+    assert not unseen.empty and not unseen["strength"].any()  # nobody looked: never a strength
+
+
+def test_one_headline_count_everywhere() -> None:
+    from policybench import assess
+
+    ds = load_dataset()
+    a = assess(ds, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=0)
+    counts = a.gap.counts()
+    assert sum(counts.values()) == len(ds.codebook.codes)
+    assert counts["known"] == len(a.gap.known_table())
+    md = a.report("en", generated="2026-12-07").to_markdown()
+    assert f"over the {counts['known']} applicable categories whose state is known" in md
+    assert f"({counts['unknown']} more applicable ones are unknown" in md
+    assert f"over {counts['known']} applicable categories known for the target" in a.gap.summary("en")
+    assert f"over {counts['known']} applicable categories known for the target" in a._repr_html_()

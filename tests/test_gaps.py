@@ -33,7 +33,7 @@ def toy():
 
 @pytest.fixture(scope="module")
 def gap(toy):
-    return gap_analysis(toy, "alpha", against=["beta", "gamma"])
+    return gap_analysis(toy, "alpha", against=["beta", "gamma"], adoption_prior=0)  # raw shares
 
 
 def col(gap, name):
@@ -65,10 +65,10 @@ def test_priority_by_hand(gap) -> None:
 
 
 def test_frontier_rules_by_hand(toy) -> None:
-    mean = gap_analysis(toy, "alpha", against=["beta", "gamma"], frontier="mean")
+    mean = gap_analysis(toy, "alpha", against=["beta", "gamma"], frontier="mean", adoption_prior=0)
     np.testing.assert_allclose(col(mean, "frontier"), [1 / 3, 0.5, 0.5, 1 / 3, 1 / 6])
     assert mean.overall == pytest.approx(50.0)
-    named = gap_analysis(toy, "alpha", against=["beta", "gamma"], frontier="beta")
+    named = gap_analysis(toy, "alpha", against=["beta", "gamma"], frontier="beta", adoption_prior=0)
     assert named.table()["code"].tolist() == ["GOV.STATUTORY_BODY", "MKT.PARTNER_SYSTEM"]
     assert named.overall == pytest.approx(100 * 0.25 / (0.25 + 1 / 6))
     assert set(named.not_applicable()) == {"GOV.CORPORATE_MGMT", "MKT.PLATFORM_COMPANY_REFORM", "MKT.MIXED_OWNERSHIP"}
@@ -136,7 +136,7 @@ def test_sensitivity_is_seeded_and_vectorised(gap) -> None:
 def test_simulate_leaves_the_original_untouched(toy, gap) -> None:
     after_ds = simulate(toy, "alpha", add=[("MKT.PARTNER_SYSTEM", 3)], remove=["alpha.partner-plan"])
     assert len(toy.zone("alpha").measures) == 3
-    after = gap_analysis(after_ds, "alpha", against=["beta", "gamma"])
+    after = gap_analysis(after_ds, "alpha", against=["beta", "gamma"], adoption_prior=0)
     diff = compare_gaps(gap, after).set_index("code")
     assert diff.loc["MKT.PARTNER_SYSTEM", "dtf_after"] == 100
     assert after.overall - gap.overall == pytest.approx(100 / 6)

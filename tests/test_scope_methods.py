@@ -50,7 +50,7 @@ def ds():
 
 @pytest.fixture(scope="module")
 def gap(ds):
-    return gap_analysis(ds, "tee", against=["bee", "cee"])
+    return gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0)  # raw shares: the 1.x hand numbers
 
 
 def test_states_and_portfolio_by_hand(ds) -> None:
@@ -126,9 +126,13 @@ def test_unknown_target_categories_are_never_ranked_but_listed_to_verify(gap) ->
 
 
 def test_frontier_rules_over_examined_zones(ds) -> None:
-    mean = gap_analysis(ds, "tee", against=["bee", "cee"], frontier="mean").full_table.set_index("code")
+    mean = gap_analysis(ds, "tee", against=["bee", "cee"], frontier="mean", adoption_prior=0).full_table.set_index(
+        "code"
+    )
     np.testing.assert_allclose(mean.loc[CODES, "frontier"], [1 / 3, 2 / 3, 1, 2 / 3, 1 / 6])
-    named = gap_analysis(ds, "tee", against=["bee", "cee"], frontier="cee").full_table.set_index("code")
+    named = gap_analysis(ds, "tee", against=["bee", "cee"], frontier="cee", adoption_prior=0).full_table.set_index(
+        "code"
+    )
     np.testing.assert_allclose(named.loc[CODES, "frontier"], [2 / 3, 0, 0, 0, 1 / 3])
 
 
@@ -230,3 +234,20 @@ def test_gap_results_do_not_depend_on_zone_order(toy, scoped, seed: int) -> None
     sa = scope_matrix(ds).loc[["alpha", "beta", "gamma"]]
     sb = scope_matrix(shuffled).loc[["alpha", "beta", "gamma"]]
     pd.testing.assert_frame_equal(sa, sb)
+
+
+def test_adoption_is_shrunk_toward_the_base_rate_by_hand(ds) -> None:
+    # bee knows 5 cells, 3 positive (CORP, PART, PLAT); cee knows 2, both positive (STAT, MIX): r = 5/7.
+    gap = gap_analysis(ds, "tee", against=["bee", "cee"])  # adoption_prior 2 by default
+    assert gap.params["adoption_base_rate"] == pytest.approx(5 / 7)
+    t = gap.full_table.set_index("code").loc[CODES]
+    # STAT: 1 of 2 -> (1 + 10/7) / 4 = 17/28; CORP: 1 of 1 -> (1 + 10/7) / 3 = 17/21
+    np.testing.assert_allclose(t["adoption"], [17 / 28, 17 / 21, 17 / 21, 17 / 21, 17 / 28])
+    assert t["n_adopted"].tolist() == [1, 1, 1, 1, 1]
+    assert t["single_exemplar"].tolist() == [True, True, True, True, True]
+    # CORP's priority: w 1/4, gap 2/3, adoption 17/21, evidence 1 (bee's high-confidence measure)
+    assert t.loc["GOV.CORPORATE_MGMT", "priority"] == pytest.approx(1 / 4 * 2 / 3 * 17 / 21)
+    raw = gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0).full_table.set_index("code")
+    assert raw.loc["GOV.CORPORATE_MGMT", "adoption"] == 1.0
+    with pytest.raises(InputError, match="adoption_prior"):
+        gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=-1)

@@ -188,8 +188,8 @@ class Assessment:
             words["head"].format(target=self.target, benchmark=words["sep"].join(self.benchmark)),
             words["overall"].format(
                 dtf=_number(self.overall, ".0f", words["undefined"]),
-                known=len(self.gap.known_table()),
-                unknown=len(self.gap.unverified()),
+                known=self.gap.counts()["known"],
+                unknown=self.gap.counts()["unknown"],
                 data=self.data_hash,
                 codebook=self.codebook_version,
             ),
@@ -221,8 +221,8 @@ class Assessment:
         return (
             f"<div><strong>Assessment of <code>{esc(self.target)}</code></strong> against "
             f"{esc(', '.join(self.benchmark))}<br>Overall DTF <strong>{_number(self.overall, '.0f')}</strong> over "
-            f"{len(self.gap.known_table())} applicable categories known for the target "
-            f"({len(self.gap.unverified())} to verify first); data <code>{esc(self.data_hash)}</code>, "
+            f"{self.gap.counts()['known']} applicable categories known for the target "
+            f"({self.gap.counts()['unknown']} unknown, to verify first); data <code>{esc(self.data_hash)}</code>, "
             f"codebook {esc(self.codebook_version)}{closest}"
             f"<table><tr><th>#</th><th>code</th><th>category</th><th>share of priority</th><th>gap</th>"
             f"<th>exemplars</th><th>P(top {self.params['robust_top']})</th></tr>{rows}</table>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -24,6 +24,9 @@ from .base import (
     write_frame,
 )
 from .table import step_progress
+
+if TYPE_CHECKING:
+    from ..data.dataset import Dataset
 
 
 def _configure_coverage(p: argparse.ArgumentParser) -> None:
@@ -154,6 +157,8 @@ def _run_similarity(args: argparse.Namespace) -> int:
     if args.output and Path(args.output).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         raise UsageError(f"unknown output format '{Path(args.output).suffix}': use .csv, .xlsx or .parquet")
     ds = load_data(args)
+    if args.method == "structured" and args.level == "category" and args.min_overlap is None:
+        return _print_estimates(ds, args)
     if args.method == "structured":
         portfolio = portfolio_matrix(ds, level=args.level)
         matrix = similarity_matrix(portfolio, metric=args.metric, min_overlap=args.min_overlap)
@@ -192,6 +197,38 @@ def _run_similarity(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_estimates(ds: Dataset, args: argparse.Namespace) -> int:
+    """Every pair's structured similarity as an estimate with its interval and known share."""
+    from ..similarity import similarity_estimate
+
+    est = similarity_estimate(ds, metric=args.metric)
+    matrix = est.matrix().round(6)
+    if args.output:
+        write_frame(matrix, args.output, index=True)
+        print(f"wrote {matrix.shape[0]} x {matrix.shape[1]} estimate matrix to {args.output}", file=sys.stderr)
+        return 0
+    if args.format == "json":
+        payload = {name: est.matrix(name).round(6).to_dict(orient="split") for name in ("estimate", "low", "high")}
+        payload["known_share"] = est.matrix("known_share").round(6).to_dict(orient="split")
+        print(json_text({**payload, "params": dict(est.params)}))
+        return 0
+    emit(matrix.reset_index(), args.format, kinds=dict.fromkeys(map(str, matrix.columns), "similarity"))
+    if args.format == "table":
+        level = f"{est.params['level']:.0%}"
+        print()
+        print(f"each pair: estimate, {level} interval and the share of categories known for both (the rest imputed):")
+        pairs = est.table()
+        pairs["interval"] = [f"{lo:.2f}-{hi:.2f}" for lo, hi in zip(pairs["low"], pairs["high"], strict=True)]
+        pairs["known_share"] = [f"{s:.0%}" for s in pairs["known_share"]]
+        emit(
+            pairs[["zone_a", "zone_b", "estimate", "interval", "known_share"]],
+            "table",
+            kinds={"estimate": "similarity"},
+        )
+        print("method: docs/methods.md §11 (multiple imputation from each category's adoption; seed 0)")
+    return 0
+
+
 def _configure_gap(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
     add_benchmark(p)
@@ -219,7 +256,7 @@ def _run_gap(args: argparse.Namespace) -> int:
     lang = args.lang
     cols = ["rank", "code", f"label_{lang}", "target_state", "priority_share", "gap", "rests_on"]
     cols += [c for c in ("p_top", "fragile") if c in recs.columns]
-    cols += ["dtf", "n_examined", "exemplar_zones", "authority", "already_planned"]
+    cols += ["dtf", "n_adopted", "n_examined", "single_exemplar", "exemplar_zones", "authority", "already_planned"]
     cols += [c for c in ("p_top_weights", "p_top_evidence") if c in recs.columns]
     low = cli_label("rests_on_low", lang)
     recs = recs.assign(rests_on=recs["rests_on_low_confidence"].map({True: cli_label("low_source", lang), False: ""}))
@@ -237,7 +274,7 @@ def _run_gap(args: argparse.Namespace) -> int:
         print(cli_label("no_recommendation", lang))
     else:
         shown = recs[cols].copy()
-        for column in ("target_state", "authority", "already_planned", "fragile"):
+        for column in ("target_state", "authority", "already_planned", "fragile", "single_exemplar"):
             if column in shown.columns:
                 shown[column] = shown[column].map(lambda v: term(_word(v), lang))
         headers = [cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols]

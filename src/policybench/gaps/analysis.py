@@ -42,15 +42,17 @@ GAP_COLUMNS: dict[str, str] = {
     "target": "target's score s(t, c) in [0, 1]; NaN when the state is unknown",
     "frontier": "frontier score f_c over the benchmark zones that examined c (0 when none did)",
     "frontier_holders": "benchmark zones at the frontier, joined by ','",
-    "n_examined": "number of benchmark zones that examined c (state present or absent)",
+    "n_examined": "number of benchmark zones whose state of c is known (present or absent)",
+    "n_adopted": "how many of them have c (score > 0)",
+    "single_exemplar": "True when one benchmark zone alone holds the frontier",
     "gap": "max(0, f_c - s(t, c)); NaN when the target's state is unknown",
     "dtf": "distance-to-frontier score 100 * min(1, s / f), 0-100; NaN when unknown",
     "weight": "category weight (codebook default or override), summing to 1 over the codebook",
-    "adoption": "share of the benchmark zones that examined c with a score > 0",
+    "adoption": "adoption share shrunk toward the base rate: (n_adopted + a r) / (n_examined + a)",
     "evidence_weight": "evidence weight of the best exemplar (high 1, medium 0.75, low 0.5)",
     "priority": "weight * gap * adoption * evidence_weight; NaN when the target's state is unknown",
     "priority_share": "priority / the sum of the priorities of the ranked categories (0-1); NaN when unknown",
-    "strength": "True when the target is above the frontier",
+    "strength": "True when the target is above the frontier of benchmark zones whose state is known (n_examined > 0)",
     "rests_on_low_confidence": "True when the frontier, or the target's own score, rests only on low-confidence measures",
     "exemplar": "id of the best exemplar measure in the benchmark set",
 }
@@ -96,6 +98,19 @@ class GapAnalysis:
     def not_applicable(self) -> list[str]:
         """Codes that no benchmark zone does (frontier 0): left out of scores, never hidden."""
         return self.full_table.loc[self.full_table["frontier"] <= 0, "code"].tolist()
+
+    def counts(self) -> dict[str, int]:
+        """What the overall DTF covers, defined once for every output.
+
+        ``known``: applicable categories (some benchmark does them) whose state is known for the
+        target (the DTF's mean runs over these); ``unknown``: applicable ones whose state is
+        unknown (verify first); ``not_applicable``: categories no benchmark does, or that do not
+        apply to the target. The three add up to the codebook's categories.
+        """
+        states = self.table()["target_state"]
+        known = int(states.isin(("present", "absent")).sum())
+        unknown = int((states == "unknown").sum())
+        return {"known": known, "unknown": unknown, "not_applicable": len(self.full_table) - known - unknown}
 
     def known_table(self) -> pd.DataFrame:
         """The applicable categories whose state is known for the target (present or absent)."""
@@ -215,11 +230,12 @@ class GapAnalysis:
         """
         check_choice("GapAnalysis.summary", "lang", lang, ("en", "zh"))
         words = _SUMMARY[lang]
-        known = len(self.known_table())
+        covered = self.counts()
+        known = covered["known"]
         counts = {
             "known": known,
-            "unknown": int((self.table()["target_state"] == "unknown").sum()),
-            "na": len(self.not_applicable()) + int((self.table()["target_state"] == "not-applicable").sum()),
+            "unknown": covered["unknown"],
+            "na": covered["not_applicable"],
             "rule": words.get(self.params["frontier"], self.params["frontier"]),
         }
         overall = words["overall"].format(dtf=self.overall) if known else words["undefined"]
@@ -321,6 +337,7 @@ def gap_analysis(
     weights: Mapping[str, float] | None = None,
     status: Sequence[str] | str | None = None,
     secondary_weight: float = 0.5,
+    adoption_prior: float = 2.0,
 ) -> GapAnalysis:
     """Compare ``target`` with a benchmark set: gap, DTF and priority per category.
 
@@ -348,6 +365,11 @@ def gap_analysis(
         Statuses counted, for the target and the benchmark alike.
     secondary_weight : float
         Credit for a secondary category in the portfolio (METHODS §1).
+    adoption_prior : float
+        Strength a of the Beta prior that shrinks each category's adoption share toward the
+        base rate r of the benchmark set (the share of its known cells that are present):
+        adoption = (n_adopted + a r) / (n_examined + a). 0 gives the raw share; the default 2
+        keeps a share of 1 of 1 from outranking 3 of 4 (docs/methods.md §6).
 
     Returns
     -------
@@ -371,6 +393,10 @@ def gap_analysis(
     if status is not None and not isinstance(status, str):
         check_names("gap_analysis", "status", status, what="statuses")
     statuses = check_status(dataset.codebook, status, "gap_analysis")
+    if isinstance(adoption_prior, bool) or not isinstance(adoption_prior, int | float) or not 0 <= adoption_prior < 1e6:
+        raise InputError(
+            f"The 'adoption_prior' parameter of gap_analysis must be a number in [0, 1e6). Got {adoption_prior!r} instead."
+        )
     dataset.zone(target)
     benchmark = _benchmark(dataset, target, against, peers, statuses)
     if frontier not in ("max", "mean") and frontier not in benchmark:
@@ -381,7 +407,11 @@ def gap_analysis(
     rows = [target, *benchmark]
     portfolio = portfolio_matrix(dataset, status=statuses, secondary_weight=secondary_weight, zones=rows, unknown="nan")
     w = _weights(dataset, weights)
-    table = _gap_table(dataset, portfolio, target, benchmark, frontier, w, statuses)
+    bench = portfolio.loc[list(benchmark)].to_numpy(dtype=float)
+    known = ~np.isnan(bench)
+    base = float((np.nan_to_num(bench) > 0)[known].mean()) if known.any() else 0.5
+    prior = (float(adoption_prior), round(base, 12))
+    table = _gap_table(dataset, portfolio, target, benchmark, frontier, w, statuses, prior)
     applicable = table[table["frontier"] > 0]
     if not applicable.empty and applicable["weight"].sum() <= 0:
         raise InputError(
@@ -396,6 +426,8 @@ def gap_analysis(
         "weights": dict(weights) if weights is not None else None,
         "status": list(statuses),
         "secondary_weight": float(secondary_weight),
+        "adoption_prior": prior[0],
+        "adoption_base_rate": prior[1],
     }
     return GapAnalysis(
         dataset, target, benchmark, params, table, portfolio, dataset.codebook.version, dataset.data_hash()
@@ -467,6 +499,21 @@ def _weights(dataset: Dataset, weights: Mapping[str, float] | None) -> pd.Series
     return raw / raw.sum()
 
 
+def shrunk_adoption(adopted: Any, examined: Any, strength: float, base: float) -> Any:
+    """(adopted + a r) / (examined + a): the adoption share shrunk toward the base rate r (arrays too).
+
+    0 where nothing is known and a = 0. With a = 2 and r = 0.8, 1 of 1 gives 2.6 / 3 = 0.867 and
+    3 of 4 gives 4.6 / 6 = 0.767:
+
+    >>> round(shrunk_adoption(1, 1, 2.0, 0.8), 4), round(shrunk_adoption(3, 4, 2.0, 0.8), 4)
+    (0.8667, 0.7667)
+    """
+    num = np.asarray(adopted, dtype=float) + strength * base
+    den = np.asarray(examined, dtype=float) + strength
+    out = np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den > 0)
+    return float(out) if out.ndim == 0 else out
+
+
 def frontier_values(values: np.ndarray, rule: str, benchmark: Sequence[str]) -> np.ndarray:
     """Frontier per column of benchmark rows ``values`` (NaN = not examined), by ``rule``.
 
@@ -506,6 +553,7 @@ def _gap_table(
     rule: str,
     weights: pd.Series,
     statuses: tuple[str, ...],
+    prior: tuple[float, float],
 ) -> pd.DataFrame:
     codebook = dataset.codebook
     bench = portfolio.loc[list(benchmark)]
@@ -520,7 +568,7 @@ def _gap_table(
         best = best_exemplars(dataset, benchmark, cat.code, statuses, n=1)
         evidence = EVIDENCE_WEIGHTS[best[0][1].confidence] if best else 0.0
         gap = max(0.0, f[j] - s[j]) if not np.isnan(s[j]) else float("nan")
-        adoption = float(adopted[j] / examined[j]) if examined[j] else 0.0
+        adoption = shrunk_adoption(adopted[j], examined[j], *prior)
         never = cat.national_duty is not None or states[cat.code] == "not-applicable"  # never recommended
         rows.append(
             {
@@ -533,6 +581,8 @@ def _gap_table(
                 "frontier": float(f[j]),
                 "frontier_holders": holders[j],
                 "n_examined": int(examined[j]),
+                "n_adopted": int(adopted[j]),
+                "single_exemplar": bool(f[j] > 0 and len(holders[j].split(",")) == 1),
                 "gap": float(gap),
                 "dtf": float(100.0 * min(1.0, s[j] / f[j])) if f[j] > 0 and not np.isnan(s[j]) else float("nan"),
                 "weight": float(weights[cat.code]),
@@ -540,7 +590,7 @@ def _gap_table(
                 "evidence_weight": evidence,
                 "priority": 0.0 if never else float(weights[cat.code] * gap * adoption * evidence),
                 "priority_share": float("nan"),
-                "strength": bool(s[j] > f[j]),
+                "strength": bool(s[j] > f[j] and examined[j] > 0),  # nobody looked: nothing is known
                 "rests_on_low_confidence": cat.code in low,
                 "exemplar": best[0][1].id if best else "",
             }

@@ -43,7 +43,7 @@ def rationale(gap: GapAnalysis, cells: dict[str, Any]) -> tuple[str, str]:
     """Chinese and English rationale for one recommendation row (``cells``)."""
     zone = gap.dataset.zone(gap.target)
     n = int(cells.get("n_examined", len(gap.benchmark)))
-    adopted = round(cells["adoption"] * n)
+    adopted = int(cells["n_adopted"])
     values = {
         **cells,
         "label": cells["label_zh"],

@@ -24,7 +24,7 @@ from .._params import MAX_DRAWS, check_positive_int, check_type, fail
 from ..data.codebook import is_counted
 from ..data.states import zone_states
 from ..errors import InputError
-from .analysis import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, frontier_values, ranking
+from .analysis import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, frontier_values, ranking, shrunk_adoption
 
 if TYPE_CHECKING:
     from ..data.model import Measure
@@ -202,6 +202,7 @@ class _Problem:
     weights: np.ndarray  # codes
     evidence_order: list[np.ndarray]  # per code: benchmark measure indices, best exemplar first
     named: str | None
+    prior: tuple[float, float]  # adoption shrinkage: strength a and base rate r (gap.params)
 
     @classmethod
     def build(cls, gap: GapAnalysis, ranked: list[str]) -> _Problem:
@@ -244,7 +245,8 @@ class _Problem:
             )
             order.append(np.array(idx, dtype=int))
         named = gap.params["frontier"] if gap.params["frontier"] not in ("max", "mean") else None
-        return cls(codes, zones, measures, np.array(zone_of, dtype=int), values, examined, weights, order, named)
+        prior = (float(gap.params.get("adoption_prior", 0.0)), float(gap.params.get("adoption_base_rate", 0.0)))
+        return cls(codes, zones, measures, np.array(zone_of, dtype=int), values, examined, weights, order, named, prior)
 
     def keep_vector(self, keep: Mapping[str, float]) -> np.ndarray:
         return np.array([keep[m.confidence] for m in self.measures])
@@ -279,7 +281,7 @@ class _Problem:
         f = frontier[rule, np.arange(len(rule))]
         n_examined = (~np.isnan(bench)).sum(axis=1)
         adopted = (np.nan_to_num(bench) > 0).sum(axis=1)
-        adoption = np.divide(adopted, n_examined, out=np.zeros_like(f), where=n_examined > 0)
+        adoption = shrunk_adoption(adopted, n_examined, *self.prior)
         gap = np.where(np.isnan(target), 0.0, np.maximum(0.0, f - np.nan_to_num(target)))
         w = self.weights[None, :] * factors
         priority = w * gap * adoption * self._evidence(kept)

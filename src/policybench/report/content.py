@@ -80,8 +80,9 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
         },
         "summary": {
             "overall_dtf": a.overall,
-            "applicable": len(a.gap.table()),
-            "not_applicable": len(a.gap.not_applicable()),
+            "applicable": a.gap.counts()["known"],
+            "unknown": a.gap.counts()["unknown"],
+            "not_applicable": a.gap.counts()["not_applicable"],
         },
         "domains": _records(a.table("domains")),
         "gaps": _records(gaps.sort_values(["gap", "code"], ascending=[False, True], kind="mergesort")),

@@ -109,6 +109,8 @@ class GapReport:
             target=c["meta"]["target_name"],
             dtf=shown(c["summary"]["overall_dtf"], "dtf"),
             n=c["summary"]["applicable"],
+            unknown=c["summary"].get("unknown", 0),
+            na=c["summary"]["not_applicable"],
             top=top(names) or LABELS["none"][lang],
         )
         benchmarked = [d for d in c["domains"] if d["categories"]]  # a domain with nothing benchmarked has no bars

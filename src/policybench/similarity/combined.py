@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -74,6 +75,7 @@ class Comparison:
     overlap_share: float = 0.0
     reason: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    estimate: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def alignment_score(self) -> float:
@@ -95,8 +97,25 @@ class Comparison:
         )
         if self.reason:
             head += ("；无法计算：" if zh else "; undefined: ") + self.reason
+        head += self._estimate_line(zh)
         body = "" if self.reason else self.alignment.explain(lang=lang)
         return head + ("\n" + body if body else "")
+
+    def _estimate_line(self, zh: bool) -> str:
+        """The structured estimate with its interval and known share (similarity_estimate), '' without one."""
+        e = self.estimate
+        if not e or math.isnan(e["estimate"]):
+            return ""
+        level = float(e.get("level", 0.9))
+        if zh:
+            return (
+                f"\n结构相似度估计 {e['estimate']:.2f}（{level:.0%}区间 {e['low']:.2f}–{e['high']:.2f}；"
+                f"两区均已知的类别占 {e['known_share']:.0%}，其余按采用率模型插补）"
+            )
+        return (
+            f"\nStructured estimate {e['estimate']:.2f} ({level:.0%} interval {e['low']:.2f}-{e['high']:.2f}; "
+            f"{e['known_share']:.0%} of the categories known for both, the rest imputed)"
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict of scores, overlap, parameters and the aligned pairs (NaN as None)."""
@@ -110,6 +129,7 @@ class Comparison:
             "overlap": self.overlap,
             "overlap_share": self.overlap_share,
             "reason": self.reason,
+            "estimate": {k: _json_float(v) for k, v in self.estimate.items()},
             "coverage_a_by_b": _json_float(al.coverage_a_by_b),
             "coverage_b_by_a": _json_float(al.coverage_b_by_a),
             "shared_codes": list(al.shared_codes),
@@ -131,6 +151,15 @@ class Comparison:
                 if zh
                 else "{} vs {}: similarity {:.2f} = {:g} x structured {:.2f} + {:g} x alignment {:.2f}"
             ).format(*parts)
+        elif self.estimate and not math.isnan(self.estimate["estimate"]):
+            e = self.estimate
+            head = (
+                f"{self.zone_a}与{self.zone_b}：结构相似度估计 {e['estimate']:.2f}"
+                f"（区间 {e['low']:.2f}–{e['high']:.2f}）；综合相似度无法计算"
+                if zh
+                else f"{self.zone_a} vs {self.zone_b}: structured estimate {e['estimate']:.2f} "
+                f"(interval {e['low']:.2f}-{e['high']:.2f}); combined similarity undefined"
+            )
         else:
             head = (
                 f"{self.zone_a}与{self.zone_b}：无法计算相似度"
@@ -349,7 +378,24 @@ def zone_similarity(
     )
     structured, portfolio = _structured(dataset, list(dict.fromkeys([a, b])), cfg)
     index = text_index if text_index is not None else fitted_index(dataset, lang)
-    return _pair(dataset, a, b, structured, portfolio, cfg, index)
+    pair = _pair(dataset, a, b, structured, portfolio, cfg, index)
+    return replace(pair, estimate=_pair_estimate(dataset, a, b, cfg))
+
+
+def _pair_estimate(dataset: Dataset, a: str, b: str, cfg: _Settings) -> Mapping[str, float]:
+    """The structured similarity estimate of one pair, imputed against every zone of the dataset."""
+    from .intervals import similarity_estimate
+
+    ids = list(dict.fromkeys([*(z.id for z in dataset.zones if z.kind != "national-policy"), a, b]))
+    est = similarity_estimate(
+        dataset,
+        metric=cfg.metric,
+        status=cfg.statuses,
+        secondary_weight=cfg.secondary_weight,
+        sigma=cfg.sigma,
+        zones=ids,
+    )
+    return MappingProxyType({**est.pair(a, b), "level": float(est.params["level"])})
 
 
 def compare(
