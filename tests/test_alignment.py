@@ -124,7 +124,11 @@ def test_overlap_restricts_both_components(toy) -> None:
     tight = zone_similarity(narrowed, "alpha", "beta", min_overlap=4)
     assert not tight.defined and "under the minimum overlap of 4" in tight.reason
     assert zone_similarity(narrowed, "alpha", "gamma").overlap == 5
-    assert "Overlap: 3 categories" in tight.explain(lang="en") and "无法计算相似度" in str(tight)  # zh by default
+    assert "Overlap: 3 categories" in tight.explain(lang="en") and "综合相似度无法计算" in str(tight)  # zh by default
+    # the structured estimate is still given, with its interval and the share known for both
+    e = tight.estimate
+    assert e["low"] <= e["estimate"] <= e["high"] and e["known_share"] == pytest.approx(3 / 5)
+    assert f"结构相似度估计 {e['estimate']:.2f}" in str(tight)
     assert tight.to_dict()["score"] is None
 
 

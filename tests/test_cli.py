@@ -100,7 +100,9 @@ def test_three_states_in_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and "? unknown" in out and "- absent (with evidence)" in out
     code, out, _ = run(["coverage", "--states", "--format", "csv", "--data", STATES_TOY, "--no-shipped"], capsys)
     assert code == 0 and "tee,present,absent,absent,unknown,unknown" in out
-    code, out, _ = run(["similarity", "--data", STATES_TOY, "--no-shipped"], capsys)
+    code, out, _ = run(["similarity", "--data", STATES_TOY, "--no-shipped"], capsys)  # every pair has an estimate
+    assert code == 0 and "90% interval and the share of categories known for both" in out and "nan" not in out
+    code, out, _ = run(["similarity", "--min-overlap", "2", "--data", STATES_TOY, "--no-shipped"], capsys)
     assert code == 0 and "overlap (categories both zones examined)" in out
     assert "2 pair(s) without a similarity" in out
     code, out, _ = run(["compare", "tee", "cee", "--lang", "en", "--data", STATES_TOY, "--no-shipped"], capsys)

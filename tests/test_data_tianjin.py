@@ -87,19 +87,18 @@ def test_article_conclusions_against_the_two_models(ds, models_top) -> None:
     # Wuhan + Donghu, and both are flagged as already proposed for Tianjin.
     top = models_top.set_index("code")
     assert bool(top.loc["MKT.PARTNER_SYSTEM", "already_planned"])
-    # With the 金融服务 secondary code, sci-tech finance is also flagged as already proposed.
-    assert bool(top.loc["MKT.SCI_TECH_FINANCE", "already_planned"])
-    # What data 2.0.0 gives: the national duties (inclusive supervision, online services) are no longer
-    # recommended; Tianjin's talent fund and services are now known (statute Arts. 29, 34, depth 1) and are
-    # depth gaps to Donghu's and Wuhan's operating schemes; gazelles and sci-tech finance are present at depth
-    # 2 (gap to Donghu's depth 3). Platform-company reform, 6th in 1.1.0, left the top six when Donghu's 2011
-    # control transfer was removed (audit 2026-12: not a market reform).
+    # What data 2.1.0 gives (adoption shrunk toward the benchmark's base rate, data 2.0.0's corrections):
+    # the national duties (inclusive supervision, online services) are no longer recommended; Tianjin's talent
+    # fund and services are known now (statute Arts. 29, 34, depth 1) and are depth gaps to Donghu's and
+    # Wuhan's operating schemes; gazelles are present at depth 2 (gap to Donghu's depth 3); the fiscal system
+    # (Tianjin's 2019 request, pending) is 5th. Platform-company reform, 6th in 1.1.0, is 9th since Donghu's
+    # 2011 control transfer was removed (audit 2026-12: not a market reform).
     assert list(top.index) == [
         "TAL.TALENT_FUNDING",
         "TAL.TALENT_SERVICES",
         "MKT.PARTNER_SYSTEM",
         "INS.GAZELLE_UNICORN",
-        "MKT.SCI_TECH_FINANCE",
+        "DEL.FISCAL_SYSTEM",
     ]
     assert not {"INS.INCLUSIVE_REGULATION", "SVC.ONLINE_SERVICE", "CGV.DISCLOSURE"} & set(top.index)
     # Zone legislation, 4th in data 1.0.0 although Tianjin has its own statute, is no longer a gap.

@@ -39,6 +39,8 @@ def _small(base: dict[str, Any]) -> dict[str, Any]:
     cited = {e["source"] for m in base["measures"] for e in [*m.get("evidence", []), *m.get("indicators", [])]}
     cited |= {e["source"] for a in base.get("absent", []) for e in a.get("evidence", [])}
     cited |= set((base.get("scope") or {}).get("sources", []))
+    for entry in [*base.get("absent", []), *base.get("unknown", [])]:  # search records cite sources too
+        cited |= set((entry.get("search") or {}).get("sources", []))
     base["sources"] = [s for s in base.get("sources", []) if s["id"] in cited]
     return base
 

@@ -237,16 +237,17 @@ def test_gap_results_do_not_depend_on_zone_order(toy, scoped, seed: int) -> None
 
 
 def test_adoption_is_shrunk_toward_the_base_rate_by_hand(ds) -> None:
-    # bee knows 5 cells, 3 positive (CORP, PART, PLAT); cee knows 2, both positive (STAT, MIX): r = 5/7.
+    # r = share of all the benchmark's cells (known or not) that are positive: bee 3 of 5 (CORP, PART,
+    # PLAT), cee 2 of 5 (STAT, MIX; three unknown): r = 5/10.
     gap = gap_analysis(ds, "tee", against=["bee", "cee"])  # adoption_prior 2 by default
-    assert gap.params["adoption_base_rate"] == pytest.approx(5 / 7)
+    assert gap.params["adoption_base_rate"] == pytest.approx(1 / 2)
     t = gap.full_table.set_index("code").loc[CODES]
-    # STAT: 1 of 2 -> (1 + 10/7) / 4 = 17/28; CORP: 1 of 1 -> (1 + 10/7) / 3 = 17/21
-    np.testing.assert_allclose(t["adoption"], [17 / 28, 17 / 21, 17 / 21, 17 / 21, 17 / 28])
+    # STAT: 1 of 2 known -> (1 + 1) / (2 + 2) = 1/2; CORP: 1 of 1 -> (1 + 1) / (1 + 2) = 2/3
+    np.testing.assert_allclose(t["adoption"], [1 / 2, 2 / 3, 2 / 3, 2 / 3, 1 / 2])
     assert t["n_adopted"].tolist() == [1, 1, 1, 1, 1]
     assert t["single_exemplar"].tolist() == [True, True, True, True, True]
-    # CORP's priority: w 1/4, gap 2/3, adoption 17/21, evidence 1 (bee's high-confidence measure)
-    assert t.loc["GOV.CORPORATE_MGMT", "priority"] == pytest.approx(1 / 4 * 2 / 3 * 17 / 21)
+    # CORP's priority: w 1/4, gap 2/3, adoption 2/3, evidence 1 (bee's high-confidence measure)
+    assert t.loc["GOV.CORPORATE_MGMT", "priority"] == pytest.approx(1 / 4 * 2 / 3 * 2 / 3)
     raw = gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0).full_table.set_index("code")
     assert raw.loc["GOV.CORPORATE_MGMT", "adoption"] == 1.0
     with pytest.raises(InputError, match="adoption_prior"):

@@ -363,6 +363,7 @@ def assess(
     seed: int = 0,
     text_lang: str = "zh",
     progress: Callable[[int, int], None] | None = None,
+    as_of: str | None = None,
 ) -> Assessment:
     """Assess ``target`` against a benchmark set: gaps, recommendations, robustness, similarity.
 
@@ -394,6 +395,10 @@ def assess(
     progress : callable, optional
         ``progress(done, draws)`` after each chunk of robustness draws (see
         :func:`~policybench.gaps.sensitivity`); silent when None. The numbers do not depend on it.
+    as_of : str, optional
+        Assess the data as it stood at this date (YYYY, YYYY-MM or YYYY-MM-DD): measures not yet
+        started are left out, ended ones count as discontinued, undated ones are left out
+        (:meth:`~policybench.data.Dataset.as_of`). Default: the data as coded.
 
     Returns
     -------
@@ -414,6 +419,8 @@ def assess(
     check_int(fn, "seed", seed)
     check_choice(fn, "text_lang", text_lang, ("zh", "en"))
     statuses = check_status(dataset.codebook, status, fn)
+    if as_of is not None:
+        dataset = dataset.as_of(as_of)
     gap = gap_analysis(
         dataset, target, against=against, peers=peers, frontier=frontier, weights=weights, status=statuses
     )
@@ -436,6 +443,7 @@ def assess(
         "seed": seed,
         "robust_top": robust_top,
         "text_lang": text_lang,
+        "as_of": as_of,
         "sensitivity": dict(robust.attrs) if draws > 0 else {},
     }
     return Assessment(gap, MappingProxyType(params), recs, robust, comparisons, similarity)

@@ -194,6 +194,11 @@ def add_benchmark(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--top", type=positive_int, default=10, help="number of recommendations (default %(default)s)")
     parser.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="assess the data as it stood at DATE (YYYY, YYYY-MM or YYYY-MM-DD): later and undated measures left out",
+    )
+    parser.add_argument(
         "--draws",
         type=non_negative_int,
         default=1000,
@@ -220,6 +225,7 @@ def run_assessment(args: argparse.Namespace) -> Any:
             top=args.top,
             draws=args.draws,
             progress=update,
+            as_of=args.as_of,
         )
 
 

@@ -112,6 +112,12 @@ class Dataset:
                 return measure
         raise UnknownIdError(f"unknown measure id '{measure_id}'")
 
+    def as_of(self, date: str) -> Dataset:
+        """The data as it stood at ``date`` (YYYY, YYYY-MM or YYYY-MM-DD); rules in :mod:`policybench.data.asof`."""
+        from .asof import dataset_as_of
+
+        return dataset_as_of(self, date)
+
     def replace_zones(self, zones: Sequence[Zone]) -> Dataset:
         """A copy with ``zones`` in place of the current ones (same codebook)."""
         return Dataset(self.codebook, tuple(zones), {z.id: self.files.get(z.id, "") for z in zones}, self.data_version)

@@ -38,6 +38,7 @@ __all__ = [
     "StatusDef",
     "UnknownCell",
     "Zone",
+    "coerce_partial_date",
     "date_bounds",
 ]
 
@@ -76,7 +77,7 @@ ApplicabilityTag = Literal[
 _DATE_RE = re.compile(DATE_PATTERN)
 
 
-def _coerce_partial_date(value: object) -> object:
+def coerce_partial_date(value: object) -> object:
     """Accept ``2019``, ``"2019"``, ``"2019-09"``, ``"2019-09-15"``; keep the precision."""
     if isinstance(value, bool):
         return value  # let the str check reject it
@@ -99,7 +100,7 @@ def _coerce_partial_date(value: object) -> object:
 
 PartialDate = Annotated[
     str,
-    BeforeValidator(_coerce_partial_date),
+    BeforeValidator(coerce_partial_date),
     Field(
         pattern=DATE_PATTERN,
         description="A date at the precision known: YYYY, YYYY-MM or YYYY-MM-DD.",

@@ -270,7 +270,7 @@ class GapAnalysis:
         head = "<br>".join(esc(line) for line in self.summary().splitlines()[:2])
         unverified = self.unverified()
         verify = (
-            f"<br>Verify first (not examined in the target's coding, not ranked): {esc(', '.join(unverified['code']))}"
+            f"<br>Verify first (state unknown for the target, not ranked): {esc(', '.join(unverified['code']))}"
             if len(unverified)
             else ""
         )
@@ -290,9 +290,9 @@ _SUMMARY: dict[str, dict[str, str]] = {
         "overall": "overall DTF {dtf:.0f}",
         "undefined": "overall DTF undefined (nothing known is applicable)",
         "counts": " over {known} applicable categories known for the target "
-        "({unknown} not examined, {na} not applicable); frontier rule {rule}",
+        "({unknown} unknown, {na} not applicable); frontier rule {rule}",
         "row": "  {code:<32} gap {gap:.2f}  share of priority {share:>4.0%}  ({state})",
-        "verify": "verify first (not examined in {target}'s coding, not ranked): {codes}",
+        "verify": "verify first (state unknown for {target}, not ranked): {codes}",
         "present": "present",
         "absent": "absent",
     },
@@ -301,9 +301,9 @@ _SUMMARY: dict[str, dict[str, str]] = {
         "sep": "、",
         "overall": "总体DTF {dtf:.0f}",
         "undefined": "总体DTF无法计算（没有本区状态已知的适用类别）",
-        "counts": "，基于本区状态已知的{known}个适用类别（{unknown}个未考察，{na}个不适用）；前沿规则：{rule}",
+        "counts": "，基于本区状态已知的{known}个适用类别（{unknown}个状态未知，{na}个不适用）；前沿规则：{rule}",
         "row": "  {code:<32} 差距 {gap:.2f}  优先度占比 {share:>4.0%}  （{state}）",
-        "verify": "待核实（{target}的编码未考察，不参与排序）：{codes}",
+        "verify": "待核实（{target}状态未知，不参与排序）：{codes}",
         "present": "已开展",
         "absent": "未开展",
         "max": "最大值",
@@ -367,9 +367,10 @@ def gap_analysis(
         Credit for a secondary category in the portfolio (METHODS §1).
     adoption_prior : float
         Strength a of the Beta prior that shrinks each category's adoption share toward the
-        base rate r of the benchmark set (the share of its known cells that are present):
+        base rate r of the benchmark set (the share of all its cells, known or not, that are present,
+        over the categories at least one of its zones does):
         adoption = (n_adopted + a r) / (n_examined + a). 0 gives the raw share; the default 2
-        keeps a share of 1 of 1 from outranking 3 of 4 (docs/methods.md §6).
+        keeps a share of 1 of 1 from outranking 4 of 5 (docs/methods.md §6).
 
     Returns
     -------
@@ -408,8 +409,9 @@ def gap_analysis(
     portfolio = portfolio_matrix(dataset, status=statuses, secondary_weight=secondary_weight, zones=rows, unknown="nan")
     w = _weights(dataset, weights)
     bench = portfolio.loc[list(benchmark)].to_numpy(dtype=float)
-    known = ~np.isnan(bench)
-    base = float((np.nan_to_num(bench) > 0)[known].mean()) if known.any() else 0.5
+    positive = np.nan_to_num(bench) > 0
+    done = positive.any(axis=0)  # categories some benchmark zone does: an empty category changes nothing
+    base = float(positive[:, done].mean()) if done.any() else 0.5  # documented adoption, known or not
     prior = (float(adoption_prior), round(base, 12))
     table = _gap_table(dataset, portfolio, target, benchmark, frontier, w, statuses, prior)
     applicable = table[table["frontier"] > 0]
@@ -502,11 +504,11 @@ def _weights(dataset: Dataset, weights: Mapping[str, float] | None) -> pd.Series
 def shrunk_adoption(adopted: Any, examined: Any, strength: float, base: float) -> Any:
     """(adopted + a r) / (examined + a): the adoption share shrunk toward the base rate r (arrays too).
 
-    0 where nothing is known and a = 0. With a = 2 and r = 0.8, 1 of 1 gives 2.6 / 3 = 0.867 and
-    3 of 4 gives 4.6 / 6 = 0.767:
+    0 where nothing is known and a = 0. With a = 2 and r = 0.3, 1 of 1 gives 1.6 / 3 = 0.533 and
+    4 of 5 gives 4.6 / 7 = 0.657:
 
-    >>> round(shrunk_adoption(1, 1, 2.0, 0.8), 4), round(shrunk_adoption(3, 4, 2.0, 0.8), 4)
-    (0.8667, 0.7667)
+    >>> round(shrunk_adoption(1, 1, 2.0, 0.3), 4), round(shrunk_adoption(4, 5, 2.0, 0.3), 4)
+    (0.5333, 0.6571)
     """
     num = np.asarray(adopted, dtype=float) + strength * base
     den = np.asarray(examined, dtype=float) + strength

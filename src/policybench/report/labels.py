@@ -224,7 +224,7 @@ COLUMNS_ZH: dict[str, str] = {
     "n_examined": "已知状态的标杆数",
     "n_adopted": "其中已开展的标杆数",
     "single_exemplar": "仅一个标杆",
-    "n_unknown": "未考察的适用类别数",
+    "n_unknown": "状态未知的适用类别数",
     "own_mean": "本区平均得分（全部考察类别）",
     "own_max": "本区最高得分（全部考察类别）",
     "own_examined": "本区考察过的类别数",
@@ -360,8 +360,8 @@ CLI_LABELS: dict[str, dict[str, str]] = {
         "en": "no recommendation: the target is at or above the frontier wherever it is ranked",
     },
     "verify_first_line": {
-        "zh": "待核实：{target}的编码未考察{n}个类别（不参与排序）；",
-        "en": "verify first: {n} categories not examined in {target}'s coding (not ranked);",
+        "zh": "待核实：{target}有{n}个类别状态未知（不参与排序）；",
+        "en": "verify first: {n} categories whose state is unknown for {target} (not ranked);",
     },
     "verify_first_hint": {
         "zh": "在把排序视为完整之前，请对照以下范例核实本区情况（按潜在优先度排列）：",
@@ -393,20 +393,20 @@ def label(key: str, lang: str) -> str:
 METHOD_TEXT: dict[str, list[str]] = {
     "en": [
         "Portfolio: s(z, c) = max over the zone's counted measures carrying category c of depth/3 x r, with r = 1 for the primary category and the secondary weight (default 0.5) for a secondary one. Depth follows the codebook: 1 announced or on paper, 2 piloted or partial, 3 institutionalised zone-wide with evidence of operation.",
-        "States: a category is present for a zone (a counted measure), absent (examined by its coders, nothing counted: score 0) or unknown (not examined: no score). Frontier: f_c = max over the benchmark zones that examined c of s(r, c) (or their mean, or a named zone). Categories with f_c = 0 are not applicable and are listed, not scored.",
+        "States (data format 2.0): a category is present for a zone (a counted measure, or a national duty in force: score at least 1/3), absent (an absent entry with evidence or a search record, or a plan or ended measure: score 0), not applicable, or unknown (no score; silence is never absence). Frontier: f_c = max over the benchmark zones whose state of c is known of s(r, c) (or their mean, or a named zone). Categories with f_c = 0 are not applicable and are listed, not scored; national duties are never recommended.",
         "Distance to frontier: DTF_c = 100 x min(1, s(t, c) / f_c); gap g_c = max(0, f_c - s(t, c)); a strength where s(t, c) > f_c. Overall and domain DTF are weighted means over applicable categories known for the target; default weights: domains equal, categories equal within their domain.",
-        "Priority: p_c = w_c x g_c x a_c x e_c, with a_c the share of the benchmark zones that examined c that have it and e_c the evidence weight of the best exemplar (high 1, medium 0.75, low 0.5). Categories the target's coding did not examine are never ranked: they are listed to verify first.",
+        "Priority: p_c = w_c x g_c x a_c x e_c, with a_c = (k_c + 2r) / (n_c + 2) the adoption share among the benchmark zones whose state of c is known, shrunk toward their base rate r, and e_c the evidence weight of the best exemplar (high 1, medium 0.75, low 0.5). A frontier held by one zone is marked single exemplar. Categories whose state is unknown for the target are never ranked: they are listed to verify first.",
         "Recommendations: the top categories by priority, with 1-3 exemplars (deepest, best evidenced, most recent), missing prerequisites from the codebook's requires relation (prerequisites first), the authority needed, and the DTF uplift if the target reached the exemplar's depth.",
         "Robustness: Monte-Carlo draws multiply each weight by U(0.5, 1.5) (renormalised), pick the frontier rule (max or mean) at random, and keep each counted measure with a probability set by its confidence (high 0.95, medium 0.8, low 0.5); a recommendation in the top k with P(top k) under 0.5 is marked fragile.",
-        "Similarity, over the categories both zones examined (no number below the minimum overlap): combined = lambda x structured (soft cosine of portfolios, S = (1 - sigma) I + sigma B within domains) + (1 - lambda) x alignment (one-to-one matching of measures by the Hungarian method on alpha x text TF-IDF cosine + (1 - alpha) x category soft cosine; pairs under the threshold left unmatched; score = 2 x matched similarity / (|A| + |B|)).",
+        "Similarity: the structured part is also estimated for every pair by multiple imputation of unknown cells from each category's adoption (Beta-binomial), with a 90% interval and the share known for both. Over the categories known for both (no number below the minimum overlap): combined = lambda x structured (soft cosine of portfolios, S = (1 - sigma) I + sigma B within domains) + (1 - lambda) x alignment (one-to-one matching of measures by the Hungarian method on alpha x text TF-IDF cosine + (1 - alpha) x category soft cosine; pairs under the threshold left unmatched; score = 2 x matched similarity / (|A| + |B|)).",
     ],
     "zh": [
         "组合矩阵：s(z, c) = 该区在类别c上计入的举措中 深度/3 × r 的最大值；主类别 r = 1，次类别 r = 次类别权重（默认0.5）。深度按编码本：1 宣布或纸面，2 试点或部分范围，3 全区制度化且有运行证据。",
-        "状态：某区在某类别上为“已开展”（有计入的举措）、“未开展”（编码时考察过但无计入举措，得分0）或“未知”（未考察，不计分）。前沿：f_c = 考察过c的标杆中 s(r, c) 的最大值（或平均值，或指定标杆）。f_c = 0 的类别不适用，单独列出，不计分。",
+        "状态（数据格式2.0）：某区在某类别上为“已开展”（有计入的举措，或已施行的国家义务：至少计1/3）、“未开展”（有证据或检索记录的“未开展”条目，或仅有规划、已终止的举措，得分0）、“不适用”或“未知”（不计分；没有记录不等于没有开展）。前沿：f_c = 该类别状态已知的标杆中 s(r, c) 的最大值（或平均值，或指定标杆）。f_c = 0 的类别不适用，单独列出，不计分；国家义务类别不作为建议。",
         "前沿距离：DTF_c = 100 × min(1, s(t, c) / f_c)；差距 g_c = max(0, f_c − s(t, c))；s(t, c) > f_c 为优势。总体与分领域DTF为本区状态已知的适用类别的加权平均；默认权重：各领域相等，领域内各类别相等。",
-        "优先度：p_c = w_c × g_c × a_c × e_c，其中 a_c 为考察过该类别的标杆中开展该类别的比例，e_c 为最佳范例的证据权重（高1、中0.75、低0.5）。本区编码未考察的类别不参与排序，列为待核实。",
+        "优先度：p_c = w_c × g_c × a_c × e_c，其中 a_c = (k_c + 2r) / (n_c + 2) 为该类别状态已知的标杆中开展比例向基准率 r 收缩后的值，e_c 为最佳范例的证据权重（高1、中0.75、低0.5）。前沿仅由一个标杆决定时标为“仅一个标杆”。本区状态未知的类别不参与排序，列为待核实。",
         "建议：按优先度取前若干类别，附1–3个范例（深度最高、证据最好、最新）、编码本requires关系给出的本区尚缺的前置条件（前置在前）、所需权限，以及达到范例深度时的总体DTF提升。",
         "稳健性：蒙特卡洛抽样将每个权重乘以U(0.5, 1.5)并重新归一，随机选择前沿规则（最大或平均），并按可信度以一定概率保留每项计入的举措（高0.95、中0.8、低0.5）；排名前k但进入前k概率低于0.5的建议标为不稳健。",
-        "相似度（仅在双方都考察过的类别上计算，共同类别过少时不给数值）：综合 = λ × 结构相似度（组合向量的软余弦，S = (1 − σ) I + σ B，B为领域内全1块）+ (1 − λ) × 举措对齐（以匈牙利算法一对一匹配举措，相似度 = α × 文本TF-IDF余弦 + (1 − α) × 类别软余弦；低于阈值不匹配；得分 = 2 × 匹配相似度之和 / (|A| + |B|)）。",
+        "相似度：结构相似度另按各类别采用率（贝塔—二项模型）对未知单元多重插补，给出每对园区的估计值、90%区间和双方均已知的类别比例。在双方均已知的类别上（共同类别过少时不给数值）：综合 = λ × 结构相似度（组合向量的软余弦，S = (1 − σ) I + σ B，B为领域内全1块）+ (1 − λ) × 举措对齐（以匈牙利算法一对一匹配举措，相似度 = α × 文本TF-IDF余弦 + (1 − α) × 类别软余弦；低于阈值不匹配；得分 = 2 × 匹配相似度之和 / (|A| + |B|)）。",
     ],
 }

@@ -1,0 +1,158 @@
+"""Is the advice right? A temporal backtest of the recommendations on the shipped data.
+
+Not a timing benchmark: it measures validity. For every zone z and cut-off year T, the data is
+taken as it stood at the end of T (``Dataset.as_of``: later and undated measures left out), the
+gap analysis recommends the top k categories z lacks then, and the hits are the categories z
+adopted in the next ``horizon`` years (a counted measure whose start falls in (T, T + horizon]
+in a category z had no counted measure in at T). Compared, on the same (z, T) cases:
+
+- policybench: the gap analysis at T (every other zone as benchmark) ranks the categories z
+  lacks by priority: the ranked recommendations (absent at T) and the "verify first" list
+  (unknown at T, by the priority they would have if z does not do them) on one scale, since an
+  analyst acts on both; categories with no priority (no benchmark does them) come last;
+- popularity: the k categories most zones do at T, among those z lacks (ties by code);
+- random: the expected precision of k categories drawn at random among those z lacks
+  (= adopted / candidates), and its recall (= k / candidates, capped at 1).
+
+Only cases with at least one later adoption and at least k candidates count. Precision@k =
+hits / k; recall@k = hits / adoptions; both averaged over cases. Results JSON and a Markdown
+table: ``python benchmarks/bench_validity.py [--k 5] [--horizon 5] [--out results-validity.json]``;
+``--quick`` runs two cut-off years (the test suite runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from policybench import InputError, load_dataset
+from policybench.data.codebook import is_counted
+from policybench.data.model import date_bounds
+from policybench.gaps import gap_analysis, recommend
+from policybench.similarity import portfolio_matrix
+
+HERE = Path(__file__).parent
+
+
+def adopted_between(zone, start_year: int, end_year: int, counted) -> set[str]:
+    """Categories the zone's counted measures start in (start_year, end_year], by the earliest possible date."""
+    out = set()
+    for m in zone.measures:
+        if m.start is None or not is_counted(m, counted):
+            continue
+        year = date_bounds(m.start)[0].year
+        if start_year < year <= end_year:
+            out.update(m.categories)
+    return out
+
+
+def case(ds, zone_id: str, year: int, k: int, horizon: int) -> dict[str, Any] | None:
+    """One (zone, cut-off) case, or None when it does not count."""
+    counted = ds.codebook.counted_statuses
+    then = ds.as_of(f"{year}-12")
+    if zone_id not in then.zone_ids or len(then.zones) < 3:
+        return None
+    portfolio = portfolio_matrix(then).fillna(0.0)
+    held = set(portfolio.columns[portfolio.loc[zone_id] > 0])
+    duties = {c.code for c in ds.codebook.categories if c.national_duty is not None}
+    candidates = [c for c in ds.codebook.codes if c not in held and c not in duties]
+    future = adopted_between(ds.zone(zone_id), year, year + horizon, counted) & set(candidates)
+    if not future or len(candidates) < k:
+        return None
+    benchmark = [z for z in then.zone_ids if z != zone_id and then.zone(z).kind != "national-policy"]
+    try:
+        gap = gap_analysis(then, zone_id, against=benchmark)
+        ranked = recommend(gap, top=len(candidates))
+        score = dict(zip(ranked["code"], ranked["priority"], strict=True))
+        unverified = gap.unverified()
+        score.update(zip(unverified["code"], unverified["potential_priority"], strict=True))
+        ours = sorted(candidates, key=lambda c: (-score.get(c, 0.0), c))[:k]
+    except InputError:  # a benchmark set without any counted measure at T: no advice then
+        ours = []
+    others = portfolio.drop(index=zone_id)
+    popularity = sorted(candidates, key=lambda c: (-(others[c] > 0).sum(), c))[:k]
+    return {
+        "zone": zone_id,
+        "year": year,
+        "adopted": sorted(future),
+        "candidates": len(candidates),
+        "ours": ours,
+        "popularity": popularity,
+        "hits_ours": len(set(ours) & future),
+        "hits_popularity": len(set(popularity) & future),
+    }
+
+
+def summarise(cases: list[dict[str, Any]], k: int) -> dict[str, Any]:
+    def mean(values: list[float]) -> float:
+        return round(float(np.mean(values)), 4) if values else float("nan")
+
+    rows = {}
+    for name in ("ours", "popularity"):
+        rows[name] = {
+            "precision_at_k": mean([c[f"hits_{name}"] / k for c in cases]),
+            "recall_at_k": mean([c[f"hits_{name}"] / len(c["adopted"]) for c in cases]),
+        }
+    rows["random"] = {
+        "precision_at_k": mean([len(c["adopted"]) / c["candidates"] for c in cases]),
+        "recall_at_k": mean([min(1.0, k / c["candidates"]) for c in cases]),
+    }
+    return rows
+
+
+def markdown(result: dict[str, Any]) -> str:
+    k = result["k"]
+    lines = [
+        f"Temporal backtest: {result['cases']} cases (zone x cut-off year {result['years'][0]}-{result['years'][-1]}), "
+        f"top {k}, horizon {result['horizon']} years, data {result['data_version']}.",
+        "",
+        f"| method | precision@{k} | recall@{k} |",
+        "| --- | ---: | ---: |",
+    ]
+    for name, row in result["methods"].items():
+        lines.append(f"| {name} | {row['precision_at_k']:.3f} | {row['recall_at_k']:.3f} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--k", type=int, default=5)
+    parser.add_argument("--horizon", type=int, default=5)
+    parser.add_argument("--first", type=int, default=2012)
+    parser.add_argument("--last", type=int, default=2020)
+    parser.add_argument("--out", default=str(HERE / "results-validity.json"))
+    parser.add_argument("--quick", action="store_true", help="two cut-off years, results to stdout only")
+    args = parser.parse_args(argv)
+    ds = load_dataset()
+    years = [2016, 2018] if args.quick else list(range(args.first, args.last + 1))
+    cases = [
+        c
+        for year in years
+        for zone in ds.zones
+        if zone.kind != "national-policy"
+        for c in [case(ds, zone.id, year, args.k, args.horizon)]
+        if c is not None
+    ]
+    result = {
+        "k": args.k,
+        "horizon": args.horizon,
+        "years": years,
+        "cases": len(cases),
+        "data_version": ds.data_version,
+        "methods": summarise(cases, args.k),
+        "per_case": cases,
+    }
+    print(markdown(result), end="")
+    if not args.quick:
+        Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
