@@ -41,8 +41,6 @@ from ._tfidf import (
     _join,
     _order_columns,
     _rank_table,
-    _read_arrays,
-    _read_meta,
     _resolve_segmenter,
     _terms,
     _vectorizers,
@@ -175,6 +173,7 @@ class TextIndex:
 
     _vectorizers: list[Any] | None
     _vocabularies: list[tuple[list[str], np.ndarray]]
+    _source: str | None = None  # the file :meth:`load` read
 
     def __init__(
         self,
@@ -445,23 +444,22 @@ class TextIndex:
         Raises
         ------
         InputError
-            When the file cannot be read or is not a text index of this format version.
+            When the file cannot be read, is not a text index of this format version, or any
+            part of it is wrong (an array's shape, dtype or values, the metadata); the message
+            names the file and says what was expected and what was found. The file is checked
+            before anything uses it (one pass over each array).
         """
         from scipy import sparse
 
+        from ._indexfile import read_index
         from ._topk import Split
 
-        arrays = _read_arrays(path)
-        meta = _read_meta(path, arrays)
-        params = dict(meta["params"])
-        if params["ngram_range"] is not None:
-            params["ngram_range"] = tuple(params["ngram_range"])
-        index = cls(**params)
-        _check_params(index)
-        rest = sparse.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"]))
-        split = Split(np.ascontiguousarray(arrays["dense"]), rest)
-        index._set_fitted(meta["ids"], meta["segmenter"], arrays["columns"], split)
-        index._vocabularies = [(terms, arrays[f"idf_{i}"]) for i, terms in enumerate(meta["vocabularies"])]
+        index, contents = read_index(path, cls)
+        rest = sparse.csr_matrix((contents.data, contents.indices, contents.indptr), shape=contents.shape)
+        split = Split(contents.dense, rest)
+        index._set_fitted(contents.ids, contents.segmenter, contents.columns, split)
+        index._vocabularies = list(zip(contents.vocabularies, contents.idf, strict=True))
+        index._source = os.fspath(path)
         return index
 
     # --- helpers -------------------------------------------------------------------------
@@ -481,10 +479,17 @@ class TextIndex:
     def _fitted_vectorizers(self) -> list[Any]:
         """The vectorizers; after :meth:`load`, rebuilt from the saved vocabularies on first use."""
         if self._vectorizers is None:
+            from ._indexfile import check_vectorizers
+
             vocabularies = [terms for terms, _idf in self._vocabularies]
-            self._vectorizers = _vectorizers(self.get_params(), self.segmenter_, vocabularies)
-            for vectorizer, (_terms, idf) in zip(self._vectorizers, self._vocabularies, strict=True):
+            try:
+                vectorizers = _vectorizers(self.get_params(), self.segmenter_, vocabularies)
+            except InputError as exc:  # a term the character block cannot hold
+                raise InputError(f"{self._source}: wrong vocabulary: {exc}") from exc
+            check_vectorizers(str(self._source), vectorizers, vocabularies)
+            for vectorizer, (_terms, idf) in zip(vectorizers, self._vocabularies, strict=True):
                 vectorizer.idf_ = idf
+            self._vectorizers = vectorizers
         return self._vectorizers
 
     def _lookup(self, name: str, ids: Sequence[str]) -> np.ndarray:
