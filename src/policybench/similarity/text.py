@@ -375,13 +375,19 @@ class TextIndex:
         Returns
         -------
         pandas.DataFrame
-            query (position in ``texts``), rank, neighbour_id, similarity.
+            query (position in ``texts``), rank, neighbour_id, similarity. Empty (no rows, the
+            same columns and dtypes) when ``texts`` is empty.
         """
         from ._topk import top_k
 
         _check_int("query", "k", k, minimum=1)
         split = self._fitted_split()
         texts = _check_texts("query", "texts", texts)
+        ids = np.asarray(self.ids_, dtype=object)
+        if not texts:
+            empty = np.zeros((0, min(k, split.n_rows)), dtype=np.int64)
+            table = _rank_table(QUERY_COLUMNS, np.arange(0), ids, empty, np.zeros(empty.shape))
+            return table.astype({"neighbour_id": pd.Series(ids[:1]).dtype})  # as pandas infers it from ids
         queries = self._transform(texts)
         k = min(k, split.n_rows)
         if client is not None:
@@ -392,8 +398,7 @@ class TextIndex:
             index, similarity = top_k(
                 queries, split, k, exclude_self=False, chunk_size=self.chunk_size, engine=self.engine
             )
-        positions = np.arange(len(texts))
-        return _rank_table(QUERY_COLUMNS, positions, np.asarray(self.ids_, dtype=object), index, similarity)
+        return _rank_table(QUERY_COLUMNS, np.arange(len(texts)), ids, index, similarity)
 
     # --- persistence ---------------------------------------------------------------------
 
