@@ -142,17 +142,20 @@ def _error(name: str, what: str, expected: str, found: str) -> InputError:
 
 
 def _read_arrays(name: str) -> dict[str, np.ndarray]:
+    # The file is opened here, not by np.load, which leaves it open when the zip is damaged.
     try:
-        loaded = np.load(name, allow_pickle=False)
+        with open(name, "rb") as handle:
+            loaded = np.load(handle, allow_pickle=False)
+            if not isinstance(loaded, np.lib.npyio.NpzFile):
+                found = f"a single {type(loaded).__name__}"
+                arrays = None
+            else:
+                with loaded as archive:
+                    arrays = {key: archive[key] for key in archive.files}
     except _READ_ERRORS as exc:
         raise InputError(f"{name}: cannot read a text index ({type(exc).__name__}: {exc}).") from exc
-    if not isinstance(loaded, np.lib.npyio.NpzFile):
-        raise _error(name, "not a policybench text index", "an .npz archive", f"a single {type(loaded).__name__}")
-    with loaded as archive:
-        try:
-            arrays = {key: archive[key] for key in archive.files}
-        except _READ_ERRORS as exc:
-            raise InputError(f"{name}: cannot read a text index ({type(exc).__name__}: {exc}).") from exc
+    if arrays is None:
+        raise _error(name, "not a policybench text index", "an .npz archive", found)
     for key, value in arrays.items():
         if not isinstance(value, np.ndarray):
             raise _error(name, f"archive member {key!r} is not a numpy array", "a .npy member", "other bytes")
@@ -337,7 +340,7 @@ def _unit_interval(name: str, values: np.ndarray, key: str) -> None:
             name,
             f"array {key!r} holds a value outside [0, 1]",
             "finite weights in [0, 1]",
-            f"{values[at]!r} at entry {at}",
+            f"{float(values[at])!r} at entry {at}",
         )
 
 
@@ -427,5 +430,7 @@ def _idf(name: str, idf: np.ndarray, key: str, size: int) -> np.ndarray:
     positive = np.isfinite(idf) & (idf > 0.0)
     if not positive.all():
         at = int(np.argmin(positive))
-        raise _error(name, f"array {key!r} holds a wrong idf", "finite positive values", f"{idf[at]!r} at entry {at}")
+        raise _error(
+            name, f"array {key!r} holds a wrong idf", "finite positive values", f"{float(idf[at])!r} at entry {at}"
+        )
     return idf
