@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -36,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .._params import check_path
 from ..errors import InputError
 from ._chartfidf import row_runs
 from ._tfidf import FORMAT, FORMAT_VERSION, _check_params
@@ -89,7 +91,8 @@ def read_index(path: str | os.PathLike[str], cls: type[TextIndex]) -> tuple[Text
     InputError
         Naming the file and what is wrong with it.
     """
-    name = os.fspath(path)
+    check_path("TextIndex.load", "path", path)
+    name = os.fsdecode(path)
     arrays = _read_arrays(name)
     meta = _read_meta(name, arrays)
     index = _make_index(name, cls, meta["params"])
@@ -143,6 +146,7 @@ def _error(name: str, what: str, expected: str, found: str) -> InputError:
 
 def _read_arrays(name: str) -> dict[str, np.ndarray]:
     # The file is opened here, not by np.load, which leaves it open when the zip is damaged.
+    _check_regular_file(name)
     try:
         with open(name, "rb") as handle:
             loaded = np.load(handle, allow_pickle=False)
@@ -160,6 +164,17 @@ def _read_arrays(name: str) -> dict[str, np.ndarray]:
         if not isinstance(value, np.ndarray):
             raise _error(name, f"archive member {key!r} is not a numpy array", "a .npy member", "other bytes")
     return arrays
+
+
+def _check_regular_file(name: str) -> None:
+    """``name`` is a regular file: reading a pipe or a device could block or never end."""
+    try:
+        mode = os.stat(name).st_mode
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise InputError(f"{name}: cannot read a text index ({type(exc).__name__}: {exc}).") from exc
+    if not stat.S_ISREG(mode):
+        found = "a directory" if stat.S_ISDIR(mode) else "a pipe, socket or device"
+        raise _error(name, "not a file", "a file written by TextIndex.save", found)
 
 
 def _read_meta(name: str, arrays: dict[str, np.ndarray]) -> dict[str, Any]:
