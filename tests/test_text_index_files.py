@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -356,8 +357,28 @@ def test_damaged_archive_is_an_input_error(saved_path: Path, tamper: Callable[[P
 
 
 def test_directory_is_an_input_error(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="cannot read a text index"):
+    with pytest.raises(
+        InputError, match=r"not a file \(expected a file written by TextIndex.save; found a directory\)"
+    ):
         TextIndex.load(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_pipe_is_an_input_error_not_a_hang(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.npz")
+    with pytest.raises(InputError, match=r"not a file .*found a pipe, socket or device"):
+        TextIndex.load(tmp_path / "pipe.npz")
+
+
+@pytest.mark.parametrize("path", [123, None, ["index.npz"]], ids=["int", "none", "list"])
+def test_path_of_the_wrong_type_is_an_input_error(path: Any) -> None:
+    with pytest.raises(InputError, match=r"The 'path' parameter of TextIndex.load must be a path"):
+        TextIndex.load(path)
+
+
+def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match=r"missing.npz: cannot read a text index \(FileNotFoundError"):
+        TextIndex.load(tmp_path / "missing.npz")
 
 
 # --- the vocabularies' terms: checked when the vectorizers are rebuilt (first query) -----------
@@ -384,27 +405,53 @@ def test_wrong_character_vocabulary_is_an_input_error_on_query(
     assert str(caught.value).startswith(f"{saved_path}: ")
 
 
-@pytest.mark.skipif(not HAS_JIEBA, reason="jieba not installed")
-def test_two_block_files(tmp_path: Path) -> None:
-    index = TextIndex(segmenter="jieba", dense_features=4).fit(TEXTS, IDS)
-    path = _save(index, tmp_path)
-    loaded = TextIndex.load(path)
-    pd.testing.assert_frame_equal(loaded.query(["深化放权赋能改革"], k=3), index.query(["深化放权赋能改革"], k=3))
-    cases: list[tuple[Callable[[Saved], None], str]] = [
-        (_dropped("idf_1"), r"found missing idf_1"),
-        (lambda s: _meta(s)["vocabularies"].pop() and None, r"expected 2 list\(s\) of terms, one per block; found 1"),
-        (lambda s: _meta(s).update(segmenter=None), r"'segmenter' contradicts .*expected 'jieba'; found null"),
-        (_changed("idf_1", lambda a: a[:-1]), r"'idf_1' has the wrong length"),
-    ]
-    for tamper, pattern in cases:
-        index.save(path)
-        saved = _read(path)
-        tamper(saved)
-        _write(saved, path)
-        with pytest.raises(InputError, match=pattern):
-            TextIndex.load(path)
-    # a repeated word: scikit-learn's vocabulary would lose a column; found on the first query
-    index.save(path)
+@pytest.fixture(scope="module")
+def jieba_index() -> TextIndex:
+    if not HAS_JIEBA:
+        pytest.skip("jieba not installed")
+    return TextIndex(segmenter="jieba", dense_features=4).fit(TEXTS, IDS)
+
+
+def test_two_block_file_round_trip(jieba_index: TextIndex, tmp_path: Path) -> None:
+    loaded = TextIndex.load(_save(jieba_index, tmp_path))
+    pd.testing.assert_frame_equal(loaded.neighbours(k=5), jieba_index.neighbours(k=5), check_exact=True)
+    pd.testing.assert_frame_equal(loaded.query(["深化放权赋能改革"], k=3), jieba_index.query(["深化放权赋能改革"], k=3))
+
+
+TWO_BLOCK_CASES: list[tuple[str, Callable[[Saved], None], str]] = [
+    ("idf-1-missing", _dropped("idf_1"), r"found missing idf_1"),
+    ("idf-1-short", _changed("idf_1", lambda a: a[:-1]), r"'idf_1' has the wrong length"),
+    (
+        "vocabulary-1-missing",
+        lambda s: _meta(s)["vocabularies"].pop() and None,
+        r"expected 2 list\(s\) of terms, one per block; found 1 lists",
+    ),
+    (
+        "segmenter-dropped",
+        lambda s: _meta(s).update(segmenter=None),
+        r"'segmenter' contradicts .*expected 'jieba'; found null",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("tamper", "pattern"), [case[1:] for case in TWO_BLOCK_CASES], ids=[case[0] for case in TWO_BLOCK_CASES]
+)
+def test_tampered_two_block_file_is_an_input_error(
+    jieba_index: TextIndex, tmp_path: Path, tamper: Callable[[Saved], None], pattern: str
+) -> None:
+    path = _save(jieba_index, tmp_path)
+    saved = _read(path)
+    tamper(saved)
+    _write(saved, path)
+    with pytest.raises(InputError, match=pattern) as caught:
+        TextIndex.load(path)
+    assert str(caught.value).startswith(f"{path}: ")
+
+
+def test_repeated_word_is_an_input_error_on_query(jieba_index: TextIndex, tmp_path: Path) -> None:
+    """A repeated word would make scikit-learn's vocabulary lose a column (a ValueError on transform)."""
+    path = _save(jieba_index, tmp_path)
     saved = _read(path)
     words = _meta(saved)["vocabularies"][1]
     words[1] = words[0]
