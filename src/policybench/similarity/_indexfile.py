@@ -19,9 +19,11 @@ idf_<i>    float64 (f_i,)  the idf of block i (one array per vocabulary)
 :func:`read_index` checks all of it before anything uses it, so a damaged or hand-made file
 raises :class:`~policybench.errors.InputError` naming the file and saying what is wrong
 (expected against found), never a builtin exception or a crash in a compiled kernel. The
-checks cost one pass over each array. The vocabularies' terms are only checked for their
-type on load; their order and uniqueness are checked by :func:`check_vectorizers` when the
-vectorizers are rebuilt from them (on the first query), which then costs nothing extra.
+checks cost one pass over each array. The vocabularies are checked on load for their number
+and sizes (which fix the columns); their terms, which only :meth:`TextIndex.query` reads, are
+checked when the vectorizers are rebuilt from them on the first query (:func:`check_terms`,
+:func:`check_vectorizers`): a vocabulary holds millions of terms, and a pass over them would
+be most of the checks' cost on every load.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ from ._tfidf import FORMAT, FORMAT_VERSION, _check_params
 if TYPE_CHECKING:
     from .text import TextIndex
 
-__all__ = ["IndexFile", "check_vectorizers", "read_index"]
+__all__ = ["IndexFile", "check_terms", "check_vectorizers", "read_index"]
 
 _META_KEYS = ("format", "version", "params", "segmenter", "ids", "vocabularies")
 _ARRAYS = ("meta", "columns", "dense", "data", "indices", "indptr", "shape")
@@ -108,6 +110,14 @@ def read_index(path: str | os.PathLike[str], cls: type[TextIndex]) -> tuple[Text
     _check_norms(name, dense, data, indptr)
     idf = [_idf(name, arrays[f"idf_{i}"], f"idf_{i}", len(terms)) for i, terms in enumerate(vocabularies)]
     return index, IndexFile(segmenter, ids, vocabularies, idf, columns, dense, data, indices, indptr, shape)
+
+
+def check_terms(source: str, vocabularies: Sequence[list[Any]]) -> None:
+    """Check that the vocabularies of file ``source`` hold only strings (before vectorizers are built from them)."""
+    for position, terms in enumerate(vocabularies):
+        if set(map(type, terms)) != {str}:
+            other = next(term for term in terms if type(term) is not str)
+            raise _error(source, f"metadata 'vocabularies[{position}]' holds a non-string", "strings", repr(other))
 
 
 def check_vectorizers(source: str, vectorizers: Sequence[Any], vocabularies: Sequence[list[str]]) -> None:
@@ -266,10 +276,6 @@ def _vocabularies(name: str, vocabularies: object, n_blocks: int) -> list[list[s
         if not isinstance(terms, list) or not terms:
             found = "an empty array" if terms == [] else _kind(terms)
             raise _error(name, f"metadata 'vocabularies[{position}]' is wrong", "a non-empty array of strings", found)
-        types = set(map(type, terms))
-        if types != {str}:
-            other = next(term for term in terms if type(term) is not str)
-            raise _error(name, f"metadata 'vocabularies[{position}]' holds a non-string", "strings", repr(other))
     return vocabularies
 
 

@@ -452,7 +452,8 @@ class TextIndex:
             When the file cannot be read, is not a text index of this format version, or any
             part of it is wrong (an array's shape, dtype or values, the metadata); the message
             names the file and says what was expected and what was found. The file is checked
-            before anything uses it (one pass over each array).
+            before anything uses it (one pass over each array); the vocabularies' terms, which
+            only :meth:`query` reads, are checked on the first query.
         """
         from scipy import sparse
 
@@ -484,9 +485,10 @@ class TextIndex:
     def _fitted_vectorizers(self) -> list[Any]:
         """The vectorizers; after :meth:`load`, rebuilt from the saved vocabularies on first use."""
         if self._vectorizers is None:
-            from ._indexfile import check_vectorizers
+            from ._indexfile import check_terms, check_vectorizers
 
             vocabularies = [terms for terms, _idf in self._vocabularies]
+            check_terms(str(self._source), vocabularies)
             try:
                 vectorizers = _vectorizers(self.get_params(), self.segmenter_, vocabularies)
             except InputError as exc:  # a term the character block cannot hold
