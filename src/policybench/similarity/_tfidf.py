@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import json
-import os
 import warnings
-import zipfile
 from collections import Counter
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -195,27 +192,6 @@ def _order_columns(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr
 def _terms(vectorizer: Any) -> list[str]:
     """The vectorizer's vocabulary as a list, term ``i`` at position ``i``."""
     return [str(term) for term in vectorizer.get_feature_names_out()]
-
-
-def _read_arrays(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return {name: data[name] for name in data.files}
-    except (OSError, ValueError, zipfile.BadZipFile) as exc:
-        raise InputError(f"{os.fspath(path)}: cannot read a text index ({exc}).") from exc
-
-
-def _read_meta(path: str | os.PathLike[str], arrays: dict[str, np.ndarray]) -> dict[str, Any]:
-    required = {"meta", "columns", "dense", "data", "indices", "indptr", "shape"}
-    missing = sorted(required - set(arrays))
-    meta: dict[str, Any] = json.loads(arrays["meta"].tobytes().decode("utf-8")) if "meta" in arrays else {}
-    if missing or meta.get("format") != FORMAT:
-        raise InputError(f"{os.fspath(path)}: not a policybench text index (missing {', '.join(missing) or 'format'}).")
-    if meta.get("version") != FORMAT_VERSION:
-        raise InputError(
-            f"{os.fspath(path)}: text index format version {meta.get('version')!r}; expected {FORMAT_VERSION}."
-        )
-    return meta
 
 
 def _rank_table(

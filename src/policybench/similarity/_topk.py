@@ -148,36 +148,20 @@ def split_columns(matrix: sparse.csr_matrix, n_dense: int, *, consume: bool = Fa
     """
     from scipy import sparse
 
-    from ._chartfidf import row_runs
-
     n_rows, n_columns = matrix.shape
     n_dense = min(n_dense, n_columns)
     indptr, indices, data = matrix.indptr, matrix.indices, matrix.data
-    dense = np.zeros((n_rows, n_dense))
-    in_dense = np.zeros(n_rows, dtype=np.int64)
-    for first, last in row_runs(indptr):
-        begin, end = int(indptr[first]), int(indptr[last])
-        rows = np.repeat(np.arange(first, last), np.diff(indptr[first : last + 1]))
-        columns = indices[begin:end]
-        mask = columns < n_dense
-        dense[rows[mask], columns[mask]] = data[begin:end][mask]
-        in_dense[first:last] = np.bincount(rows[mask] - first, minlength=last - first)
+    dense, in_dense = _dense_part(indptr, indices, data, n_dense)
     kept = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.diff(indptr) - in_dense, out=kept[1:])
     size = int(kept[-1])
     out_data = data if consume else np.empty(size, dtype=data.dtype)
     out_indices = indices if consume else np.empty(size, dtype=indices.dtype)
-    for first, last in row_runs(indptr):
-        begin, end = int(indptr[first]), int(indptr[last])
-        columns = indices[begin:end]
-        mask = columns >= n_dense
-        values, rest = data[begin:end][mask], columns[mask] - n_dense  # copies: safe to write over
-        out_data[kept[first] : kept[last]] = values
-        out_indices[kept[first] : kept[last]] = rest
+    _move_sparse_part(indptr, indices, data, kept, n_dense, out_indices, out_data)
     if consume:
         data_owner, indices_owner = _owner(data), _owner(indices)
         matrix.data, matrix.indices = data[:0].copy(), indices[:0].copy()  # no view of the buffers is left
-        del data, indices, out_data, out_indices, values, rest, columns, mask
+        del data, indices, out_data, out_indices
         # numpy cuts a buffer in place (giving the tail back) only when nothing else refers to
         # it; otherwise ValueError, and the kept part is copied.
         try:
@@ -194,6 +178,54 @@ def split_columns(matrix: sparse.csr_matrix, n_dense: int, *, consume: bool = Fa
     sparse_rest = sparse.csr_matrix((out_data, out_indices, kept), shape=shape)
     sparse_rest.has_sorted_indices = True
     return Split(dense, sparse_rest)
+
+
+def _dense_part(
+    indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, n_dense: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of the first ``n_dense`` columns as a dense array, and how many each row has.
+
+    No view of the arrays outlives the call (and a matrix without rows is handled).
+    """
+    from ._chartfidf import row_runs
+
+    n_rows = indptr.size - 1
+    dense = np.zeros((n_rows, n_dense))
+    in_dense = np.zeros(n_rows, dtype=np.int64)
+    for first, last in row_runs(indptr):
+        begin, end = int(indptr[first]), int(indptr[last])
+        rows = np.repeat(np.arange(first, last), np.diff(indptr[first : last + 1]))
+        columns = indices[begin:end]
+        mask = columns < n_dense
+        dense[rows[mask], columns[mask]] = data[begin:end][mask]
+        in_dense[first:last] = np.bincount(rows[mask] - first, minlength=last - first)
+    return dense, in_dense
+
+
+def _move_sparse_part(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    data: np.ndarray,
+    kept: np.ndarray,
+    n_dense: int,
+    out_indices: np.ndarray,
+    out_data: np.ndarray,
+) -> None:
+    """Write the entries of columns ``n_dense`` on (relabelled from 0) at ``kept`` of each row.
+
+    ``out_indices`` and ``out_data`` may be ``indices`` and ``data``: each run's entries are
+    copied out before they are written (rows only move left). No view of the arrays outlives
+    the call (and a matrix without rows is handled).
+    """
+    from ._chartfidf import row_runs
+
+    for first, last in row_runs(indptr):
+        begin, end = int(indptr[first]), int(indptr[last])
+        columns = indices[begin:end]
+        mask = columns >= n_dense
+        values, rest = data[begin:end][mask], columns[mask] - n_dense  # copies: safe to write over
+        out_data[kept[first] : kept[last]] = values
+        out_indices[kept[first] : kept[last]] = rest
 
 
 def _owner(array: np.ndarray) -> np.ndarray:

@@ -41,8 +41,6 @@ from ._tfidf import (
     _join,
     _order_columns,
     _rank_table,
-    _read_arrays,
-    _read_meta,
     _resolve_segmenter,
     _terms,
     _vectorizers,
@@ -175,6 +173,7 @@ class TextIndex:
 
     _vectorizers: list[Any] | None
     _vocabularies: list[tuple[list[str], np.ndarray]]
+    _source: str | None = None  # the file :meth:`load` read
 
     def __init__(
         self,
@@ -376,13 +375,19 @@ class TextIndex:
         Returns
         -------
         pandas.DataFrame
-            query (position in ``texts``), rank, neighbour_id, similarity.
+            query (position in ``texts``), rank, neighbour_id, similarity. Empty (no rows, the
+            same columns and dtypes) when ``texts`` is empty.
         """
         from ._topk import top_k
 
         _check_int("query", "k", k, minimum=1)
         split = self._fitted_split()
         texts = _check_texts("query", "texts", texts)
+        ids = np.asarray(self.ids_, dtype=object)
+        if not texts:
+            empty = np.zeros((0, min(k, split.n_rows)), dtype=np.int64)
+            table = _rank_table(QUERY_COLUMNS, np.arange(0), ids, empty, np.zeros(empty.shape))
+            return table.astype({"neighbour_id": pd.Series(ids[:1]).dtype})  # as pandas infers it from ids
         queries = self._transform(texts)
         k = min(k, split.n_rows)
         if client is not None:
@@ -393,8 +398,7 @@ class TextIndex:
             index, similarity = top_k(
                 queries, split, k, exclude_self=False, chunk_size=self.chunk_size, engine=self.engine
             )
-        positions = np.arange(len(texts))
-        return _rank_table(QUERY_COLUMNS, positions, np.asarray(self.ids_, dtype=object), index, similarity)
+        return _rank_table(QUERY_COLUMNS, np.arange(len(texts)), ids, index, similarity)
 
     # --- persistence ---------------------------------------------------------------------
 
@@ -445,23 +449,23 @@ class TextIndex:
         Raises
         ------
         InputError
-            When the file cannot be read or is not a text index of this format version.
+            When the file cannot be read, is not a text index of this format version, or any
+            part of it is wrong (an array's shape, dtype or values, the metadata); the message
+            names the file and says what was expected and what was found. The file is checked
+            before anything uses it (one pass over each array); the vocabularies' terms, which
+            only :meth:`query` reads, are checked on the first query.
         """
         from scipy import sparse
 
+        from ._indexfile import read_index
         from ._topk import Split
 
-        arrays = _read_arrays(path)
-        meta = _read_meta(path, arrays)
-        params = dict(meta["params"])
-        if params["ngram_range"] is not None:
-            params["ngram_range"] = tuple(params["ngram_range"])
-        index = cls(**params)
-        _check_params(index)
-        rest = sparse.csr_matrix((arrays["data"], arrays["indices"], arrays["indptr"]), shape=tuple(arrays["shape"]))
-        split = Split(np.ascontiguousarray(arrays["dense"]), rest)
-        index._set_fitted(meta["ids"], meta["segmenter"], arrays["columns"], split)
-        index._vocabularies = [(terms, arrays[f"idf_{i}"]) for i, terms in enumerate(meta["vocabularies"])]
+        index, contents = read_index(path, cls)
+        rest = sparse.csr_matrix((contents.data, contents.indices, contents.indptr), shape=contents.shape)
+        split = Split(contents.dense, rest)
+        index._set_fitted(contents.ids, contents.segmenter, contents.columns, split)
+        index._vocabularies = list(zip(contents.vocabularies, contents.idf, strict=True))
+        index._source = os.fspath(path)
         return index
 
     # --- helpers -------------------------------------------------------------------------
@@ -481,10 +485,18 @@ class TextIndex:
     def _fitted_vectorizers(self) -> list[Any]:
         """The vectorizers; after :meth:`load`, rebuilt from the saved vocabularies on first use."""
         if self._vectorizers is None:
+            from ._indexfile import check_terms, check_vectorizers
+
             vocabularies = [terms for terms, _idf in self._vocabularies]
-            self._vectorizers = _vectorizers(self.get_params(), self.segmenter_, vocabularies)
-            for vectorizer, (_terms, idf) in zip(self._vectorizers, self._vocabularies, strict=True):
+            check_terms(str(self._source), vocabularies)
+            try:
+                vectorizers = _vectorizers(self.get_params(), self.segmenter_, vocabularies)
+            except InputError as exc:  # a term the character block cannot hold
+                raise InputError(f"{self._source}: wrong vocabulary: {exc}") from exc
+            check_vectorizers(str(self._source), vectorizers, vocabularies)
+            for vectorizer, (_terms, idf) in zip(vectorizers, self._vocabularies, strict=True):
                 vectorizer.idf_ = idf
+            self._vectorizers = vectorizers
         return self._vectorizers
 
     def _lookup(self, name: str, ids: Sequence[str]) -> np.ndarray:
