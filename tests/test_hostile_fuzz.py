@@ -36,11 +36,14 @@ def _small(base: dict[str, Any]) -> dict[str, Any]:
     """The zone with its first four measures and only the sources still cited: small documents,
     fast examples, and still a valid zone before any mutation (every reference resolves)."""
     base["measures"] = base.get("measures", [])[:4]
+    for key in ("absent", "unknown", "not_applicable"):  # a few cell entries, their search records by query only
+        base[key] = base.get(key, [])[:2]
+        for entry in base[key]:
+            if entry.get("search"):
+                entry["search"] = {**entry["search"], "sources": [], "queries": entry["search"].get("queries") or ["q"]}
     cited = {e["source"] for m in base["measures"] for e in [*m.get("evidence", []), *m.get("indicators", [])]}
     cited |= {e["source"] for a in base.get("absent", []) for e in a.get("evidence", [])}
     cited |= set((base.get("scope") or {}).get("sources", []))
-    for entry in [*base.get("absent", []), *base.get("unknown", [])]:  # search records cite sources too
-        cited |= set((entry.get("search") or {}).get("sources", []))
     base["sources"] = [s for s in base.get("sources", []) if s["id"] in cited]
     return base
 
