@@ -119,3 +119,18 @@ def test_every_shipped_pair_has_an_estimate_and_is_reproducible() -> None:
     assert len(first.peers("tianjin-htz", 3)) == 3
     with pytest.raises(ValueError):
         first.estimate[0, 0] = 0.5  # read-only
+
+
+def test_the_assessment_and_its_report_show_every_estimate() -> None:
+    from policybench import assess
+
+    a = assess(load_dataset(), "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=0)
+    table = a.table("similarity").set_index("zone_id")
+    assert not table[["estimate", "estimate_low", "estimate_high", "known_share"]].isna().any().any()
+    wuhan = table.loc["wuhan-city-partner"]
+    assert wuhan["reason"] and wuhan["estimate_low"] <= wuhan["estimate"] <= wuhan["estimate_high"]
+    for lang, word in (("en", "Structured estimate"), ("zh", "结构相似度估计")):
+        md = a.report(lang, generated="2026-12-07").to_markdown()
+        assert (
+            f"{word} (90% interval) {wuhan['estimate']:.2f}" in md or f"{word}（90%区间） {wuhan['estimate']:.2f}" in md
+        )

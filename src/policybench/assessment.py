@@ -66,6 +66,10 @@ SIMILARITY_COLUMNS: dict[str, str] = {
     "coverage_zone_by_target": "share of the zone's measures matched in the target",
     "shared_codes": "categories both have (comma-separated)",
     "reason": "why the similarity is undefined, else ''",
+    "estimate": "structured similarity estimate with unknown cells imputed (policybench.similarity_estimate)",
+    "estimate_low": "lower end of its 90 % interval",
+    "estimate_high": "upper end of its 90 % interval",
+    "known_share": "share of the categories known for both zones (the rest imputed)",
 }
 
 
@@ -481,6 +485,10 @@ def _peer_similarity(
                 "coverage_zone_by_target": al.coverage_b_by_a,
                 "shared_codes": ",".join(al.shared_codes),
                 "reason": c.reason,
+                "estimate": c.estimate.get("estimate", float("nan")),
+                "estimate_low": c.estimate.get("low", float("nan")),
+                "estimate_high": c.estimate.get("high", float("nan")),
+                "known_share": c.estimate.get("known_share", float("nan")),
             }
         )
     table = pd.DataFrame(rows, columns=list(SIMILARITY_COLUMNS))

@@ -105,11 +105,18 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
                 "coverage_target_by_zone": r["coverage_target_by_zone"],
                 "coverage_zone_by_target": r["coverage_zone_by_target"],
                 "shared": [c for c in r["shared_codes"].split(",") if c],
+                **_estimate(r),
             }
             for r in _records(scored)
         ],
         "similarity_undefined": [
-            {"zone": r["zone_id"], "name": r[f"name_{lang}"], "overlap": r["overlap"], "reason": r["reason"]}
+            {
+                "zone": r["zone_id"],
+                "name": r[f"name_{lang}"],
+                "overlap": r["overlap"],
+                "reason": r["reason"],
+                **_estimate(r),
+            }
             for r in _records(similarity[similarity["reason"] != ""])
         ],
         "alignment": _alignment(a, lang),
@@ -133,4 +140,14 @@ def _alignment(a: Assessment, lang: str) -> dict[str, Any] | None:
         "unmatched_peer": list(al.unmatched_b),
         "coverage_target_by_peer": al.coverage_a_by_b,
         "coverage_peer_by_target": al.coverage_b_by_a,
+    }
+
+
+def _estimate(row: dict[str, Any]) -> dict[str, Any]:
+    """The structured estimate of one similarity row: estimate, its interval and the share known for both."""
+    return {
+        "estimate": row["estimate"],
+        "estimate_low": row["estimate_low"],
+        "estimate_high": row["estimate_high"],
+        "known_share": row["known_share"],
     }

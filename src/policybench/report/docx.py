@@ -244,10 +244,13 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
             shown(s["structured"], "similarity"),
             shown(s["alignment"], "similarity"),
             str(s["overlap"]),
+            f"{shown(s['estimate'], 'similarity')} ({shown(s['estimate_low'], 'similarity')}–{shown(s['estimate_high'], 'similarity')})",
+            shown(s["known_share"], "share"),
         )
         for s in c["similarity"]
     ]
-    _table(document, [L["zone"], L["score"], L["structured"], L["aligned"], L["overlap"]], rows, numeric=(1, 2, 3, 4))
+    header = [L["zone"], L["score"], L["structured"], L["aligned"], L["overlap"], L["estimate"], L["known_both"]]
+    _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6))
     document.add_heading(L["sources"], level=1)
     for s in c["sources"]:
         date = f", {s['date']}" if s["date"] else ""
