@@ -129,6 +129,10 @@ def test_the_assessment_and_its_report_show_every_estimate() -> None:
     assert not table[["estimate", "estimate_low", "estimate_high", "known_share"]].isna().any().any()
     wuhan = table.loc["wuhan-city-partner"]
     assert wuhan["reason"] and wuhan["estimate_low"] <= wuhan["estimate"] <= wuhan["estimate_high"]
+    from policybench.similarity import zone_similarity
+
+    alone = zone_similarity(load_dataset(), "tianjin-htz", "wuhan-city-partner").estimate  # one estimate for all
+    assert (wuhan["estimate"], wuhan["known_share"]) == (alone["estimate"], alone["known_share"])
     for lang, word in (("en", "Structured estimate"), ("zh", "结构相似度估计")):
         md = a.report(lang, generated="2026-12-07").to_markdown()
         assert (

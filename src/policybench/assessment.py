@@ -461,11 +461,16 @@ def _peer_similarity(
     One definition (:func:`~policybench.similarity.zone_similarity`); an undefined pair gets
     NaN and the reason.
     """
-    from .similarity import zone_similarity
+    from .similarity import similarity_estimate, zone_similarity
     from .similarity.alignment import fitted_index
+    from .similarity.combined import pair_estimate_zones
 
     index = fitted_index(dataset, text_lang)
-    every = [zone_similarity(dataset, target, z, status=statuses, lang=text_lang, text_index=index) for z in benchmark]
+    estimates = similarity_estimate(dataset, status=statuses, zones=pair_estimate_zones(dataset, target, *benchmark))
+    every = [
+        zone_similarity(dataset, target, z, status=statuses, lang=text_lang, text_index=index, estimates=estimates)
+        for z in benchmark
+    ]
     rows = []
     for c in every:
         zone = dataset.zone(c.zone_b)

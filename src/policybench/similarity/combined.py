@@ -28,6 +28,7 @@ from .._params import check_choice, check_positive_int, check_status, check_type
 from ..data.codebook import is_counted
 from ..errors import InputError
 from .alignment import PAIR_COLUMNS, Alignment, align, fitted_index
+from .intervals import SimilarityEstimate
 from .portfolio import portfolio_matrix
 from .structured import METRICS, similarity_matrix
 
@@ -315,6 +316,7 @@ def zone_similarity(
     min_overlap: int | None = None,
     lang: str = "zh",
     text_index: TextIndex | None = None,
+    estimates: SimilarityEstimate | None = None,
 ) -> Comparison:
     """The combined similarity of two zones, with its components and the overlap behind it.
 
@@ -349,6 +351,10 @@ def zone_similarity(
         Language of the texts aligned and of the explanation.
     text_index : TextIndex, optional
         A fitted index to reuse.
+    estimates : SimilarityEstimate, optional
+        A :func:`~policybench.similarity.similarity_estimate` of this dataset holding both zones, to reuse
+        across calls (computed here when None); it must have been made with the same metric, status,
+        sigma and secondary weight.
 
     Returns
     -------
@@ -379,14 +385,23 @@ def zone_similarity(
     structured, portfolio = _structured(dataset, list(dict.fromkeys([a, b])), cfg)
     index = text_index if text_index is not None else fitted_index(dataset, lang)
     pair = _pair(dataset, a, b, structured, portfolio, cfg, index)
+    if estimates is not None:
+        check_type("zone_similarity", "estimates", estimates, SimilarityEstimate, "a SimilarityEstimate or None")
+        found = MappingProxyType({**estimates.pair(a, b), "level": float(estimates.params["level"])})
+        return replace(pair, estimate=found)
     return replace(pair, estimate=_pair_estimate(dataset, a, b, cfg))
+
+
+def pair_estimate_zones(dataset: Dataset, *zones: str) -> list[str]:
+    """The zones an estimate for ``zones`` imputes against: every zone but national frames, plus ``zones``."""
+    return list(dict.fromkeys([*(z.id for z in dataset.zones if z.kind != "national-policy"), *zones]))
 
 
 def _pair_estimate(dataset: Dataset, a: str, b: str, cfg: _Settings) -> Mapping[str, float]:
     """The structured similarity estimate of one pair, imputed against every zone of the dataset."""
     from .intervals import similarity_estimate
 
-    ids = list(dict.fromkeys([*(z.id for z in dataset.zones if z.kind != "national-policy"), a, b]))
+    ids = pair_estimate_zones(dataset, a, b)
     est = similarity_estimate(
         dataset,
         metric=cfg.metric,
