@@ -24,7 +24,7 @@ from .._params import MAX_DRAWS, check_positive_int, check_type, fail
 from ..data.codebook import is_counted
 from ..data.states import zone_states
 from ..errors import InputError
-from .analysis import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, frontier_values, ranking, shrunk_adoption
+from .analysis import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, ranking, shrunk_adoption
 
 if TYPE_CHECKING:
     from ..data.model import Measure
@@ -160,15 +160,21 @@ def _ranked(
     rules: list[str],
     progress: Callable[[int, int], None] | None,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Ranks and positivity per variant, draws ranked ``DRAW_CHUNK`` at a time."""
+    """Ranks and positivity per variant, draws ranked ``DRAW_CHUNK`` at a time.
+
+    The "both" and "evidence" variants keep the same measures, so their cells are computed
+    once per chunk; the "weights" variant keeps every measure, so its cells are computed once.
+    """
     draws = len(rule)
     parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {v: [] for v in VARIANTS}
+    everything = problem.state(np.ones((1, kept.shape[1]), dtype=bool), rules, np.arange(len(rules)))
     for start in range(0, draws, DRAW_CHUNK):
         part = slice(start, min(draws, start + DRAW_CHUNK))
         f, r, k = factors[part], rule[part], kept[part]
-        parts["both"].append(problem.ranks(f, r, k, rules))
-        parts["weights"].append(problem.ranks(f, r, np.ones_like(k), rules))
-        parts["evidence"].append(problem.ranks(np.ones_like(f), base_rule[part], k, rules))
+        drawn = problem.state(k, rules, np.unique(np.concatenate([r, base_rule[part]])))
+        parts["both"].append(problem.ranks(f, drawn.pick(r)))
+        parts["weights"].append(problem.ranks(f, everything.pick(r)))
+        parts["evidence"].append(problem.ranks(np.ones_like(f), drawn.pick(base_rule[part])))
         if progress is not None:
             progress(part.stop, draws)
     return {
@@ -190,17 +196,106 @@ def _keep(keep_probability: Mapping[str, float] | None) -> dict[str, float]:
 
 
 @dataclass(frozen=True)
+class _State:
+    """What one chunk of draws leaves: the target's cells, frontiers by rule, adoption, evidence."""
+
+    target: np.ndarray  # draws x codes: the target's score, NaN where unknown
+    frontier: dict[int, np.ndarray]  # rule index -> draws x codes
+    adoption: np.ndarray  # draws x codes
+    evidence: np.ndarray  # draws x codes: evidence weight of the best kept exemplar (0 when none)
+
+    def pick(self, rule: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """(target, frontier, adoption, evidence) for draws whose rule index is ``rule``.
+
+        A state of one draw (every measure kept) is repeated for all of them.
+        """
+        n = len(rule)
+        if len(self.target) == n:
+            f = np.empty_like(self.target)
+            for i, values in self.frontier.items():
+                f[rule == i] = values[rule == i]
+            return self.target, f, self.adoption, self.evidence
+        f = np.stack([self.frontier[i][0] for i in sorted(self.frontier)])[np.searchsorted(sorted(self.frontier), rule)]
+        return (
+            np.repeat(self.target, n, axis=0),
+            f,
+            np.repeat(self.adoption, n, axis=0),
+            np.repeat(self.evidence, n, axis=0),
+        )
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """The (measure, code) pairs of some zones with a score, sorted by code, zone and measure.
+
+    A group is one zone x code cell: its score in a draw is the highest level among its kept
+    pairs. Arrays are indexed by pair (P), by group (G) or by code (C).
+    """
+
+    measure: np.ndarray  # P: index into _Problem.measures
+    level: np.ndarray  # P: 1-based index of the pair's value among _Problem.levels
+    rank: np.ndarray  # P: evidence rank of the pair for its code (0 = best exemplar)
+    group_start: np.ndarray  # G: first pair of the group
+    group_code: np.ndarray  # G: code index
+    group_zone: np.ndarray  # G: zone index
+    code_group_start: np.ndarray  # one per code with groups: its first group
+    code_pair_start: np.ndarray  # the same: its first pair
+    with_groups: np.ndarray  # the code indices that have groups, ascending
+
+    @classmethod
+    def build(
+        cls, measure: np.ndarray, code: np.ndarray, zone: np.ndarray, level: np.ndarray, rank: np.ndarray
+    ) -> _Pairs:
+        order = np.lexsort((measure, zone, code))
+        measure, code, zone, level, rank = measure[order], code[order], zone[order], level[order], rank[order]
+        new_group = np.ones(len(order), dtype=bool)
+        new_group[1:] = (code[1:] != code[:-1]) | (zone[1:] != zone[:-1])
+        group_start = np.flatnonzero(new_group)
+        group_code, group_zone = code[group_start], zone[group_start]
+        new_code = np.ones(len(group_start), dtype=bool)
+        new_code[1:] = group_code[1:] != group_code[:-1]
+        code_group_start = np.flatnonzero(new_code)
+        return cls(
+            measure,
+            level,
+            rank,
+            group_start,
+            group_code,
+            group_zone,
+            code_group_start,
+            group_start[code_group_start],
+            group_code[code_group_start],
+        )
+
+    def group_levels(self, kept: np.ndarray) -> np.ndarray:
+        """Draws x groups: the highest level among the group's kept pairs (0 when none is kept)."""
+        if not len(self.measure):
+            return np.zeros((kept.shape[0], 0), dtype=self.level.dtype)
+        lv = np.where(kept[:, self.measure], self.level[None, :], np.int16(0))
+        return np.maximum.reduceat(lv, self.group_start, axis=1)
+
+    def per_code(self, ufunc: np.ufunc, values: np.ndarray, n_codes: int, empty: float | int) -> np.ndarray:
+        """Draws x codes: ``ufunc`` reduced over each code's groups (``empty`` for codes without)."""
+        out = np.full((values.shape[0], n_codes), empty, dtype=values.dtype)
+        if len(self.with_groups):
+            out[:, self.with_groups] = ufunc.reduceat(values, self.code_group_start, axis=1)
+        return out
+
+
+@dataclass(frozen=True)
 class _Problem:
     """The arrays of one analysis: candidate codes, zones, counted measures and their cell values."""
 
     codes: list[str]  # ranked codes first (base order), then the other candidates (codebook order)
     zones: list[str]  # target first, then the benchmark
     measures: list[Measure]
-    zone_of: np.ndarray  # measure -> zone index
-    values: np.ndarray  # measures x codes: depth / top x role where the measure carries the code
     examined: np.ndarray  # zones x codes: absent with evidence (known to be 0 when no kept measure carries it)
     weights: np.ndarray  # codes
-    evidence_order: list[np.ndarray]  # per code: benchmark measure indices, best exemplar first
+    levels: np.ndarray  # the distinct positive cell values, ascending
+    level_values: np.ndarray  # 0.0, then the score of a cell at each level (the steps summed in order)
+    target: _Pairs  # the target's pairs
+    bench: _Pairs  # the benchmark's pairs (zone indices 1..)
+    rank_weight: np.ndarray  # evidence weight by evidence rank; one more 0.0 for "no exemplar kept"
     named: str | None
     prior: tuple[float, float]  # adoption shrinkage: strength a and base rate r (gap.params)
 
@@ -213,92 +308,130 @@ class _Problem:
         zones = [gap.target, *gap.benchmark]
         top = float(ds.codebook.max_depth)
         secondary = float(gap.params["secondary_weight"])
-        measures, zone_of, rows = [], [], []
+        measures: list[Measure] = []
+        cells: dict[tuple[int, int], float] = {}  # (measure, code) -> value
+        zone_of: list[int] = []
         for z, zone_id in enumerate(zones):
             for m in ds.zone(zone_id).measures:
-                row = np.zeros(len(codes))
+                row: dict[int, float] = {}
                 for code in m.categories:
                     if code in column:
-                        row[column[code]] = max(
-                            row[column[code]], m.depth / top * (1.0 if code == m.category else secondary)
-                        )
-                if is_counted(m, statuses) and row.any():
+                        j = column[code]
+                        row[j] = max(row.get(j, 0.0), m.depth / top * (1.0 if code == m.category else secondary))
+                if is_counted(m, statuses) and any(v > 0 for v in row.values()):
+                    i = len(measures)
                     measures.append(m)
                     zone_of.append(z)
-                    rows.append(row)
+                    cells.update({(i, j): v for j, v in row.items() if v > 0})
         examined = np.zeros((len(zones), len(codes)), dtype=bool)
         for z, zone_id in enumerate(zones):
-            zone = ds.zone(zone_id)
-            found = zone_states(ds.codebook, zone, statuses).states
+            found = zone_states(ds.codebook, ds.zone(zone_id), statuses).states
             examined[z] = [found[c] == "absent" for c in codes]
         weights = gap.full_table.set_index("code").loc[codes, "weight"].to_numpy(dtype=float)
-        values = np.array(rows).reshape(len(rows), len(codes))
-        order = []
-        for j, code in enumerate(codes):
-            idx = [i for i in range(len(measures)) if zone_of[i] > 0 and values[i, j] > 0]
-            idx.sort(
-                key=lambda i: (
-                    -measures[i].depth,
-                    measures[i].category != code,
-                    CONFIDENCE_ORDER[measures[i].confidence],
-                )
-            )
-            order.append(np.array(idx, dtype=int))
+        pair_measure = np.array([i for i, _ in cells], dtype=np.int64)
+        pair_code = np.array([j for _, j in cells], dtype=np.int64)
+        pair_value = np.array(list(cells.values()), dtype=float)
+        pair_zone = np.array(zone_of, dtype=np.int64)[pair_measure]
+        levels = np.unique(pair_value)
+        level_values = np.zeros(len(levels) + 1)
+        total = 0.0
+        for k, step in enumerate(np.diff(np.concatenate([[0.0], levels]))):
+            total += step  # the cell score is the sum of the steps up to its level, in this order
+            level_values[k + 1] = total
+        pair_level = (np.searchsorted(levels, pair_value) + 1).astype(np.int16)
+        # evidence order of an exemplar: deeper first, primary before secondary, then by confidence
+        key = np.array(
+            [
+                (-measures[i].depth, codes[j] != measures[i].category, CONFIDENCE_ORDER[measures[i].confidence])
+                for i, j in cells
+            ],
+            dtype=[("depth", np.int64), ("secondary", np.int64), ("confidence", np.int64)],
+        ).reshape(len(cells))
+        distinct, pair_rank = np.unique(key, return_inverse=True)
+        by_confidence = {v: k for k, v in CONFIDENCE_ORDER.items()}
+        rank_weight = np.array([EVIDENCE_WEIGHTS[by_confidence[int(c)]] for c in distinct["confidence"]] + [0.0])
+        pair_rank = pair_rank.reshape(-1).astype(np.int32)
+        target = pair_zone == 0
         named = gap.params["frontier"] if gap.params["frontier"] not in ("max", "mean") else None
         prior = (float(gap.params.get("adoption_prior", 0.0)), float(gap.params.get("adoption_base_rate", 0.0)))
-        return cls(codes, zones, measures, np.array(zone_of, dtype=int), values, examined, weights, order, named, prior)
+        return cls(
+            codes,
+            zones,
+            measures,
+            examined,
+            weights,
+            levels,
+            level_values,
+            _Pairs.build(*(a[target] for a in (pair_measure, pair_code, pair_zone, pair_level, pair_rank))),
+            _Pairs.build(*(a[~target] for a in (pair_measure, pair_code, pair_zone, pair_level, pair_rank))),
+            rank_weight,
+            named,
+            prior,
+        )
 
     def keep_vector(self, keep: Mapping[str, float]) -> np.ndarray:
         return np.array([keep[m.confidence] for m in self.measures])
 
-    def cells(self, kept: np.ndarray) -> np.ndarray:
-        """Draws x zones x codes scores with the kept measures (NaN where unknown)."""
-        draws = kept.shape[0]
-        out = np.zeros((draws, len(self.zones), len(self.codes)))
-        carried = np.zeros_like(out, dtype=bool)
-        levels = np.unique(self.values[self.values > 0])
-        steps = np.diff(np.concatenate([[0.0], levels]))
-        k = kept.astype(np.float64)
-        for z in range(len(self.zones)):
-            rows = self.zone_of == z
-            if not rows.any():
-                continue
-            kz, vz = k[:, rows], self.values[rows]
-            carried[:, z] = (kz @ (vz > 0)) > 0
-            for step, level in zip(steps, levels, strict=True):
-                out[:, z] += step * ((kz @ (vz >= level)) > 0)
-        known = carried | self.examined[None, :, :]
-        return np.where(known, out, np.nan)
+    def state(self, kept: np.ndarray, rules: list[str], needed: np.ndarray) -> _State:
+        """The target's cells, the frontiers of the rules ``needed`` (indices), adoption and evidence.
+
+        Computed from the kept pairs only, without a draws x zones x codes array; every number
+        is computed with the same floating-point operations, in the same order, as the
+        zones x codes cells of :func:`gap_analysis` would give (sums over zones run in zone order).
+        """
+        n_codes = len(self.codes)
+        benchmark = self.zones[1:]
+        target_level = self.target.per_code(np.maximum, self.target.group_levels(kept), n_codes, 0)
+        target = np.where((target_level > 0) | self.examined[0][None, :], self.level_values[target_level], np.nan)
+        level = self.bench.group_levels(kept)  # draws x groups
+        carried = level > 0
+        examined = self.examined[1:].sum(axis=0)[None, :]
+        unseen = ~self.examined[self.bench.group_zone, self.bench.group_code]  # known only when carried
+        n_examined = examined + self.bench.per_code(np.add, (carried & unseen).astype(np.int32), n_codes, 0)
+        adopted = self.bench.per_code(np.add, carried.astype(np.int32), n_codes, 0).astype(np.int64)
+        frontier: dict[int, np.ndarray] = {}
+        for i in needed.tolist():
+            frontier[i] = self._frontier(level, rules[i], benchmark, n_examined)
+        adoption = shrunk_adoption(adopted, n_examined, *self.prior)
+        if len(self.bench.measure):
+            none = np.int32(len(self.rank_weight) - 1)
+            ranks = np.where(kept[:, self.bench.measure], self.bench.rank[None, :], none)
+            best = np.full((kept.shape[0], n_codes), none, dtype=np.int32)
+            best[:, self.bench.with_groups] = np.minimum.reduceat(ranks, self.bench.code_pair_start, axis=1)
+        else:
+            best = np.full((kept.shape[0], n_codes), len(self.rank_weight) - 1, dtype=np.int64)
+        return _State(target, frontier, adoption, self.rank_weight[best])
+
+    def _frontier(self, level: np.ndarray, rule: str, benchmark: list[str], n_examined: np.ndarray) -> np.ndarray:
+        """Draws x codes frontier by ``rule`` (as :func:`frontier_values` on the zones x codes cells)."""
+        n_codes = len(self.codes)
+        bench = self.bench
+        if rule == "max":
+            return self.level_values[bench.per_code(np.maximum, level, n_codes, 0)]
+        if rule == "mean":
+            value = self.level_values[level]
+            total = np.zeros((level.shape[0], n_codes))
+            bounds = [*bench.code_group_start.tolist(), level.shape[1]]
+            for j, a, b in zip(bench.with_groups.tolist(), bounds[:-1], bounds[1:], strict=True):
+                # accumulate adds left to right: the zone-by-zone order of the sum over a draws x zones x
+                # codes array (zones that do not carry the code add 0.0, which changes no sum)
+                total[:, j] = np.add.accumulate(value[:, a:b], axis=1)[:, -1]
+            return np.divide(total, n_examined, out=np.zeros(n_examined.shape), where=n_examined > 0)
+        named = bench.group_zone == 1 + benchmark.index(rule)  # that zone's score (0 where it has none)
+        out = np.zeros((level.shape[0], n_codes))
+        out[:, bench.group_code[named]] = self.level_values[level[:, named]]
+        return out
 
     def ranks(
-        self, factors: np.ndarray, rule: np.ndarray, kept: np.ndarray, rules: list[str]
+        self, factors: np.ndarray, state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     ) -> tuple[np.ndarray, np.ndarray]:
         """Ranks (draws x codes) and whether the priority is positive, for one variant."""
-        cells = self.cells(kept)
-        target, bench = cells[:, 0], cells[:, 1:]
-        benchmark = self.zones[1:]
-        frontier = np.stack([frontier_values(bench, r, benchmark) for r in rules])  # rules x draws x codes
-        f = frontier[rule, np.arange(len(rule))]
-        n_examined = (~np.isnan(bench)).sum(axis=1)
-        adopted = (np.nan_to_num(bench) > 0).sum(axis=1)
-        adoption = shrunk_adoption(adopted, n_examined, *self.prior)
+        target, f, adoption, evidence = state
         gap = np.where(np.isnan(target), 0.0, np.maximum(0.0, f - np.nan_to_num(target)))
         w = self.weights[None, :] * factors
-        priority = w * gap * adoption * self._evidence(kept)
+        priority = w * gap * adoption * evidence
         priority = np.where(np.isnan(target), -np.inf, priority)  # unknown in this draw: never ranked
         order = np.argsort(-priority, axis=1, kind="stable")  # ties keep the base order
         ranks = np.empty_like(order)
-        np.put_along_axis(ranks, order, np.arange(1, len(self.codes) + 1)[None, :].repeat(len(rule), axis=0), axis=1)
+        np.put_along_axis(ranks, order, np.arange(1, len(self.codes) + 1)[None, :].repeat(len(factors), axis=0), axis=1)
         return ranks, priority > 0
-
-    def _evidence(self, kept: np.ndarray) -> np.ndarray:
-        """Draws x codes evidence weight of the best kept exemplar (0 when none is kept)."""
-        out = np.zeros((kept.shape[0], len(self.codes)))
-        for j, idx in enumerate(self.evidence_order):
-            if not len(idx):
-                continue
-            sub = kept[:, idx]
-            first = sub.argmax(axis=1)
-            weights = np.array([EVIDENCE_WEIGHTS[self.measures[i].confidence] for i in idx])
-            out[:, j] = np.where(sub.any(axis=1), weights[first], 0.0)
-        return out
