@@ -90,16 +90,20 @@ def test_article_conclusions_against_the_two_models(ds, models_top) -> None:
     # What data 2.1.0 gives (adoption shrunk toward the benchmark's base rate, data 2.0.0's corrections):
     # the national duties (inclusive supervision, online services) are no longer recommended; Tianjin's talent
     # fund and services are known now (statute Arts. 29, 34, depth 1) and are depth gaps to Donghu's and
-    # Wuhan's operating schemes; gazelles are present at depth 2 (gap to Donghu's depth 3); the fiscal system
-    # (Tianjin's 2019 request, pending) is 5th. Platform-company reform, 6th in 1.1.0, is 9th since Donghu's
-    # 2011 control transfer was removed (audit 2026-12: not a market reform).
+    # Wuhan's operating schemes; gazelles are present at depth 2 (gap to Donghu's depth 3). Since a
+    # recommendation weighs P(Tianjin lacks it) (gaps.evidence), the absences resting on the article's
+    # low-confidence proposals count 0.7 and depth gaps 1: the industry fund (depth 2 against Donghu's 3) is
+    # 5th and the fiscal system (Tianjin's 2019 request, pending) 7th. Platform-company reform, 6th in 1.1.0,
+    # is 8th since Donghu's 2011 control transfer was removed (audit 2026-12: not a market reform).
     assert list(top.index) == [
         "TAL.TALENT_FUNDING",
         "TAL.TALENT_SERVICES",
         "MKT.PARTNER_SYSTEM",
         "INS.GAZELLE_UNICORN",
-        "DEL.FISCAL_SYSTEM",
+        "MKT.INDUSTRY_FUND",
     ]
+    assert top.loc["MKT.PARTNER_SYSTEM", "absence_evidence"] == "source"
+    assert top.loc["MKT.PARTNER_SYSTEM", "p_lacks"] == 0.7  # the article's proposal, low confidence
     assert not {"INS.INCLUSIVE_REGULATION", "SVC.ONLINE_SERVICE", "CGV.DISCLOSURE"} & set(top.index)
     # Zone legislation, 4th in data 1.0.0 although Tianjin has its own statute, is no longer a gap.
     assert "GOV.ZONE_LEGISLATION" not in top.index

@@ -51,17 +51,21 @@ def test_frontier_gap_dtf_by_hand(gap) -> None:
 
 
 def test_priority_by_hand(gap) -> None:
-    # priority = w * gap * adoption * evidence (high 1, medium 0.75, low 0.5)
+    # priority = w * gap * adoption * evidence (high 1, medium 0.75, low 0.5) * P(lacks)
+    # alpha does the GOV pair (present: P = 1) and has the three MKT codes absent on a search
+    # record of medium confidence (P = 0.75)
     expected = [
         0,
-        0.25 * 0.5 * 0.5 * 0.75,
-        (1 / 6) * 1 * 0.5 * 1.0,
-        (1 / 6) * (2 / 3) * 0.5 * 0.5,
-        (1 / 6) * (1 / 3) * 0.5 * 0.75,
+        0.25 * 0.5 * 0.5 * 0.75 * 1.0,
+        (1 / 6) * 1 * 0.5 * 1.0 * 0.75,
+        (1 / 6) * (2 / 3) * 0.5 * 0.5 * 0.75,
+        (1 / 6) * (1 / 3) * 0.5 * 0.75 * 0.75,
     ]
     np.testing.assert_allclose(col(gap, "priority"), expected)
     np.testing.assert_allclose(col(gap, "adoption"), [0.5] * 5)
     np.testing.assert_allclose(col(gap, "evidence_weight"), [1.0, 0.75, 1.0, 0.5, 0.75])
+    np.testing.assert_allclose(col(gap, "p_lacks"), [1.0, 1.0, 0.75, 0.75, 0.75])
+    assert col(gap, "absence_evidence").tolist() == ["", "", "search", "search", "search"]
 
 
 def test_frontier_rules_by_hand(toy) -> None:

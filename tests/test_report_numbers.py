@@ -61,15 +61,17 @@ def _weighted(frame) -> float:
 def test_priority_share_is_the_priority_over_the_sum_of_the_ranked_priorities(toy) -> None:
     from policybench.gaps import recommend
 
-    # tee against bee and cee: CORP p = 1/4 x 2/3 x 1 x 1 = 1/6; PART p = 1/6 x 1 x 1 x 0.5 = 1/12
+    # tee against bee and cee, with P(lacks) (search medium 0.75, stated medium 0.85):
+    # CORP p = 1/4 x 2/3 x 1 x 1 x 0.75 = 1/8; PART p = 1/6 x 1 x 1 x 0.5 x 0.85 = 0.85/12
     gap = gap_analysis(toy, "tee", against=["bee", "cee"], adoption_prior=0)
     table = gap.full_table.set_index("code")
-    assert table.loc["GOV.CORPORATE_MGMT", "priority_share"] == pytest.approx((1 / 6) / (1 / 6 + 1 / 12))
-    assert table.loc["MKT.PARTNER_SYSTEM", "priority_share"] == pytest.approx(1 / 3)
+    corp, part = 1 / 8, 0.85 / 12
+    assert table.loc["GOV.CORPORATE_MGMT", "priority_share"] == pytest.approx(corp / (corp + part))
+    assert table.loc["MKT.PARTNER_SYSTEM", "priority_share"] == pytest.approx(part / (corp + part))
     assert table.loc["GOV.STATUTORY_BODY", "priority_share"] == 0.0  # a strength: no gap
     assert math.isnan(table.loc["MKT.PLATFORM_COMPANY_REFORM", "priority_share"])  # unknown: never ranked
     recs = recommend(gap)
-    assert recs["priority_share"].tolist() == pytest.approx([2 / 3, 1 / 3])
+    assert recs["priority_share"].tolist() == pytest.approx([corp / (corp + part), part / (corp + part)])
 
 
 @pytest.fixture(scope="module")

@@ -104,7 +104,13 @@ def test_gap_table_by_hand(gap) -> None:
     assert t["frontier_holders"].tolist() == ["cee", "bee", "bee", "bee", "cee"]
     np.testing.assert_allclose(t["adoption"], [1 / 2, 1, 1, 1, 1 / 2])
     np.testing.assert_allclose(t["gap"], [0, 2 / 3, 1, NAN, NAN])
-    np.testing.assert_allclose(t["priority"], [0, (1 / 4) * (2 / 3) * 1 * 1.0, (1 / 6) * 1 * 1 * 0.5, NAN, NAN])
+    # P(lacks): CORP rests on a search record of medium confidence (0.75), PART on a source that says
+    # so (basis stated, medium: 0.85)
+    np.testing.assert_allclose(t["p_lacks"], [1.0, 0.75, 0.85, NAN, NAN])
+    assert t["absence_evidence"].tolist() == ["", "search", "source", "", ""]
+    np.testing.assert_allclose(
+        t["priority"], [0, (1 / 4) * (2 / 3) * 1 * 1.0 * 0.75, (1 / 6) * 1 * 1 * 0.5 * 0.85, NAN, NAN]
+    )
     assert t["rests_on_low_confidence"].tolist() == [False, False, True, False, False]
     # overall DTF over the known applicable categories only: (100 x 1/4 + 0 + 0) / (1/4 + 1/4 + 1/6)
     assert gap.overall == pytest.approx(25 / (2 / 3))
@@ -247,7 +253,7 @@ def test_adoption_is_shrunk_toward_the_base_rate_by_hand(ds) -> None:
     assert t["n_adopted"].tolist() == [1, 1, 1, 1, 1]
     assert t["single_exemplar"].tolist() == [True, True, True, True, True]
     # CORP's priority: w 1/4, gap 2/3, adoption 2/3, evidence 1 (bee's high-confidence measure)
-    assert t.loc["GOV.CORPORATE_MGMT", "priority"] == pytest.approx(1 / 4 * 2 / 3 * 2 / 3)
+    assert t.loc["GOV.CORPORATE_MGMT", "priority"] == pytest.approx(1 / 4 * 2 / 3 * 2 / 3 * 0.75)  # P(lacks) 0.75
     raw = gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0).full_table.set_index("code")
     assert raw.loc["GOV.CORPORATE_MGMT", "adoption"] == 1.0
     with pytest.raises(InputError, match="adoption_prior"):

@@ -20,6 +20,7 @@ from ..data.codebook import category_weights, is_counted
 from ..data.documents import suggest
 from ..errors import InputError
 from ..similarity.portfolio import portfolio_matrix, scope_matrix
+from .evidence import absence_evidence, verification_check
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
@@ -50,7 +51,12 @@ GAP_COLUMNS: dict[str, str] = {
     "weight": "category weight (codebook default or override), summing to 1 over the codebook",
     "adoption": "adoption share shrunk toward the base rate: (n_adopted + a r) / (n_examined + a)",
     "evidence_weight": "evidence weight of the best exemplar (high 1, medium 0.75, low 0.5)",
-    "priority": "weight * gap * adoption * evidence_weight; NaN when the target's state is unknown",
+    "exemplar_confidence": "confidence of the best exemplar measure (high, medium, low; '' when none)",
+    "absence_evidence": "what the target's absence rests on: source, search, or none (then not ranked: verify "
+    "first); '' when present or unknown",
+    "p_lacks": "P(the target lacks it): 1 when present (a depth gap), by the absence's evidence and confidence "
+    "(LACK_PROBABILITY) when absent, 0 for an absence without evidence, NaN when unknown",
+    "priority": "weight * gap * adoption * evidence_weight * p_lacks; NaN when the target's state is unknown",
     "priority_share": "priority / the sum of the priorities of the ranked categories (0-1); NaN when unknown",
     "strength": "True when the target is above the frontier of benchmark zones whose state is known (n_examined > 0)",
     "rests_on_low_confidence": "True when the frontier, or the target's own score, rests only on low-confidence measures",
@@ -70,6 +76,11 @@ UNVERIFIED_COLUMNS: dict[str, str] = {
     "potential_priority": "the priority the category would have if the target turned out not to do it",
     "exemplar_ids": "1-3 exemplar measure ids to check the target against, joined by ','",
     "exemplar_zones": "their zones, joined by ','",
+    "reason": "why it is not ranked: unknown (state not decided) or unevidenced (an absence without evidence)",
+    "check_sources": "ids of the target's primary sources not yet read for this cell, joined by ','",
+    "check_queries": "look-ups to run (not yet run for this cell), joined by ' | '",
+    "check_zh": "the check to run, in Chinese (sources by title, queries quoted)",
+    "check_en": "the check to run, in English",
 }
 
 
@@ -195,19 +206,30 @@ class GapAnalysis:
         return table.loc[mask, cols].reset_index(drop=True)
 
     def unverified(self) -> pd.DataFrame:
-        """The "verify first" list: applicable categories the target's coding did not examine.
+        """The "verify first" list: applicable categories whose absence in the target is not evidenced.
 
-        They are never ranked: our data cannot tell whether the target does them. Each row
-        names the benchmark's exemplars to check the target against; highest potential
-        priority first (ties by code). Columns as in ``UNVERIFIED_COLUMNS``.
+        These are the categories the target's coding did not decide (state unknown) and those
+        coded absent without any evidence (a 1.x entry with neither a source nor a search
+        record). They are never ranked: our data cannot tell a real gap from a gap in coding.
+        Each row names the benchmark's exemplars and the concrete check to run on the target
+        (its primary sources not yet read for the cell, and the queries to type; see
+        :func:`~policybench.gaps.evidence.verification_check`); highest potential priority
+        first (ties by code). National duties are left out (presumed met). Columns as in
+        ``UNVERIFIED_COLUMNS``.
         """
         table = self.table()
-        duty = [self.dataset.codebook.category(c).national_duty is not None for c in table["code"]]
-        table = table[(table["target_state"] == "unknown") & ~np.array(duty, dtype=bool)]
+        codebook = self.dataset.codebook
+        duty = np.array([codebook.category(c).national_duty is not None for c in table["code"]], dtype=bool)
+        open_cell = (table["target_state"] == "unknown") | (
+            (table["target_state"] == "absent") & (table["absence_evidence"] == "none")
+        )
+        table = table[open_cell.to_numpy() & ~duty]
+        zone = self.dataset.zone(self.target)
         rows = []
         for row in table.to_dict("records"):
             best = best_exemplars(self.dataset, self.benchmark, row["code"], self.params["status"], n=3)
             evidence = EVIDENCE_WEIGHTS[best[0][1].confidence] if best else 0.0
+            check = verification_check(zone, codebook.category(row["code"]), [m for _z, m in best])
             rows.append(
                 {
                     **{k: row[k] for k in ("code", "domain", "label_zh", "label_en", "frontier")},
@@ -215,6 +237,11 @@ class GapAnalysis:
                     "potential_priority": row["weight"] * row["frontier"] * row["adoption"] * evidence,
                     "exemplar_ids": ",".join(m.id for _z, m in best),
                     "exemplar_zones": ",".join(dict.fromkeys(z.id for z, _m in best)),
+                    "reason": "unknown" if row["target_state"] == "unknown" else "unevidenced",
+                    "check_sources": ",".join(check.sources),
+                    "check_queries": " | ".join(check.queries),
+                    "check_zh": check.text(zone, "zh"),
+                    "check_en": check.text(zone, "en"),
                 }
             )
         frame = pd.DataFrame(rows, columns=list(UNVERIFIED_COLUMNS))
@@ -565,6 +592,7 @@ def _gap_table(
     examined = bench.notna().sum(axis=0).to_numpy()
     adopted = (bench.fillna(0.0) > 0).sum(axis=0).to_numpy()
     low = _low_confidence(dataset, portfolio, target, benchmark, rule, statuses)
+    zone = dataset.zone(target)
     rows = []
     for j, cat in enumerate(codebook.categories):
         best = best_exemplars(dataset, benchmark, cat.code, statuses, n=1)
@@ -572,6 +600,7 @@ def _gap_table(
         gap = max(0.0, f[j] - s[j]) if not np.isnan(s[j]) else float("nan")
         adoption = shrunk_adoption(adopted[j], examined[j], *prior)
         never = cat.national_duty is not None or states[cat.code] == "not-applicable"  # never recommended
+        lacks, basis = _lack(zone, cat.code, str(states[cat.code]), statuses)
         rows.append(
             {
                 "code": cat.code,
@@ -590,7 +619,10 @@ def _gap_table(
                 "weight": float(weights[cat.code]),
                 "adoption": adoption,
                 "evidence_weight": evidence,
-                "priority": 0.0 if never else float(weights[cat.code] * gap * adoption * evidence),
+                "exemplar_confidence": best[0][1].confidence if best else "",
+                "absence_evidence": basis,
+                "p_lacks": lacks,
+                "priority": 0.0 if never else float(weights[cat.code] * gap * adoption * evidence * lacks),
                 "priority_share": float("nan"),
                 "strength": bool(s[j] > f[j] and examined[j] > 0),  # nobody looked: nothing is known
                 "rests_on_low_confidence": cat.code in low,
@@ -601,6 +633,18 @@ def _gap_table(
     total = float(table["priority"].sum())  # NaN (unknown) skipped; only ranked categories are > 0
     table["priority_share"] = table["priority"] / total if total > 0 else table["priority"] * 0.0
     return table
+
+
+def _lack(zone: Zone, code: str, state: str, statuses: Sequence[str]) -> tuple[float, str]:
+    """P(the target lacks ``code``) and what its absence rests on (see :mod:`.evidence`)."""
+    if state == "present":
+        return 1.0, ""
+    if state != "absent":
+        return float("nan"), ""
+    found = absence_evidence(zone, code, statuses)
+    if found is None:  # cannot happen for a state computed by zone_states; kept total
+        return 0.0, "none"
+    return found.p_lacks, found.kind
 
 
 def _low_confidence(
