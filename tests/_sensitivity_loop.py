@@ -1,7 +1,9 @@
 """Reference copy of gaps/sensitivity.py before its draws were vectorised (commit 1fb9193).
 
 Kept verbatim (imports made absolute) so that tests/test_sensitivity_vectorised.py can check
-that the vectorised code gives identical results for the same seed. Do not edit.
+that the vectorised code gives identical results for the same seed. Do not edit, except to
+carry a new kind of draw into both (the one edit since: the draws of P(the target lacks it),
+``holds``, marked "added with the draws of P(lacks)").
 
 How robust the ranking is to the weights, the frontier rule and the evidence (METHODS §8, §10).
 
@@ -131,8 +133,9 @@ def sensitivity(
     factors = rng.uniform(low, high, size=(draws, len(problem.codes)))
     rule = rng.integers(0, len(rules), size=draws)
     kept = rng.random((draws, len(problem.measures))) < problem.keep_vector(keep)[None, :]
+    holds = rng.random((draws, len(problem.codes))) < problem.lacks[None, :]  # drawn last: other streams unchanged
     base_rule = np.full(draws, rules.index(gap.params["frontier"]) if gap.params["frontier"] in rules else 0)
-    variants = _ranked(problem, factors, rule, kept, base_rule, rules, progress)
+    variants = _ranked(problem, factors, rule, kept, holds, base_rule, rules, progress)
     n = len(base)
     result = pd.DataFrame({"code": problem.codes[:n], "base_rank": np.arange(1, n + 1)})
     for variant in VARIANTS:
@@ -161,6 +164,7 @@ def _ranked(
     factors: np.ndarray,
     rule: np.ndarray,
     kept: np.ndarray,
+    holds: np.ndarray,
     base_rule: np.ndarray,
     rules: list[str],
     progress: Callable[[int, int], None] | None,
@@ -170,10 +174,10 @@ def _ranked(
     parts: dict[str, list[tuple[np.ndarray, np.ndarray]]] = {v: [] for v in VARIANTS}
     for start in range(0, draws, DRAW_CHUNK):
         part = slice(start, min(draws, start + DRAW_CHUNK))
-        f, r, k = factors[part], rule[part], kept[part]
-        parts["both"].append(problem.ranks(f, r, k, rules))
-        parts["weights"].append(problem.ranks(f, r, np.ones_like(k), rules))
-        parts["evidence"].append(problem.ranks(np.ones_like(f), base_rule[part], k, rules))
+        f, r, k, h = factors[part], rule[part], kept[part], holds[part]
+        parts["both"].append(problem.ranks(f, r, k, rules, h))
+        parts["weights"].append(problem.ranks(f, r, np.ones_like(k), rules, np.ones_like(h)))
+        parts["evidence"].append(problem.ranks(np.ones_like(f), base_rule[part], k, rules, h))
         if progress is not None:
             progress(part.stop, draws)
     return {
@@ -208,6 +212,7 @@ class _Problem:
     evidence_order: list[np.ndarray]  # per code: benchmark measure indices, best exemplar first
     named: str | None
     prior: tuple[float, float]  # adoption shrinkage: strength a and base rate r (gap.params)
+    lacks: np.ndarray  # codes: P(the target lacks it) (gap's p_lacks; 1 for a depth gap)
 
     @classmethod
     def build(cls, gap: GapAnalysis, ranked: list[str]) -> _Problem:
@@ -251,7 +256,10 @@ class _Problem:
             order.append(np.array(idx, dtype=int))
         named = gap.params["frontier"] if gap.params["frontier"] not in ("max", "mean") else None
         prior = (float(gap.params.get("adoption_prior", 0.0)), float(gap.params.get("adoption_base_rate", 0.0)))
-        return cls(codes, zones, measures, np.array(zone_of, dtype=int), values, examined, weights, order, named, prior)
+        lacks = np.nan_to_num(gap.full_table.set_index("code").loc[codes, "p_lacks"].to_numpy(dtype=float), nan=1.0)
+        return cls(
+            codes, zones, measures, np.array(zone_of, dtype=int), values, examined, weights, order, named, prior, lacks
+        )
 
     def keep_vector(self, keep: Mapping[str, float]) -> np.ndarray:
         return np.array([keep[m.confidence] for m in self.measures])
@@ -276,7 +284,7 @@ class _Problem:
         return np.where(known, out, np.nan)
 
     def ranks(
-        self, factors: np.ndarray, rule: np.ndarray, kept: np.ndarray, rules: list[str]
+        self, factors: np.ndarray, rule: np.ndarray, kept: np.ndarray, rules: list[str], holds: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Ranks (draws x codes) and whether the priority is positive, for one variant."""
         cells = self.cells(kept)
@@ -288,6 +296,7 @@ class _Problem:
         adopted = (np.nan_to_num(bench) > 0).sum(axis=1)
         adoption = shrunk_adoption(adopted, n_examined, *self.prior)
         gap = np.where(np.isnan(target), 0.0, np.maximum(0.0, f - np.nan_to_num(target)))
+        gap = np.where(holds, gap, 0.0)  # added with the draws of P(lacks)
         w = self.weights[None, :] * factors
         priority = w * gap * adoption * self._evidence(kept)
         priority = np.where(np.isnan(target), -np.inf, priority)  # unknown in this draw: never ranked

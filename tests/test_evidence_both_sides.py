@@ -14,7 +14,7 @@ import pytest
 
 from policybench import load_dataset
 from policybench.data.model import Absence, Evidence, SearchRecord, Source
-from policybench.gaps import LACK_PROBABILITY, gap_analysis, recommend
+from policybench.gaps import LACK_PROBABILITY, gap_analysis, recommend, sensitivity
 from policybench.gaps.evidence import absence_evidence, verification_check
 
 STATES_TOY = Path(__file__).parent / "data" / "toy-states"
@@ -116,3 +116,20 @@ def test_check_leaves_out_what_was_already_read_and_run(ds) -> None:
     other = verification_check(zone, ds.codebook.category(PART), [ds.measure("bee.city-partner")])
     assert other.queries[-1] == "丁区 城市合伙人计划"  # the exemplar's title
     assert "（已检索1次）" in check.text(zone, "zh")
+
+
+def test_robustness_draws_weigh_both_sides_by_hand(ds) -> None:
+    # Evidence variant, top 1 (weights fixed). CORP ranks first iff tee's absence holds (P 0.75) and bee's
+    # high-confidence exemplar is kept (0.95): then its priority 1/4 x 2/3 x 1 x 1 = 1/6 beats PART's at most
+    # 1/6 x 1 x 1 x 0.5 = 1/12; tee's own STAT measure, if dropped, makes STAT unknown, never ranked.
+    # PART ranks first iff CORP's priority is 0 (1 - 0.7125), PART's absence holds (0.85) and bee's
+    # low-confidence exemplar is kept (0.5).
+    gap = gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0)
+    s = sensitivity(gap, draws=20000, seed=1, top=1).set_index("code")
+    corp = 0.75 * 0.95
+    part = (1 - corp) * 0.85 * 0.5
+    # 20,000 draws: standard errors 0.0032 and 0.0023; the bounds are 4 of them
+    assert s.loc[CORP, "p_top_evidence"] == pytest.approx(corp, abs=0.013)
+    assert s.loc[PART, "p_top_evidence"] == pytest.approx(part, abs=0.01)
+    # the weights variant draws no evidence: CORP is first whenever its weight factor keeps it above PART
+    assert s.loc[CORP, "p_top_weights"] > s.loc[CORP, "p_top_evidence"]

@@ -143,24 +143,29 @@ def test_frontier_rules_over_examined_zones(ds) -> None:
 
 
 def test_evidence_draws_by_hand(gap) -> None:
-    # CORP leads only while bee's high-confidence measure is kept (0.95); PART ranks second
-    # whenever bee's low-confidence measure is kept (0.5): a tie with STAT (when tee's own
-    # measure is dropped) goes to the base order.
+    # CORP leads only while bee's high-confidence measure is kept (0.95) and tee's absence, on a
+    # search record of medium confidence, holds (0.75); PART ranks second whenever bee's
+    # low-confidence measure is kept (0.5) and tee's stated absence holds (0.85): a tie with STAT
+    # (when tee's own measure is dropped) goes to the base order.
     r1 = sensitivity(gap, draws=4000, seed=1, top=1).set_index("code")
-    assert r1.loc[CORP, "p_top_evidence"] == pytest.approx(0.95, abs=0.015)
+    assert r1.loc[CORP, "p_top_evidence"] == pytest.approx(0.95 * 0.75, abs=0.03)
     # weights only: CORP leads PART by a factor 2; with factors X, Y ~ U(0.5, 1.5) it loses when
     # Y > 2X, which has probability integral over x in [0.5, 0.75] of (1.5 - 2x) dx = 1/16
     assert r1.loc[CORP, "p_top_weights"] == pytest.approx(15 / 16, abs=0.015)
     r2 = sensitivity(gap, draws=4000, seed=1, top=2).set_index("code")
-    assert r2.loc[PART, "p_top_evidence"] == pytest.approx(0.5, abs=0.025)
+    assert r2.loc[PART, "p_top_evidence"] == pytest.approx(0.5 * 0.85, abs=0.03)
     assert list(r2.index) == [CORP, PART] and r2.attrs["keep_probability"] == {"high": 0.95, "medium": 0.8, "low": 0.5}
 
 
 def test_certain_evidence_and_fixed_weights_reproduce_the_base_ranking(gap) -> None:
-    r = sensitivity(gap, draws=50, top=1, weight_range=(1.0, 1.0), keep_probability={"high": 1, "medium": 1, "low": 1})
-    for suffix in ("", "_weights", "_evidence"):
-        np.testing.assert_array_equal(r[f"median_rank{suffix}"], r["base_rank"])
-    assert r["p_top_evidence"].tolist() == [1.0, 0.0]
+    r = sensitivity(
+        gap, draws=4000, top=1, weight_range=(1.0, 1.0), keep_probability={"high": 1, "medium": 1, "low": 1}
+    )
+    np.testing.assert_array_equal(r["median_rank_weights"], r["base_rank"])
+    assert r["p_top_weights"].tolist() == [1.0, 0.0]
+    # every measure kept: what is left to draw is whether tee's absences hold. CORP leads when its
+    # absence holds (0.75); else PART does when its absence holds (0.25 x 0.85)
+    assert r["p_top_evidence"].tolist() == pytest.approx([0.75, 0.25 * 0.85], abs=0.03)
     with pytest.raises(InputError, match="The 'keep_probability' parameter of sensitivity"):
         sensitivity(gap, keep_probability={"high": 1.2, "medium": 1, "low": 1})
 

@@ -6,7 +6,9 @@ Three variants are drawn from the same random numbers:
   frontier rule drawn among "max", "mean" (and the named zone, when the analysis used one);
 - **evidence**: each counted measure of the target and of the benchmark is kept with the
   probability its confidence gives (``KEEP_PROBABILITY``); a category whose only measures
-  are dropped becomes absent where the zone has an absent entry and unknown elsewhere;
+  are dropped becomes absent where the zone has an absent entry and unknown elsewhere; and
+  each of the target's absences holds with the probability P(lacks) its evidence gives
+  (:mod:`.evidence`): where it does not, the target turns out to have the category (gap 0);
 - **both**: the two together. The main columns (median_rank, rank_p05, rank_p95, p_top,
   fragile) are this variant; the others carry a ``_weights`` or ``_evidence`` suffix.
 """
@@ -126,8 +128,9 @@ def sensitivity(
     factors = rng.uniform(low, high, size=(draws, len(problem.codes)))
     rule = rng.integers(0, len(rules), size=draws)
     kept = rng.random((draws, len(problem.measures))) < problem.keep_vector(keep)[None, :]
+    holds = rng.random((draws, len(problem.codes))) < problem.lacks[None, :]  # drawn last: other streams unchanged
     base_rule = np.full(draws, rules.index(gap.params["frontier"]) if gap.params["frontier"] in rules else 0)
-    variants = _ranked(problem, factors, rule, kept, base_rule, rules, progress)
+    variants = _ranked(problem, factors, rule, kept, holds, base_rule, rules, progress)
     n = len(base)
     result = pd.DataFrame({"code": problem.codes[:n], "base_rank": np.arange(1, n + 1)})
     for variant in VARIANTS:
@@ -156,6 +159,7 @@ def _ranked(
     factors: np.ndarray,
     rule: np.ndarray,
     kept: np.ndarray,
+    holds: np.ndarray,
     base_rule: np.ndarray,
     rules: list[str],
     progress: Callable[[int, int], None] | None,
@@ -170,11 +174,11 @@ def _ranked(
     everything = problem.state(np.ones((1, kept.shape[1]), dtype=bool), rules, np.arange(len(rules)))
     for start in range(0, draws, DRAW_CHUNK):
         part = slice(start, min(draws, start + DRAW_CHUNK))
-        f, r, k = factors[part], rule[part], kept[part]
+        f, r, k, h = factors[part], rule[part], kept[part], holds[part]
         drawn = problem.state(k, rules, np.unique(np.concatenate([r, base_rule[part]])))
-        parts["both"].append(problem.ranks(f, drawn.pick(r)))
-        parts["weights"].append(problem.ranks(f, everything.pick(r)))
-        parts["evidence"].append(problem.ranks(np.ones_like(f), drawn.pick(base_rule[part])))
+        parts["both"].append(problem.ranks(f, drawn.pick(r), h))
+        parts["weights"].append(problem.ranks(f, everything.pick(r), None))
+        parts["evidence"].append(problem.ranks(np.ones_like(f), drawn.pick(base_rule[part]), h))
         if progress is not None:
             progress(part.stop, draws)
     return {
@@ -298,6 +302,7 @@ class _Problem:
     rank_weight: np.ndarray  # evidence weight by evidence rank; one more 0.0 for "no exemplar kept"
     named: str | None
     prior: tuple[float, float]  # adoption shrinkage: strength a and base rate r (gap.params)
+    lacks: np.ndarray  # codes: P(the target lacks it) (gap's p_lacks; 1 for a depth gap)
 
     @classmethod
     def build(cls, gap: GapAnalysis, ranked: list[str]) -> _Problem:
@@ -354,6 +359,7 @@ class _Problem:
         target = pair_zone == 0
         named = gap.params["frontier"] if gap.params["frontier"] not in ("max", "mean") else None
         prior = (float(gap.params.get("adoption_prior", 0.0)), float(gap.params.get("adoption_base_rate", 0.0)))
+        lacks = np.nan_to_num(gap.full_table.set_index("code").loc[codes, "p_lacks"].to_numpy(dtype=float), nan=1.0)
         return cls(
             codes,
             zones,
@@ -367,6 +373,7 @@ class _Problem:
             rank_weight,
             named,
             prior,
+            lacks,
         )
 
     def keep_vector(self, keep: Mapping[str, float]) -> np.ndarray:
@@ -423,11 +430,21 @@ class _Problem:
         return out
 
     def ranks(
-        self, factors: np.ndarray, state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+        self,
+        factors: np.ndarray,
+        state: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+        holds: np.ndarray | None,
     ) -> tuple[np.ndarray, np.ndarray]:
-        """Ranks (draws x codes) and whether the priority is positive, for one variant."""
+        """Ranks (draws x codes) and whether the priority is positive, for one variant.
+
+        ``holds`` (draws x codes, or None for "always"): whether the target's absence holds in
+        the draw; where it does not, the target turns out to have the category and its gap is 0.
+        In expectation this is the base priority's factor P(lacks).
+        """
         target, f, adoption, evidence = state
         gap = np.where(np.isnan(target), 0.0, np.maximum(0.0, f - np.nan_to_num(target)))
+        if holds is not None:
+            gap = np.where(holds, gap, 0.0)
         w = self.weights[None, :] * factors
         priority = w * gap * adoption * evidence
         priority = np.where(np.isnan(target), -np.inf, priority)  # unknown in this draw: never ranked
