@@ -15,9 +15,20 @@ in a category z had no counted measure in at T). Compared, on the same (z, T) ca
   (= adopted / candidates), and its recall (= k / candidates, capped at 1).
 
 Only cases with at least one later adoption and at least k candidates count. Precision@k =
-hits / k; recall@k = hits / adoptions; both averaged over cases. Results JSON and a Markdown
-table: ``python benchmarks/bench_validity.py [--k 5] [--horizon 5] [--out results-validity.json]``;
-``--quick`` runs two cut-off years (the test suite runs it).
+hits / k; recall@k = hits / adoptions; both averaged over cases.
+
+Second part, **hide and recover**: for every zone z and every counted measure m of z whose
+primary category c no other counted measure of z carries (and that is no national duty), m is
+removed and the cell made either *absent* (an absence entry on a low-confidence search record)
+or *unknown* (nothing recorded); the gap analysis of z against every other zone then ranks z's
+candidates as in the backtest, and we record the rank of c. Compared with popularity (c's rank
+by the number of other zones doing it) and random (expected hit@k = k / candidates, expected
+reciprocal rank = H(n) / n). Reported: hit@k (c within the top k), mean reciprocal rank and
+median rank. Cases where no other zone does c (nothing could recover it) are counted apart.
+
+Results JSON and Markdown tables: ``python benchmarks/bench_validity.py [--k 5] [--horizon 5]
+[--out results-validity.json]``; ``--quick`` runs two cut-off years and three zones' hidden
+measures, results to stdout only (the test suite runs it).
 """
 
 from __future__ import annotations
@@ -32,7 +43,7 @@ import numpy as np
 
 from policybench import InputError, load_dataset
 from policybench.data.codebook import is_counted
-from policybench.data.model import date_bounds
+from policybench.data.model import Absence, SearchRecord, date_bounds
 from policybench.gaps import gap_analysis, recommend
 from policybench.similarity import portfolio_matrix
 
@@ -66,12 +77,7 @@ def case(ds, zone_id: str, year: int, k: int, horizon: int) -> dict[str, Any] | 
         return None
     benchmark = [z for z in then.zone_ids if z != zone_id and then.zone(z).kind != "national-policy"]
     try:
-        gap = gap_analysis(then, zone_id, against=benchmark)
-        ranked = recommend(gap, top=len(candidates))
-        score = dict(zip(ranked["code"], ranked["priority"], strict=True))
-        unverified = gap.unverified()
-        score.update(zip(unverified["code"], unverified["potential_priority"], strict=True))
-        ours = sorted(candidates, key=lambda c: (-score.get(c, 0.0), c))[:k]
+        ours = _ranked_candidates(then, zone_id, candidates, benchmark)[:k]
     except InputError:  # a benchmark set without any counted measure at T: no advice then
         ours = []
     others = portfolio.drop(index=zone_id)
@@ -86,6 +92,91 @@ def case(ds, zone_id: str, year: int, k: int, horizon: int) -> dict[str, Any] | 
         "hits_ours": len(set(ours) & future),
         "hits_popularity": len(set(popularity) & future),
     }
+
+
+def _ranked_candidates(ds, zone_id: str, candidates: list[str], benchmark: list[str]) -> list[str]:
+    """The candidates in our order: ranked recommendations and verify-first on one scale (see the docstring)."""
+    gap = gap_analysis(ds, zone_id, against=benchmark)
+    ranked = recommend(gap, top=len(candidates))
+    score = dict(zip(ranked["code"], ranked["priority"], strict=True))
+    unverified = gap.unverified()
+    score.update(zip(unverified["code"], unverified["potential_priority"], strict=True))
+    return sorted(candidates, key=lambda c: (-score.get(c, 0.0), c))
+
+
+def hidden_cases(ds, zone_id: str, variant: str) -> list[dict[str, Any]]:
+    """Hide each hideable measure of the zone in turn (cell ``variant``: absent or unknown); rank its category."""
+    counted = ds.codebook.counted_statuses
+    zone = ds.zone(zone_id)
+    duties = {c.code for c in ds.codebook.categories if c.national_duty is not None}
+    benchmark = [z.id for z in ds.zones if z.id != zone_id and z.kind != "national-policy"]
+    others = portfolio_matrix(ds, zones=benchmark).fillna(0.0)
+    out = []
+    for m in zone.measures:
+        code = m.category
+        if not is_counted(m, counted) or code in duties:
+            continue
+        if any(code in o.categories for o in zone.measures if o.id != m.id and is_counted(o, counted)):
+            continue  # another measure keeps the cell present: hiding m hides nothing
+        kept = [o for o in zone.measures if o.id != m.id]
+        absent = [a for a in zone.absent if a.code != code]
+        unknown = [u for u in zone.unknown if u.code != code]
+        if variant == "absent":
+            record = SearchRecord(date="2026-12", queries=["hidden by the validity benchmark"])
+            absent.append(Absence(code=code, basis="search", confidence="low", search=record))
+        hidden = zone.model_copy(update={"measures": kept, "absent": absent, "unknown": unknown})
+        then = ds.replace_zones([hidden if z.id == zone_id else z for z in ds.zones])
+        portfolio = portfolio_matrix(then, zones=[zone_id]).fillna(0.0)
+        held = set(portfolio.columns[portfolio.loc[zone_id] > 0])
+        candidates = [c for c in ds.codebook.codes if c not in held and c not in duties]
+        if code not in candidates:  # a secondary category of another measure still carries it
+            continue
+        done_by_others = bool((others[code] > 0).any())
+        try:
+            ours = _ranked_candidates(then, zone_id, candidates, benchmark)
+        except InputError:
+            continue
+        popularity = sorted(candidates, key=lambda c: (-(others[c] > 0).sum(), c))
+        out.append(
+            {
+                "zone": zone_id,
+                "measure": m.id,
+                "code": code,
+                "variant": variant,
+                "candidates": len(candidates),
+                "recoverable": done_by_others,
+                "rank_ours": ours.index(code) + 1,
+                "rank_popularity": popularity.index(code) + 1,
+            }
+        )
+    return out
+
+
+def summarise_hidden(cases: list[dict[str, Any]], k: int) -> dict[str, Any]:
+    """hit@k, mean reciprocal rank and median rank per method and variant, over the recoverable cases."""
+    out: dict[str, Any] = {}
+    for variant in ("absent", "unknown"):
+        part = [c for c in cases if c["variant"] == variant and c["recoverable"]]
+        rows: dict[str, Any] = {
+            "cases": len(part),
+            "unrecoverable": sum(1 for c in cases if c["variant"] == variant and not c["recoverable"]),
+        }
+        for name in ("ours", "popularity"):
+            ranks = np.array([c[f"rank_{name}"] for c in part], dtype=float)
+            rows[name] = {
+                "hit_at_k": round(float(np.mean(ranks <= k)), 4) if len(ranks) else float("nan"),
+                "mrr": round(float(np.mean(1.0 / ranks)), 4) if len(ranks) else float("nan"),
+                "median_rank": float(np.median(ranks)) if len(ranks) else float("nan"),
+            }
+        n = np.array([c["candidates"] for c in part], dtype=float)
+        harmonic = np.array([np.sum(1.0 / np.arange(1, int(v) + 1)) for v in n])
+        rows["random"] = {
+            "hit_at_k": round(float(np.mean(np.minimum(1.0, k / n))), 4) if len(n) else float("nan"),
+            "mrr": round(float(np.mean(harmonic / n)), 4) if len(n) else float("nan"),
+            "median_rank": float(np.median((n + 1) / 2)) if len(n) else float("nan"),
+        }
+        out[variant] = rows
+    return out
 
 
 def summarise(cases: list[dict[str, Any]], k: int) -> dict[str, Any]:
@@ -116,6 +207,24 @@ def markdown(result: dict[str, Any]) -> str:
     ]
     for name, row in result["methods"].items():
         lines.append(f"| {name} | {row['precision_at_k']:.3f} | {row['recall_at_k']:.3f} |")
+    hidden = result.get("hide_and_recover")
+    if hidden:
+        lines += [
+            "",
+            f"Hide and recover: one counted measure hidden at a time, its cell made absent or unknown "
+            f"({hidden['zones']} zones).",
+            "",
+            f"| cell made | cases (+ unrecoverable) | method | hit@{k} | MRR | median rank |",
+            "| --- | ---: | --- | ---: | ---: | ---: |",
+        ]
+        for variant in ("absent", "unknown"):
+            rows = hidden["methods"][variant]
+            for name in ("ours", "popularity", "random"):
+                row = rows[name]
+                lines.append(
+                    f"| {variant} | {rows['cases']} (+{rows['unrecoverable']}) | {name} | {row['hit_at_k']:.3f} | "
+                    f"{row['mrr']:.3f} | {row['median_rank']:g} |"
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -138,6 +247,10 @@ def main(argv: list[str] | None = None) -> int:
         for c in [case(ds, zone.id, year, args.k, args.horizon)]
         if c is not None
     ]
+    zones = [z.id for z in ds.zones if z.kind != "national-policy"]
+    if args.quick:
+        zones = ["tianjin-htz", "donghu-htz", "xian-htz"]
+    hidden = [c for zone_id in zones for variant in ("absent", "unknown") for c in hidden_cases(ds, zone_id, variant)]
     result = {
         "k": args.k,
         "horizon": args.horizon,
@@ -145,6 +258,7 @@ def main(argv: list[str] | None = None) -> int:
         "cases": len(cases),
         "data_version": ds.data_version,
         "methods": summarise(cases, args.k),
+        "hide_and_recover": {"zones": len(zones), "methods": summarise_hidden(hidden, args.k), "per_case": hidden},
         "per_case": cases,
     }
     print(markdown(result), end="")
