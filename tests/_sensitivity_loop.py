@@ -3,7 +3,7 @@
 Kept verbatim (imports made absolute) so that tests/test_sensitivity_vectorised.py can check
 that the vectorised code gives identical results for the same seed. Do not edit, except to
 carry a new kind of draw into both (the one edit since: the draws of P(the target lacks it),
-``holds``, marked "added with the draws of P(lacks)").
+``holds``, marked "added with the draws of P(lacks)"; and the adoption basis, a third element of ``prior``).
 
 How robust the ranking is to the weights, the frontier rule and the evidence (METHODS §8, §10).
 
@@ -211,7 +211,7 @@ class _Problem:
     weights: np.ndarray  # codes
     evidence_order: list[np.ndarray]  # per code: benchmark measure indices, best exemplar first
     named: str | None
-    prior: tuple[float, float]  # adoption shrinkage: strength a and base rate r (gap.params)
+    prior: tuple[float, float, int]  # adoption shrinkage: strength a, base rate r, |R| (0: basis examined)
     lacks: np.ndarray  # codes: P(the target lacks it) (gap's p_lacks; 1 for a depth gap)
 
     @classmethod
@@ -255,7 +255,11 @@ class _Problem:
             )
             order.append(np.array(idx, dtype=int))
         named = gap.params["frontier"] if gap.params["frontier"] not in ("max", "mean") else None
-        prior = (float(gap.params.get("adoption_prior", 0.0)), float(gap.params.get("adoption_base_rate", 0.0)))
+        prior = (
+            float(gap.params.get("adoption_prior", 0.0)),
+            float(gap.params.get("adoption_base_rate", 0.0)),
+            len(gap.benchmark) if gap.params.get("adoption_basis") == "documented" else 0,
+        )
         lacks = np.nan_to_num(gap.full_table.set_index("code").loc[codes, "p_lacks"].to_numpy(dtype=float), nan=1.0)
         return cls(
             codes, zones, measures, np.array(zone_of, dtype=int), values, examined, weights, order, named, prior, lacks

@@ -93,7 +93,8 @@ def test_article_conclusions_against_the_two_models(ds, models_top) -> None:
     # Wuhan's operating schemes; gazelles are present at depth 2 (gap to Donghu's depth 3). Since a
     # recommendation weighs P(Tianjin lacks it) (gaps.evidence), the absences resting on the article's
     # low-confidence proposals count 0.7 and depth gaps 1: the industry fund (depth 2 against Donghu's 3) is
-    # 5th and the fiscal system (Tianjin's 2019 request, pending) 7th. Platform-company reform, 6th in 1.1.0,
+    # 5th, tied with sci-tech finance (same factors; the code decides) and the fiscal system (Tianjin's 2019
+    # request, pending) 7th. Platform-company reform, 6th in 1.1.0,
     # is 8th since Donghu's 2011 control transfer was removed (audit 2026-12: not a market reform).
     assert list(top.index) == [
         "TAL.TALENT_FUNDING",

@@ -3,7 +3,8 @@
 Known answers on the toy with three states (tests/data/toy-states; see test_scope_methods.py):
 tee (target) does STAT (d3), is absent in CORP (search, medium) and PART (stated, medium), and
 unknown in PLAT and MIX; the benchmark bee and cee. Weights GOV 1/4, MKT 1/6; raw shares
-(adoption_prior 0) so that the numbers can be computed by hand.
+(adoption_prior 0) so that the numbers can be computed by hand: each category has one adopter among
+the two benchmark zones, adoption 1/2 (basis documented).
 """
 
 from __future__ import annotations
@@ -68,11 +69,11 @@ def test_lack_probability_table_by_hand(ds) -> None:
 def test_priority_weighs_both_sides_by_hand(ds) -> None:
     gap = gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0)
     t = gap.full_table.set_index("code")
-    # CORP: w 1/4, gap 2/3, adoption 1/1, exemplar bee's high-confidence measure (1.0), P(lacks) 0.75
-    assert t.loc[CORP, "priority"] == pytest.approx(1 / 4 * 2 / 3 * 1 * 1.0 * 0.75)
+    # CORP: w 1/4, gap 2/3, adoption 1/2, exemplar bee's high-confidence measure (1.0), P(lacks) 0.75
+    assert t.loc[CORP, "priority"] == pytest.approx(1 / 4 * 2 / 3 * 1 / 2 * 1.0 * 0.75)
     assert t.loc[CORP, "exemplar_confidence"] == "high"
-    # PART: w 1/6, gap 1, adoption 1/1, exemplar bee's low-confidence measure (0.5), P(lacks) 0.85
-    assert t.loc[PART, "priority"] == pytest.approx(1 / 6 * 1 * 1 * 0.5 * 0.85)
+    # PART: w 1/6, gap 1, adoption 1/2, exemplar bee's low-confidence measure (0.5), P(lacks) 0.85
+    assert t.loc[PART, "priority"] == pytest.approx(1 / 6 * 1 * 1 / 2 * 0.5 * 0.85)
     assert t.loc[PART, "exemplar_confidence"] == "low"
     recs = recommend(gap).set_index("code")
     assert recs.loc[CORP, "p_lacks"] == 0.75 and recs.loc[PART, "absence_evidence"] == "source"
@@ -120,8 +121,8 @@ def test_check_leaves_out_what_was_already_read_and_run(ds) -> None:
 
 def test_robustness_draws_weigh_both_sides_by_hand(ds) -> None:
     # Evidence variant, top 1 (weights fixed). CORP ranks first iff tee's absence holds (P 0.75) and bee's
-    # high-confidence exemplar is kept (0.95): then its priority 1/4 x 2/3 x 1 x 1 = 1/6 beats PART's at most
-    # 1/6 x 1 x 1 x 0.5 = 1/12; tee's own STAT measure, if dropped, makes STAT unknown, never ranked.
+    # high-confidence exemplar is kept (0.95): then its priority 1/4 x 2/3 x 1/2 x 1 = 1/12 beats PART's at most
+    # 1/6 x 1 x 1/2 x 0.5 = 1/24; tee's own STAT measure, if dropped, makes STAT unknown, never ranked.
     # PART ranks first iff CORP's priority is 0 (1 - 0.7125), PART's absence holds (0.85) and bee's
     # low-confidence exemplar is kept (0.5).
     gap = gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0)

@@ -50,7 +50,9 @@ def ds():
 
 @pytest.fixture(scope="module")
 def gap(ds):
-    return gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0)  # raw shares: the 1.x hand numbers
+    # raw shares among the zones that examined each category: the 1.x hand numbers (the documented basis,
+    # the default since, is computed by hand in test_adoption_is_shrunk_toward_the_base_rate_by_hand)
+    return gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0, adoption_basis="examined")
 
 
 def test_states_and_portfolio_by_hand(ds) -> None:
@@ -250,7 +252,7 @@ def test_gap_results_do_not_depend_on_zone_order(toy, scoped, seed: int) -> None
 def test_adoption_is_shrunk_toward_the_base_rate_by_hand(ds) -> None:
     # r = share of all the benchmark's cells (known or not) that are positive: bee 3 of 5 (CORP, PART,
     # PLAT), cee 2 of 5 (STAT, MIX; three unknown): r = 5/10.
-    gap = gap_analysis(ds, "tee", against=["bee", "cee"])  # adoption_prior 2 by default
+    gap = gap_analysis(ds, "tee", against=["bee", "cee"], adoption_basis="examined")  # adoption_prior 2 by default
     assert gap.params["adoption_base_rate"] == pytest.approx(1 / 2)
     t = gap.full_table.set_index("code").loc[CODES]
     # STAT: 1 of 2 known -> (1 + 1) / (2 + 2) = 1/2; CORP: 1 of 1 -> (1 + 1) / (1 + 2) = 2/3
@@ -259,7 +261,19 @@ def test_adoption_is_shrunk_toward_the_base_rate_by_hand(ds) -> None:
     assert t["single_exemplar"].tolist() == [True, True, True, True, True]
     # CORP's priority: w 1/4, gap 2/3, adoption 2/3, evidence 1 (bee's high-confidence measure)
     assert t.loc["GOV.CORPORATE_MGMT", "priority"] == pytest.approx(1 / 4 * 2 / 3 * 2 / 3 * 0.75)  # P(lacks) 0.75
+    raw = gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0, adoption_basis="examined")
+    assert raw.full_table.set_index("code").loc["GOV.CORPORATE_MGMT", "adoption"] == 1.0
+    # the documented basis (default): a share of both benchmark zones, N = 2 whatever is known.
+    # Every category has one adopter: (1 + 2 x 1/2) / (2 + 2) = 1/2; raw 1/2
+    documented = gap_analysis(ds, "tee", against=["bee", "cee"])
+    assert documented.params["adoption_basis"] == "documented"
+    np.testing.assert_allclose(documented.full_table.set_index("code").loc[CODES, "adoption"], [1 / 2] * 5)
     raw = gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=0).full_table.set_index("code")
-    assert raw.loc["GOV.CORPORATE_MGMT", "adoption"] == 1.0
+    np.testing.assert_allclose(raw.loc[CODES, "adoption"], [1 / 2] * 5)
+    assert documented.full_table.set_index("code").loc["GOV.CORPORATE_MGMT", "priority"] == pytest.approx(
+        1 / 4 * 2 / 3 * 1 / 2 * 0.75
+    )
+    with pytest.raises(InputError, match="adoption_basis"):
+        gap_analysis(ds, "tee", against=["bee", "cee"], adoption_basis="all")
     with pytest.raises(InputError, match="adoption_prior"):
         gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=-1)

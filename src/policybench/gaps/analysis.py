@@ -49,7 +49,8 @@ GAP_COLUMNS: dict[str, str] = {
     "gap": "max(0, f_c - s(t, c)); NaN when the target's state is unknown",
     "dtf": "distance-to-frontier score 100 * min(1, s / f), 0-100; NaN when unknown",
     "weight": "category weight (codebook default or override), summing to 1 over the codebook",
-    "adoption": "adoption share shrunk toward the base rate: (n_adopted + a r) / (n_examined + a)",
+    "adoption": "adoption share shrunk toward the base rate: (n_adopted + a r) / (N + a), N the number of benchmark "
+    "zones (basis documented) or n_examined (basis examined)",
     "evidence_weight": "evidence weight of the best exemplar (high 1, medium 0.75, low 0.5)",
     "exemplar_confidence": "confidence of the best exemplar measure (high, medium, low; '' when none)",
     "absence_evidence": "what the target's absence rests on: source, search, or none (then not ranked: verify "
@@ -365,6 +366,7 @@ def gap_analysis(
     status: Sequence[str] | str | None = None,
     secondary_weight: float = 0.5,
     adoption_prior: float = 2.0,
+    adoption_basis: str = "documented",
 ) -> GapAnalysis:
     """Compare ``target`` with a benchmark set: gap, DTF and priority per category.
 
@@ -396,8 +398,14 @@ def gap_analysis(
         Strength a of the Beta prior that shrinks each category's adoption share toward the
         base rate r of the benchmark set (the share of all its cells, known or not, that are present,
         over the categories at least one of its zones does):
-        adoption = (n_adopted + a r) / (n_examined + a). 0 gives the raw share; the default 2
-        keeps a share of 1 of 1 from outranking 4 of 5 (docs/methods.md §6).
+        adoption = (n_adopted + a r) / (N + a), N as ``adoption_basis`` says. 0 gives the raw
+        share; the default 2 keeps a share of 1 of 1 from outranking 4 of 5 (docs/methods.md §6).
+    adoption_basis : {"documented", "examined"}
+        What the adoption share is a share of. "documented" (default): of all the benchmark
+        zones, N = |R|: a zone whose state is unknown counts as not having documented it, since
+        coders record what they find far more often than what they searched for and did not
+        find. "examined": of the zones whose state is known, N = n_examined (reads unknown
+        cells as missing at random, which makes nearly every share 1 on today's data).
 
     Returns
     -------
@@ -425,6 +433,7 @@ def gap_analysis(
         raise InputError(
             f"The 'adoption_prior' parameter of gap_analysis must be a number in [0, 1e6). Got {adoption_prior!r} instead."
         )
+    check_choice("gap_analysis", "adoption_basis", adoption_basis, ("documented", "examined"))
     dataset.zone(target)
     benchmark = _benchmark(dataset, target, against, peers, statuses)
     if frontier not in ("max", "mean") and frontier not in benchmark:
@@ -439,7 +448,7 @@ def gap_analysis(
     positive = np.nan_to_num(bench) > 0
     done = positive.any(axis=0)  # categories some benchmark zone does: an empty category changes nothing
     base = float(positive[:, done].mean()) if done.any() else 0.5  # documented adoption, known or not
-    prior = (float(adoption_prior), round(base, 12))
+    prior = (float(adoption_prior), round(base, 12), len(benchmark) if adoption_basis == "documented" else 0)
     table = _gap_table(dataset, portfolio, target, benchmark, frontier, w, statuses, prior)
     applicable = table[table["frontier"] > 0]
     if not applicable.empty and applicable["weight"].sum() <= 0:
@@ -457,6 +466,7 @@ def gap_analysis(
         "secondary_weight": float(secondary_weight),
         "adoption_prior": prior[0],
         "adoption_base_rate": prior[1],
+        "adoption_basis": adoption_basis,
     }
     return GapAnalysis(
         dataset, target, benchmark, params, table, portfolio, dataset.codebook.version, dataset.data_hash()
@@ -528,17 +538,24 @@ def _weights(dataset: Dataset, weights: Mapping[str, float] | None) -> pd.Series
     return raw / raw.sum()
 
 
-def shrunk_adoption(adopted: Any, examined: Any, strength: float, base: float) -> Any:
-    """(adopted + a r) / (examined + a): the adoption share shrunk toward the base rate r (arrays too).
+def shrunk_adoption(adopted: Any, examined: Any, strength: float, base: float, zones: int = 0) -> Any:
+    """The adoption share shrunk toward the base rate r (arrays too).
 
-    0 where nothing is known and a = 0. With a = 2 and r = 0.3, 1 of 1 gives 1.6 / 3 = 0.533 and
-    4 of 5 gives 4.6 / 7 = 0.657:
+    ``zones`` = 0, basis "examined": (adopted + a r) / (examined + a), the share among the
+    zones whose state is known. ``zones`` = |R| > 0, basis "documented": (adopted + a r) / (|R| + a),
+    the share of all benchmark zones with a documented adoption (an unknown cell counts as not
+    documented). 0 where nothing is known and a = 0. With a = 2 and r = 0.3, 1 of 1 examined
+    gives 1.6 / 3 = 0.533 and 4 of 5 gives 4.6 / 7 = 0.657; documented among 10 zones, 1.6 / 12
+    and 4.6 / 12:
 
     >>> round(shrunk_adoption(1, 1, 2.0, 0.3), 4), round(shrunk_adoption(4, 5, 2.0, 0.3), 4)
     (0.5333, 0.6571)
+    >>> round(shrunk_adoption(1, 1, 2.0, 0.3, zones=10), 4), round(shrunk_adoption(4, 5, 2.0, 0.3, zones=10), 4)
+    (0.1333, 0.3833)
     """
     num = np.asarray(adopted, dtype=float) + strength * base
-    den = np.asarray(examined, dtype=float) + strength
+    over = np.asarray(examined, dtype=float) if zones <= 0 else np.full(np.shape(examined), float(zones))
+    den = over + strength
     out = np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den > 0)
     return float(out) if out.ndim == 0 else out
 
@@ -582,7 +599,7 @@ def _gap_table(
     rule: str,
     weights: pd.Series,
     statuses: tuple[str, ...],
-    prior: tuple[float, float],
+    prior: tuple[float, float, int],
 ) -> pd.DataFrame:
     codebook = dataset.codebook
     bench = portfolio.loc[list(benchmark)]
@@ -622,7 +639,9 @@ def _gap_table(
                 "exemplar_confidence": best[0][1].confidence if best else "",
                 "absence_evidence": basis,
                 "p_lacks": lacks,
-                "priority": 0.0 if never else float(weights[cat.code] * gap * adoption * evidence * lacks),
+                # 15 decimals (12 significant digits at ~1e-3): equal priorities tie exactly, so the
+                # order of two categories with the same factors follows the code, not a last-bit rounding
+                "priority": 0.0 if never else round(float(weights[cat.code] * gap * adoption * evidence * lacks), 15),
                 "priority_share": float("nan"),
                 "strength": bool(s[j] > f[j] and examined[j] > 0),  # nobody looked: nothing is known
                 "rests_on_low_confidence": cat.code in low,

@@ -301,7 +301,7 @@ class _Problem:
     bench: _Pairs  # the benchmark's pairs (zone indices 1..)
     rank_weight: np.ndarray  # evidence weight by evidence rank; one more 0.0 for "no exemplar kept"
     named: str | None
-    prior: tuple[float, float]  # adoption shrinkage: strength a and base rate r (gap.params)
+    prior: tuple[float, float, int]  # adoption shrinkage: strength a, base rate r, |R| (0: basis examined)
     lacks: np.ndarray  # codes: P(the target lacks it) (gap's p_lacks; 1 for a depth gap)
 
     @classmethod
@@ -358,7 +358,11 @@ class _Problem:
         pair_rank = pair_rank.reshape(-1).astype(np.int32)
         target = pair_zone == 0
         named = gap.params["frontier"] if gap.params["frontier"] not in ("max", "mean") else None
-        prior = (float(gap.params.get("adoption_prior", 0.0)), float(gap.params.get("adoption_base_rate", 0.0)))
+        prior = (
+            float(gap.params.get("adoption_prior", 0.0)),
+            float(gap.params.get("adoption_base_rate", 0.0)),
+            len(gap.benchmark) if gap.params.get("adoption_basis") == "documented" else 0,
+        )
         lacks = np.nan_to_num(gap.full_table.set_index("code").loc[codes, "p_lacks"].to_numpy(dtype=float), nan=1.0)
         return cls(
             codes,
