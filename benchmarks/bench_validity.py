@@ -26,9 +26,17 @@ by the number of other zones doing it) and random (expected hit@k = k / candidat
 reciprocal rank = H(n) / n). Reported: hit@k (c within the top k), mean reciprocal rank and
 median rank. Cases where no other zone does c (nothing could recover it) are counted apart.
 
+Third part, **typology**: a classification of the shipped zones' management models built from
+published sources (benchmarks/typology-management-models.yaml, each zone's type with its source;
+``--typology FILE`` takes any other classification in the same format). Reported: how well the
+structured similarity estimate (``similarity_estimate``) separates pairs of the same type from
+pairs of different types (AUC, with a permutation p-value: the labels shuffled over the zones),
+and how often a zone's nearest peer among the classified zones shares its type (with the rate
+expected by chance and its permutation p-value).
+
 Results JSON and Markdown tables: ``python benchmarks/bench_validity.py [--k 5] [--horizon 5]
-[--out results-validity.json]``; ``--quick`` runs two cut-off years and three zones' hidden
-measures, results to stdout only (the test suite runs it).
+[--out results-validity.json]``; ``--quick`` runs two cut-off years, four hidden measures of
+one zone and 99 permutations, results to stdout only (the test suite runs it).
 """
 
 from __future__ import annotations
@@ -43,9 +51,10 @@ import numpy as np
 
 from policybench import InputError, load_dataset
 from policybench.data.codebook import is_counted
+from policybench.data.documents import read_document
 from policybench.data.model import Absence, SearchRecord, date_bounds
 from policybench.gaps import gap_analysis, recommend
-from policybench.similarity import portfolio_matrix
+from policybench.similarity import portfolio_matrix, similarity_estimate
 
 HERE = Path(__file__).parent
 
@@ -104,15 +113,17 @@ def _ranked_candidates(ds, zone_id: str, candidates: list[str], benchmark: list[
     return sorted(candidates, key=lambda c: (-score.get(c, 0.0), c))
 
 
-def hidden_cases(ds, zone_id: str, variant: str) -> list[dict[str, Any]]:
+def hidden_cases(ds, zone_id: str, variant: str, limit: int | None = None) -> list[dict[str, Any]]:
     """Hide each hideable measure of the zone in turn (cell ``variant``: absent or unknown); rank its category."""
     counted = ds.codebook.counted_statuses
     zone = ds.zone(zone_id)
     duties = {c.code for c in ds.codebook.categories if c.national_duty is not None}
     benchmark = [z.id for z in ds.zones if z.id != zone_id and z.kind != "national-policy"]
     others = portfolio_matrix(ds, zones=benchmark).fillna(0.0)
-    out = []
+    out: list[dict[str, Any]] = []
     for m in zone.measures:
+        if limit is not None and len(out) >= limit:
+            break
         code = m.category
         if not is_counted(m, counted) or code in duties:
             continue
@@ -179,6 +190,89 @@ def summarise_hidden(cases: list[dict[str, Any]], k: int) -> dict[str, Any]:
     return out
 
 
+def read_typology(path: str | Path) -> tuple[dict[str, str], dict[str, Any]]:
+    """The zone -> type mapping of a typology file, and the file's data (an InputError for a bad file)."""
+    doc = read_document(path)
+    errors = [i for i in doc.issues if i.severity == "error"]
+    if doc.data is None or errors:
+        raise InputError(f"{path}: cannot read the typology: {errors[0].message if errors else 'empty file'}")
+    data = doc.data
+    types, zones = data.get("types") if isinstance(data, dict) else None, None
+    if isinstance(data, dict):
+        zones = data.get("zones")
+    if not isinstance(types, dict) or not types or not isinstance(zones, dict) or not zones:
+        raise InputError(f"{path}: a typology needs a non-empty mapping 'types' and a non-empty mapping 'zones'")
+    out = {}
+    for zone_id, entry in zones.items():
+        kind = entry.get("type") if isinstance(entry, dict) else None
+        if kind not in types:
+            raise InputError(
+                f"{path}: zones.{zone_id}.type must be one of {', '.join(map(str, types))}; found {kind!r}"
+            )
+        out[str(zone_id)] = str(kind)
+    return out, data
+
+
+def auc(scores: np.ndarray, positive: np.ndarray) -> float:
+    """Area under the ROC curve of ``scores`` for the ``positive`` class (Mann-Whitney; ties count 1/2).
+
+    >>> auc(np.array([0.9, 0.8, 0.1, 0.3]), np.array([True, True, False, False]))
+    1.0
+    >>> auc(np.array([0.5, 0.5]), np.array([True, False]))
+    0.5
+    """
+    from scipy.stats import rankdata
+
+    n1, n0 = int(positive.sum()), int((~positive).sum())
+    if not n1 or not n0:
+        return float("nan")
+    ranks = rankdata(scores)
+    return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
+
+
+def typology_scores(ds, types: dict[str, str], *, permutations: int = 999, seed: int = 0) -> dict[str, Any]:
+    """AUC of same-type pairs by similarity estimate and nearest-peer agreement, with permutation p-values."""
+    zones = [z for z in ds.zone_ids if z in types]
+    missing = sorted(set(types) - set(ds.zone_ids))
+    est = similarity_estimate(ds, zones=zones).matrix().loc[zones, zones].to_numpy()
+    labels = np.array([types[z] for z in zones])
+    iu = np.triu_indices(len(zones), k=1)
+    finite = np.isfinite(est[iu])
+    rows, cols = iu[0][finite], iu[1][finite]
+    scores = est[rows, cols]
+
+    def pair_auc(lab: np.ndarray) -> float:
+        return auc(scores, lab[rows] == lab[cols])
+
+    masked = np.where(np.eye(len(zones), dtype=bool) | ~np.isfinite(est), -np.inf, est)
+    nearest = np.argmax(masked, axis=1)  # ties: the first zone in dataset order
+
+    def peer_rate(lab: np.ndarray) -> float:
+        return float(np.mean(lab[nearest] == lab))
+
+    observed_auc, observed_peer = pair_auc(labels), peer_rate(labels)
+    rng = np.random.default_rng(seed)
+    shuffled = [rng.permutation(labels) for _ in range(permutations)]
+    perm_auc = np.array([pair_auc(lab) for lab in shuffled])
+    perm_peer = np.array([peer_rate(lab) for lab in shuffled])
+    counts = {t: int((labels == t).sum()) for t in sorted(set(labels))}
+    chance = float(np.mean([(counts[t] - 1) / (len(zones) - 1) for t in labels]))
+    return {
+        "zones": len(zones),
+        "types": counts,
+        "not_in_data": missing,
+        "pairs": int(finite.sum()),
+        "same_type_pairs": int((labels[rows] == labels[cols]).sum()),
+        "auc": round(observed_auc, 4),
+        "auc_p_value": round(float((1 + np.sum(perm_auc >= observed_auc)) / (1 + permutations)), 4),
+        "nearest_peer_same_type": round(observed_peer, 4),
+        "nearest_peer_chance": round(chance, 4),
+        "nearest_peer_p_value": round(float((1 + np.sum(perm_peer >= observed_peer)) / (1 + permutations)), 4),
+        "permutations": permutations,
+        "nearest_peer": {z: zones[int(j)] for z, j in zip(zones, nearest, strict=True)},
+    }
+
+
 def summarise(cases: list[dict[str, Any]], k: int) -> dict[str, Any]:
     def mean(values: list[float]) -> float:
         return round(float(np.mean(values)), 4) if values else float("nan")
@@ -225,6 +319,19 @@ def markdown(result: dict[str, Any]) -> str:
                     f"| {variant} | {rows['cases']} (+{rows['unrecoverable']}) | {name} | {row['hit_at_k']:.3f} | "
                     f"{row['mrr']:.3f} | {row['median_rank']:g} |"
                 )
+    typ = result.get("typology")
+    if typ:
+        lines += [
+            "",
+            f"Typology ({typ['file']}): {typ['zones']} classified zones, {typ['pairs']} pairs "
+            f"({typ['same_type_pairs']} of the same type); {typ['permutations']} label permutations.",
+            "",
+            "| measure | value | chance | permutation p |",
+            "| --- | ---: | ---: | ---: |",
+            f"| AUC of the similarity estimate for same-type pairs | {typ['auc']:.3f} | 0.500 | {typ['auc_p_value']:.3f} |",
+            f"| nearest peer of the same type | {typ['nearest_peer_same_type']:.3f} | {typ['nearest_peer_chance']:.3f} | "
+            f"{typ['nearest_peer_p_value']:.3f} |",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -236,6 +343,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--last", type=int, default=2020)
     parser.add_argument("--out", default=str(HERE / "results-validity.json"))
     parser.add_argument("--quick", action="store_true", help="two cut-off years, results to stdout only")
+    parser.add_argument(
+        "--typology",
+        default=str(HERE / "typology-management-models.yaml"),
+        help="a classification of the zones (default: the shipped management-model typology)",
+    )
     args = parser.parse_args(argv)
     ds = load_dataset()
     years = [2016, 2018] if args.quick else list(range(args.first, args.last + 1))
@@ -248,10 +360,20 @@ def main(argv: list[str] | None = None) -> int:
         if c is not None
     ]
     zones = [z.id for z in ds.zones if z.kind != "national-policy"]
+    limit = None
     if args.quick:
-        zones = ["tianjin-htz", "donghu-htz", "xian-htz"]
-    hidden = [c for zone_id in zones for variant in ("absent", "unknown") for c in hidden_cases(ds, zone_id, variant)]
+        zones, limit = ["tianjin-htz"], 4
+    hidden = [
+        c for zone_id in zones for variant in ("absent", "unknown") for c in hidden_cases(ds, zone_id, variant, limit)
+    ]
+    types, typology_data = read_typology(args.typology)
+    typology = {
+        "file": Path(args.typology).name,
+        **typology_scores(ds, types, permutations=99 if args.quick else 999),
+        "framework": typology_data.get("framework", []),
+    }
     result = {
+        "typology": typology,
         "k": args.k,
         "horizon": args.horizon,
         "years": years,

@@ -19,3 +19,39 @@ def test_quick_backtest_runs_and_reports_all_methods(capsys) -> None:
     for method in ("ours", "popularity", "random"):
         assert f"| {method} |" in out
     assert "Temporal backtest:" in out and " 0 cases" not in out
+    assert "Hide and recover:" in out and "| absent | 4 (+0) | ours |" in out
+    assert "Typology (typology-management-models.yaml): 23 classified zones" in out
+
+
+def test_auc_and_typology_by_hand() -> None:
+    module = sys.modules.get("bench_validity") or _load()
+    import numpy as np
+
+    # 3 same-type pairs scored 0.9, 0.5, 0.2 against 2 different-type pairs at 0.5 and 0.1:
+    # wins 2 + 1.5 (tie at 0.5: a half win each) + 1 = 4.5 of 6 -> 0.75
+    scores = np.array([0.9, 0.5, 0.2, 0.5, 0.1])
+    positive = np.array([True, True, True, False, False])
+    assert module.auc(scores, positive) == 0.75
+
+
+def test_typology_file_errors_are_input_errors(tmp_path) -> None:
+    import pytest
+
+    from policybench import InputError
+
+    module = sys.modules.get("bench_validity") or _load()
+    bad = tmp_path / "t.yaml"
+    bad.write_text("types: {a: {zh: 甲, en: A}}\nzones: {tianjin-htz: {type: b}}\n", encoding="utf-8")
+    with pytest.raises(InputError, match="zones.tianjin-htz.type must be one of a"):
+        module.read_typology(bad)
+    bad.write_text("types: [a]\n", encoding="utf-8")
+    with pytest.raises(InputError, match="non-empty mapping 'types'"):
+        module.read_typology(bad)
+
+
+def _load():
+    spec = importlib.util.spec_from_file_location("bench_validity", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_validity"] = module
+    spec.loader.exec_module(module)
+    return module
