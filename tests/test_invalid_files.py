@@ -32,7 +32,7 @@ CASES = [
     ("unknown-secondary-code.yaml", "unknown-code", 21, "measures[0].secondary[1]"),
     ("unknown-status.yaml", "unknown-status", 22, "measures[0].status"),
     ("bad-depth.yaml", "bad-depth", 23, "measures[0].depth"),
-    ("depth-zero.yaml", "bad-value", 23, "measures[0].depth"),
+    ("depth-zero.yaml", "bad-depth", 23, "measures[0].depth"),  # in the codebook's words, not the schema's
     ("unknown-source.yaml", "unknown-source", 32, "measures[0].evidence[0].source"),
     ("dangling-inspired-by.yaml", "dangling-reference", 34, "measures[0].inspired_by"),
     ("end-before-start.yaml", "end-before-start", 25, "measures[0].end"),

@@ -6,6 +6,7 @@ runs them over a set of files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 
 from ..errors import Issue
@@ -14,7 +15,7 @@ from .codebook import expand_codes, is_counted, requires_cycle
 from .documents import Document, suggest
 from .model import Codebook, Measure, Scope, Zone, date_bounds
 
-__all__ = ["check_codebook", "check_raw_codes", "check_scope", "check_zones"]
+__all__ = ["check_codebook", "check_placeholders", "check_raw_codes", "check_scope", "check_zones", "suggest_code"]
 
 
 # ----------------------------------------------------------------------------- codebook
@@ -358,9 +359,9 @@ def _check_codes(
                     "unknown-code",
                     path,
                     f"unknown category code '{code}'",
-                    expected="a category code of the codebook",
+                    expected="a category code of the codebook (DOMAIN.NAME in capitals, e.g. GOV.STATUTORY_BODY)",
                     found=code,
-                    hint=suggest(code, codes),
+                    hint=suggest_code(code, codebook),
                 )
             )
     for j, code in enumerate(secondary):
@@ -457,8 +458,72 @@ def _check_measure_refs(
     return issues
 
 
+def suggest_code(value: str, codebook: Codebook) -> str:
+    """A 'did you mean' hint for a category code written another way, or '' when nothing is close.
+
+    Another case or other separators ("gov.statutory_body"), or the category's Chinese or English
+    label or one of its keywords ("法定机构").
+
+    >>> from policybench import load_codebook
+    >>> cb = load_codebook()
+    >>> suggest_code("gov.statutory_body", cb)
+    "did you mean 'GOV.STATUTORY_BODY'?"
+    >>> suggest_code("法定机构", cb)
+    "did you mean 'GOV.STATUTORY_BODY' (法定机构 / Statutory body)?"
+    """
+    codes = list(codebook.codes)
+    text = str(value).strip()
+    canonical = re.sub(r"[\s\-]+", "_", text.upper()).replace("_.", ".").replace("._", ".")
+    if canonical in codes:
+        return f"did you mean '{canonical}'?"
+    folded = text.casefold()
+    by_label = [c for c in codebook.categories if folded in (c.label.zh.casefold(), c.label.en.casefold())]
+    by_label = by_label or [c for c in codebook.categories if folded and folded in c.label.zh.casefold()]
+    by_label = by_label or [
+        c for c in codebook.categories if folded in {k.casefold() for k in (*c.keywords.zh, *c.keywords.en)}
+    ]
+    if by_label:
+        c = by_label[0]
+        return f"did you mean '{c.code}' ({c.label.zh} / {c.label.en})?"
+    return suggest(canonical, codes)
+
+
+_PLACEHOLDER = re.compile(r"\bFILL\b")
+
+
+def check_placeholders(doc: Document) -> list[Issue]:
+    """Every string of the plain data still holding the new-zone skeleton's placeholder.
+
+    The placeholder is the word FILL in capitals, as in "FILL IN ..." or "FILL.IN_A_CODE".
+    """
+    issues: list[Issue] = []
+
+    def walk(value: object, path: tuple[str | int, ...]) -> None:
+        if isinstance(value, str):
+            if _PLACEHOLDER.search(value):
+                issues.append(
+                    doc.issue(
+                        "placeholder",
+                        path,
+                        "the new-zone skeleton's placeholder was left in place",
+                        expected="your own text or value (see the comment above the field)",
+                        found=value if len(value) <= 60 else value[:57] + "...",
+                        hint="replace every FILL IN of the skeleton, or delete the entry it belongs to",
+                    )
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*path, str(key)))
+        elif isinstance(value, list):
+            for j, item in enumerate(value):
+                walk(item, (*path, j))
+
+    walk(doc.data, ())
+    return issues
+
+
 def check_raw_codes(doc: Document, codebook: Codebook) -> list[Issue]:
-    """Unknown category codes and statuses in a zone document that did not pass the schema.
+    """Unknown category codes, statuses and depths in a zone document that did not pass the schema.
 
     Reads the plain data, so that one structural error does not hide the code errors of
     the same file: every problem is reported in one run.
@@ -482,6 +547,17 @@ def check_raw_codes(doc: Document, codebook: Codebook) -> list[Issue]:
                 base,
                 doc,
                 codebook,
+            )
+        depth = raw.get("depth")
+        if isinstance(depth, int) and not isinstance(depth, bool) and depth not in codebook.depths:
+            issues.append(
+                doc.issue(
+                    "bad-depth",
+                    (*base, "depth"),
+                    f"depth {depth} is not defined by the codebook's depth rule",
+                    expected=" | ".join(map(str, codebook.depths)),
+                    found=str(depth),
+                )
             )
         status = raw.get("status")
         if isinstance(status, str) and status not in codebook.status_codes:

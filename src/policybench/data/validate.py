@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from .._params import check_path, check_paths
 from ..errors import Issue
-from .checks import check_codebook, check_raw_codes, check_zones
+from .checks import check_codebook, check_placeholders, check_raw_codes, check_zones
 from .documents import Document
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Zone
@@ -172,20 +172,28 @@ def collect(
     loaded = LoadedFiles(codebook, cb_doc.file, files=[cb_doc.file], issues=issues + cb_issues)
     if codebook is not None:
         loaded.issues += check_codebook(codebook, cb_doc)
+    held: set[tuple[str, str]] = set()  # (file, path) of the skeleton placeholders left in place
     for path in _unique_files(zone_paths):
         zone, doc, zone_issues = zone_loader(path, _display(path))
         loaded.files.append(doc.file)
-        loaded.issues += zone_issues
+        placeholders = check_placeholders(doc)
+        held.update((doc.file, i.path) for i in placeholders)
+        if zone is None and codebook is not None:
+            # a file that failed the schema: still report its unknown codes, statuses and depths, in
+            # the codebook's words (with a did-you-mean) rather than the schema's pattern
+            raw = check_raw_codes(doc, codebook)
+            replaced = {i.path for i in raw}
+            zone_issues = [i for i in zone_issues if i.path not in replaced] + raw
+        loaded.issues += zone_issues + placeholders
         if zone is not None:
             loaded.zones.append((zone, doc))
-        elif codebook is not None:  # still report unknown codes of a file that failed the schema
-            reported = {i.path for i in zone_issues}
-            loaded.issues += [i for i in check_raw_codes(doc, codebook) if i.path not in reported]
     if codebook is not None:
         external = shipped_ids() if paths is not None and loaded.zones else set()  # no zone read: no lookups
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external)
     if protocol:
         loaded.issues += [issue for zone, doc in loaded.zones for issue in check_protocol(zone, doc)]
+    # a placeholder left in place is the one thing to say about its field
+    loaded.issues = [i for i in loaded.issues if (i.file, i.path) not in held or i.code == "placeholder"]
     loaded.issues.sort(key=lambda i: (i.file, i.line, i.column, i.code))
     return loaded
 
