@@ -153,8 +153,7 @@ def test_word_block_averages_the_two_cosines() -> None:
 
 @pytest.mark.parametrize("engine", ["numba", "scipy"])
 def test_neighbours_equal_brute_force(corpus: tuple[list[str], list[str]], engine: str) -> None:
-    if engine == "numba" and not _topk.has_numba():
-        pytest.skip("numba not installed")
+    assert _topk.has_numba()  # numba is a core dependency
     index = TextIndex(segmenter=None, engine=engine).fit(*corpus)
     assert_exact_top_k(index.neighbours(k=10), brute_force(index), index.ids_, 10)
 
@@ -162,8 +161,7 @@ def test_neighbours_equal_brute_force(corpus: tuple[list[str], list[str]], engin
 def test_fallback_without_numba_is_used_and_exact(
     corpus: tuple[list[str], list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not _topk.has_numba():
-        pytest.skip("numba not installed")
+    assert _topk.has_numba()  # numba is a core dependency
     expected = TextIndex(segmenter=None, engine="numba").fit(*corpus).neighbours(k=5)
     monkeypatch.setattr(_topk, "has_numba", lambda: False)
     monkeypatch.setitem(sys.modules, "numba", None)  # importing numba now fails
@@ -195,8 +193,7 @@ def test_chunk_size_does_not_change_results(corpus: tuple[list[str], list[str]],
 def test_tiles_of_the_corpus_do_not_change_results(
     corpus: tuple[list[str], list[str]], tile: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not _topk.has_numba():
-        pytest.skip("numba not installed")
+    assert _topk.has_numba()  # numba is a core dependency
     monkeypatch.setattr(_topk, "TILE", tile)  # the numba engine walks the corpus in tiles of TILE rows
     index = TextIndex(segmenter=None, chunk_size=50).fit(*corpus)
     assert_exact_top_k(index.neighbours(k=5), brute_force(index), index.ids_, 5)
@@ -369,8 +366,7 @@ def test_import_is_light() -> None:
 
 @pytest.mark.parametrize("engine", ["numba", "scipy"])
 def test_blocks_of_rows_equal_the_whole(fitted: TextIndex, engine: str) -> None:
-    if engine == "numba" and not _topk.has_numba():
-        pytest.skip("numba not installed")
+    assert _topk.has_numba()  # numba is a core dependency
     split = fitted._split
     whole = _topk.top_k(split, split, 6, exclude_self=True, engine=engine)
     parts = [
@@ -391,8 +387,7 @@ def test_blocks_of_rows_equal_the_whole(fitted: TextIndex, engine: str) -> None:
 def test_cost_model_sends_small_corpora_to_scipy_and_large_ones_to_numba(
     fitted: TextIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not _topk.has_numba():
-        pytest.skip("numba not installed")
+    assert _topk.has_numba()  # numba is a core dependency
     split = fitted._split
     monkeypatch.delitem(sys.modules, "numba", raising=False)  # numba not loaded yet: its start-up counts
     assert _topk.choose_engine(split, split, True) == "scipy"
@@ -420,8 +415,7 @@ def test_nothing_is_compiled_or_loaded_for_a_small_corpus() -> None:
 def test_kernels_load_in_the_background_with_the_argument_types_of_the_real_run(
     corpus: tuple[list[str], list[str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not _topk.has_numba():
-        pytest.skip("numba not installed")
+    assert _topk.has_numba()  # numba is a core dependency
     from policybench.similarity import _kernels
 
     started: list[object] = []
@@ -464,8 +458,7 @@ def test_freed_memory_goes_back_to_the_system() -> None:
 
 @pytest.mark.parametrize(("first", "last"), [(0, 40), (0, 7), (7, 8), (5, 31), (39, 40)])
 def test_tile_postings_are_the_transpose_of_the_tile(first: int, last: int) -> None:
-    if not _topk.has_numba():
-        pytest.skip("numba not installed")
+    assert _topk.has_numba()  # numba is a core dependency
     from scipy import sparse
 
     rng = np.random.default_rng(3)
@@ -491,8 +484,7 @@ def test_tile_postings_are_the_transpose_of_the_tile(first: int, last: int) -> N
 def test_numba_engine_in_tiles_equals_the_scipy_engine_bit_for_bit(
     fitted: TextIndex, monkeypatch: pytest.MonkeyPatch, tile: int, chunk_size: int | None
 ) -> None:
-    if not _topk.has_numba():
-        pytest.skip("numba not installed")
+    assert _topk.has_numba()  # numba is a core dependency
     split = fitted._split
     before = (split.sparse.indptr.copy(), split.sparse.indices.copy(), split.sparse.data.copy())
     expected = _topk.top_k(split, split, 7, exclude_self=True, engine="scipy")
@@ -556,8 +548,7 @@ def test_normalize_texts_at_once_equal_one_by_one() -> None:
 def test_parts_of_the_pairs_merged_equal_the_whole(
     fitted: TextIndex, n_parts: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if not _topk.has_numba():
-        pytest.skip("numba not installed")
+    assert _topk.has_numba()  # numba is a core dependency
     split = fitted._split
     n = split.n_rows
     expected = _topk.top_k(split, split, 6, exclude_self=True, engine="scipy")

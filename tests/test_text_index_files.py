@@ -29,7 +29,6 @@ from policybench.errors import InputError
 from policybench.similarity.text import QUERY_COLUMNS, TextIndex
 
 HAS_JIEBA = importlib.util.find_spec("jieba") is not None
-HAS_NUMBA = importlib.util.find_spec("numba") is not None
 TEXTS = [
     "推行法定机构改革，实施全员聘任",
     "法定机构改革试点",
@@ -467,7 +466,6 @@ def test_repeated_word_is_an_input_error_on_query(jieba_index: TextIndex, tmp_pa
 # --- what a crash used to be -------------------------------------------------------------------
 
 
-@pytest.mark.skipif(not HAS_NUMBA, reason="numba not installed")
 def test_decreasing_indptr_is_an_input_error_not_a_crash(tmp_path: Path) -> None:
     """Run in a child process: were the check missing, the numba kernel would kill the process."""
     index = TextIndex(segmenter=None, dense_features=4, engine="numba").fit(TEXTS, IDS)
@@ -495,7 +493,7 @@ def test_decreasing_indptr_is_an_input_error_not_a_crash(tmp_path: Path) -> None
 # --- files written by save load unchanged ------------------------------------------------------
 
 
-@pytest.mark.parametrize("engine", ["scipy", *(["numba"] if HAS_NUMBA else [])])
+@pytest.mark.parametrize("engine", ["scipy", "numba"])  # numba is a core dependency
 def test_round_trip_gives_identical_neighbours(tmp_path: Path, engine: str) -> None:
     index = TextIndex(segmenter=None, dense_features=4, engine=engine).fit(TEXTS, IDS)
     path = _save(index, tmp_path)

@@ -75,13 +75,6 @@ def check_unit_interval(function: str, name: str, value: object) -> float:
     return float(value)
 
 
-def check_finite_number(function: str, name: str, value: object) -> float:
-    """A finite real number."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(float(value)):
-        raise fail(function, name, "a finite number", value)
-    return float(value)
-
-
 def check_status(codebook: Codebook, status: Sequence[str] | str | None, function: str) -> tuple[str, ...]:
     """The status filter as a tuple; ``None`` means the codebook's counted statuses.
 

@@ -251,17 +251,8 @@ def read_weights(path: str) -> dict[str, float]:
     return {str(k): float(v) for k, v in data.items()}
 
 
-def add_draws(parser: argparse.ArgumentParser, *, zero_skips: bool = False) -> None:
-    """Add --draws (Monte-Carlo draws of the robustness check), bounded by MAX_DRAWS."""
-    low = 0 if zero_skips else 1
-    skip = "; 0 = skip" if zero_skips else ""
-    parser.add_argument(
-        "--draws", type=int, default=1000, help=f"Monte-Carlo draws for robustness ({low}-{MAX_DRAWS}{skip})"
-    )
-
-
 def check_draws(draws: int, *, zero_skips: bool = False) -> None:
-    """A usage error unless ``draws`` is within the bounds of :func:`add_draws`."""
+    """A usage error unless ``draws`` is within 1 (0 with ``zero_skips``) and ``MAX_DRAWS``."""
     low = 0 if zero_skips else 1
     if not low <= draws <= MAX_DRAWS:
         raise UsageError(f"--draws must be between {low} and {MAX_DRAWS}. Got {draws} instead.")

@@ -103,7 +103,6 @@ class LoadedFiles:
     """What ``collect`` read: the codebook, the zones that parsed, and every issue."""
 
     codebook: Codebook | None
-    codebook_file: str
     zones: list[tuple[Zone, Document]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
@@ -169,7 +168,7 @@ def collect(
     found_codebook, zone_paths, issues = _expand([shipped_data_dir()] if paths is None else list(paths))
     cb_path = Path(codebook_path) if codebook_path else (found_codebook or shipped_data_dir() / "codebook.yaml")
     codebook, cb_doc, cb_issues = codebook_loader(cb_path, _display(cb_path))
-    loaded = LoadedFiles(codebook, cb_doc.file, files=[cb_doc.file], issues=issues + cb_issues)
+    loaded = LoadedFiles(codebook, files=[cb_doc.file], issues=issues + cb_issues)
     if codebook is not None:
         loaded.issues += check_codebook(codebook, cb_doc)
     held: set[tuple[str, str]] = set()  # (file, path) of the skeleton placeholders left in place

@@ -435,8 +435,8 @@ def compare(
     --------
     >>> from policybench import load_dataset
     >>> c = compare(load_dataset(), "tianjin-htz", "wuhan-city-partner")
-    >>> c.overlap >= 0
-    True
+    >>> c.overlap, round(c.estimate["estimate"], 2), round(c.estimate["low"], 2), round(c.estimate["high"], 2)
+    (7, 0.65, 0.59, 0.71)
     """
     from ..data.dataset import Dataset
 
