@@ -25,7 +25,7 @@ def test_list_zones_and_measures(capsys: pytest.CaptureFixture[str]) -> None:
     frame = pd.read_csv(pd.io.common.StringIO(out))
     assert code == 0 and len(frame) >= 30 and set(frame["measure_id"].str.split(".").str[0]) == {"tianjin-htz"}
     code, _, err = run(["list", "measures", "--zone", "tianjin"], capsys)
-    assert code == 1 and "unknown zone id 'tianjin'" in err
+    assert code == 2 and "unknown zone id 'tianjin'" in err  # a usage error, as every other
 
 
 def test_validate_stats(capsys: pytest.CaptureFixture[str]) -> None:

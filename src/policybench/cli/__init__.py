@@ -11,9 +11,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from ..errors import IO_ISSUE_CODES, DataValidationError, PolicyBenchError
+from ..errors import IO_ISSUE_CODES, DataValidationError, PolicyBenchError, UnknownIdError
 from . import agreement, analysis, commands, drafting, reporting, timeline, workflow
-from .base import UsageError, echo
+from .base import UsageError, add_output_folder_flag, check_output_folder, echo
 
 COMMANDS = {
     **commands.COMMANDS,
@@ -29,8 +29,9 @@ __all__ = ["EXIT_CODES", "main"]
 
 #: What the exit codes mean; printed by --help and stated in the README (a test keeps them equal).
 EXIT_CODES = (
-    "Exit codes: 0 success; 1 problems in the data or a failed batch job; 2 usage error or a "
-    "file that is missing or cannot be read; 130 interrupted; 141 output pipe closed (e.g. | head)."
+    "Exit codes: 0 success; 1 problems in the data or a failed batch job; 2 usage error (an unknown "
+    "zone id, an invalid date, a missing extra) or a file that is missing or cannot be read; 130 interrupted; "
+    "141 output pipe closed (e.g. | head)."
 )
 
 
@@ -53,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"policybench {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, (help_text, configure, _run) in COMMANDS.items():
-        configure(sub.add_parser(name, help=help_text, description=help_text))
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        configure(command)
+        add_output_folder_flag(command)
     return parser
 
 
@@ -69,6 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
+        check_output_folder(args)
         return int(COMMANDS[args.command][2](args))
     except BrokenPipeError:  # before OSError, which it is
         return _broken_pipe()
@@ -85,7 +89,7 @@ def _report(exc: PolicyBenchError | OSError) -> int:
         echo(f"error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
         return 2
     echo(f"error: {exc}", err=True)
-    if isinstance(exc, UsageError):
+    if isinstance(exc, UsageError | UnknownIdError):  # an unknown zone id on the command line is a usage error
         return 2
     if isinstance(exc, DataValidationError):
         if any(i.code in IO_ISSUE_CODES for i in exc.issues):

@@ -149,6 +149,62 @@ def load_data(args: argparse.Namespace) -> Any:
     return load_dataset(args.data, codebook=args.codebook, include_shipped=not args.no_shipped)
 
 
+def iso_date(text: str) -> str:
+    """Argparse type: a real calendar date YYYY-MM-DD (a usage error otherwise, exit 2)."""
+    import datetime as _dt
+
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return _dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a real date YYYY-MM-DD, got {text!r}") from None
+
+
+#: Report formats that need an optional extra, and how to install it.
+EXTRAS: dict[str, tuple[tuple[str, ...], str]] = {
+    ".docx": (("docx", "matplotlib"), "pip install 'policybench[docx]'"),
+    ".pdf": (("weasyprint",), "pip install 'policybench[pdf]' and, on Debian/Ubuntu, libpango-1.0-0 libpangoft2-1.0-0"),
+}
+
+
+def require_extras(suffix: str) -> None:
+    """A usage error, before any work, when the extra a report format needs is not installed."""
+    modules, install = EXTRAS.get(suffix, ((), ""))
+    for module in modules:
+        try:
+            __import__(module)
+        except ImportError:
+            raise UsageError(
+                f"writing {suffix} needs the Python module '{module}', which is not installed: {install}"
+            ) from None
+        except OSError as exc:  # WeasyPrint is there but Pango (a C library) is not
+            raise UsageError(
+                f"writing {suffix} needs a system library that '{module}' could not load ({exc}): {install}"
+            ) from None
+
+
+def add_output_folder_flag(parser: argparse.ArgumentParser) -> None:
+    """Add --mkdir to a command that writes ``-o FILE``."""
+    if any(action.dest == "output" for action in parser._actions):
+        parser.add_argument("--mkdir", action="store_true", help="create the output file's folder if it does not exist")
+
+
+def check_output_folder(args: argparse.Namespace) -> None:
+    """A usage error when ``-o``'s folder does not exist and ``--mkdir`` was not given (exit 2, before any work)."""
+    output = getattr(args, "output", None)
+    if not output:
+        return
+    folder = Path(output).expanduser().parent
+    if folder.is_dir():
+        return
+    if folder.exists():
+        raise UsageError(f"-o {output}: {folder} is not a folder")
+    if not getattr(args, "mkdir", False):
+        raise UsageError(f"-o {output}: the folder {folder} does not exist; create it first or add --mkdir")
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def positive_int(text: str) -> int:
     """Argparse type: an int >= 1 (a usage error otherwise, exit 2)."""
     return _int_at_least(text, 1)

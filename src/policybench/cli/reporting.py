@@ -10,7 +10,18 @@ from typing import Any
 import pandas as pd
 
 from ..batch import MAX_WORKERS
-from .base import Configure, Run, UsageError, add_benchmark, add_data, emit, positive_int, run_assessment
+from .base import (
+    Configure,
+    Run,
+    UsageError,
+    add_benchmark,
+    add_data,
+    emit,
+    iso_date,
+    positive_int,
+    require_extras,
+    run_assessment,
+)
 from .table import progress_bar
 
 
@@ -18,7 +29,7 @@ def _configure_report(p: argparse.ArgumentParser) -> None:
     p.add_argument("target", metavar="TARGET")
     add_benchmark(p)
     p.add_argument("--lang", choices=("zh", "en"), default="zh")
-    p.add_argument("--date", metavar="YYYY-MM-DD", help="date printed on the report (default: today)")
+    p.add_argument("--date", metavar="YYYY-MM-DD", type=iso_date, help="date printed on the report (default: today)")
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="report file: .html, .md, .json, .xlsx, .docx or .pdf"
     )
@@ -32,6 +43,7 @@ def _run_report(args: argparse.Namespace) -> int:
 
     if Path(args.output).suffix.lower() not in FORMATS:
         raise UsageError(f"unknown report format '{Path(args.output).suffix}': use one of {', '.join(sorted(FORMATS))}")
+    require_extras(Path(args.output).suffix.lower())  # before any work: a missing extra is known now
     assessment = run_assessment(args)
     path = report(assessment, lang=args.lang, generated=args.date).save(args.output)
     print(f"report written: {path.resolve()}")

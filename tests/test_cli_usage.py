@@ -1,0 +1,51 @@
+"""Usage errors are refused before any work, with exit code 2 (issue 25, item 4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policybench.cli import main
+from policybench.cli.base import EXTRAS
+
+
+def test_invalid_date_is_refused(capsys) -> None:
+    assert main(["report", "tianjin-htz", "--date", "2024-13-01", "-o", "r.html"]) == 2
+    assert "expected a real date YYYY-MM-DD, got '2024-13-01'" in capsys.readouterr().err
+
+
+def test_missing_output_folder_is_an_error_unless_asked_for(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "new" / "deeper" / "r.md"
+    assert main(["report", "tianjin-htz", "--against", "wuhan-city-partner", "-o", str(target)]) == 2
+    assert "does not exist; create it first or add --mkdir" in capsys.readouterr().err
+    assert not target.parent.exists()  # nothing created
+    assert main(["report", "tianjin-htz", "--against", "wuhan-city-partner", "-o", str(target), "--mkdir"]) == 0
+    assert target.is_file()
+
+
+def test_unknown_zone_id_is_a_usage_error(tmp_path: Path, capsys) -> None:
+    assert main(["report", "no-such-zone", "-o", str(tmp_path / "r.html")]) == 2
+    assert "unknown zone id 'no-such-zone'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("suffix", sorted(EXTRAS))
+def test_missing_extra_is_reported_before_the_analysis(suffix: str, tmp_path: Path, monkeypatch, capsys) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+    missing = EXTRAS[suffix][0][0]
+
+    def fake_import(name, *args, **kwargs):
+        if name == missing:
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    def no_analysis(*_args, **_kwargs):  # the check must come first
+        raise AssertionError("the analysis ran before the extra was checked")
+
+    monkeypatch.setattr(builtins, "__import__", fake_import)
+    monkeypatch.setattr("policybench.cli.reporting.run_assessment", no_analysis)
+    assert main(["report", "tianjin-htz", "-o", str(tmp_path / f"r{suffix}")]) == 2
+    err = capsys.readouterr().err
+    assert f"needs the Python module '{missing}'" in err and "pip install 'policybench[" in err
