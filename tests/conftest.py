@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import ctypes.util
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -47,3 +51,60 @@ def shipped_examined(shipped):
     from _checklist import examined
 
     return examined(shipped, {z.id: shipped.codebook.domain_codes for z in shipped.zones})
+
+
+# ------------------------------------------------------------------ system packages
+#: Debian packages some tests need, and how to tell whether each is there. On CI (CI=true)
+#: .ci/run installs them and a test that needs a missing one fails; elsewhere it is skipped
+#: with the install command, and the session header names what is missing before any test runs.
+SYSTEM_PACKAGES: dict[str, str] = {
+    "chromium": "the browser test of the HTML report",
+    "poppler-utils": "the PDF tests (pdftoppm, pdftotext read the PDF back)",
+    "fonts-noto-cjk": "Chinese text in PDF pages and browser screenshots",
+    "libpangoft2-1.0-0": "PDF reports (WeasyPrint needs Pango)",
+}
+
+
+def _has_cjk_font() -> bool:
+    if not shutil.which("fc-list"):
+        return False
+    listing = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True, check=False).stdout
+    return bool(listing.strip())
+
+
+def _present(package: str) -> bool:
+    if package == "chromium":
+        return Path("/usr/bin/chromium").exists() or shutil.which("chromium") is not None
+    if package == "poppler-utils":
+        return bool(shutil.which("pdftoppm") and shutil.which("pdftotext"))
+    if package == "fonts-noto-cjk":
+        return _has_cjk_font()
+    return ctypes.util.find_library("pangoft2-1.0") is not None
+
+
+def missing_system_packages(*packages: str) -> list[str]:
+    """The named Debian packages (all of SYSTEM_PACKAGES when none is named) that are not installed."""
+    return [p for p in (packages or tuple(SYSTEM_PACKAGES)) if not _present(p)]
+
+
+def require_system(*packages: str) -> None:
+    """Skip the calling test (fail it on CI) when a system package it needs is missing."""
+    missing = missing_system_packages(*packages)
+    if not missing:
+        return
+    message = f"needs the system package(s) {', '.join(missing)}: sudo apt-get install {' '.join(missing)}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + " (.ci/run installs them on CI)")
+    pytest.skip(message)
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    missing = missing_system_packages()
+    if not missing:
+        return ["system packages for the report tests: all present"]
+    what = "; ".join(f"{p} ({SYSTEM_PACKAGES[p]})" for p in missing)
+    verdict = "their tests FAIL (CI=true)" if os.environ.get("CI") == "true" else "their tests are skipped"
+    return [
+        f"system packages missing: {what}",
+        f"  {verdict}; install with: sudo apt-get install {' '.join(missing)}",
+    ]
