@@ -335,6 +335,21 @@ def markdown(result: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+README = HERE / "README.md"
+START, END = "<!-- bench_validity:start -->", "<!-- bench_validity:end -->"
+
+
+def write_readme(result: dict[str, Any], readme: Path = README) -> None:
+    """Replace the tables between the bench_validity markers of ``readme`` with those of ``result``."""
+    text = readme.read_text(encoding="utf-8")
+    head, found, rest = text.partition(START)
+    _old, found_end, tail = rest.partition(END)
+    if not found or not found_end:
+        raise InputError(f"{readme}: the markers {START} and {END} are missing")
+    body = f"{START}\n<!-- generated from results-validity.json by bench_validity.py --readme; do not edit -->\n"
+    readme.write_text(head + body + markdown(result) + END + tail, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--k", type=int, default=5)
@@ -344,11 +359,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default=str(HERE / "results-validity.json"))
     parser.add_argument("--quick", action="store_true", help="two cut-off years, results to stdout only")
     parser.add_argument(
+        "--readme",
+        metavar="RESULTS.json",
+        help="only rewrite the tables of benchmarks/README.md from this results file (no run)",
+    )
+    parser.add_argument(
         "--typology",
         default=str(HERE / "typology-management-models.yaml"),
         help="a classification of the zones (default: the shipped management-model typology)",
     )
     args = parser.parse_args(argv)
+    if args.readme:
+        write_readme(json.loads(Path(args.readme).read_text(encoding="utf-8")))
+        return 0
     ds = load_dataset()
     years = [2016, 2018] if args.quick else list(range(args.first, args.last + 1))
     cases = [
@@ -386,7 +409,8 @@ def main(argv: list[str] | None = None) -> int:
     print(markdown(result), end="")
     if not args.quick:
         Path(args.out).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {args.out}", file=sys.stderr)
+        write_readme(result)
+        print(f"wrote {args.out} and the tables of {README}", file=sys.stderr)
     return 0
 
 
