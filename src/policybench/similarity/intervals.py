@@ -40,7 +40,13 @@ from .structured import METRICS, pairwise_similarity, weight_vector
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
 
-__all__ = ["ESTIMATE_COLUMNS", "SimilarityEstimate", "adoption_rates", "similarity_estimate"]
+__all__ = ["ESTIMATE_COLUMNS", "ESTIMATE_MEMORY", "SimilarityEstimate", "adoption_rates", "similarity_estimate"]
+
+#: Bytes of draws x zones x zones similarities held at once. Up to it every draw's zone x zone
+#: array is kept (the exact path); beyond it (e.g. 200 draws of 2,500 zones: 10 GB) the pairs are
+#: taken in row blocks of the upper triangle, whose products differ from the full array's only in
+#: the last bits (the estimates are rounded to 12 decimals; a test bounds the difference by 1e-12).
+ESTIMATE_MEMORY = 512 * 2**20
 
 #: Columns of :meth:`SimilarityEstimate.table`.
 ESTIMATE_COLUMNS: dict[str, str] = {
@@ -234,14 +240,23 @@ def similarity_estimate(
     present = rng.random((draws, len(unknown_rows))) < rates[:, unknown_cols]
     depth = _draw_scores(filled, known, unknown_cols, rng, draws)
     domains = np.array([c.split(".")[0] for c in codes])
-    sims = np.empty((draws, len(ids), len(ids)))
-    for d in range(draws):
+    tail = (1.0 - float(level)) / 2.0
+
+    def imputed(d: int) -> np.ndarray:
         x = filled.copy()
         x[unknown_rows, unknown_cols] = np.where(present[d], depth[d], 0.0)
-        sims[d] = pairwise_similarity(x, metric, weights=w, sigma=float(sigma), domains=domains)
-    tail = (1.0 - float(level)) / 2.0
-    estimate = sims.mean(axis=0).round(12)
-    low, high = (np.quantile(sims, q, axis=0, method="linear").round(12) for q in (tail, 1.0 - tail))
+        return x
+
+    if draws * len(ids) ** 2 * 8 <= ESTIMATE_MEMORY:
+        sims = np.empty((draws, len(ids), len(ids)))
+        for d in range(draws):
+            sims[d] = pairwise_similarity(imputed(d), metric, weights=w, sigma=float(sigma), domains=domains)
+        estimate = sims.mean(axis=0).round(12)
+        low, high = (np.quantile(sims, q, axis=0, method="linear").round(12) for q in (tail, 1.0 - tail))
+    else:  # draws x zones x zones would not fit: row blocks of the upper triangle, all draws at once
+        estimate, low, high = _blocked(
+            [imputed(d) for d in range(draws)], metric, w, float(sigma), domains, (tail, 1.0 - tail)
+        )
     kw = known * w
     share = (kw @ known.T.astype(np.float64)) / float(w.sum())
     nothing = ~known.any(axis=1)  # nothing known about a zone: no estimate
@@ -282,4 +297,85 @@ def _draw_scores(
             pool = pool_all
         where = columns == c
         out[:, where] = pool[np.minimum((u[:, where] * len(pool)).astype(np.int64), len(pool) - 1)]
+    return out
+
+
+def _blocked(
+    xs: list[np.ndarray],
+    metric: str,
+    w: np.ndarray,
+    sigma: float,
+    domains: np.ndarray,
+    quantiles: tuple[float, float],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and two quantiles over the draws ``xs`` (imputed zones x codes), in row blocks.
+
+    A block holds block rows x the zones from the block's first row on x draws (draws last, so
+    that each pair's draws are sorted in place, which makes ``np.quantile`` cheap; it gives the
+    same numbers on sorted input). The mean adds the draws in order, as ``mean(axis=0)`` of the
+    exact path does. The lower triangle mirrors the upper.
+    """
+    n, draws = xs[0].shape[0], len(xs)
+    prepared = [_prepared(x, metric, w, sigma, domains) for x in xs]
+    estimate, low, high = (np.empty((n, n)) for _ in range(3))
+    start = 0
+    while start < n:
+        rows = max(1, min(n - start, ESTIMATE_MEMORY // (8 * draws * (n - start))))
+        stop = start + rows
+        block = np.empty((rows, n - start, draws))
+        total = np.zeros((rows, n - start))
+        for d, p in enumerate(prepared):
+            cross = _cross(p, metric, start, stop)
+            block[:, :, d] = cross
+            total = cross.copy() if d == 0 else total + cross
+        mean = (total / draws).round(12)
+        block.sort(axis=-1)
+        lo, hi = np.quantile(block, list(quantiles), axis=-1, method="linear", overwrite_input=True).round(12)
+        del block
+        for out, part in ((estimate, mean), (low, lo), (high, hi)):
+            out[start:stop, start:] = part
+            out[start:, start:stop] = part.T
+        start = stop
+    return estimate, low, high
+
+
+def _prepared(x: np.ndarray, metric: str, w: np.ndarray, sigma: float, domains: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What :func:`_cross` needs of one imputed portfolio (unit rows for the cosines)."""
+    if metric in ("cosine", "soft_cosine"):
+        y = x * np.sqrt(w)
+        if metric == "soft_cosine":
+            labels = np.unique(domains, return_inverse=True)[1]
+            member = np.zeros((x.shape[1], int(labels.max()) + 1))
+            member[np.arange(x.shape[1]), labels] = 1.0
+            y = np.hstack([np.sqrt(1.0 - sigma) * y, np.sqrt(sigma) * (y @ member)])
+        norms = np.linalg.norm(y, axis=1)
+        return (y / np.where(norms > 0, norms, 1.0)[:, None],)
+    return (x, w)
+
+
+def _cross(prepared: tuple[np.ndarray, ...], metric: str, start: int, stop: int) -> np.ndarray:
+    """Similarities of rows start:stop to rows start: (as :func:`pairwise_similarity` computes them)."""
+    if metric in ("cosine", "soft_cosine"):
+        (unit,) = prepared
+        out = unit[start:stop] @ unit[start:].T
+    elif metric == "jaccard":
+        x, w = prepared
+        levels = np.unique(x[x > 0])
+        steps = np.diff(np.concatenate([[0.0], levels]))
+        mins = np.zeros((stop - start, x.shape[0] - start))
+        for step, level in zip(steps, levels, strict=True):
+            layer = (x >= level).astype(np.float64)
+            mins += step * (layer[start:stop] * w) @ layer[start:].T
+        totals = x @ w
+        maxs = totals[start:stop, None] + totals[None, start:] - mins
+        out = np.divide(mins, maxs, out=np.zeros_like(mins), where=maxs > 0)
+    else:
+        x, w = prepared
+        wd = w / w.sum()
+        out = np.zeros((stop - start, x.shape[0] - start))
+        for value in np.unique(x):
+            onehot = (x == value).astype(np.float64)
+            out += (onehot[start:stop] * wd) @ onehot[start:].T
+    np.clip(out, 0.0, 1.0, out=out)
+    out[np.arange(stop - start), np.arange(stop - start)] = 1.0
     return out
