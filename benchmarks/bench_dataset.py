@@ -4,6 +4,7 @@ Run from the repository root (not part of the test suite)::
 
     python benchmarks/bench_dataset.py                 # 10,000 zones, best of 3
     python benchmarks/bench_dataset.py --zones 1000 10000 --repeat 5
+    python benchmarks/bench_dataset.py --quick         # smoke run (the test suite runs it)
 
 The zones are copies of the shipped ones under new ids (z00000, z00001, ...), so every
 zone has real measures, scopes and absences. Target (issue 15): the portfolio of 10,000
@@ -35,7 +36,7 @@ def best_of(step: Any, repeat: int) -> float:
     return best
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     from policybench import load_dataset
     from policybench.data.dataset import Dataset
     from policybench.similarity.portfolio import portfolio_matrix
@@ -43,7 +44,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--zones", type=int, nargs="*", default=[10_000], help="zone counts")
     parser.add_argument("--repeat", type=int, default=3, help="runs per step; the best is reported")
-    args = parser.parse_args()
+    parser.add_argument("--quick", action="store_true", help="smoke run: 300 zones, one repeat")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.zones, args.repeat = [300], 1
     shipped = load_dataset()
     print(f"load average {os.getloadavg()[0]:.2f} at start; {os.cpu_count()} cores")
     print(

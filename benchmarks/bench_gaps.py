@@ -1,21 +1,22 @@
 """Time the gap analysis, the 1000-draw sensitivity and the report for one target.
 
-Not part of the test suite. Run: python benchmarks/bench_gaps.py [--repeat 5]
+Run: python benchmarks/bench_gaps.py [--repeat 5]; ``--quick`` (run by the test suite): one
+repeat, 200 draws, no reports.
 
-Peers in the same run: the sensitivity is timed against a like-for-like plain Python loop
-over draws: the same inputs, draws and statistics, one priority ranking per draw (the way one
-would write it without vectorising); the script checks that both give the same statistics.
+Peers in the same run, each timed alone (never overlapping): the same code ranking one draw at a
+time (a loop over draws), and the loop per zone, level and category that the vectorised draws
+replaced (tests/_sensitivity_loop.py); the script checks that all three give identical statistics.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import resource
+import sys
 import tempfile
 import time
 from pathlib import Path
-
-import numpy as np
 
 from policybench import assess, load_dataset
 from policybench.gaps import gap_analysis, sensitivity
@@ -31,60 +32,65 @@ def best_of(fn, repeat: int) -> float:
     return min(times)
 
 
-def loop_sensitivity(gap, draws: int = 1000, seed: int = 0, top: int = 5, low: float = 0.5, high: float = 1.5):
-    """The like-for-like peer: sensitivity's own steps and statistics, with one Python-level ranking per draw.
+def one_draw_at_a_time(gap, draws: int):
+    """The like-for-like peer: the same code ranking one draw at a time (``DRAW_CHUNK = 1``), as a loop over draws would.
 
-    Same inputs built the same way (ranking, gaps per frontier rule), the same random draws in
-    the same order, the same rank statistics; only the draws x categories arrays are replaced
-    by a loop over draws. Its result is checked against ours.
+    Same inputs, the same random draws in the same order, the same statistics (a test checks that
+    the chunk size changes no number; the script checks it again here).
     """
-    from policybench.gaps.recommend import ranking
-    from policybench.gaps.sensitivity import _gaps_by_rule  # the same inputs as ours
-
-    base = ranking(gap)
-    codes = base["code"].tolist()
-    rules = ["max", "mean"] + ([gap.params["frontier"]] if gap.params["frontier"] not in ("max", "mean") else [])
-    gaps = _gaps_by_rule(gap, codes, rules)
-    weights = base["weight"].to_numpy()
-    fixed = (base["adoption"] * base["evidence_weight"]).to_numpy()
-    rng = np.random.default_rng(seed)
-    factors = rng.uniform(low, high, size=(draws, len(codes)))
-    rule = rng.integers(0, len(rules), size=draws)
-    ranks = np.empty((draws, len(codes)), dtype=np.int64)
-    for d in range(draws):
-        w = [weights[c] * factors[d, c] for c in range(len(codes))]
-        total = sum(w)
-        priority = [w[c] / total * gaps[rule[d], c] * fixed[c] for c in range(len(codes))]
-        order = sorted(range(len(codes)), key=lambda c: -priority[c])  # stable: ties keep base order
-        for position, c in enumerate(order, start=1):
-            ranks[d, c] = position
-    return {
-        "median_rank": np.median(ranks, axis=0),
-        "p_top": (ranks <= top).mean(axis=0),
-    }
+    module = importlib.import_module("policybench.gaps.sensitivity")
+    chunk = module.DRAW_CHUNK
+    module.DRAW_CHUNK = 1
+    try:
+        return sensitivity(gap, draws=draws)
+    finally:
+        module.DRAW_CHUNK = chunk
 
 
-def main() -> None:
+def replaced_loop(gap, draws: int):
+    """The code the vectorised draws replaced (a loop per zone, level and category), kept in tests/."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from _sensitivity_loop import sensitivity as loop
+
+    return loop(gap, draws=draws)
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    parser.add_argument("--draws", type=int, default=1000)
+    parser.add_argument("--quick", action="store_true", help="one repeat, 200 draws, no reports")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.repeat, args.draws = 1, 200
     ds = load_dataset()
-    others = [z for z in ds.zone_ids if z != "tianjin-htz"]
+    others = [z.id for z in ds.zones if z.id != "tianjin-htz" and z.kind != "national-policy"]
     rows = []
     t_gap = best_of(lambda: gap_analysis(ds, "tianjin-htz", against=others), args.repeat)
     gap = gap_analysis(ds, "tianjin-htz", against=others)
-    t_sens = best_of(lambda: sensitivity(gap, draws=1000), args.repeat)
-    t_loop = best_of(lambda: loop_sensitivity(gap), args.repeat)
-    mine, theirs = sensitivity(gap, draws=1000), loop_sensitivity(gap)
-    same = np.allclose(mine["median_rank"], theirs["median_rank"]) and np.allclose(mine["p_top"], theirs["p_top"])
+    t_sens = best_of(lambda: sensitivity(gap, draws=args.draws), args.repeat)
+    t_one = best_of(lambda: one_draw_at_a_time(gap, args.draws), args.repeat)
+    t_loop = best_of(lambda: replaced_loop(gap, args.draws), args.repeat)
+    mine = sensitivity(gap, draws=args.draws)
+    same_one = mine.equals(one_draw_at_a_time(gap, args.draws))
+    same_loop = mine.equals(replaced_loop(gap, args.draws))
     rows += [
-        ("gap_analysis vs all shipped zones", t_gap, ""),
+        (f"gap_analysis vs {len(others)} shipped zones", t_gap, ""),
+        (f"sensitivity {args.draws} draws (vectorised)", t_sens, "1 thread (numpy reductions, no BLAS)"),
         (
-            "sensitivity 1000 draws (vectorised)",
-            t_sens,
-            f"{t_loop / t_sens:.1f}x faster than a loop per draw ({t_loop:.3f} s); same statistics: {same}",
+            "  peer: same code, one draw at a time",
+            t_one,
+            f"{t_one / t_sens:.1f}x ours, 1 thread; identical: {same_one}",
+        ),
+        (
+            "  peer: the loop it replaced",
+            t_loop,
+            f"{t_loop / t_sens:.1f}x ours, small BLAS products (up to 2 threads); identical: {same_loop}",
         ),
     ]
+    if args.quick:
+        _print(rows, ds, args.repeat)
+        return 0 if same_one and same_loop else 1
     with tempfile.TemporaryDirectory() as tmp:
         for lang in ("zh", "en"):
             path = Path(tmp) / f"r.{lang}.html"
@@ -99,12 +105,17 @@ def main() -> None:
                     f"{path.stat().st_size / 1024:.0f} KiB",
                 )
             )
+    _print(rows, ds, args.repeat)
+    return 0 if same_one and same_loop else 1
+
+
+def _print(rows: list[tuple[str, float, str]], ds, repeat: int) -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"{'step':<62} {'best s':>8}  note")
     for name, seconds, note in rows:
         print(f"{name:<62} {seconds:>8.3f}  {note}")
-    print(f"peak memory (ru_maxrss) {peak:.0f} MB; {len(ds.zones)} zones, best of {args.repeat}")
+    print(f"peak memory (ru_maxrss) {peak:.0f} MB; {len(ds.zones)} zones, best of {repeat}")
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

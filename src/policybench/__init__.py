@@ -15,31 +15,73 @@ scikit-learn behind them).
 
 from __future__ import annotations
 
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
-from .agreement import Agreement, agreement
-from .data.codebook import category_weights, codebook_table, is_counted, prerequisite_order
-from .data.dataset import Dataset, load_codebook, load_dataset, load_zone
-from .data.model import Category, Codebook, Evidence, Indicator, Measure, Source, Zone
-from .data.validate import ValidationReport, validate
-from .draft import Draft, draft  # the function shadows the subpackage on purpose
 from .errors import DataValidationError, InputError, Issue, PolicyBenchError, PolicyBenchWarning, UnknownIdError
 
 if TYPE_CHECKING:
+    from .agreement import Agreement, agreement
     from .assessment import Assessment, assess
+    from .data.codebook import category_weights, codebook_table, is_counted, prerequisite_order
+    from .data.dataset import Dataset, load_codebook, load_dataset, load_zone
+    from .data.model import Category, Codebook, Evidence, Indicator, Measure, Source, Zone
+    from .data.validate import ValidationReport, validate
+    from .draft import Draft, draft
     from .report import report
     from .similarity import compare, portfolio_matrix, similarity_matrix
 
 
-#: Names loaded on first use, and the module each comes from.
+#: Names loaded on first use, and the module each comes from: importing policybench (and so
+#: starting the command line) loads neither pydantic nor pandas.
 _LAZY = {
-    "Assessment": "policybench.assessment",
-    "assess": "policybench.assessment",
-    "compare": "policybench.similarity",
-    "portfolio_matrix": "policybench.similarity",
-    "similarity_matrix": "policybench.similarity",
+    **dict.fromkeys(("Agreement", "agreement"), "policybench.agreement"),
+    **dict.fromkeys(("Assessment", "assess"), "policybench.assessment"),
+    **dict.fromkeys(
+        ("category_weights", "codebook_table", "is_counted", "prerequisite_order"), "policybench.data.codebook"
+    ),
+    **dict.fromkeys(("Dataset", "load_codebook", "load_dataset", "load_zone"), "policybench.data.dataset"),
+    **dict.fromkeys(
+        ("Category", "Codebook", "Evidence", "Indicator", "Measure", "Source", "Zone"), "policybench.data.model"
+    ),
+    **dict.fromkeys(("ValidationReport", "validate"), "policybench.data.validate"),
+    **dict.fromkeys(("Draft", "draft"), "policybench.draft"),
+    **dict.fromkeys(("compare", "portfolio_matrix", "similarity_matrix"), "policybench.similarity"),
 }
+
+
+class _Package(types.ModuleType):
+    """The package's module type: ``agreement`` and ``draft`` are functions named like submodules.
+
+    Importing the submodule ``policybench.agreement`` (or ``policybench.draft``) sets the
+    package's attribute of that name to the submodule; these properties keep the function in
+    its place, as the eager ``from .agreement import agreement`` used to.
+    """
+
+    @property
+    def agreement(self) -> Any:
+        from .agreement import agreement
+
+        return agreement
+
+    @agreement.setter
+    def agreement(self, value: Any) -> None:  # the import system's submodule: sys.modules keeps it
+        pass
+
+    @property
+    def draft(self) -> Any:
+        from .draft import draft
+
+        return draft
+
+    @draft.setter
+    def draft(self, value: Any) -> None:
+        pass
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "Agreement",

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_DRAWS",
+    "MAX_WORKERS",
     "check_choice",
     "check_int",
     "check_names",
@@ -39,6 +40,8 @@ __all__ = [
 
 #: Most Monte-Carlo draws of the robustness check (API, command line and jobs files alike).
 MAX_DRAWS = 100_000
+#: Most worker processes of a batch (here, not in batch.py, so that the command line's help loads no batch code).
+MAX_WORKERS = 64
 
 
 def fail(function: str, name: str, expected: str, got: object) -> InputError:

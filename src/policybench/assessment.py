@@ -466,7 +466,8 @@ def _peer_similarity(
     from .similarity.combined import pair_estimate_zones
 
     index = fitted_index(dataset, text_lang)
-    estimates = similarity_estimate(dataset, status=statuses, zones=pair_estimate_zones(dataset, target, *benchmark))
+    zones = pair_estimate_zones(dataset, target, *benchmark)
+    estimates = similarity_estimate(dataset, status=statuses, zones=zones, rows=[target])  # the target's pairs
     every = [
         zone_similarity(dataset, target, z, status=statuses, lang=text_lang, text_index=index, estimates=estimates)
         for z in benchmark

@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ._params import MAX_DRAWS
+from ._params import MAX_DRAWS, MAX_WORKERS
 from ._version import __version__
 from .data.documents import Document
 from .data.io import atomic_write, load_model
@@ -61,8 +61,6 @@ __all__ = [
 
 #: The placeholders an output name may use, and what they stand for.
 PLACEHOLDERS = {"target": "the job's target zone id", "lang": "the report language (zh or en)"}
-#: Most worker processes of a batch.
-MAX_WORKERS = 64
 #: Folder, beside the outputs, of the sidecars that record how each job's outputs were made.
 SIDECAR_DIR = ".policybench-batch"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

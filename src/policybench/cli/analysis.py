@@ -7,8 +7,6 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
 from .base import (
     Configure,
     Run,
@@ -26,6 +24,8 @@ from .base import (
 from .table import step_progress
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..data.dataset import Dataset
 
 
@@ -152,6 +152,8 @@ def _configure_similarity(p: argparse.ArgumentParser) -> None:
 
 
 def _run_similarity(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from ..similarity import overlap_matrix, portfolio_matrix, similarity_matrix, zone_similarity_matrix
 
     if args.output and Path(args.output).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
@@ -323,6 +325,8 @@ def _print_unverified(gap: Any, lang: str) -> None:
 
 def _word(value: Any) -> str:
     """Booleans as 'yes'/'no' (the vocabulary translates them); anything else as text."""
+    import pandas as pd
+
     if isinstance(value, bool) or type(value).__name__ == "bool_":
         return "yes" if value else "no"
     return "" if value is None or value is pd.NA else str(value)

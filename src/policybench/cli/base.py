@@ -7,14 +7,14 @@ import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .._params import MAX_DRAWS
 from ..errors import PolicyBenchError
-from ..report.escaping import csv_cell, json_safe, markdown_text, spreadsheet_cell
 from .table import clean_text, render_table, step_progress
+
+if TYPE_CHECKING:  # pandas and the report's escaping load when a command prints a table
+    import pandas as pd
 
 Configure = Callable[[argparse.ArgumentParser], None]
 Run = Callable[[argparse.Namespace], int]
@@ -44,6 +44,10 @@ def emit(
     CSV cells that a spreadsheet would run as formulas are neutralised; terminal tables go
     through :func:`policybench.cli.table.clean_text`.
     """
+    import pandas as pd
+
+    from ..report.escaping import csv_cell
+
     if index:
         frame = frame.reset_index()
     if fmt == "csv":
@@ -76,6 +80,8 @@ def emit(
 
 
 def _missing(value: Any) -> bool:
+    import pandas as pd
+
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):  # lists and arrays are values, not missing
@@ -84,6 +90,8 @@ def _missing(value: Any) -> bool:
 
 def map_text(frame: pd.DataFrame, clean: Callable[[Any], Any]) -> pd.DataFrame:
     """A copy of ``frame`` with ``clean`` applied to every text cell (numbers untouched)."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         if pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column]):
@@ -98,11 +106,14 @@ def echo(text: object = "", *, err: bool = False) -> None:
 
 def json_text(payload: Any) -> str:
     """JSON for the terminal: NaN and infinities as null (strict JSON), numpy scalars unwrapped."""
+    from ..report.escaping import json_safe
+
     return json.dumps(json_safe(payload), ensure_ascii=False, indent=2, allow_nan=False, default=str)
 
 
 def markdown_table(frame: pd.DataFrame) -> str:
     """A GitHub-flavoured Markdown table (every cell escaped for CommonMark)."""
+    from ..report.escaping import markdown_text
 
     def cell(value: Any) -> str:
         return markdown_text(value)
@@ -317,6 +328,7 @@ def check_draws(draws: int, *, zero_skips: bool = False) -> None:
 def write_frame(frame: pd.DataFrame, path: str, *, index: bool = False) -> None:
     """Write ``frame`` to ``path`` atomically; the format follows the suffix (.csv, .xlsx, .parquet, .json, .md)."""
     from ..data.io import atomic_write, write_with
+    from ..report.escaping import csv_cell, spreadsheet_cell
 
     suffix = Path(path).suffix.lower()
     if suffix == ".csv":

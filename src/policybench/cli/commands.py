@@ -5,8 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 
-import pandas as pd
-
 from ..errors import IO_ISSUE_CODES, PolicyBenchError
 from .base import Configure, Run, add_data, add_format, echo, emit, json_text, load_data
 
@@ -65,6 +63,8 @@ def _configure_list(p: argparse.ArgumentParser) -> None:
 
 
 def _run_list(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     ds = load_data(args)
     lang = args.lang
     if args.what == "zones":

@@ -7,9 +7,7 @@ import sys
 from contextlib import ExitStack
 from typing import Any
 
-import pandas as pd
-
-from ..batch import MAX_WORKERS
+from .._params import MAX_WORKERS
 from .base import (
     Configure,
     Run,
@@ -114,6 +112,8 @@ def _run_on_executor(args: argparse.Namespace, progress: Any) -> list[Any]:
 
 
 def _run_batch(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     if not 1 <= args.jobs <= MAX_WORKERS:
         raise UsageError(f"--jobs must be between 1 and {MAX_WORKERS}. Got {args.jobs} instead.")
     progress = _Progress()

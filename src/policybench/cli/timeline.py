@@ -6,9 +6,6 @@ import argparse
 import json
 from typing import Any
 
-import pandas as pd
-
-from ..report.labels import cli_label, term
 from .base import Configure, Run, add_data, add_format, emit, load_data
 
 
@@ -36,7 +33,10 @@ def lag_text(low: int, high: int, lang: str) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     from ..diffusion import diffusion
+    from ..report.labels import cli_label
 
     ds = load_data(args)
     lang = args.lang
@@ -86,6 +86,10 @@ def _namer(ds: Any, lang: str) -> _Names:
 
 
 def _print_code(result: Any, code: str, lang: str, name: _Names) -> None:
+    import pandas as pd
+
+    from ..report.labels import cli_label, term
+
     adoptions = result.adoption_table()
     rows = adoptions[adoptions["code"] == code]
     print(f"{name.category(code)} ({code})")

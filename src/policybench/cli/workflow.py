@@ -7,10 +7,7 @@ import re
 from pathlib import Path
 from typing import get_args
 
-from ..data.model import ID_PATTERN, ZoneKind
 from .base import Configure, Run, UsageError
-
-_ZONE_ID = re.compile(ID_PATTERN)
 
 SKELETON = """\
 $schema: {schema}
@@ -98,8 +95,9 @@ def _configure_new_zone(p: argparse.ArgumentParser) -> None:
 
 def _run_new_zone(args: argparse.Namespace) -> int:
     from ..data.io import atomic_write, shipped_schema_dir
+    from ..data.model import ID_PATTERN, ZoneKind
 
-    if not _ZONE_ID.match(args.zone_id):
+    if not re.match(ID_PATTERN, args.zone_id):
         raise UsageError(
             f"zone id {args.zone_id!r} is not valid: use lowercase letters and digits joined by '-' or '_', e.g. 'my-htz'"
         )

@@ -243,40 +243,84 @@ def _structured(dataset: Dataset, zone_ids: list[str], cfg: _Settings) -> tuple[
     return matrix, portfolio
 
 
-def _pair(
+@dataclass(frozen=True)
+class _Facts:
+    """What every pair of some rows x all zones needs before alignment, computed as arrays.
+
+    ``overlap[r, j]`` is the number of codes known for both ``rows[r]`` and zone j; ``reason``
+    maps (r, j) to why the pair has no number ('' pairs are absent); ``known`` is zones x codes.
+    """
+
+    rows: np.ndarray
+    codes: list[str]
+    known: np.ndarray
+    structured: np.ndarray  # rows x zones
+    overlap: np.ndarray  # rows x zones
+    reason: dict[tuple[int, int], str]
+
+
+def _facts(
     dataset: Dataset,
-    a: str,
-    b: str,
     structured: pd.DataFrame,
     portfolio: pd.DataFrame,
     cfg: _Settings,
+    rows: Sequence[int],
+    *,
+    with_alignment: bool,
+) -> _Facts:
+    """Overlap, structured value and reason of every pair (rows x all zones of ``portfolio``), at once."""
+    rows_ = np.asarray(rows, dtype=np.int64)
+    known = portfolio.notna().to_numpy()
+    k = known.astype(np.float64)
+    overlap = (k[rows_] @ k.T).round().astype(np.int64)
+    values = structured.to_numpy()[rows_]
+    ids = [str(z) for z in portfolio.index]
+    reasons: dict[frozenset[str], str] = {}
+    for u in structured.attrs["undefined"]:
+        reasons.setdefault(frozenset((u["zone_a"], u["zone_b"])), u["reason"])
+    reason: dict[tuple[int, int], str] = {}
+    for r, j in zip(*np.nonzero(np.isnan(values)), strict=True):
+        reason[int(r), int(j)] = reasons.get(frozenset((ids[rows_[r]], ids[j])), "no counted measure")
+    if with_alignment:
+        columns = {str(c): i for i, c in enumerate(portfolio.columns)}
+        carried = np.zeros(known.shape)  # zone has a counted measure carrying the code
+        for z, zone_id in enumerate(ids):
+            for m in dataset.zone(zone_id).measures:
+                if is_counted(m, cfg.statuses):
+                    carried[z, [columns[c] for c in m.categories if c in columns]] = 1.0
+        has = (carried * k) @ k.T > 0  # has[a, b]: a counted measure of a carries a code known for both
+        for r, j in zip(*np.nonzero(~(has[rows_] & has.T[rows_])), strict=True):
+            key = (int(r), int(j))
+            if key not in reason:  # a portfolio of national duties alone: nothing to align
+                a, b = ids[rows_[r]], ids[j]
+                empty = [z for z, ok in ((a, has[rows_[r], j]), (b, has[j, rows_[r]])) if not ok]
+                reason[key] = (
+                    f"{' and '.join(empty)}: no counted measure in the {overlap[key]} categories both examined"
+                )
+    return _Facts(rows_, [str(c) for c in portfolio.columns], known, values, overlap, reason)
+
+
+def _pair(
+    dataset: Dataset,
+    facts: _Facts,
+    r: int,
+    j: int,
+    ids: Sequence[str],
+    cfg: _Settings,
     index: TextIndex | None,
+    need: int,
     *,
     with_alignment: bool = True,
 ) -> Comparison:
-    """The combined similarity of one pair from the structured matrix: the one definition."""
-    known = portfolio.loc[[a, b]].notna().all(axis=0)
-    codes = [str(c) for c in portfolio.columns[known.to_numpy()]]
-    n_codes = len(portfolio.columns)
-    need = int(structured.attrs["min_overlap"])
-    value = float(structured.to_numpy()[structured.index.get_loc(a), structured.index.get_loc(b)])
-    reason = ""
-    if math.isnan(value):
-        reason = next(
-            (u["reason"] for u in structured.attrs["undefined"] if {u["zone_a"], u["zone_b"]} == {a, b}),
-            "no counted measure",
-        )
-    if with_alignment and not reason:
-        chosen = set(codes)
-        empty = [
-            z
-            for z in (a, b)
-            if not any(is_counted(m, cfg.statuses) and chosen & set(m.categories) for m in dataset.zone(z).measures)
-        ]
-        if empty:  # a portfolio of national duties alone: nothing to align
-            reason = f"{' and '.join(empty)}: no counted measure in the {len(codes)} categories both examined"
+    """The combined similarity of one pair (row ``r`` of ``facts``, zone ``j``): the one definition."""
+    a, b = ids[int(facts.rows[r])], ids[j]
+    n_codes = facts.known.shape[1]
+    overlap = int(facts.overlap[r, j])
+    value = float(facts.structured[r, j])
+    reason = facts.reason.get((r, j), "")
     alignment = _empty_alignment(a, b)
     if with_alignment and not reason:
+        both = facts.known[facts.rows[r]] & facts.known[j]
         alignment = align(
             dataset,
             a,
@@ -288,12 +332,12 @@ def _pair(
             status=cfg.statuses,
             secondary_weight=cfg.secondary_weight,
             text_index=index,
-            codes=codes,
+            codes=[c for c, ok in zip(facts.codes, both, strict=True) if ok],
         )
     score = float("nan") if reason else cfg.lam * value + (1 - cfg.lam) * alignment.score
     if not with_alignment:
         score = value
-    return Comparison(a, b, score, value, alignment, len(codes), len(codes) / n_codes, reason, cfg.params(need))
+    return Comparison(a, b, score, value, alignment, overlap, overlap / n_codes, reason, cfg.params(need))
 
 
 def _empty_alignment(a: str, b: str) -> Alignment:
@@ -382,9 +426,11 @@ def zone_similarity(
         min_overlap=min_overlap,
         lang=lang,
     )
-    structured, portfolio = _structured(dataset, list(dict.fromkeys([a, b])), cfg)
+    ids = list(dict.fromkeys([a, b]))
+    structured, portfolio = _structured(dataset, ids, cfg)
     index = text_index if text_index is not None else fitted_index(dataset, lang)
-    pair = _pair(dataset, a, b, structured, portfolio, cfg, index)
+    facts = _facts(dataset, structured, portfolio, cfg, [0], with_alignment=True)
+    pair = _pair(dataset, facts, 0, ids.index(b), ids, cfg, index, int(structured.attrs["min_overlap"]))
     if estimates is not None:
         check_type("zone_similarity", "estimates", estimates, SimilarityEstimate, "a SimilarityEstimate or None")
         found = MappingProxyType({**estimates.pair(a, b), "level": float(estimates.params["level"])})
@@ -409,6 +455,7 @@ def _pair_estimate(dataset: Dataset, a: str, b: str, cfg: _Settings) -> Mapping[
         secondary_weight=cfg.secondary_weight,
         sigma=cfg.sigma,
         zones=ids,
+        rows=[a],  # the pairs of a only: the same numbers, draws x zones of work instead of draws x zones²
     )
     return MappingProxyType({**est.pair(a, b), "level": float(est.params["level"])})
 
@@ -479,7 +526,11 @@ def zone_similarity_matrix(
     Every zone is kept; a pair without a defined similarity is NaN, and
     ``attrs["undefined"]`` lists {zone_a, zone_b, overlap, reason}. ``attrs["overlap"]``
     holds the overlap counts as a nested list in the order of the index. ``progress``, when
-    given, is called as ``progress(done, pairs)`` after each pair of zones (silent otherwise).
+    given, is called as ``progress(done, pairs)`` after each pair of zones aligned (silent
+    otherwise); the "structured" method has no loop over pairs and calls it once, at the end.
+
+    Overlaps, structured values and the reasons of undefined pairs are computed as zone x zone
+    arrays (no loop over pairs); only the alignment of "combined" and "alignment" runs pair by pair.
     """
     from ..data.dataset import Dataset
 
@@ -502,26 +553,39 @@ def zone_similarity_matrix(
         raise fail("zone_similarity_matrix", "progress", "a callable progress(done, total) or None", progress)
     ids = list(dataset.zone_ids if zones is None else zones)
     structured, portfolio = _structured(dataset, ids, cfg)
-    pairs, done = len(ids) * (len(ids) - 1) // 2, 0
-    index = fitted_index(dataset, lang) if method != "structured" else None
-    values = np.full((len(ids), len(ids)), np.nan)
-    overlap = np.zeros((len(ids), len(ids)), dtype=int)
-    undefined = []
-    for i, a in enumerate(ids):
-        values[i, i] = structured.iloc[i, i]
-        overlap[i, i] = int(portfolio.loc[a].notna().sum())
-        for j in range(i + 1, len(ids)):
-            pair = _pair(dataset, a, ids[j], structured, portfolio, cfg, index, with_alignment=method != "structured")
-            value = {"combined": pair.score, "structured": pair.structured, "alignment": pair.alignment_score}[method]
-            values[i, j] = values[j, i] = np.nan if pair.reason else value
-            overlap[i, j] = overlap[j, i] = pair.overlap
-            if pair.reason:
-                undefined.append({"zone_a": a, "zone_b": ids[j], "overlap": pair.overlap, "reason": pair.reason})
-            done += 1
-            if progress is not None:
-                progress(done, pairs)
+    need = int(structured.attrs["min_overlap"])
+    pairs = len(ids) * (len(ids) - 1) // 2
+    aligned = method != "structured"
+    index = fitted_index(dataset, lang) if aligned else None
+    facts = _facts(dataset, structured, portfolio, cfg, range(len(ids)), with_alignment=aligned)
+    overlap = facts.overlap
+    values = facts.structured.copy()  # the diagonal as structured; every pair below
+    upper = np.triu(np.ones(values.shape, dtype=bool), k=1)
+    undefined = [
+        {"zone_a": ids[i], "zone_b": ids[j], "overlap": int(overlap[i, j]), "reason": text}
+        for (i, j), text in sorted(facts.reason.items())
+        if i < j
+    ]
+    if not aligned:  # no alignment: the structured matrix with the undefined pairs blanked, no loop
+        blank = np.zeros(values.shape, dtype=bool)
+        for i, j in facts.reason:
+            blank[i, j] = True
+        values = np.where(upper & blank, np.nan, values)
+        values = np.where(upper.T, values.T, values)  # a pair's number is its (i < j) entry, on both sides
+        if progress is not None:
+            progress(pairs, pairs)
+    else:
+        done = 0
+        for i in range(len(ids)):
+            for j in range(i + 1, len(ids)):
+                pair = _pair(dataset, facts, i, j, ids, cfg, index, need)
+                value = pair.score if method == "combined" else pair.alignment_score
+                values[i, j] = values[j, i] = np.nan if pair.reason else value
+                done += 1
+                if progress is not None:
+                    progress(done, pairs)
     frame = _frame(values, ids)
-    attrs: dict[str, Any] = cfg.params(int(structured.attrs["min_overlap"]))
+    attrs: dict[str, Any] = cfg.params(need)
     frame.attrs.update({**attrs, "method": method, "undefined": undefined, "overlap": overlap.tolist()})
     return frame
 
@@ -577,12 +641,13 @@ def nearest_peers(
     candidates = [z for z in dataset.zone_ids if z != target and (kind is None or dataset.zone(z).kind == kind)]
     if not candidates:
         raise InputError(f"no candidate peers for '{target}'" + (f" of kind '{kind}'" if kind else ""))
-    structured, portfolio = _structured(dataset, [target, *candidates], cfg)
-    index = fitted_index(dataset, lang) if method != "structured" else None
-    pairs = [
-        _pair(dataset, target, z, structured, portfolio, cfg, index, with_alignment=method != "structured")
-        for z in candidates
-    ]
+    ids = [target, *candidates]
+    structured, portfolio = _structured(dataset, ids, cfg)
+    need = int(structured.attrs["min_overlap"])
+    aligned = method != "structured"
+    index = fitted_index(dataset, lang) if aligned else None
+    facts = _facts(dataset, structured, portfolio, cfg, [0], with_alignment=aligned)
+    pairs = [_pair(dataset, facts, 0, j, ids, cfg, index, need, with_alignment=aligned) for j in range(1, len(ids))]
     defined = [p for p in pairs if not p.reason]
     undefined = [{"zone_id": p.zone_b, "overlap": p.overlap, "reason": p.reason} for p in pairs if p.reason]
     if not defined:
@@ -606,5 +671,5 @@ def nearest_peers(
         .reset_index(drop=True)
     )
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table.attrs = {**cfg.params(int(structured.attrs["min_overlap"])), "method": method, "undefined": undefined}
+    table.attrs = {**cfg.params(need), "method": method, "undefined": undefined}
     return table

@@ -24,7 +24,7 @@ and is counted as known. A zone with no known cell at all has no estimate (NaN).
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -40,7 +40,13 @@ from .structured import METRICS, pairwise_similarity, weight_vector
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
 
-__all__ = ["ESTIMATE_COLUMNS", "SimilarityEstimate", "adoption_rates", "similarity_estimate"]
+__all__ = ["ESTIMATE_COLUMNS", "ESTIMATE_MEMORY", "SimilarityEstimate", "adoption_rates", "similarity_estimate"]
+
+#: Bytes of draws x zones x zones similarities held at once. Up to it every draw's zone x zone
+#: array is kept (the exact path); beyond it (e.g. 200 draws of 2,500 zones: 10 GB) the pairs are
+#: taken in row blocks of the upper triangle, whose products differ from the full array's only in
+#: the last bits (the estimates are rounded to 12 decimals; a test bounds the difference by 1e-12).
+ESTIMATE_MEMORY = 512 * 2**20
 
 #: Columns of :meth:`SimilarityEstimate.table`.
 ESTIMATE_COLUMNS: dict[str, str] = {
@@ -155,6 +161,7 @@ def similarity_estimate(
     level: float = 0.9,
     prior_strength: float = 2.0,
     seed: int = 0,
+    rows: Sequence[str] | None = None,
 ) -> SimilarityEstimate:
     """Structured similarity of every pair of zones, with unknown cells imputed (see the module docstring).
 
@@ -182,6 +189,10 @@ def similarity_estimate(
         a of the Beta(a·r, a·(1 - r)) prior on each category's adoption (default 2, a weak prior).
     seed : int
         Seed of the random draws: the same inputs and seed give the same numbers.
+    rows : sequence of str, optional
+        Only the pairs of these zones (with every zone) are wanted; the others are NaN. The
+        numbers of those pairs are the ones the whole estimate gives (the same imputations); for
+        one target among thousands of zones it costs draws x zones instead of draws x zones².
 
     Returns
     -------
@@ -234,14 +245,22 @@ def similarity_estimate(
     present = rng.random((draws, len(unknown_rows))) < rates[:, unknown_cols]
     depth = _draw_scores(filled, known, unknown_cols, rng, draws)
     domains = np.array([c.split(".")[0] for c in codes])
-    sims = np.empty((draws, len(ids), len(ids)))
-    for d in range(draws):
+    tail = (1.0 - float(level)) / 2.0
+
+    def imputed(d: int) -> np.ndarray:
         x = filled.copy()
         x[unknown_rows, unknown_cols] = np.where(present[d], depth[d], 0.0)
-        sims[d] = pairwise_similarity(x, metric, weights=w, sigma=float(sigma), domains=domains)
-    tail = (1.0 - float(level)) / 2.0
-    estimate = sims.mean(axis=0).round(12)
-    low, high = (np.quantile(sims, q, axis=0, method="linear").round(12) for q in (tail, 1.0 - tail))
+        return x
+
+    wanted = _wanted(fn, rows, ids)
+    estimate, low, high = _statistics(
+        imputed, draws, len(ids), metric, w, float(sigma), domains, (tail, 1.0 - tail), wanted
+    )
+    if wanted is not None:  # the same NaN outside the wanted pairs on every path
+        outside = np.ones(estimate.shape, dtype=bool)
+        outside[wanted, :] = outside[:, wanted] = False
+        for arr in (estimate, low, high):
+            arr[outside] = np.nan
     kw = known * w
     share = (kw @ known.T.astype(np.float64)) / float(w.sum())
     nothing = ~known.any(axis=1)  # nothing known about a zone: no estimate
@@ -282,4 +301,125 @@ def _draw_scores(
             pool = pool_all
         where = columns == c
         out[:, where] = pool[np.minimum((u[:, where] * len(pool)).astype(np.int64), len(pool) - 1)]
+    return out
+
+
+def _statistics(
+    imputed: Callable[[int], np.ndarray],
+    draws: int,
+    n: int,
+    metric: str,
+    w: np.ndarray,
+    sigma: float,
+    domains: np.ndarray,
+    quantiles: tuple[float, float],
+    wanted: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and quantiles of the similarities over the draws: the whole array when it fits, else blocks."""
+    if draws * n**2 * 8 <= ESTIMATE_MEMORY:
+        sims = np.empty((draws, n, n))
+        for d in range(draws):
+            sims[d] = pairwise_similarity(imputed(d), metric, weights=w, sigma=sigma, domains=domains)
+        estimate = sims.mean(axis=0).round(12)
+        low, high = (np.quantile(sims, q, axis=0, method="linear").round(12) for q in quantiles)
+        return estimate, low, high
+    # draws x zones x zones would not fit: row blocks (of the upper triangle, or the wanted rows)
+    return _blocked([imputed(d) for d in range(draws)], metric, w, sigma, domains, quantiles, wanted)
+
+
+def _wanted(fn: str, rows: Sequence[str] | None, ids: list[str]) -> np.ndarray | None:
+    """Positions of the ``rows`` zones among ``ids`` (None for all pairs); checked."""
+    if rows is None:
+        return None
+    check_type(fn, "rows", rows, (list, tuple), "a list of zone ids or None")
+    missing = [z for z in rows if z not in ids]
+    if missing:
+        raise InputError(f"{fn}: rows {missing} are not among the zones of the estimate")
+    return np.array(sorted({ids.index(z) for z in rows}), dtype=np.int64)
+
+
+def _blocked(
+    xs: list[np.ndarray],
+    metric: str,
+    w: np.ndarray,
+    sigma: float,
+    domains: np.ndarray,
+    quantiles: tuple[float, float],
+    wanted: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and two quantiles over the draws ``xs`` (imputed zones x codes), in row blocks.
+
+    A block holds block rows x the zones from the block's first row on x draws (draws last, so
+    that each pair's draws are sorted in place, which makes ``np.quantile`` cheap; it gives the
+    same numbers on sorted input). The mean adds the draws in order, as ``mean(axis=0)`` of the
+    exact path does. The lower triangle mirrors the upper. With ``wanted`` (row indices) only
+    those rows are computed, against every zone; the rest stays NaN.
+    """
+    n, draws = xs[0].shape[0], len(xs)
+    prepared = [_prepared(x, metric, w, sigma, domains) for x in xs]
+    estimate, low, high = (np.full((n, n), np.nan) for _ in range(3))
+    if wanted is not None:
+        blocks = [(wanted[i : i + 64], 0) for i in range(0, len(wanted), 64)]
+    else:
+        blocks, start = [], 0
+        while start < n:
+            size = max(1, min(n - start, ESTIMATE_MEMORY // (8 * draws * (n - start))))
+            blocks.append((np.arange(start, start + size), start))
+            start += size
+    for rows, first in blocks:
+        block = np.empty((len(rows), n - first, draws))
+        total = np.zeros((len(rows), n - first))
+        for d, p in enumerate(prepared):
+            cross = _cross(p, metric, rows, first)
+            block[:, :, d] = cross
+            total = cross.copy() if d == 0 else total + cross
+        mean = (total / draws).round(12)
+        block.sort(axis=-1)
+        lo, hi = np.quantile(block, list(quantiles), axis=-1, method="linear", overwrite_input=True).round(12)
+        del block
+        for out, part in ((estimate, mean), (low, lo), (high, hi)):
+            out[rows, first:] = part
+            out[first:, rows] = part.T
+    return estimate, low, high
+
+
+def _prepared(x: np.ndarray, metric: str, w: np.ndarray, sigma: float, domains: np.ndarray) -> tuple[np.ndarray, ...]:
+    """What :func:`_cross` needs of one imputed portfolio (unit rows for the cosines)."""
+    if metric in ("cosine", "soft_cosine"):
+        y = x * np.sqrt(w)
+        if metric == "soft_cosine":
+            labels = np.unique(domains, return_inverse=True)[1]
+            member = np.zeros((x.shape[1], int(labels.max()) + 1))
+            member[np.arange(x.shape[1]), labels] = 1.0
+            y = np.hstack([np.sqrt(1.0 - sigma) * y, np.sqrt(sigma) * (y @ member)])
+        norms = np.linalg.norm(y, axis=1)
+        return (y / np.where(norms > 0, norms, 1.0)[:, None],)
+    return (x, w)
+
+
+def _cross(prepared: tuple[np.ndarray, ...], metric: str, rows: np.ndarray, first: int) -> np.ndarray:
+    """Similarities of ``rows`` to the zones ``first:`` (as :func:`pairwise_similarity` computes them)."""
+    if metric in ("cosine", "soft_cosine"):
+        (unit,) = prepared
+        out = unit[rows] @ unit[first:].T
+    elif metric == "jaccard":
+        x, w = prepared
+        levels = np.unique(x[x > 0])
+        steps = np.diff(np.concatenate([[0.0], levels]))
+        mins = np.zeros((len(rows), x.shape[0] - first))
+        for step, level in zip(steps, levels, strict=True):
+            layer = (x >= level).astype(np.float64)
+            mins += step * (layer[rows] * w) @ layer[first:].T
+        totals = x @ w
+        maxs = totals[rows, None] + totals[None, first:] - mins
+        out = np.divide(mins, maxs, out=np.zeros_like(mins), where=maxs > 0)
+    else:
+        x, w = prepared
+        wd = w / w.sum()
+        out = np.zeros((len(rows), x.shape[0] - first))
+        for value in np.unique(x):
+            onehot = (x == value).astype(np.float64)
+            out += (onehot[rows] * wd) @ onehot[first:].T
+    np.clip(out, 0.0, 1.0, out=out)
+    out[rows[:, None] == np.arange(first, first + out.shape[1])[None, :]] = 1.0  # a zone with itself
     return out

@@ -1,0 +1,413 @@
+"""National scale: synthetic datasets of 100, 500 and 2,500 zones, the steps an analyst waits for (issue 23).
+
+Run:
+    python benchmarks/bench_scale.py                      # 100, 500, 2,500 zones -> benchmarks/results-scale.json
+    python benchmarks/bench_scale.py --zones 100 --json /tmp/s.json
+    python benchmarks/bench_scale.py --quick --json /tmp/q.json   # smoke run (the test suite runs it)
+    python benchmarks/bench_scale.py --table                      # only regenerate the README table
+
+Each dataset is written as YAML files (a codebook and one file per zone) and every step runs in
+a fresh process, so that each step's peak memory (``peak_mb``, the process's maximum resident
+set) is its own and no two timings overlap. The zones are synthetic but made of real parts: each
+takes the scope, absences and kind of a shipped zone (round robin) and 15-25 measures drawn from
+all shipped measures, with their sources, categories, depths and confidences; the Chinese summaries
+are recombined (the first half of one shipped summary, the second half of another).
+
+Steps and the targets on the 2-core machine at 2,500 zones:
+
+- ``load``: ``load_dataset(folder)`` (schema and cross-file checks), and ``validate``: the same
+  files with the coding protocol's checks; target load + validate < 10 s;
+- ``matrices``: ``portfolio_matrix`` and ``scope_matrix`` of every zone;
+- ``similarity``: ``zone_similarity_matrix(method="structured")`` and ``similarity_estimate``
+  (200 imputation draws, 90 % intervals) for all pairs; target < 30 s and < 2 GB;
+- ``assess``: one target assessed against every other zone with 1,000 robustness draws; < 2 s;
+- ``batch``: every zone assessed (``run_jobs``, Markdown reports) with 2 local processes and on a
+  Dask LocalCluster of 1 and 2 workers; target < 10 min locally, and 2 workers faster than 1.
+  ``--batch-jobs N`` times the first N zones and extrapolates to all (marked ``extrapolated``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results-scale.json"
+README = HERE / "README.md"
+START, END = "<!-- bench_scale:start -->", "<!-- bench_scale:end -->"
+
+#: Targets at 2,500 zones: step -> (seconds, peak MB or None).
+TARGETS: dict[str, tuple[float, float | None]] = {
+    "load+validate": (10.0, None),
+    "similarity": (30.0, 2048.0),
+    "assess": (2.0, None),
+    "batch (2 processes)": (600.0, None),
+}
+
+
+# ----------------------------------------------------------------------------- data
+
+
+def synthetic(n: int, seed: int = 0) -> Any:
+    """A Dataset of ``n`` synthetic zones (plus the shipped frame of national directions)."""
+    import numpy as np
+
+    from policybench import load_dataset
+
+    shipped = load_dataset()
+    templates = [z for z in shipped.zones if z.kind != "national-policy"]
+    pool = [(z, m) for z in templates for m in z.measures]
+    rng = np.random.default_rng(seed)
+    zones = [z for z in shipped.zones if z.kind == "national-policy"]
+    for i in range(n):
+        template = templates[i % len(templates)]
+        zone_id = f"syn-{i:05d}"
+        sources: dict[str, Any] = {s.id: s for s in template.sources}  # the scope's and absences' sources
+
+        def source(origin: Any, source_id: str, sources: dict[str, Any] = sources) -> str:
+            new = f"{origin.id}-{source_id}"
+            sources.setdefault(new, origin.source(source_id).model_copy(update={"id": new}))
+            return new
+
+        measures = []
+        for k, p in enumerate(rng.choice(len(pool), size=int(rng.integers(15, 26)), replace=False)):
+            origin, m = pool[int(p)]
+            _, other = pool[int(rng.integers(len(pool)))]
+            a, b = m.summary.zh, other.summary.zh
+            summary = m.summary.model_copy(update={"zh": a[: len(a) // 2] + b[len(b) // 2 :]})
+            evidence = [e.model_copy(update={"source": source(origin, e.source)}) for e in m.evidence]
+            indicators = [
+                x.model_copy(update={"source": source(origin, x.source)}) if getattr(x, "source", None) else x
+                for x in m.indicators
+            ]
+            measures.append(
+                m.model_copy(
+                    update={
+                        "id": f"{zone_id}.m{k:02d}",
+                        "summary": summary,
+                        "evidence": evidence,
+                        "inspired_by": None,
+                        "indicators": indicators,
+                    }
+                )
+            )
+        carried = {c for m in measures for c in m.categories}
+        scope = template.scope
+        if scope is not None:  # the drawn measures' domains were read too
+            examined = list(dict.fromkeys([*scope.examined, *sorted({c.split(".")[0] for c in carried})]))
+            scope = scope.model_copy(update={"examined": examined})
+        update = {
+            "id": zone_id,
+            "scope": scope,
+            "parent": None,
+            "measures": measures,
+            "sources": list(sources.values()),
+            "absent": [a for a in template.absent if a.code not in carried],
+            "unknown": [u for u in template.unknown if u.code not in carried],
+            "not_applicable": [x for x in template.not_applicable if x.code not in carried],
+        }
+        zones.append(template.model_copy(update=update))
+    return shipped.replace_zones(zones)
+
+
+def write_dataset(n: int, folder: Path, seed: int = 0) -> None:
+    from policybench.data.io import dump_zone, shipped_data_dir
+
+    ds = synthetic(n, seed)
+    (folder / "zones").mkdir(parents=True, exist_ok=True)
+    shutil.copy(shipped_data_dir() / "codebook.yaml", folder / "codebook.yaml")
+    for zone in ds.zones:
+        dump_zone(zone, folder / "zones" / f"{zone.id}.yaml")
+
+
+# ----------------------------------------------------------------------------- steps (one per process)
+
+
+def _threads() -> int:
+    try:
+        from threadpoolctl import threadpool_info
+
+        return max((int(p["num_threads"]) for p in threadpool_info() if p.get("user_api") == "blas"), default=1)
+    except ImportError:
+        return os.cpu_count() or 1
+
+
+def run_step(step: str, folder: Path, draws: int, batch_jobs: int | None) -> list[dict[str, Any]]:
+    """Time one step in this process; rows without zones/peak (the parent adds them)."""
+    from policybench import load_dataset
+
+    if step == "load":
+        start = time.perf_counter()
+        load_dataset(folder)
+        return [{"step": "load", "seconds": time.perf_counter() - start, "threads": 1}]
+    if step == "validate":
+        from policybench import validate
+
+        start = time.perf_counter()
+        report = validate([folder])
+        seconds = time.perf_counter() - start
+        return [{"step": "validate", "seconds": seconds, "threads": 1, "check": f"valid={report.valid}"}]
+    ds = load_dataset(folder)
+    ids = [z.id for z in ds.zones if z.kind != "national-policy"]
+    if step == "matrices":
+        from policybench.similarity import portfolio_matrix, scope_matrix
+
+        start = time.perf_counter()
+        portfolio_matrix(ds)
+        scope_matrix(ds)
+        return [{"step": "matrices", "seconds": time.perf_counter() - start, "threads": 1}]
+    if step == "similarity":
+        import numpy as np
+
+        from policybench.similarity import similarity_estimate, zone_similarity_matrix
+
+        start = time.perf_counter()
+        matrix = zone_similarity_matrix(ds, method="structured", zones=ids)
+        middle = time.perf_counter()
+        estimate = similarity_estimate(ds, zones=ids)
+        end = time.perf_counter()
+        check = f"defined pairs {int(np.isfinite(matrix.to_numpy()).sum())}, estimated {int(np.isfinite(estimate.estimate).sum())}"
+        return [
+            {"step": "similarity", "seconds": end - start, "threads": _threads(), "check": check},
+            {"step": "similarity: structured matrix", "seconds": middle - start, "threads": _threads()},
+            {"step": "similarity: estimate with intervals", "seconds": end - middle, "threads": _threads()},
+        ]
+    if step == "assess":
+        from policybench import assess
+
+        start = time.perf_counter()
+        result = assess(ds, ids[0], draws=draws)
+        seconds = time.perf_counter() - start
+        return [
+            {
+                "step": "assess",
+                "seconds": seconds,
+                "threads": _threads(),
+                "check": f"benchmark {len(result.gap.benchmark)}",
+            }
+        ]
+    if step.startswith("batch"):
+        return _batch(step, folder, ids, draws, batch_jobs)
+    raise SystemExit(f"unknown step {step}")
+
+
+def _batch(step: str, folder: Path, ids: list[str], draws: int, batch_jobs: int | None) -> list[dict[str, Any]]:
+    from policybench.batch import run_jobs
+
+    chosen = ids if batch_jobs is None else ids[:batch_jobs]
+    with tempfile.TemporaryDirectory() as out:
+        jobs = Path(out) / "jobs.yaml"
+        lines = [f"data: {json.dumps(str(folder))}", "shipped: false", "jobs:"]
+        lines += [f"  - {{name: {z}, target: {z}, draws: {draws}, lang: [en], outputs: [{z}.md]}}" for z in chosen]
+        jobs.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if step == "batch-processes":
+            start = time.perf_counter()
+            results = run_jobs(jobs, workers=2)
+            seconds, label, threads = time.perf_counter() - start, "batch (2 processes)", 2
+        else:
+            import distributed
+
+            workers = int(step.rsplit("-", 1)[1])
+            with (
+                distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0", silence_logs=40
+                ) as cluster,
+                distributed.Client(cluster) as client,
+            ):
+                start = time.perf_counter()  # cluster start-up not timed
+                results = run_jobs(jobs, executor=client)
+                seconds = time.perf_counter() - start
+            label, threads = f"batch (Dask, {workers} worker{'s' if workers > 1 else ''})", workers
+    failed = [r for r in results if r.status != "ok"]
+    row: dict[str, Any] = {"step": label, "seconds": seconds, "threads": threads, "jobs": len(chosen)}
+    row["check"] = f"ok {len(results) - len(failed)} of {len(results)}" + (f"; {failed[0].message}" if failed else "")
+    if len(chosen) < len(ids):
+        row.update(seconds=seconds * len(ids) / len(chosen), measured_seconds=seconds, extrapolated=True)
+    return [row]
+
+
+def child(args: argparse.Namespace) -> None:
+    rows = run_step(args.step, Path(args.folder), args.draws, args.batch_jobs)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps([{**r, "peak_mb": round(peak, 1)} for r in rows]))
+
+
+def measure(step: str, folder: Path, n: int, args: argparse.Namespace) -> list[dict[str, Any]]:
+    command = [sys.executable, __file__, "--child", "--step", step, "--folder", str(folder), "--draws", str(args.draws)]
+    if args.batch_jobs is not None:
+        command += ["--batch-jobs", str(args.batch_jobs)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        return [{"step": step, "zones": n, "error": done.stderr.strip().splitlines()[-1:]}]
+    rows = json.loads(done.stdout.strip().splitlines()[-1])
+    return [{"zones": n, **r} for r in rows]
+
+
+def quick(step: str, folder: Path, n: int, args: argparse.Namespace) -> list[dict[str, Any]]:
+    """--quick: the step in this process (no fresh process; peak_mb is this process's so far)."""
+    rows = run_step(step, folder, args.draws, args.batch_jobs)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return [{"zones": n, **r, "peak_mb": round(peak, 1)} for r in rows]
+
+
+# ----------------------------------------------------------------------------- results and table
+
+
+def verdicts(rows: list[dict[str, Any]], largest: int) -> list[dict[str, Any]]:
+    """Targets at the largest zone count: met or not, from the rows."""
+    by_step = {r["step"]: r for r in rows if r.get("zones") == largest and "seconds" in r}
+    out = []
+    for step, (seconds, peak) in TARGETS.items():
+        parts = [by_step.get(s) for s in step.split("+")] if "+" in step else [by_step.get(step)]
+        if any(p is None for p in parts):
+            out.append({"target": step, "zones": largest, "met": None, "why": "not measured"})
+            continue
+        took = sum(p["seconds"] for p in parts if p)
+        top = max(p["peak_mb"] for p in parts if p)
+        met = took < seconds and (peak is None or top < peak)
+        entry = {"target": step, "zones": largest, "seconds": round(took, 3), "limit_seconds": seconds, "met": met}
+        if peak is not None:
+            entry.update(peak_mb=top, limit_mb=peak)
+        if any(p.get("extrapolated") for p in parts if p):
+            entry["extrapolated"] = True
+        out.append(entry)
+    one, two = by_step.get("batch (Dask, 1 worker)"), by_step.get("batch (Dask, 2 workers)")
+    entry = {"target": "Dask: 2 workers faster than 1", "zones": largest, "met": None}
+    if one and two:
+        entry.update(met=two["seconds"] < one["seconds"], seconds_1=one["seconds"], seconds_2=two["seconds"])
+    out.append(entry)
+    return out
+
+
+def table(results: dict[str, Any]) -> str:
+    """The README table, generated from a results file."""
+    rows = [r for r in results["rows"] if "seconds" in r]
+    sizes = sorted({r["zones"] for r in rows})
+    steps = list(dict.fromkeys(r["step"] for r in rows))
+    cell = {(r["step"], r["zones"]): r for r in rows}
+    head = "| step | " + " | ".join(f"{n:,} zones" for n in sizes) + " |"
+    lines = [head, "|---|" + "---:|" * len(sizes)]
+    for step in steps:
+        values = []
+        for n in sizes:
+            r = cell.get((step, n))
+            if r is None:
+                values.append("")
+                continue
+            mark = " (extrapolated)" if r.get("extrapolated") else ""
+            values.append(f"{r['seconds']:.2f} s, {r['peak_mb']:,.0f} MB{mark}")
+        lines.append(f"| {step} | " + " | ".join(values) + " |")
+    lines.append("")
+    for v in results.get("targets", []):
+        state = {True: "met", False: "NOT met", None: "not measured"}[v["met"]]
+        detail = (
+            f" ({v['seconds']} s" + (f", {v['peak_mb']:,.0f} MB" if "peak_mb" in v else "") + ")"
+            if "seconds" in v
+            else ""
+        )
+        lines.append(f"- {v['target']} at {v['zones']:,} zones: {state}{detail}")
+    meta = results["meta"]
+    lines.append("")
+    lines.append(
+        f"Run {meta['when']} on {meta['machine']}; load average {meta['load_before']} before, {meta['load_after']} after."
+    )
+    lines.append(f"Command: `{meta['command']}`")
+    return "\n".join(lines)
+
+
+def write_table(results_path: Path, readme: Path) -> None:
+    results = json.loads(results_path.read_text(encoding="utf-8"))
+    text = readme.read_text(encoding="utf-8")
+    block = f"{START}\n{table(results)}\n{END}"
+    if START in text:
+        before, rest = text.split(START, 1)
+        text = before + block + rest.split(END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n## National scale (bench_scale.py)\n\n" + block + "\n"
+    readme.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--zones", type=int, nargs="*", default=[100, 500, 2_500], help="zone counts")
+    parser.add_argument(
+        "--steps",
+        nargs="*",
+        default=[
+            "load",
+            "validate",
+            "matrices",
+            "similarity",
+            "assess",
+            "batch-processes",
+            "batch-dask-1",
+            "batch-dask-2",
+        ],
+    )
+    parser.add_argument("--draws", type=int, default=1000, help="robustness draws of the assessments")
+    parser.add_argument("--batch-jobs", type=int, help="time this many batch jobs and extrapolate to all zones")
+    parser.add_argument(
+        "--quick", action="store_true", help="smoke run: 4 zones, 20 draws, 1 batch job, no Dask, in this process"
+    )
+    parser.add_argument("--json", type=Path, default=RESULTS, help="results file (default: %(default)s)")
+    parser.add_argument("--readme", type=Path, default=README, help="README whose table is regenerated")
+    parser.add_argument("--table", action="store_true", help="only regenerate the README table from --json")
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--step", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    if args.table:
+        write_table(args.json, args.readme)
+        return
+    if args.quick:
+        args.zones, args.draws, args.batch_jobs = [4], 20, 1
+        args.steps = [s for s in args.steps if not s.startswith("batch-dask")]
+    load_before = round(os.getloadavg()[0], 2)
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as work:
+        for n in args.zones:
+            folder = Path(work) / f"zones-{n}"
+            start = time.perf_counter()
+            write_dataset(n, folder)
+            print(f"{n} zones written in {time.perf_counter() - start:.1f} s", flush=True)
+            for step in args.steps:
+                got = quick(step, folder, n, args) if args.quick else measure(step, folder, n, args)
+                rows += got
+                for r in got:
+                    print(json.dumps(r, ensure_ascii=False), flush=True)
+            shutil.rmtree(folder)
+    largest = max(args.zones)
+    results = {
+        "meta": {
+            "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+            "load_before": load_before,
+            "load_after": round(os.getloadavg()[0], 2),
+            "command": "python benchmarks/bench_scale.py " + " ".join(sys.argv[1:]),
+            "draws": args.draws,
+        },
+        "rows": rows,
+        "targets": verdicts(rows, largest),
+    }
+    args.json.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(table(results))
+    if not args.quick and args.json == RESULTS:
+        write_table(args.json, args.readme)
+
+
+if __name__ == "__main__":
+    main()
