@@ -108,12 +108,7 @@ def write_docx(context: dict[str, Any], path: str | os.PathLike[str]) -> Path:
 def _head(document: Document, c: dict[str, Any], lang: str) -> None:
     L, meta = c["L"], c["meta"]
     document.add_heading(meta["title"], level=0)
-    bench = (
-        "；".join(b["name"] for b in meta["benchmark"])
-        if lang == "zh"
-        else "; ".join(b["name"] for b in meta["benchmark"])
-    )
-    document.add_paragraph(f"{L['benchmark']}: {bench}")
+    document.add_paragraph(f"{L['benchmark']}: {c['benchmark_text']}")
     document.add_paragraph(f"{L['generated']}: {meta['generated']}")
     document.add_heading(L["summary"], level=1)
     document.add_paragraph().add_run(f"{L['overall_dtf']}: {shown(c['summary']['overall_dtf'], 'dtf')}").bold = True
@@ -160,7 +155,7 @@ def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
     _bars(document, c, c["gap_chart"])
     rows = [
         (
-            f"{g['label_' + lang]} ({g['code']})",
+            str(g["label_" + lang]),
             shown(g["target"], "score"),
             shown(g["frontier"], "score"),
             shown(g["gap"], "score"),
@@ -180,8 +175,8 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
     if not c["recommendations"]:
         document.add_paragraph(L["none"])
     for r in c["recommendations"]:
-        document.add_heading(f"{r['rank']}. {r['label_' + lang]} ({r['code']})", level=2)
-        document.add_paragraph(c["statuses"](r["rationale_" + lang]))
+        document.add_heading(f"{r['rank']}. {r['label_' + lang]}", level=2)
+        document.add_paragraph(r["rationale"])
         header = [
             L["priority_share"],
             L["gap"],
@@ -196,19 +191,26 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
             shown(r["gap"], "score"),
             shown(r["dtf"], "dtf"),
             term(r["authority"]),
-            r["prerequisites_missing"] or L["none"],
+            r["prerequisites_text"],
             shown(r["uplift"], "dtf"),
             _robustness(c, r),
         )
         _table(document, header, [row], numeric=(0, 1, 2, 5))
         document.add_paragraph(L["exemplars"]).runs[0].bold = True
         for e in r["exemplars"]:
-            sources = "; ".join(f"{s['title']} ({term(s['publisher'])})" for s in e["sources"])
+            sources = "; ".join(_source_short(s) for s in e["sources"])
             document.add_paragraph(
                 f"{e['zone_name_' + lang]} — {e['title_' + lang]} ({L['depth']} {e['depth']}, "
                 f"{L['confidence']} {term(e['confidence'])}{', ' + e['start'] if e['start'] else ''}): {sources}",
                 style="List Bullet",
             )
+
+
+def _source_short(s: dict[str, Any]) -> str:
+    """An exemplar's source in one line: its title (or publisher when the title is not recorded) and date."""
+    detail = [s["publisher_text"]] if s["title_text"] else []
+    detail += [s["date"]] if s.get("date") else []
+    return f"{s['link_text']} ({', '.join(detail)})" if detail else str(s["link_text"])
 
 
 def _robustness(c: dict[str, Any], r: dict[str, Any]) -> str:
@@ -227,7 +229,7 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     if c["strengths"]:
         rows: list[tuple[str, ...]] = [
             (
-                f"{s['label_' + lang]} ({s['code']})",
+                str(s["label_" + lang]),
                 shown(s["target"], "score"),
                 shown(s["frontier"], "score"),
             )
@@ -256,7 +258,9 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
         date = f", {s['date']}" if s["date"] else ""
         url = f" {s['url']}" if s["url"] else ""
         kind = c["term"](s["kind"])
-        document.add_paragraph(f"{s['title']} — {c['term'](s['publisher'])}{date} ({kind}){url}", style="List Number")
+        publisher = f" — {s['publisher_text']}" if s["title_text"] else ""
+        zone = c["zone_names"].get(s["zone"], s["zone"])
+        document.add_paragraph(f"[{s['n']}] {zone}: {s['link_text']}{publisher}{date} ({kind}){url}")
     document.add_heading(L["methodology"], level=1)
     for m in c["methodology"]:
         document.add_paragraph(m, style="List Number")
@@ -278,7 +282,7 @@ def _timeline(document: Document, c: dict[str, Any], lang: str) -> None:
     _picture(document, timeline_png(chart))
     for row in chart["rows"]:
         order = " → ".join(f"{m['zone']} {m['start']}" for m in row["marks"])
-        document.add_paragraph(f"{row['label']} ({row['tooltip']}): {order}", style="List Bullet")
+        document.add_paragraph(f"{row['label']}: {order}", style="List Bullet")
 
 
 def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
@@ -287,17 +291,16 @@ def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
         return
     document.add_heading(L["plan"], level=1)
     document.add_paragraph(L["plan_legend"])
-    names = c["zone_names"]
     for authority, rows in c["plan_groups"]:
         key = f"plan_{authority}"
         document.add_heading(L[key] if key in L else c["term"](authority), level=2)
         table = [
             (
                 p["step"],
-                f"{p['label_' + lang]} ({p['code']})",
-                p["prerequisites_" + lang] or L["none"],
-                "; ".join(names.get(z, z) for z in p["exemplar_zones"].split(",") if z),
-                p["sources"],
+                f"{p['label_' + lang]} ({L['rank']} {p['rank']})",
+                p["prerequisites_text"],
+                p["exemplar_zones_text"],
+                p["source_refs"],
             )
             for p in rows
         ]

@@ -104,6 +104,11 @@ LABELS: dict[str, dict[str, str]] = {
     "examined_count": {"zh": "已考察 / 类别总数", "en": "Examined / in domain"},
     "gap_count": {"zh": "差距类别 / 适用类别", "en": "Gaps / applicable"},
     "cite": {"zh": "引用方式", "en": "How to cite"},
+    "all_other_zones": {"zh": "其他全部区域（{n}个）", "en": "every other zone ({n})"},
+    "default_weights": {"zh": "编码本默认权重", "en": "codebook defaults"},
+    "measure": {"zh": "举措", "en": "Measure"},
+    "closest": {"zh": "最相近的标杆", "en": "Closest peer"},
+    "role": {"zh": "类别角色", "en": "Role"},
     "plan": {"zh": "行动计划（按所需权限）", "en": "Action plan by authority"},
     "timeline": {
         "zh": "谁先做、谁跟进：建议类别的采纳时间线",
@@ -181,6 +186,9 @@ PARAMETER_LABELS: dict[str, dict[str, str]] = {
     "weights": {"zh": "类别权重", "en": "category weights"},
     "status": {"zh": "计入的状态", "en": "statuses counted"},
     "secondary_weight": {"zh": "次类别权重", "en": "secondary-category weight"},
+    "adoption_prior": {"zh": "采用率收缩强度", "en": "adoption prior strength"},
+    "adoption_base_rate": {"zh": "采用率基准", "en": "adoption base rate"},
+    "as_of": {"zh": "数据截至", "en": "data as of"},
 }
 
 #: Sheet names and column names of the XLSX workbook in Chinese (English keeps the field names).
@@ -213,6 +221,9 @@ COLUMNS_ZH: dict[str, str] = {
     "dtf": "前沿距离得分",
     "adoption": "标杆采纳比例",
     "exemplar_ids": "范例举措代码",
+    "exemplar": "范例举措代码",
+    "strength": "本区优势",
+    "evidence_weight": "证据权重",
     "exemplar_zones": "范例区域",
     "exemplars": "范例",
     "prerequisites_missing": "尚缺前置条件",
@@ -411,7 +422,7 @@ METHOD_TEXT: dict[str, list[str]] = {
         "状态（数据格式2.0）：某区在某类别上为“已开展”（有计入的举措，或已施行的国家义务：至少计1/3）、“未开展”（有证据或检索记录的“未开展”条目，或仅有规划、已终止的举措，得分0）、“不适用”或“未知”（不计分；没有记录不等于没有开展）。前沿：f_c = 该类别状态已知的标杆中 s(r, c) 的最大值（或平均值，或指定标杆）。f_c = 0 的类别不适用，单独列出，不计分；国家义务类别不作为建议。",
         "前沿距离：DTF_c = 100 × min(1, s(t, c) / f_c)；差距 g_c = max(0, f_c − s(t, c))；s(t, c) > f_c 为优势。总体与分领域DTF为本区状态已知的适用类别的加权平均；默认权重：各领域相等，领域内各类别相等。",
         "优先度：p_c = w_c × g_c × a_c × e_c，其中 a_c = (k_c + 2r) / (n_c + 2) 为该类别状态已知的标杆中开展比例向基准率 r 收缩后的值，e_c 为最佳范例的证据权重（高1、中0.75、低0.5）。前沿仅由一个标杆决定时标为“仅一个标杆”。本区状态未知的类别不参与排序，列为待核实。",
-        "建议：按优先度取前若干类别，附1–3个范例（深度最高、证据最好、最新）、编码本requires关系给出的本区尚缺的前置条件（前置在前）、所需权限，以及达到范例深度时的总体DTF提升。",
+        "建议：按优先度取前若干类别，附1–3个范例（深度最高、证据最好、最新）、编码本规定的前置关系中本区尚缺的前置条件（前置在前）、所需权限，以及达到范例深度时的总体DTF提升。",
         "稳健性：蒙特卡洛抽样将每个权重乘以U(0.5, 1.5)并重新归一，随机选择前沿规则（最大或平均），并按可信度以一定概率保留每项计入的举措（高0.95、中0.8、低0.5）；排名前k但进入前k概率低于0.5的建议标为不稳健。",
         "相似度：结构相似度另按各类别采用率（贝塔—二项模型）对未知单元多重插补，给出每对园区的估计值、90%区间和双方均已知的类别比例。在双方均已知的类别上（共同类别过少时不给数值）：综合 = λ × 结构相似度（组合向量的软余弦，S = (1 − σ) I + σ B，B为领域内全1块）+ (1 − λ) × 举措对齐（以匈牙利算法一对一匹配举措，相似度 = α × 文本TF-IDF余弦 + (1 − α) × 类别软余弦；低于阈值不匹配；得分 = 2 × 匹配相似度之和 / (|A| + |B|)）。",
     ],
