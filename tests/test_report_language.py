@@ -236,6 +236,8 @@ def leaks(text: str, lang: str, names: list[str], ids: set[str], *, squeeze: boo
     text = re.sub(r"[A-Za-z]*_[A-Za-z]*|\b[a-z]+\(", " ", text)  # the methodology's formulas: DTF_c, max(0, ...)
     if lang == "zh":
         found += [w for w in _WORD.findall(_CATEGORY_CODE.sub(" ", text)) if w not in _ALLOWED]
+    elif squeeze:  # table cells laid out side by side interleave their lines: a piece of a name is a name
+        found += [run for run in re.findall(r"[\u3400-\u9fff]+", text) if not any(run in n for n in names)]
     else:
         found += _CJK.findall(text)
     return sorted(set(found))

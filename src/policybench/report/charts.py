@@ -68,7 +68,7 @@ def timeline(rows: Sequence[tuple[str, str, Sequence[tuple[str, str, str, str]]]
         return {"rows": [], "width": 0, "height": 0, "ticks": []}
     first = int(min(lo for lo, _ in spans))
     last = int(max(hi for _, hi in spans)) + 1
-    step = max(1, round((last - first) / 8))
+    step = max(1, -(-(last - first) // 6))  # at most about six year labels: they must not overlap in print
 
     def x(value: float) -> float:
         return round(LABEL_WIDTH + BAR_WIDTH * (value - first) / max(last - first, 1), 2)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..data.io import write_with
 from ..errors import PolicyBenchError
 from .render import shown
+from .stable import stable_zip
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -99,9 +100,18 @@ def write_docx(context: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     document = docx.Document()
     lang = context["meta"]["lang"]
     _styles(document, lang)
+    document.core_properties.title = context["meta"]["title"]
+    document.core_properties.author = "policybench"
+    document.core_properties.comments = ""
     for section in _SECTIONS:
         section(document, context, lang)
-    write_with(path, lambda tmp: document.save(str(tmp)))
+    date = str(context["meta"]["generated"])
+
+    def write(tmp: Path) -> None:
+        document.save(str(tmp))
+        stable_zip(tmp, date)  # identical runs, identical bytes
+
+    write_with(path, write)
     return Path(path)
 
 
@@ -175,7 +185,8 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
     if not c["recommendations"]:
         document.add_paragraph(L["none"])
     for r in c["recommendations"]:
-        document.add_heading(f"{r['rank']}. {r['label_' + lang]}", level=2)
+        tags = [L[key] for key, flag in _TAGS if r.get(flag)]
+        document.add_heading(" — ".join([f"{r['rank']}. {r['label_' + lang]}", *tags]), level=2)
         document.add_paragraph(r["rationale"])
         header = [
             L["priority_share"],
@@ -204,6 +215,16 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
                 f"{L['confidence']} {term(e['confidence'])}{', ' + e['start'] if e['start'] else ''}): {sources}",
                 style="List Bullet",
             )
+        if r["not_counted_text"]:
+            document.add_paragraph(f"{L['not_counted']}: {r['not_counted_text']}")
+
+
+_TAGS = (
+    ("already_planned", "already_planned"),
+    ("fragile", "fragile"),
+    ("single_exemplar", "single_exemplar"),
+    ("rests_on_low", "rests_on_low_confidence"),
+)
 
 
 def _source_short(s: dict[str, Any]) -> str:
@@ -211,6 +232,43 @@ def _source_short(s: dict[str, Any]) -> str:
     detail = [s["publisher_text"]] if s["title_text"] else []
     detail += [s["date"]] if s.get("date") else []
     return f"{s['link_text']} ({', '.join(detail)})" if detail else str(s["link_text"])
+
+
+def _estimate(s: dict[str, Any]) -> str:
+    low, high = shown(s["estimate_low"], "similarity"), shown(s["estimate_high"], "similarity")
+    return f"{shown(s['estimate'], 'similarity')} ({low}–{high})"
+
+
+def _alignment(document: Document, c: dict[str, Any]) -> None:
+    """The closest peer's measures matched one to one with the target's."""
+    al, L = c["alignment"], c["L"]
+    if not al:
+        return
+    peer = c["zone_names"].get(al["peer"], al["peer"])
+    document.add_heading(f"{L['alignment']}: {peer}", level=1)
+    rows = [(shown(p["similarity"], "similarity"), p["title_a"], p["title_b"]) for p in al["pairs"]]
+    _table(document, [L["sim"], c["meta"]["target_name"], peer], rows, numeric=(0,))
+    document.add_paragraph(f"{L['unmatched']}: {len(al['unmatched_target'])}")
+
+
+def _unverified(document: Document, c: dict[str, Any], lang: str) -> None:
+    """Verify first (not ranked) and the target's measures the status filter left out."""
+    L = c["L"]
+    if c["unverified"]:
+        document.add_heading(L["unverified"], level=2)
+        document.add_paragraph(L["unverified_text"])
+        rows = [
+            (u["label_" + lang], shown(u["frontier"], "score"), str(u["n_examined"]), u["exemplars_text"])
+            for u in c["unverified"]
+        ]
+        _table(document, [L["category"], L["frontier"], L["n_examined"], L["exemplars"]], rows, numeric=(1, 2))
+    if c["not_counted"]:
+        document.add_heading(L["not_counted"], level=2)
+        rows = [
+            (m["title"], f"{m['category_text']} ({c['term'](m['role'])})", c["term"](m["status"]), str(m["depth"]))
+            for m in c["not_counted"]
+        ]
+        _table(document, [L["measure"], L["category"], L["status"], L["depth"]], rows, numeric=(3,))
 
 
 def _robustness(c: dict[str, Any], r: dict[str, Any]) -> str:
@@ -246,13 +304,32 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
             shown(s["structured"], "similarity"),
             shown(s["alignment"], "similarity"),
             str(s["overlap"]),
-            f"{shown(s['estimate'], 'similarity')} ({shown(s['estimate_low'], 'similarity')}–{shown(s['estimate_high'], 'similarity')})",
+            f"{shown(s['coverage_target_by_zone'], 'share')} / {shown(s['coverage_zone_by_target'], 'share')}",
+            _estimate(s),
             shown(s["known_share"], "share"),
         )
         for s in c["similarity"]
     ]
-    header = [L["zone"], L["score"], L["structured"], L["aligned"], L["overlap"], L["estimate"], L["known_both"]]
-    _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6))
+    header = [
+        L["zone"],
+        L["score"],
+        L["structured"],
+        L["aligned"],
+        L["overlap"],
+        L["coverage"],
+        L["estimate"],
+        L["known_both"],
+    ]
+    _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6, 7))
+    if c["similarity_undefined"]:
+        sep = "；" if lang == "zh" else "; "
+        undefined = sep.join(
+            f"{u['name']} ({L['overlap']} {u['overlap']}; {L['estimate']} {_estimate(u)}, "
+            f"{L['known_both']} {shown(u['known_share'], 'share')})"
+            for u in c["similarity_undefined"]
+        )
+        document.add_paragraph(f"{L['similarity_undefined']}: {undefined}")
+    _alignment(document, c)
     document.add_heading(L["sources"], level=1)
     for s in c["sources"]:
         date = f", {s['date']}" if s["date"] else ""
@@ -264,7 +341,14 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     document.add_heading(L["methodology"], level=1)
     for m in c["methodology"]:
         document.add_paragraph(m, style="List Number")
+    document.add_heading(L["parameters"], level=2)
     _table(document, [L["parameters"], L["value"]], c["parameters"])
+    document.add_paragraph(f"{L['not_applicable']}: {c['not_applicable_text']}")
+    meta = c["meta"]
+    document.add_paragraph(
+        f"{L['reproduce']}: policybench {meta['library_version']}, {L['codebook']} {meta['codebook_version']}, "
+        f"{L['data_version']} {meta['data_version']} ({meta['data_hash']}), {meta['generated']}"
+    )
     cite = c.get("citation")
     if cite:
         document.add_heading(L["cite"], level=1)
@@ -307,4 +391,4 @@ def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
         _table(document, [L["step"], L["category"], L["prerequisites"], L["exemplars"], L["cite_sources"]], table, (0,))
 
 
-_SECTIONS = (_head, _domains, _recommendations, _timeline, _plan, _rest)
+_SECTIONS = (_head, _domains, _recommendations, _unverified, _timeline, _plan, _rest)

@@ -174,6 +174,12 @@ TERMS: dict[str, dict[str, str]] = {
         "company": "企业",
         "national-policy": "国家政策",
         "other": "其他",
+        "lead": "领先",
+        "lag": "滞后",
+        "same-period": "同期",
+        "day": "日",
+        "month": "月",
+        "year": "年",
     },
     "en": {"true": "yes", "false": "no", "national-policy": "national policy"},
 }
@@ -204,6 +210,12 @@ SHEETS_ZH: dict[str, str] = {
     "sources": "资料来源",
     "methodology": "方法",
     "plan": "行动计划",
+    "similarity_undefined": "无法计算相似度",
+    "unverified": "待核实",
+    "timeline": "采纳时间线",
+    "parameters": "参数",
+    "not_applicable": "不适用类别",
+    "cite": "引用方式",
 }
 COLUMNS_ZH: dict[str, str] = {
     "field": "字段",
@@ -313,6 +325,22 @@ COLUMNS_ZH: dict[str, str] = {
     "prerequisites_zh": "尚缺前置条件",
     "prerequisites_en": "尚缺前置条件（英文）",
     "sources": "可引用的资料",
+    "parameter": "参数",
+    "label": "名称",
+    "order": "采纳次序",
+    "zone_id": "区域代码",
+    "zone_kind": "区域类型",
+    "start": "开始日期",
+    "precision": "日期精度",
+    "earliest": "最早可能日期",
+    "latest": "最晚可能日期",
+    "lag_min_days": "晚于首个采纳者（最少天数）",
+    "lag_max_days": "晚于首个采纳者（最多天数）",
+    "vs_national": "相对国家方向",
+    "zone_name_zh": "区域",
+    "zone_name_en": "区域（英文）",
+    "name_zh": "区域",
+    "name_en": "区域（英文）",
 }
 
 

@@ -20,6 +20,7 @@ from .content import build_content
 from .escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url, xml_safe
 from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
 from .readable import Names, publisher_text, title_recorded
+from .stable import stable_zip
 
 if TYPE_CHECKING:
     import jinja2
@@ -199,10 +200,22 @@ class GapReport:
             "domains": pd.DataFrame(c["domains"]),
             "strengths": pd.DataFrame(c["strengths"]),
             "similarity": pd.DataFrame(c["similarity"]).drop(columns=["shared"], errors="ignore"),
+            # the reason is the analysis's English message; the report says it with its own words
+            "similarity_undefined": pd.DataFrame(c["similarity_undefined"]).drop(columns=["reason"], errors="ignore"),
             "alignment": pd.DataFrame(c["alignment"]["pairs"] if c["alignment"] else []),
+            "unverified": pd.DataFrame(c["unverified"]),
             "not_counted": pd.DataFrame(c["not_counted"]),
+            "timeline": pd.DataFrame(c.get("diffusion", [])),
             "sources": pd.DataFrame(c["sources"]),
             "methodology": pd.DataFrame({"text": c["methodology"]}),
+            "parameters": pd.DataFrame(
+                parameter_rows(c["meta"]["params"], self.lang, names, len(c["meta"]["benchmark"])),
+                columns=["parameter", "value"],
+            ),
+            "not_applicable": pd.DataFrame(
+                {"code": c["not_applicable"], "label": [names.category(k) for k in c["not_applicable"]]}
+            ),
+            "cite": pd.DataFrame({"text": [citation(c["meta"], self.lang)]}),
         }
 
     def to_excel(self, path: str | os.PathLike[str]) -> None:
@@ -219,6 +232,7 @@ class GapReport:
                     sheet, shown = (SHEETS_ZH.get(name, name), _chinese(frame)) if self.lang == "zh" else (name, frame)
                     _neutralise(shown).to_excel(writer, sheet_name=sheet, index=False)
                     _number_formats(writer.sheets[sheet], list(frame.columns))
+            stable_zip(tmp, str(self.content["meta"]["generated"]))  # identical runs, identical bytes
 
         write_with(path, write)
 
@@ -386,7 +400,18 @@ def _number_formats(sheet: Any, columns: list[str]) -> None:
                 cell.number_format = EXCEL_FORMATS[kind]
 
 
-_VOCABULARY_COLUMNS = ("authority", "status", "role", "kind", "publisher", "confidence", "target_state")
+_VOCABULARY_COLUMNS = (
+    "authority",
+    "status",
+    "role",
+    "kind",
+    "zone_kind",
+    "publisher",
+    "confidence",
+    "target_state",
+    "precision",
+    "vs_national",
+)
 
 
 def _one_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
