@@ -151,7 +151,8 @@ def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     return capsys.readouterr().out
 
 
-def test_zh_cli_gap_output_has_no_untranslated_english_labels(shipped, capsys) -> None:
+def test_zh_cli_gap_output_has_no_untranslated_english_labels(shipped, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("COLUMNS", "2000")  # no cell wraps: names are compared whole
     names = _names(shipped)
     pattern = re.compile(
         r"\b(" + "|".join([*ENGLISH_LABELS, "gap", "analysis", "verify", "rests", "share"]) + r")\b", re.I
@@ -333,3 +334,20 @@ def test_report_texts_say_unknown_publishers_and_unrecorded_titles_in_the_langua
     text = every_format[lang]["html"]
     assert "title not recorded" not in text and "unknown (handmsg" not in text
     assert ("发布者不详" if lang == "zh" else "publisher unknown") in text
+
+
+_CLI_RUNS = [
+    ["gap", "tianjin-htz", "--against", "wuhan-city-partner", "donghu-htz", "--draws", "50"],
+    ["coverage"],
+    ["similarity"],
+    ["similarity", "--min-overlap", "3"],
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("argv", _CLI_RUNS, ids=lambda a: "-".join(a[:3]))
+def test_cli_output_shows_names_in_one_language(shipped, capsys, monkeypatch, argv: list[str], lang: str) -> None:
+    monkeypatch.setenv("COLUMNS", "2000")  # no cell wraps: names are compared whole
+    out = _cli([*argv, "--lang", lang], capsys)
+    found = leaks(out, lang, _given_names(shipped, lang), _ids(shipped))
+    assert not found, f"{lang} `{' '.join(argv)}` shows codes, ids or the other language: {found[:20]}"

@@ -104,6 +104,34 @@ class Names:
         self.measures = names.get("measures", {})
         ids = sorted(self.measures, key=len, reverse=True)
         self._measure_ids = re.compile("|".join(re.escape(i) for i in ids)) if ids else None
+        zone_ids = sorted(self.zones, key=len, reverse=True)
+        self._zone_ids = (
+            re.compile(r"(?<![A-Za-z0-9_.:-])(" + "|".join(re.escape(i) for i in zone_ids) + r")(?![A-Za-z0-9_.:-])")
+            if zone_ids
+            else None
+        )
+
+    @classmethod
+    def from_dataset(cls, dataset: Any, lang: str, measure_ids: Any = ()) -> Names:
+        """Names of every zone, domain and category of ``dataset``, and of the measures ``measure_ids`` name."""
+        measures = {}
+        for measure_id in measure_ids:
+            try:
+                measures[str(measure_id)] = dataset.measure(str(measure_id)).title.get(lang)
+            except KeyError:
+                continue
+        names = {
+            "zones": {z.id: z.name.get(lang) for z in dataset.zones},
+            "domains": {d.code: d.label.get(lang) for d in dataset.codebook.domains},
+            "categories": {c.code: c.label.get(lang) for c in dataset.codebook.categories},
+            "measures": measures,
+        }
+        return cls(names, lang)
+
+    def zones_list(self, ids: Any) -> str:
+        """Zone ids (a list, or text joined by ',') as their names."""
+        items = ids.split(",") if isinstance(ids, str) else list(ids)
+        return _WORDS["list_sep"][self.lang].join(self.zone(str(i).strip()) for i in items if str(i).strip())
 
     def zone(self, zone_id: str) -> str:
         """The zone's name."""
@@ -155,6 +183,8 @@ class Names:
         if self._measure_ids is not None:
             out = self._measure_ids.sub(lambda m: self.measure(m.group(0)), out)
         out = _CODE.sub(lambda m: self.category(m.group(0)), out)
+        if self._zone_ids is not None:
+            out = self._zone_ids.sub(lambda m: self.zone(m.group(1)), out)
         if self.lang == "zh":  # lists of ids became lists of titles and labels
             out = out.replace(", ", "、").replace(",“", "、“")
         return out
