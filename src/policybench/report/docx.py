@@ -363,7 +363,7 @@ def _timeline(document: Document, c: dict[str, Any], lang: str) -> None:
         return
     document.add_heading(c["L"]["timeline"], level=1)
     document.add_paragraph(c["L"]["timeline_legend_print"])
-    _picture(document, timeline_png(chart))
+    _picture(document, timeline_png(chart, first_label=c["L"]["first_adopter"], later_label=c["L"]["later_adopters"]))
     for row in chart["rows"]:
         order = " → ".join(f"{m['zone']} {m['start']}" for m in row["marks"])
         document.add_paragraph(f"{row['label']}: {order}", style="List Bullet")

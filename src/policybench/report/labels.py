@@ -108,6 +108,8 @@ LABELS: dict[str, dict[str, str]] = {
     "default_weights": {"zh": "编码本默认权重", "en": "codebook defaults"},
     "measure": {"zh": "举措", "en": "Measure"},
     "closest": {"zh": "最相近的标杆", "en": "Closest peer"},
+    "first_adopter": {"zh": "首个采纳者", "en": "first adopter"},
+    "later_adopters": {"zh": "跟进者", "en": "later adopters"},
     "role": {"zh": "类别角色", "en": "Role"},
     "plan": {"zh": "行动计划（按所需权限）", "en": "Action plan by authority"},
     "timeline": {

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-__all__ = ["Names", "publisher_text", "title_recorded"]
+__all__ = ["Names", "publisher_text", "short_name", "title_recorded"]
 
 _CODE = re.compile(r"\b[A-Z]{2,5}\.[A-Z0-9_]+\b")
 _HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b", re.I)
@@ -88,6 +88,19 @@ def publisher_text(publisher: str, lang: str) -> str:
     if not note:
         return name
     return f"{name}（{note}）" if lang == "zh" else f"{name} ({note})"
+
+
+def short_name(name: str) -> str:
+    """A zone's name without its parenthesised aliases, for a chart label.
+
+    >>> short_name("武汉东湖新技术开发区（东湖高新区、中国光谷）")
+    '武汉东湖新技术开发区'
+    """
+    for opening in ("（", " ("):
+        at = name.find(opening)
+        if at > 0:
+            name = name[:at]
+    return name.strip()
 
 
 class Names:
