@@ -118,10 +118,14 @@ def test_report_renders_offline_in_chromium(browser: Any, tmp_path: Path) -> Non
             labels = [t.text_content() or "" for t in chart.query_selector_all("text")]
             assert len(labels) > 5 and all(label.strip() for label in labels), labels
         chart_text = " ".join(t.text_content() or "" for t in page.query_selector_all("svg text"))
-        # charts labelled in Chinese (domains) and by code (gaps): which ones depends on the data
+        # charts labelled in Chinese, domains and categories alike; tooltips too: names, never codes
         domains = gap.gap.domain_table()
         assert domains["label_zh"].iloc[0] in chart_text
-        assert gap.gap.known_table()["code"].iloc[0] in chart_text
+        assert gap.gap.known_table()["label_zh"].iloc[0] in chart_text
+        from test_report_language import _given_names, _ids, leaks
+
+        shipped = gap.dataset
+        assert not leaks(body + chart_text, "zh", _given_names(shipped, "zh"), _ids(shipped))
 
         shot = tmp_path / "report.png"
         page.screenshot(path=str(shot), full_page=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from policybench.cli.table import clean_text, display_width, progress_bar, render_table
 
 
@@ -49,3 +51,36 @@ def test_progress_off_a_terminal_logs_one_line_per_step() -> None:
         advance("b\x1b[31m: failed")
     lines = stream.getvalue().splitlines()
     assert [line.split(" (")[0] for line in lines] == ["jobs 1/2 a: ok", "jobs 2/2 b: failed"]
+
+
+def test_a_matrix_too_wide_for_the_terminal_is_paged_by_columns_not_printed_one_block_per_row() -> None:
+    header = ["code"] + [f"zone-{n:02d}" for n in range(30)]
+    rows = [[f"CAT.CODE_{r}"] + [str((r * n) % 4) for n in range(30)] for r in range(5)]
+    out = render_table(header, rows, width=120, numeric=[False] + [True] * 30)
+    lines = out.splitlines()
+    assert all(display_width(line) <= 120 for line in lines)
+    pages = out.split("\n\n")
+    assert 2 <= len(pages) <= 4, len(pages)  # a few pages of columns, not 5 blocks of 31 lines
+    for page in pages:
+        assert sum(line.startswith("CAT.CODE_") for line in page.splitlines()) == 5  # every row on every page
+    assert all(f"zone-{n:02d}" in out for n in range(30))
+    assert not any(line.startswith("zone-00") for line in lines)  # no 'header: value' blocks
+
+
+@pytest.mark.parametrize("command", [["coverage"], ["similarity"]])
+def test_coverage_and_similarity_print_numbered_matrices_at_120_columns(
+    command: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from policybench.cli import main
+
+    monkeypatch.setenv("COLUMNS", "120")
+    assert main(command) == 0
+    out = capsys.readouterr().out
+    assert max(display_width(line) for line in out.splitlines()) <= 120
+    matrix = out.split("\n\n")[0 if command == ["coverage"] else slice(0, 2)]
+    pages = [matrix] if isinstance(matrix, str) else matrix
+    assert 1 <= len(pages) <= 2
+    head = pages[0].splitlines()[0].split()
+    assert head[0] in ("类别", "区域") and head[1:6] == ["1", "2", "3", "4", "5"]  # numbered zone columns
+    rows = pages[0].splitlines()[2:]
+    assert len(rows) >= 20 and all(len(r.split()) >= 10 for r in rows)  # rows of numbers, not one-cell blocks

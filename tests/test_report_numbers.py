@@ -111,7 +111,7 @@ def test_every_format_shows_the_same_rounded_numbers(tianjin) -> None:
     for lang in ("zh", "en"):
         rendered = tianjin.report(lang, generated="2026-01-01")
         markdown, html = rendered.to_markdown(), rendered.to_html()
-        row = next(line for line in markdown.splitlines() if "(`TAL.TALENT_SERVICES`) |" in line)
+        row = next(line for line in markdown.splitlines() if line.startswith(f"| {online['label_' + lang]} |"))
         assert row.endswith(f"| 0.33 | 1.00 | 0.67 | 33 | {share} |"), row
         overall = f"{tianjin.overall:.0f}"
         assert f"{overall}**" in markdown and f"{overall}</strong>" in html

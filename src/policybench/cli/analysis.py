@@ -38,6 +38,7 @@ def _configure_coverage(p: argparse.ArgumentParser) -> None:
         help="statuses counted (repeatable; default: implemented, piloting)",
     )
     p.add_argument("--summary", action="store_true", help="print per-zone and per-code counts instead of the matrix")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the names in a terminal table")
     p.add_argument(
         "--states",
         action="store_true",
@@ -74,6 +75,7 @@ def _run_states(args: argparse.Namespace) -> int:
 
 def _run_coverage(args: argparse.Namespace) -> int:
     from ..data.frames import coverage_summary
+    from ..report.labels import cli_label
 
     if args.states:
         return _run_states(args)
@@ -87,13 +89,63 @@ def _run_coverage(args: argparse.Namespace) -> int:
         emit(codes, args.format)
         return 0
     if args.format == "table":
-        # Codes are long: print the matrix transposed (codes as rows) so it fits a terminal.
-        emit(matrix.T.reset_index(), "table")
+        # transposed (categories as rows, named) with numbered zone columns: a matrix that fits a terminal
+        names = _zone_numbers(ds, args.lang)
+        shown = matrix.T.rename(columns=lambda z: names[z][0], index=lambda c: _names(ds, args.lang).category(c))
+        emit(shown.reset_index(), "table", headers=[cli_label("category", args.lang), *shown.columns])
+        _print_zone_numbers(names, args.lang)
         print()
-        emit(zones, "table")
+        zones = zones.assign(zone_id=[" ".join(names[z]) for z in zones["zone_id"]])
+        headers = [cli_label("zone" if c == "zone_id" else c, args.lang) for c in zones.columns]
+        emit(zones, "table", headers=headers, kinds={"high_confidence": "share"})
         return 0
     emit(matrix.reset_index(), args.format)
     return 0
+
+
+def _names(ds: Dataset, lang: str) -> Any:
+    from ..report.readable import Names
+
+    return Names.from_dataset(ds, lang)
+
+
+def _short(name: str) -> str:
+    """A zone's name without its parenthesised aliases: 武汉东湖新技术开发区（东湖高新区、中国光谷） -> 武汉东湖新技术开发区."""
+    for opening in ("（", " ("):
+        at = name.find(opening)
+        if at > 0:
+            name = name[:at]
+    return name.strip()
+
+
+def _zone_numbers(ds: Dataset, lang: str) -> dict[str, tuple[str, str]]:
+    """Each zone's number (the column heading of a terminal matrix) and short name."""
+    return {z.id: (str(n), _short(z.name.get(lang))) for n, z in enumerate(ds.zones, start=1)}
+
+
+def _print_zone_numbers(names: dict[str, tuple[str, str]], lang: str) -> None:
+    """The legend of the numbered columns, wrapped to the terminal (an entry is never broken)."""
+    from .table import display_width, terminal_width
+
+    width, sep = terminal_width(), ("；" if lang == "zh" else "; ")
+    line = "区域编号：" if lang == "zh" else "zone numbers: "
+    for n, (number, short) in enumerate(names.values()):
+        entry = f"{number} {short}" + (sep if n < len(names) - 1 else "")
+        if display_width(line + entry.rstrip()) > width and line.strip():
+            print(line.rstrip())
+            line = "  "
+        line += entry
+    print(line.rstrip())
+
+
+def _emit_zone_matrix(matrix: pd.DataFrame, ds: Dataset, lang: str, kind: str | None) -> None:
+    """A zone x zone matrix for a terminal: rows 'n short name', columns the numbers (paged when too wide)."""
+    from ..report.labels import cli_label
+
+    names = _zone_numbers(ds, lang)
+    shown = matrix.rename(index=lambda z: f"{names[z][0]} {names[z][1]}", columns=lambda z: names[z][0])
+    kinds = dict.fromkeys(map(str, shown.columns), kind) if kind else None
+    emit(shown.reset_index(), "table", headers=[cli_label("zone", lang), *shown.columns], kinds=kinds)
 
 
 def _configure_compare(p: argparse.ArgumentParser) -> None:
@@ -146,6 +198,7 @@ def _configure_similarity(p: argparse.ArgumentParser) -> None:
         help="structured portfolio only (default), or with measure alignment",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the matrix to FILE (.csv, .xlsx or .parquet; atomic)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the names in a terminal table")
     _add_min_overlap(p)
     add_format(p, ("table", "csv", "json"))
     add_data(p)
@@ -187,15 +240,16 @@ def _run_similarity(args: argparse.Namespace) -> int:
         }
         print(json_text(payload))
         return 0
-    emit(matrix.reset_index(), args.format, kinds=dict.fromkeys(map(str, matrix.columns), "similarity"))
-    if args.format == "table":
+    if args.format != "table":
+        emit(matrix.reset_index(), args.format, kinds=dict.fromkeys(map(str, matrix.columns), "similarity"))
+    else:
+        from ..report.labels import cli_label
+
+        _emit_zone_matrix(matrix, ds, args.lang, "similarity")
         print()
-        print("overlap (categories both zones examined):")
-        emit(overlap.reset_index(), "table")
-        print(
-            f"{len(undefined)} pair(s) without a similarity (blank/NaN): overlap under "
-            f"{matrix.attrs['min_overlap']} categories, or no counted measure in it"
-        )
+        print(cli_label("overlap_line", args.lang))
+        _emit_zone_matrix(overlap, ds, args.lang, None)
+        print(cli_label("undefined_line", args.lang).format(n=len(undefined), min=matrix.attrs["min_overlap"]))
     return 0
 
 
@@ -214,20 +268,25 @@ def _print_estimates(ds: Dataset, args: argparse.Namespace) -> int:
         payload["known_share"] = est.matrix("known_share").round(6).to_dict(orient="split")
         print(json_text({**payload, "params": dict(est.params)}))
         return 0
-    emit(matrix.reset_index(), args.format, kinds=dict.fromkeys(map(str, matrix.columns), "similarity"))
     if args.format == "table":
-        level = f"{est.params['level']:.0%}"
+        _emit_zone_matrix(matrix, ds, args.lang, "similarity")
+    else:
+        emit(matrix.reset_index(), args.format, kinds=dict.fromkeys(map(str, matrix.columns), "similarity"))
+    if args.format == "table":
+        from ..report.labels import cli_label
+
+        lang = args.lang
         print()
-        print(f"each pair: estimate, {level} interval and the share of categories known for both (the rest imputed):")
+        print(cli_label("pairs_line", lang).format(level=f"{est.params['level']:.0%}"))
         pairs = est.table()
         pairs["interval"] = [f"{lo:.2f}-{hi:.2f}" for lo, hi in zip(pairs["low"], pairs["high"], strict=True)]
         pairs["known_share"] = [f"{s:.0%}" for s in pairs["known_share"]]
-        emit(
-            pairs[["zone_a", "zone_b", "estimate", "interval", "known_share"]],
-            "table",
-            kinds={"estimate": "similarity"},
-        )
-        print("method: docs/methods.md §11 (multiple imputation from each category's adoption; seed 0)")
+        numbers = _zone_numbers(ds, lang)
+        for side in ("zone_a", "zone_b"):
+            pairs[side] = [" ".join(numbers[z]) for z in pairs[side]]
+        columns = ["zone_a", "zone_b", "estimate", "interval", "known_share"]
+        emit(pairs[columns], "table", headers=[cli_label(c, lang) for c in columns], kinds={"estimate": "similarity"})
+        print(cli_label("pairs_method", lang))
     return 0
 
 
@@ -241,6 +300,7 @@ def _configure_gap(p: argparse.ArgumentParser) -> None:
 
 def _run_gap(args: argparse.Namespace) -> int:
     from ..report.labels import cli_label, term
+    from ..report.readable import Names
 
     assessment = run_assessment(args)
     gap = assessment.gap
@@ -256,17 +316,26 @@ def _run_gap(args: argparse.Namespace) -> int:
         emit(recs.drop(columns=["exemplars"]), "csv")
         return 0
     lang = args.lang
-    cols = ["rank", "code", f"label_{lang}", "target_state", "priority_share", "gap", "rests_on"]
+    nc = gap.not_counted()
+    mentioned = [*nc["measure_id"], *",".join(gap.unverified().get("exemplar_ids", [])).split(",")]
+    names = Names.from_dataset(gap.dataset, lang, [m for m in mentioned if m])
+    # a person reads the table: names, not codes or ids (csv and json keep them)
+    cols = ["rank", f"label_{lang}", "target_state", "priority_share", "gap", "rests_on"]
     cols += [c for c in ("p_top", "fragile") if c in recs.columns]
     cols += ["dtf", "n_adopted", "n_examined", "single_exemplar", "exemplar_zones", "authority", "already_planned"]
     cols += [c for c in ("p_top_weights", "p_top_evidence") if c in recs.columns]
     low = cli_label("rests_on_low", lang)
-    recs = recs.assign(rests_on=recs["rests_on_low_confidence"].map({True: cli_label("low_source", lang), False: ""}))
+    recs = recs.assign(
+        rests_on=recs["rests_on_low_confidence"].map(
+            {True: cli_label("low_source", lang), False: cli_label("other_sources", lang)}
+        ),
+        exemplar_zones=recs["exemplar_zones"].map(names.zones_list),
+    )
 
-    echo(gap.summary(lang))
+    echo(_realigned(names.prose(gap.summary(lang))))
     print(
         cli_label("benchmark_line", lang).format(
-            zones=("、" if lang == "zh" else ", ").join(gap.benchmark),
+            zones=names.zones_list(gap.benchmark),
             data=gap.data_hash,
             codebook=gap.codebook_version,
         )
@@ -285,16 +354,18 @@ def _run_gap(args: argparse.Namespace) -> int:
         if not flagged.empty:
             rank = cli_label("rank", lang)
             ranks = "、".join if lang == "zh" else ", ".join
-            print(f"{low}: " + ranks(f"{r.code} ({rank} {r.rank})" for r in flagged.itertuples()))
-    _print_unverified(gap, lang)
-    nc = gap.not_counted()
+            print(f"{low}: " + ranks(f"{names.category(r.code)} ({rank} {r.rank})" for r in flagged.itertuples()))
+    _print_unverified(gap, lang, names)
     if not nc.empty:
         print()
         print(cli_label("not_counted_title", lang))
         nc = nc[["measure_id", "code", "role", "status", "depth"]].copy()
+        nc["measure_id"] = nc["measure_id"].map(names.measure)
+        nc["code"] = nc["code"].map(names.category)
         for column in ("role", "status"):
             nc[column] = nc[column].map(lambda v: term(str(v), lang))
-        emit(nc, "table", headers=[cli_label(c, lang) for c in nc.columns])
+        headers = [cli_label({"measure_id": "measure", "code": "category"}.get(c, c), lang) for c in nc.columns]
+        emit(nc, "table", headers=headers)
     return 0
 
 
@@ -309,18 +380,34 @@ _GAP_KINDS = {
 }
 
 
-def _print_unverified(gap: Any, lang: str) -> None:
+def _print_unverified(gap: Any, lang: str, names: Any) -> None:
     from ..report.labels import cli_label
 
     unverified = gap.unverified()
     if unverified.empty:
         return
     print()
-    print(cli_label("verify_first_line", lang).format(n=len(unverified), target=gap.target))
+    print(cli_label("verify_first_line", lang).format(n=len(unverified), target=names.zone(gap.target)))
     print(cli_label("verify_first_hint", lang))
-    cols = ["code", f"label_{lang}", "frontier", "n_examined", "exemplar_ids"]
-    headers = [cli_label("label" if c == f"label_{lang}" else c, lang) for c in cols]
-    emit(unverified[cols], "table", headers=headers, kinds={"frontier": "score"})
+    cols = [f"label_{lang}", "frontier", "n_examined", "exemplar_ids"]
+    shown = unverified[cols].assign(exemplar_ids=unverified["exemplar_ids"].map(names.measures_list))
+    headers = [cli_label({f"label_{lang}": "label", "exemplar_ids": "exemplars"}.get(c, c), lang) for c in cols]
+    emit(shown, "table", headers=headers, kinds={"frontier": "score"})
+
+
+def _realigned(text: str) -> str:
+    """The summary's indented rows with their first field padded again (names are wider than codes)."""
+    from .table import display_width
+
+    rows = [line.strip().split("  ", 1) for line in text.splitlines() if line.startswith("  ")]
+    size = max((display_width(r[0]) for r in rows), default=0)
+    out = []
+    for line in text.splitlines():
+        if line.startswith("  ") and "  " in line.strip():
+            first, rest = line.strip().split("  ", 1)
+            line = f"  {first}{' ' * (size - display_width(first))}  {rest.strip()}"
+        out.append(line)
+    return "\n".join(out)
 
 
 def _word(value: Any) -> str:

@@ -122,9 +122,23 @@ def render_table(
         whole = i in protect or numeric[i]
         word = max((display_width(w) for r in cells for w in r[i].split()), default=0)
         short = min(natural[-1], max(_MIN_TEXT, min(word, _MAX_WORD)))  # dates and short words stay whole
-        minimum.append(max(content, min(display_width(head), 6), 1) if whole else short)
+        head_word = max((display_width(w) for w in head.split()), default=0)  # an id as header stays whole
+        minimum.append(max(content, min(head_word, _MAX_WORD), 1) if whole else short)
     widths = _fit(natural, minimum, width - 2 * (len(heads) - 1))  # right padding + blank rule
     if widths is None:
+        pages = _pages(minimum, width)
+        if len(heads) > 2 and pages is not None:  # a wide matrix: pages of columns, the first column on each
+            return "\n\n".join(
+                render_table(
+                    [header[i] for i in page],
+                    [[row[i] for i in page] for row in rows],
+                    width=width,
+                    numeric=[numeric[i] for i in page],
+                    protect=[n for n, i in enumerate(page) if i in protect],
+                    title=title if not k else None,
+                )
+                for k, page in enumerate(pages)
+            )
         return _records(heads, cells, title)
     for i, head in enumerate(heads):
         table.add_column(Text(head), justify="right" if numeric[i] else "left", width=widths[i], overflow="fold")
@@ -134,6 +148,19 @@ def render_table(
     console.print(table)
     out = console.file.getvalue()  # type: ignore[attr-defined]
     return "\n".join(line.rstrip() for line in out.rstrip("\n").split("\n"))
+
+
+def _pages(minimum: list[int], width: int) -> list[list[int]] | None:
+    """Groups of columns that each fit ``width`` beside the first column; None when one column cannot."""
+    pages: list[list[int]] = []
+    for i in range(1, len(minimum)):
+        if minimum[0] + minimum[i] + 2 > width:
+            return None
+        if pages and sum(minimum[k] + 2 for k in pages[-1]) + minimum[i] + 2 <= width:
+            pages[-1].append(i)
+        else:
+            pages.append([0, i])
+    return pages
 
 
 def _fit(natural: list[int], minimum: list[int], room: int) -> list[int] | None:

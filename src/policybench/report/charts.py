@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .readable import short_name
+
 __all__ = ["paired_bars", "timeline"]
 
 ROW = 22
@@ -68,7 +70,7 @@ def timeline(rows: Sequence[tuple[str, str, Sequence[tuple[str, str, str, str]]]
         return {"rows": [], "width": 0, "height": 0, "ticks": []}
     first = int(min(lo for lo, _ in spans))
     last = int(max(hi for _, hi in spans)) + 1
-    step = max(1, round((last - first) / 8))
+    step = max(1, -(-(last - first) // 6))  # at most about six year labels: they must not overlap in print
 
     def x(value: float) -> float:
         return round(LABEL_WIDTH + BAR_WIDTH * (value - first) / max(last - first, 1), 2)
@@ -83,6 +85,7 @@ def timeline(rows: Sequence[tuple[str, str, Sequence[tuple[str, str, str, str]]]
                 "x": x(_year(lo)),
                 "w": max(4.0, round(x(_year(hi) + 1 / 365.25) - x(_year(lo)), 2)),
                 "first": n == 0,
+                "short": short_name(zone),
             }
             for n, (zone, start, lo, hi) in enumerate(adoptions)
         ]

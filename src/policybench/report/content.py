@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -123,7 +124,38 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
         "sources": _records(a.table("sources")),
         "methodology": METHOD_TEXT[lang],
     }
+    content["names"] = _names(a, lang, content)
     return _clean(content)
+
+
+_MEASURE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9._-]*[a-z0-9]")
+
+
+def _names(a: Assessment, lang: str, content: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Names in ``lang`` of every zone, domain and category, and of the measures the report mentions.
+
+    The human formats show these in place of ids and codes (:mod:`policybench.report.readable`).
+    """
+    ds = a.dataset
+    mentioned: set[str] = set()
+    for r in content["recommendations"]:
+        for key in ("planned_measures", "not_counted", "exemplar_ids"):
+            mentioned.update(_MEASURE_ID.findall(str(r.get(key) or "")))
+    for u in content["unverified"]:
+        mentioned.update(_MEASURE_ID.findall(str(u.get("exemplar_ids") or "")))
+    mentioned.update(str(m["measure_id"]) for m in content["not_counted"])
+    measures = {}
+    for measure_id in sorted(mentioned):
+        try:
+            measures[measure_id] = ds.measure(measure_id).title.get(lang)
+        except (KeyError, LookupError, ValueError):
+            continue
+    return {
+        "zones": {z.id: z.name.get(lang) for z in ds.zones},
+        "domains": {d.code: d.label.get(lang) for d in ds.codebook.domains},
+        "categories": {c.code: c.label.get(lang) for c in ds.codebook.categories},
+        "measures": measures,
+    }
 
 
 def _alignment(a: Assessment, lang: str) -> dict[str, Any] | None:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from ..data.io import write_with
 from ..errors import PolicyBenchError
 from .render import shown
+from .stable import stable_zip
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -99,21 +100,25 @@ def write_docx(context: dict[str, Any], path: str | os.PathLike[str]) -> Path:
     document = docx.Document()
     lang = context["meta"]["lang"]
     _styles(document, lang)
+    document.core_properties.title = context["meta"]["title"]
+    document.core_properties.author = "policybench"
+    document.core_properties.comments = ""
     for section in _SECTIONS:
         section(document, context, lang)
-    write_with(path, lambda tmp: document.save(str(tmp)))
+    date = str(context["meta"]["generated"])
+
+    def write(tmp: Path) -> None:
+        document.save(str(tmp))
+        stable_zip(tmp, date)  # identical runs, identical bytes
+
+    write_with(path, write)
     return Path(path)
 
 
 def _head(document: Document, c: dict[str, Any], lang: str) -> None:
     L, meta = c["L"], c["meta"]
     document.add_heading(meta["title"], level=0)
-    bench = (
-        "；".join(b["name"] for b in meta["benchmark"])
-        if lang == "zh"
-        else "; ".join(b["name"] for b in meta["benchmark"])
-    )
-    document.add_paragraph(f"{L['benchmark']}: {bench}")
+    document.add_paragraph(f"{L['benchmark']}: {c['benchmark_text']}")
     document.add_paragraph(f"{L['generated']}: {meta['generated']}")
     document.add_heading(L["summary"], level=1)
     document.add_paragraph().add_run(f"{L['overall_dtf']}: {shown(c['summary']['overall_dtf'], 'dtf')}").bold = True
@@ -160,7 +165,7 @@ def _domains(document: Document, c: dict[str, Any], lang: str) -> None:
     _bars(document, c, c["gap_chart"])
     rows = [
         (
-            f"{g['label_' + lang]} ({g['code']})",
+            str(g["label_" + lang]),
             shown(g["target"], "score"),
             shown(g["frontier"], "score"),
             shown(g["gap"], "score"),
@@ -180,8 +185,9 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
     if not c["recommendations"]:
         document.add_paragraph(L["none"])
     for r in c["recommendations"]:
-        document.add_heading(f"{r['rank']}. {r['label_' + lang]} ({r['code']})", level=2)
-        document.add_paragraph(c["statuses"](r["rationale_" + lang]))
+        tags = [L[key] for key, flag in _TAGS if r.get(flag)]
+        document.add_heading(" — ".join([f"{r['rank']}. {r['label_' + lang]}", *tags]), level=2)
+        document.add_paragraph(r["rationale"])
         header = [
             L["priority_share"],
             L["gap"],
@@ -196,19 +202,73 @@ def _recommendations(document: Document, c: dict[str, Any], lang: str) -> None:
             shown(r["gap"], "score"),
             shown(r["dtf"], "dtf"),
             term(r["authority"]),
-            r["prerequisites_missing"] or L["none"],
+            r["prerequisites_text"],
             shown(r["uplift"], "dtf"),
             _robustness(c, r),
         )
         _table(document, header, [row], numeric=(0, 1, 2, 5))
         document.add_paragraph(L["exemplars"]).runs[0].bold = True
         for e in r["exemplars"]:
-            sources = "; ".join(f"{s['title']} ({term(s['publisher'])})" for s in e["sources"])
+            sources = "; ".join(_source_short(s) for s in e["sources"])
             document.add_paragraph(
                 f"{e['zone_name_' + lang]} — {e['title_' + lang]} ({L['depth']} {e['depth']}, "
                 f"{L['confidence']} {term(e['confidence'])}{', ' + e['start'] if e['start'] else ''}): {sources}",
                 style="List Bullet",
             )
+        if r["not_counted_text"]:
+            document.add_paragraph(f"{L['not_counted']}: {r['not_counted_text']}")
+
+
+_TAGS = (
+    ("already_planned", "already_planned"),
+    ("fragile", "fragile"),
+    ("single_exemplar", "single_exemplar"),
+    ("rests_on_low", "rests_on_low_confidence"),
+)
+
+
+def _source_short(s: dict[str, Any]) -> str:
+    """An exemplar's source in one line: its title (or publisher when the title is not recorded) and date."""
+    detail = [s["publisher_text"]] if s["title_text"] else []
+    detail += [s["date"]] if s.get("date") else []
+    return f"{s['link_text']} ({', '.join(detail)})" if detail else str(s["link_text"])
+
+
+def _estimate(s: dict[str, Any]) -> str:
+    low, high = shown(s["estimate_low"], "similarity"), shown(s["estimate_high"], "similarity")
+    return f"{shown(s['estimate'], 'similarity')} ({low}–{high})"
+
+
+def _alignment(document: Document, c: dict[str, Any]) -> None:
+    """The closest peer's measures matched one to one with the target's."""
+    al, L = c["alignment"], c["L"]
+    if not al:
+        return
+    peer = c["zone_names"].get(al["peer"], al["peer"])
+    document.add_heading(f"{L['alignment']}: {peer}", level=1)
+    rows = [(shown(p["similarity"], "similarity"), p["title_a"], p["title_b"]) for p in al["pairs"]]
+    _table(document, [L["sim"], c["meta"]["target_name"], peer], rows, numeric=(0,))
+    document.add_paragraph(f"{L['unmatched']}: {len(al['unmatched_target'])}")
+
+
+def _unverified(document: Document, c: dict[str, Any], lang: str) -> None:
+    """Verify first (not ranked) and the target's measures the status filter left out."""
+    L = c["L"]
+    if c["unverified"]:
+        document.add_heading(L["unverified"], level=2)
+        document.add_paragraph(L["unverified_text"])
+        rows = [
+            (u["label_" + lang], shown(u["frontier"], "score"), str(u["n_examined"]), u["exemplars_text"])
+            for u in c["unverified"]
+        ]
+        _table(document, [L["category"], L["frontier"], L["n_examined"], L["exemplars"]], rows, numeric=(1, 2))
+    if c["not_counted"]:
+        document.add_heading(L["not_counted"], level=2)
+        rows = [
+            (m["title"], f"{m['category_text']} ({c['term'](m['role'])})", c["term"](m["status"]), str(m["depth"]))
+            for m in c["not_counted"]
+        ]
+        _table(document, [L["measure"], L["category"], L["status"], L["depth"]], rows, numeric=(3,))
 
 
 def _robustness(c: dict[str, Any], r: dict[str, Any]) -> str:
@@ -227,7 +287,7 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     if c["strengths"]:
         rows: list[tuple[str, ...]] = [
             (
-                f"{s['label_' + lang]} ({s['code']})",
+                str(s["label_" + lang]),
                 shown(s["target"], "score"),
                 shown(s["frontier"], "score"),
             )
@@ -244,23 +304,51 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
             shown(s["structured"], "similarity"),
             shown(s["alignment"], "similarity"),
             str(s["overlap"]),
-            f"{shown(s['estimate'], 'similarity')} ({shown(s['estimate_low'], 'similarity')}–{shown(s['estimate_high'], 'similarity')})",
+            f"{shown(s['coverage_target_by_zone'], 'share')} / {shown(s['coverage_zone_by_target'], 'share')}",
+            _estimate(s),
             shown(s["known_share"], "share"),
         )
         for s in c["similarity"]
     ]
-    header = [L["zone"], L["score"], L["structured"], L["aligned"], L["overlap"], L["estimate"], L["known_both"]]
-    _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6))
+    header = [
+        L["zone"],
+        L["score"],
+        L["structured"],
+        L["aligned"],
+        L["overlap"],
+        L["coverage"],
+        L["estimate"],
+        L["known_both"],
+    ]
+    _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6, 7))
+    if c["similarity_undefined"]:
+        sep = "；" if lang == "zh" else "; "
+        undefined = sep.join(
+            f"{u['name']} ({L['overlap']} {u['overlap']}; {L['estimate']} {_estimate(u)}, "
+            f"{L['known_both']} {shown(u['known_share'], 'share')})"
+            for u in c["similarity_undefined"]
+        )
+        document.add_paragraph(f"{L['similarity_undefined']}: {undefined}")
+    _alignment(document, c)
     document.add_heading(L["sources"], level=1)
     for s in c["sources"]:
         date = f", {s['date']}" if s["date"] else ""
         url = f" {s['url']}" if s["url"] else ""
         kind = c["term"](s["kind"])
-        document.add_paragraph(f"{s['title']} — {c['term'](s['publisher'])}{date} ({kind}){url}", style="List Number")
+        publisher = f" — {s['publisher_text']}" if s["title_text"] else ""
+        zone = c["zone_names"].get(s["zone"], s["zone"])
+        document.add_paragraph(f"[{s['n']}] {zone}: {s['link_text']}{publisher}{date} ({kind}){url}")
     document.add_heading(L["methodology"], level=1)
     for m in c["methodology"]:
         document.add_paragraph(m, style="List Number")
+    document.add_heading(L["parameters"], level=2)
     _table(document, [L["parameters"], L["value"]], c["parameters"])
+    document.add_paragraph(f"{L['not_applicable']}: {c['not_applicable_text']}")
+    meta = c["meta"]
+    document.add_paragraph(
+        f"{L['reproduce']}: policybench {meta['library_version']}, {L['codebook']} {meta['codebook_version']}, "
+        f"{L['data_version']} {meta['data_version']} ({meta['data_hash']}), {meta['generated']}"
+    )
     cite = c.get("citation")
     if cite:
         document.add_heading(L["cite"], level=1)
@@ -275,10 +363,10 @@ def _timeline(document: Document, c: dict[str, Any], lang: str) -> None:
         return
     document.add_heading(c["L"]["timeline"], level=1)
     document.add_paragraph(c["L"]["timeline_legend_print"])
-    _picture(document, timeline_png(chart))
+    _picture(document, timeline_png(chart, first_label=c["L"]["first_adopter"], later_label=c["L"]["later_adopters"]))
     for row in chart["rows"]:
         order = " → ".join(f"{m['zone']} {m['start']}" for m in row["marks"])
-        document.add_paragraph(f"{row['label']} ({row['tooltip']}): {order}", style="List Bullet")
+        document.add_paragraph(f"{row['label']}: {order}", style="List Bullet")
 
 
 def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
@@ -287,21 +375,20 @@ def _plan(document: Document, c: dict[str, Any], lang: str) -> None:
         return
     document.add_heading(L["plan"], level=1)
     document.add_paragraph(L["plan_legend"])
-    names = c["zone_names"]
     for authority, rows in c["plan_groups"]:
         key = f"plan_{authority}"
         document.add_heading(L[key] if key in L else c["term"](authority), level=2)
         table = [
             (
                 p["step"],
-                f"{p['label_' + lang]} ({p['code']})",
-                p["prerequisites_" + lang] or L["none"],
-                "; ".join(names.get(z, z) for z in p["exemplar_zones"].split(",") if z),
-                p["sources"],
+                f"{p['label_' + lang]} ({L['rank']} {p['rank']})",
+                p["prerequisites_text"],
+                p["exemplar_zones_text"],
+                p["source_refs"],
             )
             for p in rows
         ]
         _table(document, [L["step"], L["category"], L["prerequisites"], L["exemplars"], L["cite_sources"]], table, (0,))
 
 
-_SECTIONS = (_head, _domains, _recommendations, _timeline, _plan, _rest)
+_SECTIONS = (_head, _domains, _recommendations, _unverified, _timeline, _plan, _rest)

@@ -136,8 +136,12 @@ def bar_chart_png(chart: dict[str, Any], *, target_label: str, frontier_label: s
     return _png(figure)
 
 
-def timeline_png(chart: dict[str, Any]) -> bytes:
-    """The diffusion timeline from :func:`~policybench.report.charts.timeline`: one mark per adopting zone."""
+def timeline_png(chart: dict[str, Any], *, first_label: str = "", later_label: str = "") -> bytes:
+    """The diffusion timeline from :func:`~policybench.report.charts.timeline`: one mark per adopting zone.
+
+    The first adopter of each category is named beside its mark; ``first_label`` and
+    ``later_label`` head the legend of the two colours.
+    """
     rows = chart["rows"]
     font = cjk_font()
     labels = chart_labels([r["label"] for r in rows], [r["tooltip"] for r in rows], font)
@@ -148,10 +152,35 @@ def timeline_png(chart: dict[str, Any]) -> bytes:
         spans = [(m["x"], m["w"]) for m in row["marks"]]
         colours = [_FIRST if m["first"] else _LATER for m in row["marks"]]
         axes.broken_barh(spans, (position - 0.3, 0.6), facecolors=colours, alpha=0.85)
+        first = row["marks"][0]
+        name = chart_labels([first["short"]], [""], font)[0]
+        if name:
+            axes.text(
+                first["x"] + first["w"] + 1.5,
+                position,
+                name,
+                va="center",
+                fontproperties=_font(font, 6.5),
+                color=_FIRST,
+                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7, "pad": 0.5},
+            )
     axes.set_yticks(positions, labels)
     for text in axes.get_yticklabels():
         text.set_fontproperties(_font(font, 8))
     axes.set_xlim(left, left + chart["bar_width"])
     axes.set_xticks([t["x"] for t in chart["ticks"]], [t["text"] for t in chart["ticks"]])
     axes.tick_params(axis="x", labelsize=8, colors=_AXIS)
+    if first_label and later_label:
+        from matplotlib.patches import Patch
+
+        legend = chart_labels([first_label, later_label], ["first", "later"], font)
+        axes.legend(
+            [Patch(color=_FIRST), Patch(color=_LATER)],
+            legend,
+            prop=_font(font, 8),
+            loc="lower center",
+            bbox_to_anchor=(0.5, 1.0),
+            ncol=2,
+            frameon=False,
+        )
     return _png(figure)

@@ -19,6 +19,8 @@ from .charts import paired_bars, timeline
 from .content import build_content
 from .escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url, xml_safe
 from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
+from .readable import Names, publisher_text, title_recorded
+from .stable import stable_zip
 
 if TYPE_CHECKING:
     import jinja2
@@ -102,25 +104,51 @@ class GapReport:
     def _context(self) -> dict[str, Any]:
         c = self.content
         lang = self.lang
-        recs = c["recommendations"]
+        names = Names(c.get("names", {}), lang)
+        none = LABELS["none"][lang]
+        recs = [_readable_recommendation(r, names, lang, none) for r in c["recommendations"]]
         top = "；".join if lang == "zh" else "; ".join
-        names = [f"{r['label_' + lang]} ({r['code']})" for r in recs[:5]]
         summary_text = LABELS["summary_text"][lang].format(
             target=c["meta"]["target_name"],
             dtf=shown(c["summary"]["overall_dtf"], "dtf"),
             n=c["summary"]["applicable"],
             unknown=c["summary"].get("unknown", 0),
             na=c["summary"]["not_applicable"],
-            top=top(names) or LABELS["none"][lang],
+            top=top([r["label_" + lang] for r in recs[:5]]) or none,
         )
         benchmarked = [d for d in c["domains"] if d["categories"]]  # a domain with nothing benchmarked has no bars
         domains = [(d["label_" + lang], d["target"], d["frontier"], d["domain"]) for d in benchmarked]
         gaps = [(g["label_" + lang], g["target"], g["frontier"], g["code"]) for g in c["gaps"]]
         ranked = [g for g in c["gaps"] if g.get("target_state") in ("present", "absent")]  # only known cells are ranked
+        sources = [_readable_source(s, lang) | {"n": n} for n, s in enumerate(c["sources"], start=1)]
+        refs = {f"{s['zone']}:{s['id']}": s["n"] for s in sources}
+        plan = [
+            {
+                **p,
+                "prerequisites_text": p["prerequisites_" + lang] or none,
+                "exemplar_zones_text": _joined([names.zone(z) for z in p["exemplar_zones"].split(",") if z], lang),
+                "source_refs": "".join(f"[{refs[k]}]" for k in _keys(p["sources"]) if k in refs),
+            }
+            for p in c.get("plan", [])
+        ]
         return {
             **c,
+            "recommendations": recs,
+            "unverified": [
+                {**u, "exemplars_text": names.measures_list(u["exemplar_ids"], with_zone=True)} for u in c["unverified"]
+            ],
+            "not_counted": [
+                {
+                    **m,
+                    "title": m["title_" + lang] or names.measure(m["measure_id"]),
+                    "category_text": names.category(m["code"]),
+                }
+                for m in c["not_counted"]
+            ],
+            "sources": sources,
             "L": {k: v[lang] for k, v in LABELS.items()},
             "summary_text": summary_text,
+            "benchmark_text": _joined([b["name"] for b in c["meta"]["benchmark"]], lang, "；"),
             "domain_chart": paired_bars(domains),
             "gap_chart": paired_bars(gaps),
             "robust_k": c["meta"]["sensitivity"].get("top", 5),
@@ -129,11 +157,12 @@ class GapReport:
             "statuses": lambda text: statuses_in(text, lang),
             "citation": citation(c["meta"], lang),
             "share": {g["code"]: g["priority_share"] or 0.0 for g in ranked},
-            "parameters": parameter_rows(c["meta"]["params"], lang),
-            "zone_names": {b["id"]: b["name"] for b in c["meta"]["benchmark"]},
-            "plan_groups": _plan_groups(c.get("plan", [])),
+            "parameters": parameter_rows(c["meta"]["params"], lang, names, len(c["meta"]["benchmark"])),
+            "zone_names": names.zones,
+            "plan_groups": _plan_groups(plan),
             "timeline_chart": timeline(_timeline_rows(c, lang)),
-            "category_names": {g["code"]: g["label_" + lang] for g in (*c["gaps"], *c["strengths"])},
+            "category_names": {**names.domains, **names.categories},
+            "not_applicable_text": names.categories_list(c["not_applicable"]) or none,
         }
 
     def to_html(self) -> str:
@@ -151,9 +180,12 @@ class GapReport:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The report's tables as DataFrames (one XLSX sheet each)."""
         c = self.content
+        names = Names(c.get("names", {}), self.lang)
         recs = pd.DataFrame(c["recommendations"])
         if not recs.empty:
             recs["exemplars"] = recs["exemplars"].map(lambda ex: "; ".join(f"{e['zone']}:{e['measure']}" for e in ex))
+            for column in (f"rationale_{self.lang}", "not_counted"):  # prose: titles and labels, not ids
+                recs[column] = recs[column].map(names.prose)
         meta = {
             k: json.dumps(v, ensure_ascii=False, sort_keys=True) if isinstance(v, dict | list) else v
             for k, v in c["meta"].items()
@@ -168,10 +200,22 @@ class GapReport:
             "domains": pd.DataFrame(c["domains"]),
             "strengths": pd.DataFrame(c["strengths"]),
             "similarity": pd.DataFrame(c["similarity"]).drop(columns=["shared"], errors="ignore"),
+            # the reason is the analysis's English message; the report says it with its own words
+            "similarity_undefined": pd.DataFrame(c["similarity_undefined"]).drop(columns=["reason"], errors="ignore"),
             "alignment": pd.DataFrame(c["alignment"]["pairs"] if c["alignment"] else []),
+            "unverified": pd.DataFrame(c["unverified"]),
             "not_counted": pd.DataFrame(c["not_counted"]),
+            "timeline": pd.DataFrame(c.get("diffusion", [])),
             "sources": pd.DataFrame(c["sources"]),
             "methodology": pd.DataFrame({"text": c["methodology"]}),
+            "parameters": pd.DataFrame(
+                parameter_rows(c["meta"]["params"], self.lang, names, len(c["meta"]["benchmark"])),
+                columns=["parameter", "value"],
+            ),
+            "not_applicable": pd.DataFrame(
+                {"code": c["not_applicable"], "label": [names.category(k) for k in c["not_applicable"]]}
+            ),
+            "cite": pd.DataFrame({"text": [citation(c["meta"], self.lang)]}),
         }
 
     def to_excel(self, path: str | os.PathLike[str]) -> None:
@@ -183,10 +227,12 @@ class GapReport:
 
         def write(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
-                for name, frame in self.tables().items():
+                for name, table in self.tables().items():
+                    frame = _one_language(table, self.lang)
                     sheet, shown = (SHEETS_ZH.get(name, name), _chinese(frame)) if self.lang == "zh" else (name, frame)
                     _neutralise(shown).to_excel(writer, sheet_name=sheet, index=False)
                     _number_formats(writer.sheets[sheet], list(frame.columns))
+            stable_zip(tmp, str(self.content["meta"]["generated"]))  # identical runs, identical bytes
 
         write_with(path, write)
 
@@ -222,6 +268,35 @@ class GapReport:
         return self.to_html()
 
 
+def _joined(items: list[str], lang: str, zh_sep: str = "、") -> str:
+    return (zh_sep if lang == "zh" else ", ").join(items)
+
+
+def _keys(sources: str) -> list[str]:
+    """The 'zone:source-id' keys of a plan row's sources."""
+    return [k.strip() for k in str(sources or "").split(";") if k.strip()]
+
+
+def _readable_source(s: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A source with what the reader sees: its title (none when not recorded) and publisher in ``lang``."""
+    title = s["title"] if title_recorded(s.get("title") or "") else ""
+    publisher = publisher_text(s.get("publisher") or "", lang)
+    return {**s, "title_text": title, "publisher_text": publisher, "link_text": title or publisher}
+
+
+def _readable_recommendation(r: dict[str, Any], names: Names, lang: str, none: str) -> dict[str, Any]:
+    """A recommendation with ids and codes in its texts replaced by names and titles."""
+    return {
+        **r,
+        "rationale": names.prose(r["rationale_" + lang]),
+        "prerequisites_text": names.categories_list(r["prerequisites_missing"] or "") or none,
+        "not_counted_text": names.prose(r["not_counted"]) if r.get("not_counted") else "",
+        "exemplars": [
+            {**e, "sources": [_readable_source(s, lang) for s in e["sources"]]} for e in r.get("exemplars") or []
+        ],
+    }
+
+
 def _timeline_rows(c: dict[str, Any], lang: str) -> list[tuple[str, str, list[tuple[str, str, str, str]]]]:
     """Per recommended category with dated adopters: (name, code, [(zone, start, earliest, latest)])."""
     rows = []
@@ -232,7 +307,7 @@ def _timeline_rows(c: dict[str, Any], lang: str) -> list[tuple[str, str, list[tu
             if a["code"] == r["code"]
         ]
         if adoptions:
-            rows.append((r["label_" + lang], r["code"], adoptions))
+            rows.append((r["label_" + lang], r["code"], adoptions))  # the code: the chart fallback without a CJK font
     return rows
 
 
@@ -249,23 +324,43 @@ def statuses_in(text: Any, lang: str) -> str:
     return _STATUS_NOTE.sub(lambda m: f"({term(m.group(1), lang)})", str(text))
 
 
-def parameter_rows(params: dict[str, Any], lang: str) -> list[tuple[str, str]]:
-    """The analysis parameters as (readable name, readable value) rows."""
+def parameter_rows(
+    params: dict[str, Any], lang: str, names: Names | None = None, n_benchmark: int | None = None
+) -> list[tuple[str, str]]:
+    """The analysis parameters as (readable name, readable value) rows: names, not ids or codes."""
+    names = names or Names({}, lang)
+    return [
+        (PARAMETER_LABELS.get(k, {}).get(lang, k), _parameter_value(k, v, lang, names, n_benchmark))
+        for k, v in sorted(params.items())
+    ]
+
+
+def _parameter_word(value: Any, lang: str, names: Names) -> str:
+    text = str(value)
+    if text in names.zones:
+        return names.zone(text)
+    return names.category(text) if "." in text else term(text, lang)
+
+
+def _parameter_value(key: str, value: Any, lang: str, names: Names, n_benchmark: int | None) -> str:
+    """One parameter's value as a reader sees it: zone names, category labels, rounded numbers, words."""
     none = LABELS["none"][lang]
     sep = "、" if lang == "zh" else ", "
-
-    def show(value: Any) -> str:
-        if value is None:
-            return none
-        if isinstance(value, list | tuple):
-            return sep.join(term(str(v), lang) for v in value) or none
-        if isinstance(value, dict):
-            return sep.join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in sorted(value.items()))
-        if isinstance(value, bool):
-            return term("true" if value else "false", lang)
-        return term(str(value), lang)
-
-    return [(PARAMETER_LABELS.get(k, {}).get(lang, k), show(v)) for k, v in sorted(params.items())]
+    if value is None:
+        if key == "against" and n_benchmark:
+            return LABELS["all_other_zones"][lang].format(n=n_benchmark)
+        return LABELS["default_weights"][lang] if key == "weights" else none
+    if isinstance(value, list | tuple):
+        return sep.join(_parameter_word(v, lang, names) for v in value) or none
+    if isinstance(value, dict):
+        return sep.join(
+            f"{names.category(str(k))} {_parameter_value('', v, lang, names, None)}" for k, v in sorted(value.items())
+        )
+    if isinstance(value, bool):
+        return term("true" if value else "false", lang)
+    if isinstance(value, float):
+        return format(round(value, 2), "g")
+    return _parameter_word(value, lang, names)
 
 
 def citation(meta: dict[str, Any], lang: str) -> str:
@@ -305,7 +400,24 @@ def _number_formats(sheet: Any, columns: list[str]) -> None:
                 cell.number_format = EXCEL_FORMATS[kind]
 
 
-_VOCABULARY_COLUMNS = ("authority", "status", "role", "kind", "publisher", "confidence", "target_state")
+_VOCABULARY_COLUMNS = (
+    "authority",
+    "status",
+    "role",
+    "kind",
+    "zone_kind",
+    "publisher",
+    "confidence",
+    "target_state",
+    "precision",
+    "vs_national",
+)
+
+
+def _one_language(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The columns of the report's language: the other language's labels, titles and texts left out."""
+    other = "_en" if lang == "zh" else "_zh"
+    return frame.drop(columns=[c for c in frame.columns if str(c).endswith(other)])
 
 
 def _chinese(frame: pd.DataFrame) -> pd.DataFrame:
