@@ -9,6 +9,7 @@ import pytest
 
 from policybench import InputError, load_dataset
 from policybench.assessment import assess
+from policybench.report import report
 from policybench.similarity import align, compare, nearest_peers, zone_similarity, zone_similarity_matrix
 
 TOY = Path(__file__).parent / "data" / "toy"
@@ -91,7 +92,7 @@ def test_one_definition_of_combined_similarity(shipped_examined) -> None:
     matrix = zone_similarity_matrix(ds, zones=zones)
     peers = nearest_peers(ds, "tianjin-htz", k=20).set_index("zone_id")
     assessment = assess(ds, "tianjin-htz", against=["tianjin-teda", "donghu-htz"], draws=0)
-    in_report = {s["zone"]: s["score"] for s in assessment.report("en").content["similarity"]}
+    in_report = {s["zone"]: s["score"] for s in report(assessment, lang="en").content["similarity"]}
     assert in_report["tianjin-teda"] == pytest.approx(pair.score, abs=1e-4)  # reports round to 4 decimals
     for value in (
         via_compare.score,

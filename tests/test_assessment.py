@@ -16,6 +16,7 @@ from policybench.cli import main
 from policybench.data.codebook import category_weights
 from policybench.errors import InputError
 from policybench.gaps import gap_analysis, recommend
+from policybench.report import report
 from policybench.similarity import compare
 
 MODELS = ["wuhan-city-partner", "donghu-htz"]
@@ -91,7 +92,7 @@ def test_report_equals_the_cli_report_byte_for_byte(
         out = tmp_path / f"r.{suffix}"
         args = ["report", "tianjin-htz", "--against", *MODELS, "--lang", "en", "--date", DATE, "-o", str(out)]
         assert main(args) == 0
-        rendered = a.report("en", generated=DATE)
+        rendered = report(a, lang="en", generated=DATE)
         expected = rendered.to_json() if suffix == "json" else rendered.to_markdown()
         assert out.read_text(encoding="utf-8") == expected
     capsys.readouterr()
@@ -115,9 +116,9 @@ def test_draws_zero_means_no_robustness(shipped) -> None:
     a = assess(shipped, "tianjin-htz", against=MODELS, draws=0)
     assert a.table("robustness").empty
     assert a.table("recommendations")["p_top"].isna().all()
-    md = a.report("en", generated=DATE).to_markdown()
+    md = report(a, lang="en", generated=DATE).to_markdown()
     assert "- Robustness:" not in md
-    assert "- Robustness:" in assess(shipped, "tianjin-htz", against=MODELS, draws=10).report("en").to_markdown()
+    assert "- Robustness:" in report(assess(shipped, "tianjin-htz", against=MODELS, draws=10), lang="en").to_markdown()
 
 
 def _without_counted_measures(shipped):
@@ -134,7 +135,7 @@ def test_a_benchmark_zone_without_counted_measures_gets_nan_and_a_reason(shipped
     row = a.table("similarity").set_index("zone_id").loc["plans-only"]
     assert row["similarity"] != row["similarity"]  # NaN
     assert "plans-only: no counted measure" in row["reason"]
-    content = json.loads(a.report("en", generated=DATE).to_json())
+    content = json.loads(report(a, lang="en", generated=DATE).to_json())
     assert [s["zone"] for s in content["similarity"]] == ["donghu-htz"]
     assert content["similarity_undefined"][0]["zone"] == "plans-only"
 

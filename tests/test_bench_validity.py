@@ -55,3 +55,22 @@ def _load():
     sys.modules["bench_validity"] = module
     spec.loader.exec_module(module)
     return module
+
+
+def test_the_reports_track_record_is_the_results_file() -> None:
+    """The methods appendix quotes the temporal backtest: it must say what results-validity.json says."""
+    import json
+
+    from policybench.report.labels import METHOD_TEXT
+
+    result = json.loads((BENCH.parent / "results-validity.json").read_text(encoding="utf-8"))
+    ours = result["methods"]["ours"]["precision_at_k"]
+    popularity = result["methods"]["popularity"]["precision_at_k"]
+    chance = result["methods"]["random"]["precision_at_k"]
+    first, last = result["years"][0], result["years"][-1]
+    en = next(t for t in METHOD_TEXT["en"] if t.startswith("Track record"))
+    zh = next(t for t in METHOD_TEXT["zh"] if t.startswith("建议的历史检验"))
+    for number in (f"{ours:.2f}", f"{popularity:.2f}", f"{chance:.2f}"):
+        assert number in en and number in zh, number
+    assert f"{first}-{last}" in en and f"{first}—{last}" in zh
+    assert f"top {result['k']}" in en and f"{result['horizon']}" in zh or "五年" in zh

@@ -7,6 +7,7 @@ from pathlib import Path
 from policybench import load_dataset, load_zone, validate
 from policybench.data.migrate import migrate_zone
 from policybench.data.states import applicability_tags, core_coverage, zone_states
+from policybench.report import report
 
 SHIPPED_CODEBOOK = Path(__file__).parents[1] / "datasets" / "codebook.yaml"
 
@@ -154,7 +155,7 @@ def test_one_headline_count_everywhere() -> None:
     counts = a.gap.counts()
     assert sum(counts.values()) == len(ds.codebook.codes)
     assert counts["known"] == len(a.gap.known_table())
-    md = a.report("en", generated="2026-12-07").to_markdown()
+    md = report(a, lang="en", generated="2026-12-07").to_markdown()
     assert f"over the {counts['known']} applicable categories whose state is known" in md
     assert f"({counts['unknown']} more applicable ones are unknown" in md
     assert f"over {counts['known']} applicable categories known for the target" in a.gap.summary("en")

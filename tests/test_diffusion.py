@@ -8,6 +8,7 @@ from policybench import Dataset, Zone, load_codebook
 from policybench.cli import main
 from policybench.diffusion import diffusion
 from policybench.errors import InputError, UnknownIdError
+from policybench.report import report
 
 CODE = "GOV.STATUTORY_BODY"
 
@@ -158,7 +159,7 @@ def test_report_shows_who_did_it_first_for_the_recommended_categories(shipped) -
     from policybench.assessment import assess
 
     a = assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=20)
-    page = a.report("zh", generated="2026-11-27").to_html()
+    page = report(a, lang="zh", generated="2026-11-27").to_html()
     section = page[page.index('id="timeline"') : page.index('id="plan"')]
     assert "<title>武汉“城市合伙人”计划: 2015-07-20</title>" in section  # first adopter of MKT.PARTNER_SYSTEM
     assert section.index("武汉“城市合伙人”计划: 2015-07-20") < section.index("中关村（含海淀核心区中关村科学城）: 2018")

@@ -10,6 +10,7 @@ import pytest
 from policybench import InputError, load_codebook, load_dataset
 from policybench.data.dataset import Dataset
 from policybench.data.model import Zone
+from policybench.report import report
 from policybench.similarity import similarity_estimate
 from policybench.similarity.intervals import adoption_rates
 
@@ -134,7 +135,7 @@ def test_the_assessment_and_its_report_show_every_estimate() -> None:
     alone = zone_similarity(load_dataset(), "tianjin-htz", "wuhan-city-partner").estimate  # one estimate for all
     assert (wuhan["estimate"], wuhan["known_share"]) == (alone["estimate"], alone["known_share"])
     for lang, word in (("en", "Structured estimate"), ("zh", "结构相似度估计")):
-        md = a.report(lang, generated="2026-12-07").to_markdown()
+        md = report(a, lang=lang, generated="2026-12-07").to_markdown()
         assert (
             f"{word} (90% interval) {wuhan['estimate']:.2f}" in md or f"{word}（90%区间） {wuhan['estimate']:.2f}" in md
         )

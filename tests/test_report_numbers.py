@@ -20,6 +20,7 @@ import pytest
 
 from policybench import load_dataset
 from policybench.gaps import gap_analysis
+from policybench.report import report
 
 STATES_TOY = Path(__file__).parent / "data" / "toy-states"
 
@@ -85,7 +86,7 @@ def test_xlsx_keeps_raw_values_and_shows_them_rounded(tianjin, tmp_path: Path) -
     import openpyxl
 
     for lang, sheet_name, dtf_header in (("en", "gaps", "dtf"), ("zh", "分类别差距", "前沿距离得分")):
-        path = tianjin.report(lang, generated="2026-01-01").save(tmp_path / f"r.{lang}.xlsx")
+        path = report(tianjin, lang=lang, generated="2026-01-01").save(tmp_path / f"r.{lang}.xlsx")
         sheet = openpyxl.load_workbook(path)[sheet_name]
         header = [c.value for c in sheet[1]]
         rows = {r[header.index("code" if lang == "en" else "类别代码")].value: r for r in sheet.iter_rows(min_row=2)}
@@ -109,7 +110,7 @@ def test_every_format_shows_the_same_rounded_numbers(tianjin) -> None:
     assert online["dtf"] == pytest.approx(100 / 3)
     share = f"{online['priority_share']:.0%}"
     for lang in ("zh", "en"):
-        rendered = tianjin.report(lang, generated="2026-01-01")
+        rendered = report(tianjin, lang=lang, generated="2026-01-01")
         markdown, html = rendered.to_markdown(), rendered.to_html()
         row = next(line for line in markdown.splitlines() if line.startswith(f"| {online['label_' + lang]} |"))
         assert row.endswith(f"| 0.33 | 1.00 | 0.67 | 33 | {share} |"), row

@@ -23,7 +23,6 @@ from ._version import __version__
 if TYPE_CHECKING:
     from .data.dataset import Dataset
     from .gaps import GapAnalysis
-    from .report import GapReport
     from .similarity import Comparison
 
 __all__ = ["SIMILARITY_COLUMNS", "TABLES", "Assessment", "assess"]
@@ -173,12 +172,6 @@ class Assessment:
                 "tables": {name: self.table(name).to_dict("records") for name in TABLES},
             }
         )
-
-    def report(self, lang: str = "zh", *, generated: str | None = None) -> GapReport:
-        """The report of this assessment in ``lang`` (rendering only; see :func:`policybench.report.report`)."""
-        from .report import report
-
-        return report(self, lang=lang, generated=generated)
 
     def summary_lines(self, lang: str = "en") -> list[str]:
         """A few readable lines in ``lang`` ("en" or "zh"): target, benchmark, overall DTF, top recommendations, closest peer.

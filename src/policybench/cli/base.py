@@ -35,7 +35,7 @@ def emit(
 ) -> None:
     """Print a DataFrame as an aligned table, CSV, JSON or Markdown (data text made safe for each).
 
-    ``kinds`` maps columns to a kind of number (``policybench.report.render.NUMBER_FORMATS``):
+    ``kinds`` maps columns to a kind of number (``policybench.report.numbers.NUMBER_FORMATS``):
     a terminal table shows them as the reports do (e.g. DTF whole, shares in percent); CSV and
     JSON keep the values.
 
@@ -57,7 +57,7 @@ def emit(
     elif fmt == "md":
         sys.stdout.write(markdown_table(frame) + "\n")
     else:
-        from ..report.render import shown
+        from ..report.numbers import shown
 
         kinds = kinds or {}
         numeric = [

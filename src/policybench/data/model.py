@@ -304,6 +304,19 @@ class Region(_Frozen):
     city: LocalText | None = Field(default=None, description="City, when the zone belongs to one.")
 
 
+#: A coder's placeholder for a title that was not recorded (coding protocol: never invent a title).
+_NOT_RECORDED = re.compile(r"(title|headline) not recorded|\[标题未记录\]", re.I)
+
+
+def title_recorded(title: str) -> bool:
+    """False for a coder's placeholder such as '[title not recorded] ...' or '... (exact title not recorded)'.
+
+    >>> title_recorded("Optics Valley, the cradle of star startups"), title_recorded("Report (exact title not recorded)")
+    (True, False)
+    """
+    return bool(title) and not _NOT_RECORDED.search(title)
+
+
 class Source(_Frozen):
     """A document that evidence points to."""
 

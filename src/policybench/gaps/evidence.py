@@ -29,9 +29,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..data.codebook import is_counted
+from ..data.model import title_recorded
 
 if TYPE_CHECKING:
-    from ..data.model import Category, Measure, Zone
+    from ..data.model import Category, Measure, Source, Zone
 
 __all__ = ["LACK_PROBABILITY", "AbsenceEvidence", "absence_evidence", "verification_check"]
 
@@ -125,8 +126,7 @@ class Check:
 
     def text(self, zone: Zone, lang: str) -> str:
         """The check in words, in ``lang`` ("zh" or "en"), naming sources by their titles."""
-        titles = {s.id: s.title for s in zone.sources}
-        read = [f"《{titles[s]}》" if lang == "zh" else f"“{titles[s]}”" for s in self.sources]
+        read = [_source_name(s, lang) for s in zone.sources if s.id in set(self.sources)]
         quoted = [f"“{q}”" for q in self.queries]
         if lang == "zh":
             parts = []
@@ -149,12 +149,23 @@ class Check:
         return "; ".join(parts) + (f" ({self.searched} queries already run)" if self.searched else "")
 
 
+def _source_name(source: Source, lang: str) -> str:
+    """A source as a reader finds it: its quoted title, or its publisher and date when no title was recorded."""
+    if title_recorded(source.title):
+        return f"《{source.title}》" if lang == "zh" else f"“{source.title}”"
+    date = source.date or ""
+    if lang == "zh":
+        return f"{source.publisher}{date}发布的页面" if source.publisher != "unknown" else f"{date}发布的页面"
+    return f"a page of “{source.publisher}” of {date}" if source.publisher != "unknown" else f"a page of {date}"
+
+
 def verification_check(zone: Zone, category: Category, exemplars: Sequence[Measure]) -> Check:
     """What to read and what to search to decide the zone's state of ``category``.
 
     Sources: up to ``CHECK_SOURCES`` of the zone's primary sources not already read for this cell
-    (by its ``unknown`` or ``absent`` entry's search record), those its measures cite most
-    first (the zone's central documents: its statute, plan or reform programme). Queries: the zone's Chinese name with each Chinese
+    (by its ``unknown`` or ``absent`` entry's search record), those with a recorded title first,
+    then those its measures cite most (the zone's central documents: its statute, plan or reform
+    programme). Queries: the zone's Chinese name with each Chinese
     keyword of the category, then with each exemplar's key phrases and title, minus those already run;
     at most ``CHECK_QUERIES``.
 
@@ -173,8 +184,9 @@ def verification_check(zone: Zone, category: Category, exemplars: Sequence[Measu
     for m in zone.measures:
         for sid in dict.fromkeys(e.source for e in m.evidence):
             cited[sid] = cited.get(sid, 0) + 1
-    unread = [s.id for s in zone.sources if s.kind == "primary" and s.id not in read]
-    sources = tuple(sorted(unread, key=lambda sid: (-cited.get(sid, 0), sid))[:CHECK_SOURCES])
+    unread = [s for s in zone.sources if s.kind == "primary" and s.id not in read]
+    unread.sort(key=lambda s: (not title_recorded(s.title), -cited.get(s.id, 0), s.id))  # titled ones first
+    sources = tuple(s.id for s in unread[:CHECK_SOURCES])
     name = zone.name.zh
     phrases = list(category.keywords.zh)
     for m in exemplars:

@@ -88,6 +88,7 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
         "domains": _records(a.table("domains")),
         "gaps": _records(gaps.sort_values(["gap", "code"], ascending=[False, True], kind="mergesort")),
         "not_applicable": a.gap.not_applicable(),
+        "left_out": _left_out(a),
         "unverified": _records(a.table("unverified")),
         "recommendations": _records(a.table("recommendations")),
         "plan": _records(a.table("plan")),
@@ -126,6 +127,18 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
     }
     content["names"] = _names(a, lang, content)
     return _clean(content)
+
+
+def _left_out(a: Assessment) -> dict[str, list[str]]:
+    """Categories some benchmark zone does that are never recommended, by why.
+
+    National duties (presumed met by every zone) and those that do not apply to the target.
+    """
+    table = a.gap.table()
+    codebook = a.dataset.codebook
+    duties = [c for c in table["code"] if codebook.category(c).national_duty is not None]
+    target_na = table.loc[table["target_state"] == "not-applicable", "code"].tolist()
+    return {"duties": duties, "not_applicable_to_target": [c for c in target_na if c not in duties]}
 
 
 _MEASURE_ID = re.compile(r"[a-z0-9][a-z0-9-]*\.[a-z0-9][a-z0-9._-]*[a-z0-9]")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..data.io import write_with
 from ..errors import PolicyBenchError
-from .render import shown
+from .numbers import shown
 from .stable import stable_zip
 
 if TYPE_CHECKING:
@@ -257,11 +257,20 @@ def _unverified(document: Document, c: dict[str, Any], lang: str) -> None:
     if c["unverified"]:
         document.add_heading(L["unverified"], level=2)
         document.add_paragraph(L["unverified_text"])
-        rows = [
-            (u["label_" + lang], shown(u["frontier"], "score"), str(u["n_examined"]), u["exemplars_text"])
+        checks: list[tuple[str, ...]] = [
+            (
+                u["label_" + lang],
+                shown(u["frontier"], "score"),
+                str(u["n_examined"]),
+                u["exemplars_text"],
+                u["check_text"],
+            )
             for u in c["unverified"]
         ]
-        _table(document, [L["category"], L["frontier"], L["n_examined"], L["exemplars"]], rows, numeric=(1, 2))
+        headers = [L["category"], L["frontier"], L["n_examined"], L["exemplars"], L["check"]]
+        _table(document, headers, checks, numeric=(1, 2))
+    if c["left_out_text"]:
+        document.add_paragraph(c["left_out_text"])
     if c["not_counted"]:
         document.add_heading(L["not_counted"], level=2)
         rows = [

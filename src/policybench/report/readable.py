@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..data.model import title_recorded
+
 __all__ = ["Names", "publisher_text", "short_name", "title_recorded"]
 
 _CODE = re.compile(r"\b[A-Z]{2,5}\.[A-Z0-9_]+\b")
 _HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b", re.I)
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-_NOT_RECORDED = re.compile(r"(title|headline) not recorded|\[标题未记录\]", re.I)
 _STATUS_IN_PARENS = re.compile(r"\s*\((proposed|piloting|implemented|discontinued)\)")
 
 _WORDS: dict[str, dict[str, str]] = {
@@ -33,15 +34,6 @@ _STATUS = {
         "discontinued": "discontinued",
     },
 }
-
-
-def title_recorded(title: str) -> bool:
-    """False for a coder's placeholder such as '[title not recorded] ...' or '... (exact title not recorded)'.
-
-    >>> title_recorded("Optics Valley, the cradle of star startups"), title_recorded("Report (exact title not recorded)")
-    (True, False)
-    """
-    return bool(title) and not _NOT_RECORDED.search(title)
 
 
 def _split_note(text: str) -> tuple[str, str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from .charts import paired_bars, timeline
 from .content import build_content
 from .escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url, xml_safe
 from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
+from .numbers import EXCEL_FORMATS, NUMBER_FORMATS, format_number, shown
 from .readable import Names, publisher_text, title_recorded
 from .stable import stable_zip
 
@@ -39,36 +39,6 @@ FORMATS = {
     ".pdf": "pdf",
 }
 _STATUS_NOTE = re.compile(r"\((proposed|piloting|implemented|discontinued)\)")
-
-
-def format_number(value: Any, spec: str = ".2f", suffix: str = "") -> str:
-    """``value`` formatted by ``spec``; an em dash for None or NaN.
-
-    An undefined number (e.g. a DTF with no known applicable category) must never make a
-    report fail.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    return format(value, spec) + suffix
-
-
-#: How each kind of number is shown, to the precision the data support (one definition for
-#: HTML, Markdown, DOCX, the XLSX number formats and the command line; JSON keeps the values).
-#: Scores are depth/3 times 1 or the secondary weight (multiples of 1/6 by default) and their
-#: means: two decimals tell every depth apart. DTF and its uplift are coarse (a three-level
-#: depth scale): whole numbers. Shares and probabilities: whole percent.
-NUMBER_FORMATS: dict[str, str] = {"score": ".2f", "dtf": ".0f", "share": ".0%", "similarity": ".2f", "rank": ".0f"}
-#: The same, as Excel number formats (the XLSX cells keep the raw values).
-EXCEL_FORMATS: dict[str, str] = {"score": "0.00", "dtf": "0", "share": "0%", "similarity": "0.00", "rank": "0"}
-
-
-def shown(value: Any, kind: str) -> str:
-    """``value`` as a report shows a number of ``kind`` (see ``NUMBER_FORMATS``); a dash when undefined.
-
-    >>> shown(2 / 3, "score"), shown(58.09, "dtf"), shown(0.2163, "share"), shown(None, "dtf")
-    ('0.67', '58', '22%', '—')
-    """
-    return format_number(value, NUMBER_FORMATS[kind])
 
 
 def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
@@ -135,7 +105,12 @@ class GapReport:
             **c,
             "recommendations": recs,
             "unverified": [
-                {**u, "exemplars_text": names.measures_list(u["exemplar_ids"], with_zone=True)} for u in c["unverified"]
+                {
+                    **u,
+                    "exemplars_text": names.measures_list(u["exemplar_ids"], with_zone=True),
+                    "check_text": u.get("check_" + lang) or none,
+                }
+                for u in c["unverified"]
             ],
             "not_counted": [
                 {
@@ -163,6 +138,7 @@ class GapReport:
             "timeline_chart": timeline(_timeline_rows(c, lang)),
             "category_names": {**names.domains, **names.categories},
             "not_applicable_text": names.categories_list(c["not_applicable"]) or none,
+            "left_out_text": _left_out_text(c, names, lang),
         }
 
     def to_html(self) -> str:
@@ -266,6 +242,18 @@ class GapReport:
 
     def _repr_html_(self) -> str:
         return self.to_html()
+
+
+def _left_out_text(c: dict[str, Any], names: Any, lang: str) -> str:
+    """Why national duties and categories that do not apply to the target are never recommended."""
+    L = {k: v[lang] for k, v in LABELS.items()}
+    left_out = c.get("left_out", {"duties": [], "not_applicable_to_target": []})
+    parts = []
+    if left_out["duties"]:
+        parts.append(L["left_out_duties"].format(names=names.categories_list(left_out["duties"])))
+    if left_out["not_applicable_to_target"]:
+        parts.append(L["left_out_na"].format(names=names.categories_list(left_out["not_applicable_to_target"])))
+    return ("；" if lang == "zh" else "; ").join(parts) + ("。" if lang == "zh" else ".") if parts else ""
 
 
 def _joined(items: list[str], lang: str, zh_sep: str = "、") -> str:

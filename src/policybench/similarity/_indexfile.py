@@ -42,7 +42,7 @@ import numpy as np
 from .._params import check_path
 from ..errors import InputError
 from ._chartfidf import row_runs
-from ._tfidf import FORMAT, FORMAT_VERSION, _check_params
+from ._tfidf import FORMAT, FORMAT_VERSION, check_params
 
 if TYPE_CHECKING:
     from .text import TextIndex
@@ -243,7 +243,7 @@ def _make_index(name: str, cls: type[TextIndex], params: object) -> TextIndex:
         values["ngram_range"] = tuple(values["ngram_range"])
     index = cls(**values)
     try:
-        _check_params(index)
+        check_params(index)
     except InputError as exc:
         raise InputError(f"{name}: wrong parameters in the metadata: {exc}") from exc
     return index

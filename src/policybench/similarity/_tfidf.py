@@ -24,20 +24,20 @@ if TYPE_CHECKING:
 FORMAT, FORMAT_VERSION = "policybench-text-index", 1
 
 
-def _check_int(function: str, name: str, value: object, *, minimum: int) -> None:
+def check_int(function: str, name: str, value: object, *, minimum: int) -> None:
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < minimum:
         kind = "a positive int" if minimum == 1 else f"an int >= {minimum}"
         raise InputError(f"The '{name}' parameter of {function} must be {kind}. Got {value!r} instead.")
 
 
-def _check_params(index: TextIndex) -> None:
+def check_params(index: TextIndex) -> None:
     check_choice("TextIndex", "lang", index.lang, ("zh", "en"))
     check_choice("TextIndex", "segmenter", index.segmenter, ("auto", "jieba", None))
     check_choice("TextIndex", "engine", index.engine, ("auto", "numba", "scipy"))
     check_choice("TextIndex", "sublinear_tf", index.sublinear_tf, (True, False))
-    _check_int("TextIndex", "dense_features", index.dense_features, minimum=0)
+    check_int("TextIndex", "dense_features", index.dense_features, minimum=0)
     if index.chunk_size is not None:
-        _check_int("TextIndex", "chunk_size", index.chunk_size, minimum=1)
+        check_int("TextIndex", "chunk_size", index.chunk_size, minimum=1)
     _check_ngram_range(index.ngram_range)
     _check_min_df(index.min_df)
     if index.engine == "numba" and importlib.util.find_spec("numba") is None:
@@ -73,7 +73,7 @@ def _check_min_df(value: object) -> None:
         )
 
 
-def _check_texts(function: str, name: str, values: Sequence[str]) -> list[str]:
+def check_texts(function: str, name: str, values: Sequence[str]) -> list[str]:
     if isinstance(values, str) or not isinstance(values, Sequence):
         raise InputError(
             f"The '{name}' parameter of {function} must be a sequence of str. Got {type(values).__name__} instead."
@@ -84,8 +84,8 @@ def _check_texts(function: str, name: str, values: Sequence[str]) -> list[str]:
     return list(values)
 
 
-def _check_corpus(texts: Sequence[str], ids: Sequence[str]) -> tuple[list[str], list[str]]:
-    texts, ids = _check_texts("fit", "texts", texts), _check_texts("fit", "ids", ids)
+def check_corpus(texts: Sequence[str], ids: Sequence[str]) -> tuple[list[str], list[str]]:
+    texts, ids = check_texts("fit", "texts", texts), check_texts("fit", "ids", ids)
     if not texts:
         raise InputError("fit needs at least one text. Got an empty corpus.")
     if len(texts) != len(ids):
@@ -96,7 +96,7 @@ def _check_corpus(texts: Sequence[str], ids: Sequence[str]) -> tuple[list[str], 
     return texts, ids
 
 
-def _resolve_segmenter(lang: str, segmenter: str | None) -> str | None:
+def resolve_segmenter(lang: str, segmenter: str | None) -> str | None:
     if lang != "zh" or segmenter is None:
         return None
     if segmenter == "auto" and importlib.util.find_spec("jieba") is None:
@@ -107,7 +107,7 @@ def _resolve_segmenter(lang: str, segmenter: str | None) -> str | None:
 # --- vectorisation -------------------------------------------------------------------------
 
 
-def _vectorizers(
+def build_vectorizers(
     params: dict[str, Any], segmenter: str | None, vocabularies: list[list[str]] | None = None
 ) -> list[Any]:
     """One TF-IDF vectorizer per block (texts arrive normalised), with fixed vocabularies if given."""
@@ -159,14 +159,14 @@ def _import_jieba() -> Any:
         return importlib.import_module("jieba")
 
 
-def _fit_block(vectorizer: Any, texts: list[str]) -> sparse.csr_matrix:
+def fit_block(vectorizer: Any, texts: list[str]) -> sparse.csr_matrix:
     try:
         return vectorizer.fit_transform(texts)
     except ValueError as exc:  # scikit-learn: "empty vocabulary", "After pruning, no terms remain"
         raise InputError(f"No n-gram left to index the texts ({exc}). Check the texts and 'min_df'.") from exc
 
 
-def _join(blocks: list[sparse.csr_matrix]) -> sparse.csr_matrix:
+def join_blocks(blocks: list[sparse.csr_matrix]) -> sparse.csr_matrix:
     """Blocks side by side, rows L2-normalised again (each block is already normalised)."""
     from scipy import sparse
 
@@ -177,7 +177,7 @@ def _join(blocks: list[sparse.csr_matrix]) -> sparse.csr_matrix:
     return normalize(sparse.hstack(blocks, format="csr"))
 
 
-def _order_columns(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matrix:
+def order_columns(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr_matrix:
     """``matrix[:, columns]`` (``columns`` a permutation), indices sorted, made in place: a relabelling and one sort per row."""
     from ._chartfidf import relabel
 
@@ -189,12 +189,12 @@ def _order_columns(matrix: sparse.csr_matrix, columns: np.ndarray) -> sparse.csr
     return matrix
 
 
-def _terms(vectorizer: Any) -> list[str]:
+def vocabulary_terms(vectorizer: Any) -> list[str]:
     """The vectorizer's vocabulary as a list, term ``i`` at position ``i``."""
     return [str(term) for term in vectorizer.get_feature_names_out()]
 
 
-def _rank_table(
+def rank_table(
     columns: list[str], items: np.ndarray, ids: np.ndarray, index: np.ndarray, similarity: np.ndarray
 ) -> pd.DataFrame:
     """Long table of top-k lists: item, rank, neighbour id, similarity."""

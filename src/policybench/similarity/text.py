@@ -33,17 +33,17 @@ from ._chartfidf import column_counts
 from ._tfidf import (
     FORMAT,
     FORMAT_VERSION,
-    _check_corpus,
-    _check_int,
-    _check_params,
-    _check_texts,
-    _fit_block,
-    _join,
-    _order_columns,
-    _rank_table,
-    _resolve_segmenter,
-    _terms,
-    _vectorizers,
+    build_vectorizers,
+    check_corpus,
+    check_int,
+    check_params,
+    check_texts,
+    fit_block,
+    join_blocks,
+    order_columns,
+    rank_table,
+    resolve_segmenter,
+    vocabulary_terms,
 )
 
 if TYPE_CHECKING:
@@ -225,18 +225,18 @@ class TextIndex:
         from ._memory import release_free_memory
         from ._topk import WARM_FROM, WARM_UP_TO, split_columns, warm_in_background
 
-        _check_params(self)
-        texts, ids = _check_corpus(texts, ids)
+        check_params(self)
+        texts, ids = check_corpus(texts, ids)
         if WARM_FROM <= len(texts) < WARM_UP_TO and self.engine != "scipy":
             warm_in_background()  # numba loads while the texts are vectorised
-        segmenter = _resolve_segmenter(self.lang, self.segmenter)
-        vectorizers = _vectorizers(self.get_params(), segmenter)
+        segmenter = resolve_segmenter(self.lang, self.segmenter)
+        vectorizers = build_vectorizers(self.get_params(), segmenter)
         normalised = normalize_texts(texts)
-        matrix = _join([_fit_block(vectorizer, normalised) for vectorizer in vectorizers])
+        matrix = join_blocks([fit_block(vectorizer, normalised) for vectorizer in vectorizers])
         del normalised
         frequency = column_counts(matrix.indices, matrix.shape[1])
         columns = np.argsort(-frequency, kind="stable")  # most frequent n-gram first
-        split = split_columns(_order_columns(matrix, columns), self.dense_features, consume=True)
+        split = split_columns(order_columns(matrix, columns), self.dense_features, consume=True)
         del matrix  # its arrays now hold the sparse block
         release_free_memory()  # the normalised texts and the temporaries of the fit
         self._set_fitted(ids, segmenter, columns, split)
@@ -316,7 +316,7 @@ class TextIndex:
         """
         from ._topk import top_k
 
-        _check_int("neighbours", "k", k, minimum=1)
+        check_int("neighbours", "k", k, minimum=1)
         split = self._fitted_split()
         k = min(k, split.n_rows - 1)
         if client is not None:
@@ -327,7 +327,7 @@ class TextIndex:
             index, similarity = top_k(
                 split, split, k, exclude_self=True, chunk_size=self.chunk_size, engine=self.engine
             )
-        return _rank_table(
+        return rank_table(
             NEIGHBOUR_COLUMNS,
             np.asarray(self.ids_, dtype=object),
             np.asarray(self.ids_, dtype=object),
@@ -380,13 +380,13 @@ class TextIndex:
         """
         from ._topk import top_k
 
-        _check_int("query", "k", k, minimum=1)
+        check_int("query", "k", k, minimum=1)
         split = self._fitted_split()
-        texts = _check_texts("query", "texts", texts)
+        texts = check_texts("query", "texts", texts)
         ids = np.asarray(self.ids_, dtype=object)
         if not texts:
             empty = np.zeros((0, min(k, split.n_rows)), dtype=np.int64)
-            table = _rank_table(QUERY_COLUMNS, np.arange(0), ids, empty, np.zeros(empty.shape))
+            table = rank_table(QUERY_COLUMNS, np.arange(0), ids, empty, np.zeros(empty.shape))
             return table.astype({"neighbour_id": pd.Series(ids[:1]).dtype})  # as pandas infers it from ids
         queries = self._transform(texts)
         k = min(k, split.n_rows)
@@ -398,7 +398,7 @@ class TextIndex:
             index, similarity = top_k(
                 queries, split, k, exclude_self=False, chunk_size=self.chunk_size, engine=self.engine
             )
-        return _rank_table(QUERY_COLUMNS, np.arange(len(texts)), ids, index, similarity)
+        return rank_table(QUERY_COLUMNS, np.arange(len(texts)), ids, index, similarity)
 
     # --- persistence ---------------------------------------------------------------------
 
@@ -480,7 +480,7 @@ class TextIndex:
         """Vocabulary (term i at position i) and idf of each block."""
         if self._vectorizers is None:
             return self._vocabularies
-        return [(_terms(vectorizer), vectorizer.idf_) for vectorizer in self._vectorizers]
+        return [(vocabulary_terms(vectorizer), vectorizer.idf_) for vectorizer in self._vectorizers]
 
     def _fitted_vectorizers(self) -> list[Any]:
         """The vectorizers; after :meth:`load`, rebuilt from the saved vocabularies on first use."""
@@ -490,7 +490,7 @@ class TextIndex:
             vocabularies = [terms for terms, _idf in self._vocabularies]
             check_terms(str(self._source), vocabularies)
             try:
-                vectorizers = _vectorizers(self.get_params(), self.segmenter_, vocabularies)
+                vectorizers = build_vectorizers(self.get_params(), self.segmenter_, vocabularies)
             except InputError as exc:  # a term the character block cannot hold
                 raise InputError(f"{self._source}: wrong vocabulary: {exc}") from exc
             check_vectorizers(str(self._source), vectorizers, vocabularies)
@@ -500,7 +500,7 @@ class TextIndex:
         return self._vectorizers
 
     def _lookup(self, name: str, ids: Sequence[str]) -> np.ndarray:
-        ids = _check_texts("similarity", name, ids)
+        ids = check_texts("similarity", name, ids)
         unknown = sorted({item for item in ids if item not in self._positions})
         if unknown:
             shown = ", ".join(repr(item) for item in unknown[:10]) + (
@@ -515,8 +515,8 @@ class TextIndex:
         if self.segmenter_ == "jieba" and importlib.util.find_spec("jieba") is None:
             raise InputError("This TextIndex was built with the jieba segmenter; install jieba to query it.")
         normalised = normalize_texts(texts)
-        matrix = _join([vectorizer.transform(normalised) for vectorizer in self._fitted_vectorizers()])
-        return split_columns(_order_columns(matrix, self._columns), self._split.dense.shape[1], consume=True)
+        matrix = join_blocks([vectorizer.transform(normalised) for vectorizer in self._fitted_vectorizers()])
+        return split_columns(order_columns(matrix, self._columns), self._split.dense.shape[1], consume=True)
 
 
 # --- parameters and inputs -----------------------------------------------------------------
