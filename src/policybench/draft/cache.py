@@ -105,7 +105,7 @@ def load_model(folder: Path, key: str) -> CategoryClassifier | None:
 
     try:
         meta = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
-        with np.load(folder / f"{key}.npz", allow_pickle=False) as npz:
+        with open(folder / f"{key}.npz", "rb") as handle, np.load(handle, allow_pickle=False) as npz:
             coef, intercept = npz["coef"], npz["intercept"]
             vocabularies = meta["vocabularies"]
             idfs = [npz[f"idf{n}"] for n in range(len(vocabularies))]

@@ -43,7 +43,7 @@ CONTEXT_WORDS = re.compile("十九大以来|以来,随着|GDP|增速|经济总�
 _PILOT = re.compile("试点|试行|先行先试")
 #: Done: perfect markers, results of counts ("由22个精简为9个"), reports of adoption.
 _DONE = re.compile(
-    r"已经|已(?!有的)|累计|截至|截止|先后|完成了|实现了|建成了|改革后|共计|目前|此前|率先|成功|"
+    r"已经|已(?!有的)|累计|截至|截止|先后|完成了|实现了|建成了|改革后|共计|共有|目前|此前|率先|成功|"
     r"由\s*\d+(?:\.\d+)?\s*[个人名项家]?\S{0,8}?(?:精简|精减|减少|压缩|调整|整合|缩减)(?:为|至|到)\s*\d+|"
     r"(?:精简|精减|压缩|减少)(?:了|为|至)\s*\d+|制定出台|出台了|印发了|(?<![为除])(?:[\u4e00-\u9fff])了(?=[\u4e00-\u9fff，,。；;])"
 )
@@ -183,6 +183,19 @@ def document_tense(text: str) -> tuple[str, str]:
     return "proposed", f"the text plans more than it reports ({future} markers of plans vs {done} of done)"
 
 
+def _marked(sentence: str, context: str) -> tuple[str, str] | None:
+    """(status, reason) from a marker of piloting, done or plans in the clause, else in its sentence."""
+    for text in (sentence, context):
+        if not text:
+            continue
+        for pattern, status in ((_PILOT, "piloting"), (_DONE, "implemented"), (_FUTURE, "proposed")):
+            match = pattern.search(text)
+            if match:
+                where = "" if text is sentence else " (in its sentence)"
+                return status, f"wording '{match.group(0)}'{where}"
+    return None
+
+
 def guess_status(
     sentence: str, headings: tuple[str, ...], *, context: str = "", default: tuple[str, str] | None = None
 ) -> tuple[str, str]:
@@ -191,7 +204,8 @@ def guess_status(
     The clause is read first, then its sentence (``context``); weak future verbs (推动, 推进)
     defer to the section: under a heading of experience or results (经验, 成效, 做法) they
     describe something done, under one of direction or tasks (方向, 任务, 下一步) something
-    proposed. With no marker at all the section decides, then ``default`` (what the whole text
+    proposed. A clause giving an operating count (370名, 185项) with no word of plans reports
+    something done. With no marker at all the section decides, then ``default`` (what the whole text
     mostly does, :func:`document_tense`), else "proposed", the cautious reading. The reason
     quotes the phrase the answer rests on.
 
@@ -204,14 +218,12 @@ def guess_status(
     >>> guess_status("改革后人员由463人精减为272人", ())
     ('implemented', "wording '改革后'")
     """
-    for text in (sentence, context):
-        if not text:
-            continue
-        for pattern, status in ((_PILOT, "piloting"), (_DONE, "implemented"), (_FUTURE, "proposed")):
-            match = pattern.search(text)
-            if match:
-                where = "" if text is sentence else " (in its sentence)"
-                return status, f"wording '{match.group(0)}'{where}"
+    marked = _marked(sentence, context)
+    if marked is not None:
+        return marked
+    counts = [i for i in find_indicators(sentence) if i.unit != "%"]
+    if counts:
+        return "implemented", f"an operating count ({counts[0].value:g} {counts[0].unit}) with no word of plans"
     weak = _WEAK_FUTURE.search(sentence) or _WEAK_FUTURE.search(context)
     for heading in reversed(headings):
         if _FUTURE_HEADINGS.search(heading):
