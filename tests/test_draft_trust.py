@@ -265,3 +265,16 @@ def test_review_shows_the_phrases_status_depth_and_start_rest_on(
     assert main(["review", str(out)]) == 0
     shown = capsys.readouterr().out
     assert "start 2019-02" in shown and "Status: wording" in shown and "operating figure (370 名)" in shown
+
+
+def test_counts_of_the_design_do_not_earn_depth_3() -> None:
+    from policybench.draft.rules import find_indicators, guess_depth
+
+    design = "调整精简为9个内设机构，从严确定人员控制数290名"
+    assert [i.structural for i in find_indicators(design)] == [True, True]
+    depth, reason = guess_depth("implemented", design, find_indicators(design))
+    assert depth == 2 and "D3" in reason
+    operation = "改革后管委会人员由380人精简为260人，办理4842件"
+    assert not any(i.structural for i in find_indicators(operation))
+    assert guess_depth("implemented", operation, find_indicators(operation))[0] == 3
+    assert guess_depth("implemented", "增长15%", find_indicators("增长15%"))[0] == 2

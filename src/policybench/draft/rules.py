@@ -109,12 +109,13 @@ _INDICATOR = re.compile(
 
 @dataclass(frozen=True)
 class FoundIndicator:
-    """A number with a unit found in a sentence."""
+    """A number with a unit found in a sentence; ``structural`` when it counts the design (protocol D3)."""
 
     name: str
     value: float
     unit: str
     unit_en: str
+    structural: bool = False
 
 
 def is_title_line(line: str) -> bool:
@@ -268,20 +269,33 @@ def find_start(sentence: str, context: str = "", *, latest: str | None = None) -
     return None, "no year stated"
 
 
+#: What a count of the design counts (protocol D3): bodies, departments, posts, listed items and powers, documents.
+_DESIGN_AFTER = re.compile(
+    r"[^，,。；;、]{0,6}?(?:机构|部门|处室|科室|局|中心|岗位|职位|职数|员额|编制|类|事项|职能|职责|权限|权力|"
+    r"文件|政策|办法|条|章|园|片区|公司|平台|任务|清单|改革)"
+)
+_DESIGN_BEFORE = re.compile("控制数|员额|编制|职数|岗位数|定员")
+
+
 def find_indicators(sentence: str) -> list[FoundIndicator]:
     """Numbers with a unit (项, 件, 个, 亿元, 人, ...), named by the words just before them.
 
+    A count of the design (22个内设机构, 273项事项, 人员控制数290名) is marked ``structural``:
+    the coding protocol's rule D3 does not take it as evidence of operation.
+
     Examples
     --------
-    >>> [(i.name, i.value, i.unit) for i in find_indicators("承接185项市级权力事项,办理4842件。")]
-    [('承接', 185.0, '项'), ('办理', 4842.0, '件')]
+    >>> [(i.name, i.value, i.unit, i.structural) for i in find_indicators("承接185项市级权力事项,办理4842件。")]
+    [('承接', 185.0, '项', True), ('办理', 4842.0, '件', False)]
     """
     found = []
     for match in _INDICATOR.finditer(sentence):
         before = re.split(r"[,，、;；。:：\s]", sentence[: match.start()])[-1]
         name = re.sub(r"\d+(?:\.\d+)?$", "", before)[-12:] or sentence[max(0, match.start() - 6) : match.start()]
         unit = match.group("unit")
-        found.append(FoundIndicator(name or unit, float(match.group("value")), unit, UNITS[unit]))
+        after = sentence[match.end() : match.end() + 10]
+        structural = unit == "%" or bool(_DESIGN_AFTER.match(after) or _DESIGN_BEFORE.search(before))
+        found.append(FoundIndicator(name or unit, float(match.group("value")), unit, UNITS[unit], structural))
     return found
 
 
@@ -289,21 +303,31 @@ def guess_depth(status: str, sentence: str, indicators: list[FoundIndicator]) ->
     """(depth, reason) by the codebook's depth rule, read from the wording.
 
     Proposed -> 1 (announced); piloting -> 2 (piloted); implemented -> 3 when an operating
-    figure is given (a count of items, staff, bodies: evidence of operation), else 2.
+    figure is given (cases handled, people appointed or served, firms, money: evidence of
+    operation), else 2: counts of the design (bodies, departments, posts, listed items; protocol
+    rule D3) and percentages do not earn depth 3.
 
     Examples
     --------
-    >>> guess_depth("implemented", "全面承接185项市级权力事项。", find_indicators("全面承接185项市级权力事项。"))
-    (3, 'implemented with an operating figure (185 项)')
+    >>> guess_depth("implemented", "办理4842件。", find_indicators("办理4842件。"))
+    (3, 'implemented with an operating figure (4842 件)')
+    >>> guess_depth("implemented", "精简为9个内设机构。", find_indicators("精简为9个内设机构。"))
+    (2, 'implemented; only counts of the design (9 个), which rule D3 does not take as operation')
     """
     if status == "proposed":
         return 1, "proposed: announced only"
     if status == "piloting":
         return 2, "piloting: partial by definition"
-    counts = [i for i in indicators if i.unit != "%"]
+    counts = [i for i in indicators if not i.structural]
     if counts:
         first = counts[0]
         return 3, f"implemented with an operating figure ({first.value:g} {first.unit})"
+    design = [i for i in indicators if i.unit != "%"]
+    if design:
+        return 2, (
+            f"implemented; only counts of the design ({design[0].value:g} {design[0].unit}), "
+            "which rule D3 does not take as operation"
+        )
     return 2, "implemented, without an operating figure: depth 3 needs one"
 
 
