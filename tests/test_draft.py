@@ -31,9 +31,17 @@ def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, 
     return code, out, err
 
 
+@pytest.fixture(scope="module", autouse=True)
+def model_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Cached draft models go to a temporary folder, never to the user's cache."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("POLICYBENCH_CACHE_DIR", str(tmp_path_factory.mktemp("model-cache")))
+        yield
+
+
 @pytest.fixture(scope="module")
 def example():
-    return draft(read_policy_text(EXAMPLE), zone_id="example-plan", source_path=str(EXAMPLE))
+    return draft(read_policy_text(EXAMPLE), zone_id="example-plan", source_path=str(EXAMPLE), source_kind="primary")
 
 
 # ----------------------------------------------------------------------------- reading
@@ -88,14 +96,19 @@ def test_cli_draft_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     pdf.write_bytes(b"%PDF-1.7")
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n", encoding="utf-8")
-    code, _, err = run(["draft", str(pdf)], capsys)
+    kind = ["--source-kind", "primary"]
+    code, _, err = run(["draft", str(pdf), *kind], capsys)
     assert code == 1 and "plan.pdf" in err and "PDF" in err
-    code, _, err = run(["draft", str(empty)], capsys)
+    code, _, err = run(["draft", str(empty), *kind], capsys)
     assert code == 1 and "holds no text" in err
-    code, _, err = run(["draft", str(tmp_path / "missing.txt")], capsys)
+    code, _, err = run(["draft", str(tmp_path / "missing.txt"), *kind], capsys)
     assert code == 2 and "missing.txt" in err
-    code, _, err = run(["draft", str(EXAMPLE), "--exclude-zone", "tianjin"], capsys)
+    code, _, err = run(["draft", str(EXAMPLE), "--exclude-zone", "tianjin", *kind], capsys)
     assert code == 1 and "tianjin" in err
+    code, _, err = run(["draft", str(EXAMPLE)], capsys)  # the kind of source is asked, never guessed
+    assert code == 2 and "--source-kind" in err
+    code, _, err = run(["draft", str(EXAMPLE), "--no-shipped", *kind], capsys)
+    assert code == 2 and "--no-shipped" in err
 
 
 # ----------------------------------------------------------------------------- splitting
@@ -152,12 +165,13 @@ def test_indicators_depth_and_key_phrase() -> None:
     assert guess_depth("proposed", "全面推行。", found)[0] == 1
     assert guess_depth("piloting", "全面推行。", found)[0] == 2
     assert guess_depth("implemented", "全面承接185项。", found)[0] == 3
-    assert guess_depth("implemented", "承接185项。", found)[0] == 2  # no zone-wide wording
+    assert guess_depth("implemented", "承接185项。", found)[0] == 3  # an operating count is the evidence
     assert guess_depth("implemented", "全面推行。", [])[0] == 2  # no figure
+    assert guess_depth("implemented", "增长15%。", find_indicators("增长15%。"))[0] == 2  # a rate is no count
     long = "在人员设置方面,全面取消行政事业在编人员身份并持法定机构工作人员身份统一签订聘任合同实现能者上庸者下。"
     phrase = key_phrase(long)
     assert len(phrase) == 30 and phrase in long and phrase.startswith("全面取消")
-    assert measure_clauses("伴随改革深入,推出多项合一审批模式,支持一址多照。") == [
+    assert measure_clauses("伴随改革深入,推出多项合一审批模式,支持一址多照,审批机制。") == [
         "推出多项合一审批模式",
         "支持一址多照",
     ]
@@ -241,7 +255,9 @@ def test_policybench_draft_is_the_function() -> None:
 
 def test_cli_draft_then_review(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "draft.yaml"
-    code, _, err = run(["draft", str(EXAMPLE), "--zone-id", "example-plan", "-o", str(out)], capsys)
+    code, _, err = run(
+        ["draft", str(EXAMPLE), "--zone-id", "example-plan", "-o", str(out), "--source-kind", "primary"], capsys
+    )
     assert code == 0 and "policybench review" in err and out.is_file()
     code, text, _ = run(["review", str(out)], capsys)
     assert code == 0 and "pending review" in text

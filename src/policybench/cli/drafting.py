@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from .base import Configure, Run, UsageError, emit
+from .base import Configure, Run, UsageError, add_data, emit
 
 
 def _configure_draft(p: argparse.ArgumentParser) -> None:
@@ -19,7 +19,7 @@ def _configure_draft(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write the draft zone YAML here (default: print it)")
     p.add_argument("--top", type=int, default=3, help="candidate categories listed per measure (default: %(default)s)")
     p.add_argument(
-        "--min-score", type=float, default=0.2, help="calibrated score needed to propose (default: %(default)s)"
+        "--min-score", type=float, default=0.3, help="calibrated score needed to propose (default: %(default)s)"
     )
     p.add_argument(
         "--exclude-zone",
@@ -28,8 +28,13 @@ def _configure_draft(p: argparse.ArgumentParser) -> None:
         metavar="ID",
         help="leave this coded zone out of the training data (repeatable; for evaluation)",
     )
-    p.add_argument("--data", metavar="PATH", action="append", help="dataset to learn from (default: the shipped data)")
-    p.add_argument("--codebook", metavar="FILE", help="codebook (default: the dataset's, else the shipped one)")
+    p.add_argument(
+        "--source-kind",
+        required=True,
+        choices=("primary", "news", "research", "reprint"),
+        help="what the text is: primary (an official text), news, research or reprint (asked, never guessed)",
+    )
+    add_data(p)
 
 
 def _zone_id(args: argparse.Namespace) -> str:
@@ -42,11 +47,12 @@ def _zone_id(args: argparse.Namespace) -> str:
 def _run_draft(args: argparse.Namespace) -> int:
     import sys
 
-    from ..data.dataset import load_dataset
     from ..draft import draft, read_policy_text
+    from .base import load_data
 
     text = read_policy_text(args.text)
-    dataset = load_dataset(args.data, codebook=args.codebook)
+    custom = args.data or args.codebook or args.no_shipped
+    dataset = load_data(args) if custom else None  # None: the shipped data, from the model cache
     result = draft(
         text,
         dataset=dataset,
@@ -55,6 +61,7 @@ def _run_draft(args: argparse.Namespace) -> int:
         name_en=args.name_en,
         date=args.date,
         source_path=args.text,
+        source_kind=args.source_kind,
         exclude_zones=args.exclude_zone,
         top=args.top,
         min_score=args.min_score,
@@ -111,6 +118,7 @@ def _run_review(args: argparse.Namespace) -> int:
                 "category": m.category,
                 "status": m.status,
                 "depth": m.depth,
+                "start": m.start or "",
                 "locator": m.evidence[0].locator,
                 "key_phrase": m.evidence[0].key_phrase or "",
                 "paragraph": paragraphs.get(m.evidence[0].locator, ""),
@@ -126,7 +134,8 @@ def _run_review(args: argparse.Namespace) -> int:
         print("(source text not found: pass --text FILE to show each paragraph)")
     for n, m in enumerate(pending, start=1):
         ev = m.evidence[0]
-        print(f"\n[{n}/{len(pending)}] {m.id}  {m.category}  status {m.status}  depth {m.depth}")
+        start = f"  start {m.start}" if m.start else ""
+        print(f"\n[{n}/{len(pending)}] {m.id}  {m.category}  status {m.status}  depth {m.depth}{start}")
         print(f"  {ev.locator}: {ev.key_phrase or ''}")
         if m.note:
             print(f"  {m.note}")

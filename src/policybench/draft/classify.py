@@ -1,22 +1,32 @@
-"""The category classifier of a draft: TF-IDF n-grams + linear SVM, temperature-calibrated.
+"""The category classifier of a draft: TF-IDF character n-grams + linear SVM, temperature-calibrated.
 
 Training data: every coded measure's title, summary and evidence key phrases (Chinese; the
-English title and summary as a second example), and each codebook category's label,
-definition, inclusions and keywords. Features: character 1-3-grams of the NFKC-folded text,
-and jieba words with word bigrams when jieba is installed (``segmenter="auto"``). Scores are
-the softmax of the linear SVM's one-vs-rest decision values divided by a temperature fitted on
-out-of-fold predictions, the folds holding out whole zones (so calibration measures how the
-model does on a zone it has not seen).
+English title and summary as a second example), each codebook category's label, definition,
+inclusions and keywords, and sentences that state no measure (:data:`NOT_A_MEASURE`, from
+``nonmeasures.tsv``: headlines, bylines, issuing boilerplate, history, outcomes, quoted
+higher-level documents, rhetoric). Features: character 1-3-grams of the NFKC-folded text (with
+word traps such as 编制 "to compile" rewritten), and jieba words with word bigrams when asked
+(``segmenter="jieba"``). Scores are the softmax of the linear SVM's one-vs-rest decision values
+divided by a temperature fitted on out-of-fold predictions, the folds holding out whole zones.
+
+The fitted model is plain arrays (vocabulary, idf, coefficients), so it can be written to a
+cache and read back without pickles (:mod:`policybench.draft.cache`); the transform is the same
+as scikit-learn's ``TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)``.
 """
 
 from __future__ import annotations
 
+import csv
 import importlib
 import importlib.util
+import math
+import re
 import unicodedata
 import warnings
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InputError
@@ -26,12 +36,20 @@ if TYPE_CHECKING:
 
     from ..data.dataset import Dataset
 
-__all__ = ["CategoryClassifier", "fit_classifier", "training_examples"]
+__all__ = ["NOT_A_MEASURE", "CategoryClassifier", "fit_classifier", "nonmeasure_examples", "training_examples"]
+
+#: The pseudo-category of text that states no measure: a draft proposes nothing for it.
+NOT_A_MEASURE = "NONE"
+NONMEASURES_FILE = Path(__file__).with_name("nonmeasures.tsv")
+#: 编制 followed by a document noun means "to compile", not "staffing establishment".
+_COMPILE = re.compile(r"编制(?=[^，,。；;]{0,14}?(?:清单|规划|方案|计划|目录|报告|预算|指南|标准|名录|图))")
+_SPACES = re.compile(r"\s\s+")
+NGRAMS = (1, 3)
 
 
 @dataclass(frozen=True)
 class TrainingSet:
-    """Texts with their category code and group (zone id, or 'codebook')."""
+    """Texts with their category code and group (zone id, 'codebook' or 'generic')."""
 
     texts: list[str]
     codes: list[str]
@@ -39,15 +57,28 @@ class TrainingSet:
 
 
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return _COMPILE.sub("编写", folded)
 
 
-def training_examples(dataset: Dataset, *, exclude_zones: Sequence[str] = (), keywords: bool = True) -> TrainingSet:
-    """Training texts from the codebook and from every coded measure outside ``exclude_zones``.
+def nonmeasure_examples(exclude_zones: Sequence[str] = ()) -> list[tuple[str, str, str]]:
+    """(group, kind, text) of the labelled non-measure sentences, without those of ``exclude_zones``."""
+    excluded = set(exclude_zones)
+    with NONMEASURES_FILE.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    return [(r["group"], r["kind"], r["text"]) for r in rows if r["group"] not in excluded and r["text"]]
+
+
+def training_examples(
+    dataset: Dataset, *, exclude_zones: Sequence[str] = (), keywords: bool = True, nonmeasures: bool = True
+) -> TrainingSet:
+    """Training texts from the codebook, every coded measure outside ``exclude_zones``, and non-measures.
 
     Measures awaiting review (``review: pending``) are left out: a draft never trains on drafts.
     ``keywords=False`` leaves the codebook's keywords out (labels, definitions and inclusions
-    stay), to measure how much a draft owes to keywords written with a known text in view.
+    stay), to measure how much a draft owes to keywords written with a known text in view;
+    ``nonmeasures=False`` leaves out the :data:`NOT_A_MEASURE` class (the old behaviour).
     """
     texts: list[str] = []
     codes: list[str] = []
@@ -68,6 +99,11 @@ def training_examples(dataset: Dataset, *, exclude_zones: Sequence[str] = (), ke
         texts.append(f"{measure.title.en} {measure.summary.en}")
         codes += [measure.category, measure.category]
         groups += [zone.id, zone.id]
+    if nonmeasures:
+        for group, _kind, text in nonmeasure_examples(exclude_zones):
+            texts.append(text)
+            codes.append(NOT_A_MEASURE)
+            groups.append(group)
     return TrainingSet(texts, codes, groups)
 
 
@@ -82,39 +118,82 @@ def _jieba_words(text: str) -> list[str]:
     return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
 
 
-def _featurizer(segmenter: str | None) -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.pipeline import FeatureUnion
+def char_ngrams(text: str) -> list[str]:
+    """The character 1-3-grams of the folded text, as scikit-learn's char analyzer makes them.
 
-    parts: list[tuple[str, Any]] = [
-        ("chars", TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True, preprocessor=_fold)),
-    ]
-    if segmenter == "jieba":
-        parts.append(("words", TfidfVectorizer(analyzer=_jieba_words, sublinear_tf=True)))
-    return FeatureUnion(parts)
+    Examples
+    --------
+    >>> char_ngrams("编制清单")
+    ['编', '写', '清', '单', '编写', '写清', '清单', '编写清', '写清单']
+    """
+    folded = _SPACES.sub(" ", _fold(text))
+    low, high = NGRAMS
+    return [folded[i : i + n] for n in range(low, min(high, len(folded)) + 1) for i in range(len(folded) - n + 1)]
+
+
+@dataclass(frozen=True)
+class Block:
+    """One feature block: a vocabulary and its idf weights (sublinear tf, l2-normalised rows)."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    def rows(self, tokens: Sequence[Sequence[str]]) -> list[tuple[list[int], list[float]]]:
+        """(column indices, weights) of each text's tokens, in column order."""
+        out = []
+        for toks in tokens:
+            counts = Counter(self.vocabulary[t] for t in toks if t in self.vocabulary)
+            columns = sorted(counts)
+            weights = [(1.0 + math.log(counts[j])) * float(self.idf[j]) for j in columns]
+            norm = math.sqrt(sum(w * w for w in weights)) or 1.0
+            out.append((columns, [w / norm for w in weights]))
+        return out
 
 
 @dataclass(frozen=True)
 class CategoryClassifier:
-    """A fitted classifier: ``scores(texts)`` gives calibrated probabilities over ``codes``."""
+    """A fitted classifier: ``scores(texts)`` gives calibrated probabilities over ``codes``.
+
+    ``codes`` includes :data:`NOT_A_MEASURE` when it was trained with non-measures; ``labels``
+    maps each category code to its English label (for drafted titles without the codebook).
+    """
 
     codes: tuple[str, ...]
     segmenter: str | None
     temperature: float
     excluded_zones: tuple[str, ...]
     n_examples: int
-    _featurizer: Any = field(repr=False)
-    _model: Any = field(repr=False)
+    blocks: tuple[Block, ...] = field(repr=False)
+    coef: np.ndarray = field(repr=False)
+    intercept: np.ndarray = field(repr=False)
+    labels: dict[str, str] = field(default_factory=dict, repr=False)
+    data_hash: str = ""
+
+    def decision(self, texts: Sequence[str]) -> np.ndarray:
+        """Texts x codes matrix of the linear model's decision values."""
+        import numpy as np
+
+        out = np.tile(self.intercept, (len(texts), 1))
+        offset = 0
+        for n, block in enumerate(self.blocks):
+            tokens = [char_ngrams(t) for t in texts] if n == 0 else [_jieba_words(t) for t in texts]
+            for i, (columns, weights) in enumerate(block.rows(tokens)):
+                if columns:
+                    out[i] += self.coef[:, [offset + j for j in columns]] @ np.asarray(weights)
+            offset += len(block.vocabulary)
+        return out
 
     def scores(self, texts: Sequence[str]) -> np.ndarray:
         """Texts x codes matrix of calibrated probabilities (rows sum to 1)."""
-        from scipy.special import softmax
+        import numpy as np
 
-        logits = self._model.decision_function(self._featurizer.transform(list(texts)))
-        return softmax(logits / self.temperature, axis=1)
+        z = self.decision(texts) / self.temperature
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
 
     def top(self, texts: Sequence[str], k: int = 3) -> list[list[tuple[str, float]]]:
-        """The ``k`` best codes of each text with their scores, best first (ties in codebook order)."""
+        """The ``k`` best codes of each text with their scores, best first (ties in code order)."""
         import numpy as np
 
         probabilities = self.scores(texts)
@@ -135,14 +214,37 @@ def _resolve_segmenter(segmenter: str | None) -> str | None:
     return segmenter
 
 
-def _fit(train: TrainingSet, rows: Sequence[int], segmenter: str | None, c: float) -> tuple[Any, Any]:
+def _fit(train: TrainingSet, rows: Sequence[int], segmenter: str | None, c: float) -> tuple[list[Any], Any]:
+    import numpy as np
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.svm import LinearSVC
 
-    featurizer = _featurizer(segmenter)
-    matrix = featurizer.fit_transform([train.texts[i] for i in rows])
-    model = LinearSVC(C=c)
+    vectorizers = [TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True, dtype=np.float64)]
+    if segmenter == "jieba":
+        vectorizers.append(TfidfVectorizer(analyzer=_jieba_words, sublinear_tf=True, dtype=np.float64))
+    texts = [train.texts[i] for i in rows]
+    matrix = sp.hstack([v.fit_transform(texts) for v in vectorizers]).tocsr()
+    model = LinearSVC(C=c, random_state=0)
     model.fit(matrix, [train.codes[i] for i in rows])
-    return featurizer, model
+    return vectorizers, model
+
+
+def _classifier(vectorizers: list[Any], model: Any, **meta: Any) -> CategoryClassifier:
+    import numpy as np
+
+    blocks = tuple(
+        Block({str(k): int(v) for k, v in sorted(vec.vocabulary_.items(), key=lambda kv: kv[1])}, vec.idf_.copy())
+        for vec in vectorizers
+    )
+    coef = np.asarray(model.coef_, dtype=np.float32)  # float32 as cached, so a fresh and a cached model agree
+    intercept = np.asarray(model.intercept_, dtype=float)
+    if coef.shape[0] == 1:  # two classes: scikit-learn keeps one row; make it one per class
+        coef, intercept = np.vstack([-coef, coef]), np.concatenate([-intercept, intercept])
+    blocks = tuple(Block(b.vocabulary, np.asarray(b.idf, dtype=np.float64)) for b in blocks)
+    return CategoryClassifier(
+        codes=tuple(str(code) for code in model.classes_), blocks=blocks, coef=coef, intercept=intercept, **meta
+    )
 
 
 def _temperature(train: TrainingSet, segmenter: str | None, c: float, folds: int) -> float:
@@ -151,7 +253,7 @@ def _temperature(train: TrainingSet, segmenter: str | None, c: float, folds: int
     from scipy.optimize import minimize_scalar
     from scipy.special import log_softmax
 
-    zones = sorted({g for g in train.groups if g != "codebook"})
+    zones = sorted({g for g in train.groups if g not in ("codebook", "generic")})
     if len(zones) < 2:
         return 1.0
     n_folds = min(folds, len(zones))
@@ -160,10 +262,12 @@ def _temperature(train: TrainingSet, segmenter: str | None, c: float, folds: int
         held = set(zones[fold::n_folds])
         fit_rows = [i for i, g in enumerate(train.groups) if g not in held]
         test_rows = [i for i, g in enumerate(train.groups) if g in held]
-        featurizer, model = _fit(train, fit_rows, segmenter, c)
-        logits.append(model.decision_function(featurizer.transform([train.texts[i] for i in test_rows])))
+        vectorizers, model = _fit(train, fit_rows, segmenter, c)
         column = {code: j for j, code in enumerate(model.classes_)}
-        truth += [column[train.codes[i]] for i in test_rows]
+        keep = [i for i in test_rows if train.codes[i] in column]
+        fitted = _classifier(vectorizers, model, segmenter=segmenter, temperature=1.0, excluded_zones=(), n_examples=0)
+        logits.append(fitted.decision([train.texts[i] for i in keep]))
+        truth += [column[train.codes[i]] for i in keep]
     z = np.vstack(logits)
     y = np.asarray(truth)
 
@@ -181,21 +285,24 @@ def fit_classifier(
     dataset: Dataset,
     *,
     exclude_zones: Sequence[str] = (),
-    segmenter: str | None = "auto",
+    segmenter: str | None = None,
     c: float = 1.0,
     calibration_folds: int = 4,
     keywords: bool = True,
+    nonmeasures: bool = True,
 ) -> CategoryClassifier:
-    """Train the category classifier on the codebook and the coded measures.
+    """Train the category classifier on the codebook, the coded measures and the non-measures.
 
     Parameters
     ----------
     dataset : Dataset
         Codebook and zones to learn from.
     exclude_zones : sequence of str
-        Zone ids left out of the training set (for honest evaluation on one of them).
-    segmenter : {"auto", "jieba", None}
-        Add jieba words to the character n-grams: when installed ("auto"), always, or never.
+        Zone ids left out of the training set (for honest evaluation on one of them); their
+        non-measure sentences are left out too.
+    segmenter : {None, "auto", "jieba"}
+        Add jieba words to the character n-grams: never (default, fastest), when installed
+        ("auto"), or always.
     c : float
         Inverse regularisation strength of the linear support-vector machine.
     calibration_folds : int
@@ -203,36 +310,33 @@ def fit_classifier(
         uncalibrated (temperature 1).
     keywords : bool
         Train on the codebook's keywords too (see :func:`training_examples`).
+    nonmeasures : bool
+        Train the :data:`NOT_A_MEASURE` class on the labelled non-measure sentences.
 
     Returns
     -------
     CategoryClassifier
-        Fitted; the last few fits are kept in memory by (data hash, parameters), so drafting
-        several texts in one session trains once.
+        Fitted (deterministic: fixed seed); the last few fits are kept in memory by (data hash,
+        parameters). :func:`policybench.draft.cache.cached_classifier` keeps them on disk.
     """
     for zone_id in exclude_zones:
         dataset.zone(zone_id)  # UnknownIdError with a suggestion
     used = _resolve_segmenter(segmenter)
-    key = (dataset.data_hash(), tuple(sorted(exclude_zones)), used, c, calibration_folds, keywords)
+    key = (dataset.data_hash(), tuple(sorted(exclude_zones)), used, c, calibration_folds, keywords, nonmeasures)
     if key not in _FITTED:
         if len(_FITTED) >= _FITTED_MAX:
             _FITTED.pop(next(iter(_FITTED)))
-        _FITTED[key] = _fit_classifier(dataset, tuple(exclude_zones), used, c, calibration_folds, keywords)
+        train = training_examples(dataset, exclude_zones=exclude_zones, keywords=keywords, nonmeasures=nonmeasures)
+        vectorizers, model = _fit(train, range(len(train.texts)), used, c)
+        temperature = _temperature(train, used, c, calibration_folds) if calibration_folds > 1 else 1.0
+        _FITTED[key] = _classifier(
+            vectorizers,
+            model,
+            segmenter=used,
+            temperature=temperature,
+            excluded_zones=tuple(sorted(exclude_zones)),
+            n_examples=len(train.texts),
+            labels={cat.code: cat.label.en for cat in dataset.codebook.categories},
+            data_hash=dataset.data_hash(),
+        )
     return _FITTED[key]
-
-
-def _fit_classifier(
-    dataset: Dataset, exclude_zones: tuple[str, ...], used: str | None, c: float, calibration_folds: int, keywords: bool
-) -> CategoryClassifier:
-    train = training_examples(dataset, exclude_zones=exclude_zones, keywords=keywords)
-    featurizer, model = _fit(train, range(len(train.texts)), used, c)
-    temperature = _temperature(train, used, c, calibration_folds) if calibration_folds > 1 else 1.0
-    return CategoryClassifier(
-        codes=tuple(str(code) for code in model.classes_),
-        segmenter=used,
-        temperature=temperature,
-        excluded_zones=tuple(exclude_zones),
-        n_examples=len(train.texts),
-        _featurizer=featurizer,
-        _model=model,
-    )

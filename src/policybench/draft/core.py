@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from ..data.model import ID_PATTERN, Evidence, Indicator, LocalText, Measure, Region, Source, Zone
 from ..errors import InputError
@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from ..data.dataset import Dataset
+    from ..data.model import SourceKind
     from .classify import CategoryClassifier
 
 __all__ = ["PROPOSAL_COLUMNS", "Draft", "draft"]
@@ -32,6 +33,8 @@ PROPOSAL_COLUMNS = [
     "status_reason",
     "depth",
     "depth_reason",
+    "start",
+    "start_reason",
     "indicators",
     "key_phrase",
     "sentence",
@@ -53,6 +56,8 @@ class Proposal:
     depth_reason: str
     indicators: tuple[rules.FoundIndicator, ...]
     key_phrase: str
+    start: str | None = None
+    start_reason: str = "no year stated"
 
     @property
     def code(self) -> str:
@@ -82,7 +87,8 @@ class Draft:
         """The proposals as a DataFrame.
 
         Columns: measure_id, locator, line, code, score, candidates ("CODE 0.41; CODE 0.20"),
-        status, status_reason, depth, depth_reason, indicators, key_phrase, sentence.
+        status, status_reason, depth, depth_reason, start, start_reason, indicators, key_phrase,
+        sentence.
         """
         import pandas as pd
 
@@ -98,6 +104,8 @@ class Draft:
                 "status_reason": p.status_reason,
                 "depth": p.depth,
                 "depth_reason": p.depth_reason,
+                "start": p.start,
+                "start_reason": p.start_reason,
                 "indicators": "; ".join(f"{i.value:g} {i.unit} ({i.name})" for i in p.indicators),
                 "key_phrase": p.key_phrase,
                 "sentence": p.sentence,
@@ -137,26 +145,32 @@ def _title(paragraphs: Sequence[Paragraph]) -> str:
     return max(head, key=lambda t: (head.count(t), -head.index(t)))
 
 
-def _units(paragraphs: Sequence[Paragraph]) -> list[tuple[Sentence, str]]:
-    """(sentence, text to classify): each measure sentence, then each of its clauses that states a measure.
+def _units(paragraphs: Sequence[Paragraph]) -> list[tuple[Sentence, str, str | None]]:
+    """(sentence, text to classify, clause of a list item): measure sentences, their clauses, listed reforms.
 
     Chinese policy sentences often list several measures, one per clause ("推出……模式、……制度，
-    支持……，全面推行……"), so clauses are classified too; the sentence keeps the context.
+    支持……，全面推行……"), and a clause may name several reforms at once ("去行政化、去社会化"),
+    so clauses and the items of a clause's list are classified too; the sentence keeps the context.
+    A list item is kept only for a category among its clause's candidates (see :func:`_candidates`).
+    Sentences that read as boilerplate, bylines, quoted national documents, history or results
+    (:func:`~policybench.draft.rules.non_measure_kind`) are skipped.
     """
     counts: dict[str, int] = {}
     for p in paragraphs:
         counts[p.text] = counts.get(p.text, 0) + 1
-    units: list[tuple[Sentence, str]] = []
+    units: list[tuple[Sentence, str, str | None]] = []
     for p in paragraphs:
         if counts[p.text] > 1 or rules.is_title_line(p.text):  # running headers and titles state nothing
             continue
         for sentence in split_sentences(p):
             if not rules.is_measure_sentence(sentence.text):
                 continue
-            units.append((sentence, sentence.text))
+            units.append((sentence, sentence.text, None))
             clauses = rules.measure_clauses(sentence.text)
-            if len(clauses) > 1:
-                units += [(sentence, clause) for clause in clauses]
+            for clause in clauses:
+                if len(clauses) > 1:
+                    units.append((sentence, clause, None))
+                units += [(sentence, part, clause) for part in rules.reform_parts(clause)]
     return units
 
 
@@ -170,43 +184,62 @@ def _ranker(classifier: CategoryClassifier, column: int) -> Callable[[Sequence[s
 
 
 def _candidates(
-    paragraphs: Sequence[Paragraph], classifier: CategoryClassifier, top: int, min_score: float
+    paragraphs: Sequence[Paragraph],
+    classifier: CategoryClassifier,
+    top: int,
+    min_score: float,
+    default: tuple[str, str],
+    latest: str | None,
 ) -> list[Proposal]:
+    from .classify import NOT_A_MEASURE
+
     units = _units(paragraphs)
     if not units:
         return []
-    ranked = classifier.top([text for _s, text in units], k=top)
+    ranked = classifier.top([text for _s, text, _c in units], k=top + 1)
+    clauses = sorted({clause for _s, _t, clause in units if clause is not None})
+    clause_codes = {
+        clause: {c for c, _score in ranking}
+        for clause, ranking in zip(clauses, classifier.top(clauses, k=top), strict=True)
+    }
     code_index = {code: j for j, code in enumerate(classifier.codes)}
     proposals: list[Proposal] = []
     seen: set[tuple[str, str]] = set()
-    for (sentence, unit), candidates in zip(units, ranked, strict=True):
-        code, score = candidates[0]
+    for (sentence, unit, clause), ranking in zip(units, ranked, strict=True):
+        code, score = ranking[0]
         key = (sentence.paragraph.locator, code)
-        if score < min_score or key in seen:
+        if code == NOT_A_MEASURE or score < min_score or key in seen:
+            continue
+        if clause is not None and code not in clause_codes[clause]:  # a list item names one of its clause's reforms
             continue
         seen.add(key)
-        status, status_reason = rules.guess_status(unit, sentence.paragraph.headings)
-        found = rules.find_indicators(unit)
+        candidates = tuple((c, s) for c, s in ranking if c != NOT_A_MEASURE)[:top]
+        context = sentence.text if unit != sentence.text else ""
+        status, status_reason = rules.guess_status(unit, sentence.paragraph.headings, context=context, default=default)
+        found = rules.find_indicators(unit) or rules.find_indicators(sentence.text)
         depth, depth_reason = rules.guess_depth(status, unit, found)
+        start, start_reason = rules.find_start(unit, context, latest=latest)
         phrase = rules.key_phrase(unit, rank=_ranker(classifier, code_index[code]))
         proposals.append(
             Proposal(
                 sentence.paragraph,
                 sentence.text,
-                tuple(candidates),
+                candidates,
                 status,
                 status_reason,
                 depth,
                 depth_reason,
                 tuple(found),
                 phrase,
+                start,
+                start_reason,
             )
         )
     return proposals
 
 
-def _measure(zone_id: str, n: int, p: Proposal, codebook: Any, as_of: str | None) -> Measure:
-    label = codebook.category(p.code).label
+def _measure(zone_id: str, n: int, p: Proposal, labels: dict[str, str], as_of: str | None) -> Measure:
+    label = labels.get(p.code, p.code)
     indicators = [
         Indicator(
             name=LocalText(zh=i.name, en=f"{i.name} (count in {i.unit_en}; translate when reviewing)"),
@@ -225,17 +258,18 @@ def _measure(zone_id: str, n: int, p: Proposal, codebook: Any, as_of: str | None
     )
     note = (
         f"Draft by policybench.draft. Candidates: {'; '.join(f'{c} {s:.2f}' for c, s in p.candidates)}. "
-        f"Status: {p.status_reason}. Depth: {p.depth_reason}.{unused}"
+        f"Status: {p.status_reason}. Depth: {p.depth_reason}. Start: {p.start_reason}.{unused}"
     )
     return Measure(
         id=f"{zone_id}.draft-{n:03d}",
-        title=LocalText(zh=p.key_phrase, en=f"{label.en} (draft)"),
+        title=LocalText(zh=p.key_phrase, en=f"{label} (draft)"),
         summary=LocalText(
             zh=p.sentence[:200], en=f"Drafted from {p.paragraph.locator}: write the summary when reviewing."
         ),
         category=p.code,
         status=p.status,
         depth=p.depth,
+        start=p.start,
         indicators=indicators,
         evidence=[Evidence(source=SOURCE_ID, locator=p.paragraph.locator, key_phrase=p.key_phrase)],
         confidence="low",
@@ -253,28 +287,35 @@ def draft(
     name_en: str | None = None,
     source_title: str | None = None,
     source_path: str | None = None,
+    source_kind: str | None = None,
     date: str | None = None,
     exclude_zones: Sequence[str] = (),
     top: int = 3,
-    min_score: float = 0.2,
-    segmenter: str | None = "auto",
+    min_score: float = 0.3,
+    segmenter: str | None = None,
     classifier: CategoryClassifier | None = None,
 ) -> Draft:
     r"""Propose a coding of a policy text: one measure per (paragraph, category) stated in it.
 
-    The text is split into sections and paragraphs (headings 一、 (一) 1.), then sentences;
-    a sentence that states a measure (a rule on its wording) is classified into a codebook
-    category (:func:`~policybench.draft.classify.fit_classifier`, trained on the codebook and
-    the coded measures); proposals scoring under ``min_score`` are dropped and one measure is
-    kept per paragraph and category. Status, depth, indicators and the key phrase come from
-    rules on the wording (:mod:`policybench.draft.rules`), each with its reason in the note.
+    The text is split into sections and paragraphs (headings 一、 (一) 1.), then sentences,
+    clauses and the items of a clause's list; each that states a measure (a rule on its wording)
+    is classified into a codebook category or :data:`~policybench.draft.classify.NOT_A_MEASURE`
+    (headlines, boilerplate, history, results, quoted documents: nothing is proposed for them).
+    Proposals scoring under ``min_score`` are dropped and one measure is kept per paragraph and
+    category, so a clause naming two reforms gives two measures with the same locator. Status,
+    depth, start, indicators and the key phrase come from rules on the wording
+    (:mod:`policybench.draft.rules`), each with the phrase it rests on in the note.
+
+    The classifier is built once per training data and parameters and cached on disk
+    (:mod:`policybench.draft.cache`); the same input gives the same output, byte for byte.
 
     Parameters
     ----------
     text : str
         The policy text (see :func:`~policybench.draft.read_policy_text` for files).
     dataset : Dataset, optional
-        Codebook and coded zones to learn from (default: the shipped data).
+        Codebook and coded zones to learn from (default: the shipped data, read from the cache
+        without parsing when a model was built before).
     zone_id : str
         Id of the drafted zone (lower-case words joined by '-').
     name_zh, name_en : str, optional
@@ -283,6 +324,9 @@ def draft(
         Title of the source (default: the document's title).
     source_path : str, optional
         Where the text was read from; recorded in the source's note for ``policybench review``.
+    source_kind : {"primary", "news", "research", "reprint"}, optional
+        What the text is; not guessed: when not given the source is recorded as "news" with a
+        note asking the reviewer to set it.
     date : str, optional
         Date of the text (YYYY, YYYY-MM or YYYY-MM-DD): the source date and the ``as_of`` of
         indicators; default: a "日期: 2020-02-26"-style line of the text, else unknown (then
@@ -293,10 +337,10 @@ def draft(
         Candidate categories listed per measure.
     min_score : float
         Calibrated score under which a sentence is not proposed, in [0, 1].
-    segmenter : {"auto", "jieba", None}
-        Word features from jieba when installed ("auto"), always, or never.
+    segmenter : {None, "auto", "jieba"}
+        Word features from jieba: never (default), when installed ("auto"), or always.
     classifier : CategoryClassifier, optional
-        A fitted classifier to reuse (then ``exclude_zones`` and ``segmenter`` are its own).
+        A fitted classifier to reuse (then ``dataset``, ``exclude_zones`` and ``segmenter`` are its own).
 
     Returns
     -------
@@ -304,21 +348,23 @@ def draft(
 
     Examples
     --------
-    >>> result = draft("一、主要举措\n（一）深化改革\n全面推行法定机构改革，实行全员聘任制。", segmenter=None)
+    >>> result = draft("一、主要举措\n（一）深化改革\n全面推行法定机构改革，实行全员聘任制。", source_kind="primary")
     >>> [(m.evidence[0].locator, m.category, m.review) for m in result.zone.measures][:1]
     [('§一(一) para 1', 'GOV.STATUTORY_BODY', 'pending')]
     """
-    from ..data.dataset import load_dataset
-    from .classify import fit_classifier
+    from .._params import check_choice
+    from .cache import cached_classifier
 
     _check(text, zone_id, top, min_score)
-    data = dataset if dataset is not None else load_dataset()
+    check_choice("draft", "source_kind", source_kind, ("primary", "news", "research", "reprint", None))
+    model = classifier or cached_classifier(dataset, exclude_zones=exclude_zones, segmenter=segmenter)
     paragraphs = split_paragraphs(text)
-    model = classifier or fit_classifier(data, exclude_zones=exclude_zones, segmenter=segmenter)
-    proposals = _candidates(paragraphs, model, top, min_score)
     as_of = date or _document_date(text)
+    proposals = _candidates(paragraphs, model, top, min_score, rules.document_tense(text), as_of)
     title = _title(paragraphs)
-    measures = [_measure(zone_id, n, p, data.codebook, as_of) for n, p in enumerate(proposals, start=1)]
+    measures = [_measure(zone_id, n, p, model.labels, as_of) for n, p in enumerate(proposals, start=1)]
+    where = f"drafted from: {source_path}" if source_path else "drafted from a text given in memory"
+    kind_note = "" if source_kind else "; source kind not stated: set kind when reviewing"
     zone = Zone(
         id=zone_id,
         name=LocalText(zh=name_zh or title, en=name_en or f"Draft coding of '{title}'"),
@@ -335,8 +381,8 @@ def draft(
                 title=source_title or title,
                 publisher="unknown",
                 date=as_of,
-                kind="news",
-                note=f"drafted from: {source_path}" if source_path else "drafted from a text given in memory",
+                kind=cast("SourceKind", source_kind or "news"),
+                note=where + kind_note,
             )
         ],
         measures=measures,
@@ -348,7 +394,8 @@ def draft(
         "segmenter": model.segmenter,
         "temperature": model.temperature,
         "training_examples": model.n_examples,
-        "data_hash": data.data_hash(),
+        "data_hash": model.data_hash,
+        "source_kind": source_kind,
     }
     return Draft(zone, tuple(proposals), params)
 

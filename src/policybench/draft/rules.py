@@ -14,6 +14,10 @@ from ..data.model import KEY_PHRASE_MAX
 __all__ = [
     "FoundIndicator",
     "find_indicators",
+    "find_start",
+    "document_tense",
+    "non_measure_kind",
+    "reform_parts",
     "guess_depth",
     "guess_status",
     "is_measure_sentence",
@@ -28,18 +32,58 @@ MEASURE_WORDS = re.compile(
     "引入|引进|鼓励|支持|推出|制定|出台|完善|健全|合并|整合|争取|授权|改革|创新|简化|精简|取消|赋予|授予|委托|"
     "采取|采用|实现|设置|聘任|选聘|招聘|考核|外包|购买|补贴|奖励|基金|机制|制度|模式|办法|方案|清单"
 )
+#: Verbs by which a clause on its own states a measure (nouns such as 机制, 模式 are not enough for a clause).
+ACTION_WORDS = re.compile(
+    "推行|推进|推动|实施|实行|建立|设立|成立|组建|开展|探索|取消|下放|承接|试点|试行|打造|构建|深化|优化|落实|"
+    "引入|引进|鼓励|支持|推出|制定|出台|完善|健全|合并|整合|争取|授权|简化|精简|精减|赋予|授予|委托|采取|采用|"
+    "设置|聘任|选聘|招聘|竞聘|外包|购买|剥离|划转|调整|改革|核定|分离|移交|交由|组织|搭建|创设|启动|实现"
+)
 #: Sentences of context, not measures (history, macro figures, motives).
 CONTEXT_WORDS = re.compile("十九大以来|以来,随着|GDP|增速|经济总量|形势|大变局|当前位置|来源:|点击")
 _PILOT = re.compile("试点|试行|先行先试")
-_DONE = re.compile("已经|已|累计|实现了|建成|取得|共计|完成了|率先推出|先后|截至|目前")
-_FUTURE = re.compile("将|拟|计划|力争|探索|鼓励|下一步|逐步|加快|研究")
-_WEAK_FUTURE = re.compile("推动|推进|争取|进一步|积极")
+#: Done: perfect markers, results of counts ("由22个精简为9个"), reports of adoption.
+_DONE = re.compile(
+    r"已经|已(?!有的)|累计|截至|截止|先后|完成了|实现了|建成了|改革后|共计|共有|目前|此前|率先|成功|"
+    r"由\s*\d+(?:\.\d+)?\s*[个人名项家]?\S{0,8}?(?:精简|精减|减少|压缩|调整|整合|缩减)(?:为|至|到)\s*\d+|"
+    r"(?:精简|精减|压缩|减少)(?:了|为|至)\s*\d+|制定出台|出台了|印发了|(?<![为除])(?:[\u4e00-\u9fff])了(?=[\u4e00-\u9fff，,。；;])"
+)
+#: Future: plans, intentions, directions (将 only before a verb or adverb, not as the object marker of 将X委托).
+_FUTURE = re.compile(
+    r"拟|计划|力争|下一步|争取|到\d{4}年|探索|研究|鼓励|逐步|加快|着力|(?<![主重需必只紧摘纲])要(?!求|素|点|事|件|害|闻)|"
+    r"将(?:进一步|继续|逐步|全面|加快|着力|重点|积极|在|于|推|建|实施|实行|开展|出台|设立|成立|启动|探索|打造|构建|形成)"
+)
+_WEAK_FUTURE = re.compile("推动|推进|进一步|积极|支持")
 _DONE_HEADINGS = re.compile("经验|成效|做法|实践|成果|进展|回顾|举措")
 _FUTURE_HEADINGS = re.compile("方向|展望|下一步|建议|思路|任务|目标|计划|规划|路径")
+#: Sentences that state no measure, by kind: issuing boilerplate, bylines, quoted national documents, history, results.
+_NON_MEASURE = (
+    (
+        "boilerplate",
+        re.compile(
+            "请认真贯彻|认真贯彻落实|请结合实际|印发给你们|现将|特此通知|遵照执行|照此执行|自印发之日起|负责解释|"
+            "各有关单位要|各地各部门要|切实提高政治站位|确保各项.{0,6}落到实处"
+        ),
+    ),
+    (
+        "byline",
+        re.compile(
+            r"责任编辑|来源\s*[:：]|发布时间|发布日期|点击\s*[:：]|浏览次数|打印本页|关闭窗口|供稿|本报记者|通讯员|作者\s*[:：]"
+        ),
+    ),
+    (
+        "quoted",
+        re.compile(
+            r"^(?:\d{4}年\d{0,2}月?[,，]?\s*)?(?:国务院|国家|中共中央|党中央|中办|国办|中央|党的.{1,4}大|.{0,4}总书记)"
+            r".{0,40}(?:印发|出台|发布|指出|提出|要求|强调|明确)"
+        ),
+    ),
+    ("summary", re.compile("通过.{2,80}?等(?:一?系列|多项)?(?:创新)?举措|成效(?:瞩目|显著)")),
+    ("history", re.compile("经国务院批准|始建于|建区以来|获批(?:设立|成立|升级)|升级为国家级|前身为|启动开发时")),
+    ("outcome", re.compile(r"排名|位居|名列|第\d+位|同比增长|增长\d|生产总值|营业收入|总产值|规上工业|满意度")),
+)
 _FRAME = re.compile(
     r"^(伴随|随着|为了)|^(在|为|根据|围绕|按照|结合|针对|对于).*(方面|上|中|下|要求|问题|过程|背景|趋势)$"
 )
-_ZONE_WIDE = re.compile("全面|全区|全员|全部|统一|所有")
 
 #: Units of the numbers read as indicators, with their English names.
 UNITS = {
@@ -65,12 +109,13 @@ _INDICATOR = re.compile(
 
 @dataclass(frozen=True)
 class FoundIndicator:
-    """A number with a unit found in a sentence."""
+    """A number with a unit found in a sentence; ``structural`` when it counts the design (protocol D3)."""
 
     name: str
     value: float
     unit: str
     unit_en: str
+    structural: bool = False
 
 
 def is_title_line(line: str) -> bool:
@@ -95,16 +140,75 @@ def is_measure_sentence(sentence: str) -> bool:
     False
     """
     text = sentence.strip()
-    return len(text) >= 6 and MEASURE_WORDS.search(text) is not None and CONTEXT_WORDS.search(text) is None
+    return (
+        len(text) >= 6
+        and MEASURE_WORDS.search(text) is not None
+        and CONTEXT_WORDS.search(text) is None
+        and non_measure_kind(text) is None
+    )
 
 
-def guess_status(sentence: str, headings: tuple[str, ...]) -> tuple[str, str]:
-    """(status, reason) from the wording: 试点/试行 -> piloting; 已/累计/实现 -> implemented; 将/拟/探索 -> proposed.
+def non_measure_kind(sentence: str) -> str | None:
+    """The kind of non-measure a sentence reads as by its wording (boilerplate, byline, quoted, history, outcome).
 
-    Weak future verbs (推动, 推进, 争取) defer to the section: under a heading of experience
-    or results (经验, 成效, 做法) they describe something done; under one of direction or tasks
-    (方向, 任务, 下一步) something proposed. With no marker at all the section decides, and
-    without a telling section the answer is "proposed": the cautious reading, never counted.
+    Examples
+    --------
+    >>> non_measure_kind("现将《实施方案》印发给你们,请认真贯彻落实。")
+    'boilerplate'
+    >>> non_measure_kind("2017年,国务院办公厅出台《关于促进开发区改革和创新发展的若干意见》。")
+    'quoted'
+    >>> non_measure_kind("全面推行全员聘任制。") is None
+    True
+    """
+    for kind, pattern in _NON_MEASURE:
+        if pattern.search(sentence.strip()):
+            return kind
+    return None
+
+
+def document_tense(text: str) -> tuple[str, str]:
+    """(status, reason) a statement without markers of its own takes: what the text mostly does.
+
+    A text with more markers of things done (已, 累计, 由22个精简为9个, ...了) than of things
+    planned (拟, 计划, 力争, 探索, 将推进, ...) reports; otherwise it plans.
+
+    Examples
+    --------
+    >>> document_tense("已取消编制。累计承接185项。拟设立基金。")[0]
+    'implemented'
+    """
+    done = len(_DONE.findall(text))
+    future = len(_FUTURE.findall(text))
+    if done > future:
+        return "implemented", f"the text reports more than it plans ({done} markers of done vs {future} of plans)"
+    return "proposed", f"the text plans more than it reports ({future} markers of plans vs {done} of done)"
+
+
+def _marked(sentence: str, context: str) -> tuple[str, str] | None:
+    """(status, reason) from a marker of piloting, done or plans in the clause, else in its sentence."""
+    for text in (sentence, context):
+        if not text:
+            continue
+        for pattern, status in ((_PILOT, "piloting"), (_DONE, "implemented"), (_FUTURE, "proposed")):
+            match = pattern.search(text)
+            if match:
+                where = "" if text is sentence else " (in its sentence)"
+                return status, f"wording '{match.group(0)}'{where}"
+    return None
+
+
+def guess_status(
+    sentence: str, headings: tuple[str, ...], *, context: str = "", default: tuple[str, str] | None = None
+) -> tuple[str, str]:
+    """(status, reason) from the wording: 试点 -> piloting; 已/累计/由X精简为Y/...了 -> implemented; 拟/将推进/探索 -> proposed.
+
+    The clause is read first, then its sentence (``context``); weak future verbs (推动, 推进)
+    defer to the section: under a heading of experience or results (经验, 成效, 做法) they
+    describe something done, under one of direction or tasks (方向, 任务, 下一步) something
+    proposed. A clause giving an operating count (370名, 185项) with no word of plans reports
+    something done. With no marker at all the section decides, then ``default`` (what the whole text
+    mostly does, :func:`document_tense`), else "proposed", the cautious reading. The reason
+    quotes the phrase the answer rests on.
 
     Examples
     --------
@@ -112,12 +216,16 @@ def guess_status(sentence: str, headings: tuple[str, ...]) -> tuple[str, str]:
     ('proposed', "wording '探索'")
     >>> guess_status("全面推动法定机构改革。", ("经验:打破制度障碍",))
     ('implemented', "section '经验:打破制度障碍' reports experience; '推动' read as done")
+    >>> guess_status("改革后人员由463人精减为272人", ())
+    ('implemented', "wording '改革后'")
     """
-    for pattern, status in ((_PILOT, "piloting"), (_DONE, "implemented"), (_FUTURE, "proposed")):
-        match = pattern.search(sentence)
-        if match:
-            return status, f"wording '{match.group(0)}'"
-    weak = _WEAK_FUTURE.search(sentence)
+    marked = _marked(sentence, context)
+    if marked is not None:
+        return marked
+    counts = [i for i in find_indicators(sentence) if i.unit != "%"]
+    if counts:
+        return "implemented", f"an operating count ({counts[0].value:g} {counts[0].unit}) with no word of plans"
+    weak = _WEAK_FUTURE.search(sentence) or _WEAK_FUTURE.search(context)
     for heading in reversed(headings):
         if _FUTURE_HEADINGS.search(heading):
             return "proposed", f"section '{heading}' sets out directions"
@@ -126,51 +234,105 @@ def guess_status(sentence: str, headings: tuple[str, ...]) -> tuple[str, str]:
             return "implemented", f"section '{heading}' reports experience{verb}"
     if weak:
         return "proposed", f"wording '{weak.group(0)}'"
+    if default is not None:
+        return default
     return "proposed", "no status wording and no telling section: the cautious reading"
+
+
+_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?:\s*(?P<month>\d{1,2})\s*月)?")
+_TARGET_BEFORE = re.compile(r"(?:到|至|截至|截止|力争|争取|预计)\s*$")
+
+
+def find_start(sentence: str, context: str = "", *, latest: str | None = None) -> tuple[str | None, str]:
+    """(start, reason): the first year (and month) stated in the clause, else in its sentence.
+
+    Targets (到2025年, 力争2025年) and as-of dates (截至2020年) are not starts; nor is a year
+    after ``latest`` (the text's date).
+
+    Examples
+    --------
+    >>> find_start("2019年2月起全面推开法定机构改革")
+    ('2019-02', "stated '2019年2月'")
+    >>> find_start("到2025年建成一流园区")
+    (None, 'no year stated')
+    """
+    for text in (sentence, context):
+        for match in _YEAR.finditer(text or ""):
+            if _TARGET_BEFORE.search(text[: match.start()]):
+                continue
+            year, month = match.group("year"), match.group("month")
+            value = f"{year}-{int(month):02d}" if month and 1 <= int(month) <= 12 else year
+            if latest is not None and value[:4] > latest[:4]:
+                continue
+            where = "" if text is sentence else " in its sentence"
+            return value, f"stated '{match.group(0)}'{where}"
+    return None, "no year stated"
+
+
+#: What a count of the design counts (protocol D3): bodies, departments, posts, listed items and powers, documents.
+_DESIGN_AFTER = re.compile(
+    r"[^，,。；;、]{0,6}?(?:机构|部门|处室|科室|局|中心|岗位|职位|职数|员额|编制|类|事项|职能|职责|权限|权力|"
+    r"文件|政策|办法|条|章|园|片区|公司|平台|任务|清单|改革)"
+)
+_DESIGN_BEFORE = re.compile("控制数|员额|编制|职数|岗位数|定员")
 
 
 def find_indicators(sentence: str) -> list[FoundIndicator]:
     """Numbers with a unit (项, 件, 个, 亿元, 人, ...), named by the words just before them.
 
+    A count of the design (22个内设机构, 273项事项, 人员控制数290名) is marked ``structural``:
+    the coding protocol's rule D3 does not take it as evidence of operation.
+
     Examples
     --------
-    >>> [(i.name, i.value, i.unit) for i in find_indicators("承接185项市级权力事项,办理4842件。")]
-    [('承接', 185.0, '项'), ('办理', 4842.0, '件')]
+    >>> [(i.name, i.value, i.unit, i.structural) for i in find_indicators("承接185项市级权力事项,办理4842件。")]
+    [('承接', 185.0, '项', True), ('办理', 4842.0, '件', False)]
     """
     found = []
     for match in _INDICATOR.finditer(sentence):
         before = re.split(r"[,，、;；。:：\s]", sentence[: match.start()])[-1]
         name = re.sub(r"\d+(?:\.\d+)?$", "", before)[-12:] or sentence[max(0, match.start() - 6) : match.start()]
         unit = match.group("unit")
-        found.append(FoundIndicator(name or unit, float(match.group("value")), unit, UNITS[unit]))
+        after = sentence[match.end() : match.end() + 10]
+        structural = unit == "%" or bool(_DESIGN_AFTER.match(after) or _DESIGN_BEFORE.search(before))
+        found.append(FoundIndicator(name or unit, float(match.group("value")), unit, UNITS[unit], structural))
     return found
 
 
 def guess_depth(status: str, sentence: str, indicators: list[FoundIndicator]) -> tuple[int, str]:
-    """(depth, reason) by the codebook's depth rule, read from one sentence.
+    """(depth, reason) by the codebook's depth rule, read from the wording.
 
-    Proposed -> 1 (announced); piloting -> 2 (piloted); implemented -> 3 only with an
-    operating figure and zone-wide wording (全面, 全区, 全员), else 2.
+    Proposed -> 1 (announced); piloting -> 2 (piloted); implemented -> 3 when an operating
+    figure is given (cases handled, people appointed or served, firms, money: evidence of
+    operation), else 2: counts of the design (bodies, departments, posts, listed items; protocol
+    rule D3) and percentages do not earn depth 3.
 
     Examples
     --------
-    >>> guess_depth("implemented", "全面承接185项市级权力事项。", find_indicators("全面承接185项市级权力事项。"))
-    (3, 'implemented zone-wide (全面) with an operating figure (185 项)')
+    >>> guess_depth("implemented", "办理4842件。", find_indicators("办理4842件。"))
+    (3, 'implemented with an operating figure (4842 件)')
+    >>> guess_depth("implemented", "精简为9个内设机构。", find_indicators("精简为9个内设机构。"))
+    (2, 'implemented; only counts of the design (9 个), which rule D3 does not take as operation')
     """
     if status == "proposed":
         return 1, "proposed: announced only"
     if status == "piloting":
         return 2, "piloting: partial by definition"
-    wide = _ZONE_WIDE.search(sentence)
-    if indicators and wide:
-        first = indicators[0]
-        return 3, f"implemented zone-wide ({wide.group(0)}) with an operating figure ({first.value:g} {first.unit})"
-    missing = "an operating figure" if not indicators else "zone-wide wording"
-    return 2, f"implemented, without {missing}: depth 3 needs both"
+    counts = [i for i in indicators if not i.structural]
+    if counts:
+        first = counts[0]
+        return 3, f"implemented with an operating figure ({first.value:g} {first.unit})"
+    design = [i for i in indicators if i.unit != "%"]
+    if design:
+        return 2, (
+            f"implemented; only counts of the design ({design[0].value:g} {design[0].unit}), "
+            "which rule D3 does not take as operation"
+        )
+    return 2, "implemented, without an operating figure: depth 3 needs one"
 
 
 def measure_clauses(sentence: str) -> list[str]:
-    """The clauses of a sentence (cut at ，,；;：:) that state a measure on their own (6+ characters).
+    """The clauses of a sentence (cut at ，,；;：:) that state a measure on their own (6+ characters, an action verb).
 
     Examples
     --------
@@ -178,7 +340,34 @@ def measure_clauses(sentence: str) -> list[str]:
     ['推出“多项合一”审批模式', '支持“一址多照”和集群注册']
     """
     clauses = [c.strip() for c in re.split(r"[,，;；:：。!！?？]", sentence) if c.strip()]
-    return [c for c in clauses if len(c) >= 6 and MEASURE_WORDS.search(c) and not _FRAME.match(c)]
+    return [c for c in clauses if len(c) >= 6 and ACTION_WORDS.search(c) and not _FRAME.match(c)]
+
+
+_PART_SPLIT = re.compile("、|以及|和|及|与")
+_REFORM_NOUN = re.compile("[化制]$|[化制](?:改革|管理)")
+#: The verb a list shares ("推进A、B改革") and its closing noun, trimmed from each item.
+_PART_TRIM = re.compile(
+    "^(?:全面|积极|深入|加快|大力|进一步|持续)*(?:推进|推行|实施|实行|深化|开展|推动)?|(?:改革|工作|等)$"
+)
+
+
+def reform_parts(clause: str) -> list[str]:
+    """The parts of a clause that names several reforms in a list ("去行政化、去社会化").
+
+    A part is kept when it has 4+ characters and reads as a reform: a measure word, or a
+    noun of reform ending in 化 or 制. A clause with one item gives no parts (it is classified whole).
+
+    Examples
+    --------
+    >>> reform_parts("推进去行政化、去社会化改革")
+    ['去行政化', '去社会化']
+    >>> reform_parts("推行全员聘任制")
+    []
+    """
+    parts = [_PART_TRIM.sub("", p.strip()) for p in _PART_SPLIT.split(clause) if p.strip()]
+    if len(parts) < 2:
+        return []
+    return [p for p in parts if len(p) >= 4 and (MEASURE_WORDS.search(p) or _REFORM_NOUN.search(p))]
 
 
 def key_phrase(
