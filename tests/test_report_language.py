@@ -107,10 +107,17 @@ def _outputs(rep, xlsx: Path, docx_path: Path) -> dict[str, str]:
     }
 
 
-def _strip(text: str, names: list[str]) -> str:
+def _unquoted(text: str) -> str:
+    """Quoted Chinese in an English report is given text: titles (《》) and the search terms of a check (“”)."""
+    return re.sub(r"“[^“”]*”", " ", re.sub(r"《[^《》]*》", " ", text))
+
+
+def _strip(text: str, names: list[str], *, unquote: bool = False) -> str:
     text = _URL.sub(" ", text)
     for name in names:
         text = text.replace(name, " ")
+    if unquote:
+        text = _unquoted(text)
     text = re.sub(r"\b[a-z]+\(", " ", text)  # function names in the methodology's formulas: max(0, ...)
     return _CODE.sub(" ", _ID.sub(" ", text))
 
@@ -129,7 +136,7 @@ def test_en_outputs_have_no_chinese_labels(reports) -> None:
     out, shipped = reports
     names = _names(shipped)
     for kind, text in _outputs(*out["en"]).items():
-        left = _CJK.findall(_strip(text, names))
+        left = _CJK.findall(_strip(text, names, unquote=True))
         assert not left, f"en {kind} shows Chinese text outside names: {''.join(left)[:80]}"
 
 
@@ -230,6 +237,8 @@ def leaks(text: str, lang: str, names: list[str], ids: set[str], *, squeeze: boo
         names = sorted({re.sub(r"\s+", "", n) for n in names}, key=len, reverse=True)
     for name in names:
         text = text.replace(name, " ")
+    if lang == "en":
+        text = _unquoted(text)
     tokens = {t.strip(".:-") for t in re.split(r"[^A-Za-z0-9_.:-]+", text)}
     found = [t for t in tokens if t in ids] + _CATEGORY_CODE.findall(text)
     text = _HOST.sub(" ", text)
@@ -257,7 +266,8 @@ def _docx_text(path: Path) -> str:
 _ID_COLUMNS = re.compile(
     r"(代码|^code$|^domain$|^zone$|^id$|^url$|网址|^measure|ids?$|exemplars?$|范例$|_zones$|范例区域|sources$|可引用的资料|"
     r"planned_measures|本区已提出的举措|frontier_holders|前沿持有区|^value$|^值$|^prerequisites$|^尚缺前置条件$|^publisher$|发布者|"
-    r"^title$|^标题$|^name$|^区域$|^zone_name|^exemplar)"
+    r"^title$|^标题$|^name$|^区域$|^zone_name|^exemplar|"
+    r"^check_queries$|^待做检索$)"  # search terms to type, in Chinese whatever the report's language
 )
 
 

@@ -124,35 +124,41 @@ class Check:
     queries: tuple[str, ...]  # look-ups to run, not yet run for this cell
     searched: int  # queries already run for this cell (from its search record)
 
-    def text(self, zone: Zone, lang: str) -> str:
-        """The check in words, in ``lang`` ("zh" or "en"), naming sources by their titles."""
+    def reading(self, zone: Zone, lang: str) -> str:
+        """The sources to read, in words ('' when none is left)."""
         read = [_source_name(s, lang) for s in zone.sources if s.id in set(self.sources)]
+        if not read:
+            return ""
+        return "通读本区来源" + "、".join(read) if lang == "zh" else "read the target's source(s) " + ", ".join(read)
+
+    def searching(self, lang: str) -> str:
+        """The searches to run, in words, with how many were run already ('' when none is left)."""
         quoted = [f"“{q}”" for q in self.queries]
-        if lang == "zh":
-            parts = []
-            if read:
-                parts.append("通读本区来源" + "、".join(read))
-            if quoted:
-                parts.append("检索" + "、".join(quoted))
-            if not parts:
-                parts.append("已读来源和建议检索均已做过，请向管委会或主管部门直接核实，或补充本区的官方文件")
-            return "；".join(parts) + (f"（已检索{self.searched}次）" if self.searched else "")
-        parts = []
-        if read:
-            parts.append("read the target's source(s) " + ", ".join(read))
-        if quoted:
-            parts.append("search " + ", ".join(quoted))
-        if not parts:
-            parts.append(
-                "the sources and suggested searches are done: ask the zone's administration or add its official documents"
+        done = (f"（已检索{self.searched}次）" if lang == "zh" else f" ({self.searched} queries already run)") * bool(
+            self.searched
+        )
+        if not quoted:
+            return done.strip(" ()（）")
+        return ("检索" + "、".join(quoted) if lang == "zh" else "search " + ", ".join(quoted)) + done
+
+    def text(self, zone: Zone, lang: str) -> str:
+        """The check in words, in ``lang`` ("zh" or "en"): the sources by their titles, then the searches."""
+        parts = [p for p in (self.reading(zone, lang), self.searching(lang)) if p]
+        if not self.sources and not self.queries:
+            parts.insert(
+                0,
+                "已读来源和建议检索均已做过，请向管委会或主管部门直接核实，或补充本区的官方文件"
+                if lang == "zh"
+                else "the sources and suggested searches are done: ask the zone's administration or add its "
+                "official documents",
             )
-        return "; ".join(parts) + (f" ({self.searched} queries already run)" if self.searched else "")
+        return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def _source_name(source: Source, lang: str) -> str:
     """A source as a reader finds it: its quoted title, or its publisher and date when no title was recorded."""
     if title_recorded(source.title):
-        return f"《{source.title}》" if lang == "zh" else f"“{source.title}”"
+        return f"《{source.title}》"  # the title as published, in either language
     date = source.date or ""
     if lang == "zh":
         return f"{source.publisher}{date}发布的页面" if source.publisher != "unknown" else f"{date}发布的页面"
@@ -172,8 +178,8 @@ def verification_check(zone: Zone, category: Category, exemplars: Sequence[Measu
     >>> from policybench import load_dataset
     >>> ds = load_dataset()
     >>> check = verification_check(ds.zone("tianjin-htz"), ds.codebook.category("TAL.RECRUITMENT_NETWORK"), [])
-    >>> check.queries[0], check.sources[1]
-    ('天津滨海高新技术产业开发区 招才局', 'tjbh-2021-07-31')
+    >>> check.queries[0], check.sources
+    ('天津滨海高新技术产业开发区 招才局', ('tjbh-2021-07-31', 'cnstock-2025-07-05'))
     """
     code = category.code
     records = [u.search for u in zone.unknown if u.code == code and u.search is not None]

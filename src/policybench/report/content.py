@@ -89,7 +89,7 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
         "gaps": _records(gaps.sort_values(["gap", "code"], ascending=[False, True], kind="mergesort")),
         "not_applicable": a.gap.not_applicable(),
         "left_out": _left_out(a),
-        "unverified": _records(a.table("unverified")),
+        **_unverified(a, lang),
         "recommendations": _records(a.table("recommendations")),
         "plan": _records(a.table("plan")),
         "diffusion": _records(a.table("diffusion")),
@@ -127,6 +127,25 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
     }
     content["names"] = _names(a, lang, content)
     return _clean(content)
+
+
+def _unverified(a: Assessment, lang: str) -> dict[str, Any]:
+    """The verify-first rows; when every row names the same sources to read, they are said once.
+
+    ``unverified_reading`` is then that sentence, and each row's check keeps only its searches.
+    """
+    from ..gaps.evidence import Check
+
+    rows = _records(a.table("unverified"))
+    common = {str(r.get("check_sources") or "") for r in rows}
+    if len(rows) < 2 or len(common) != 1 or common == {""}:
+        return {"unverified": rows, "unverified_reading": ""}
+    zone = a.dataset.zone(a.target)
+    reading = Check(tuple(common.pop().split(",")), (), 0).reading(zone, lang)
+    for r in rows:
+        queries = tuple(q for q in str(r.get("check_queries") or "").split(" | ") if q)
+        r[f"check_{lang}"] = Check((), queries, 0).searching(lang)
+    return {"unverified": rows, "unverified_reading": reading}
 
 
 def _left_out(a: Assessment) -> dict[str, list[str]]:

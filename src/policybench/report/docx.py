@@ -256,7 +256,8 @@ def _unverified(document: Document, c: dict[str, Any], lang: str) -> None:
     L = c["L"]
     if c["unverified"]:
         document.add_heading(L["unverified"], level=2)
-        document.add_paragraph(L["unverified_text"])
+        reading = f" {L['check_first']}{c['unverified_reading']}" if c.get("unverified_reading") else ""
+        document.add_paragraph(L["unverified_text"] + reading)
         checks: list[tuple[str, ...]] = [
             (
                 u["label_" + lang],

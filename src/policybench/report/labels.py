@@ -43,6 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "n_examined": {"zh": "已知状态的标杆数", "en": "Benchmark zones whose state is known"},
     "check": {"zh": "核实办法", "en": "How to check"},
+    "check_first": {"zh": "对每一项，先", "en": "For each of them, first "},
     "left_out_duties": {
         "zh": "国家法律法规规定的义务（{names}）视为各区均已履行，不作为建议",
         "en": "National duties set by law or State Council regulation ({names}) are presumed met by every zone and are never recommended",
@@ -191,8 +192,20 @@ TERMS: dict[str, dict[str, str]] = {
         "day": "日",
         "month": "月",
         "year": "年",
+        "documented": "全部标杆中有记录开展的比例",
+        "source": "来源记载",
+        "search": "检索记录",
+        "none": "无证据",
+        "unevidenced": "记为未开展但无证据",
+        "examined": "状态已知的标杆中开展的比例",
     },
-    "en": {"true": "yes", "false": "no", "national-policy": "national policy"},
+    "en": {
+        "true": "yes",
+        "false": "no",
+        "national-policy": "national policy",
+        "documented": "share of all benchmark zones with a documented adoption",
+        "examined": "share of the benchmark zones whose state is known",
+    },
 }
 
 #: Parameter names of an analysis, in each language (the report shows them as a table).
@@ -205,6 +218,7 @@ PARAMETER_LABELS: dict[str, dict[str, str]] = {
     "secondary_weight": {"zh": "次类别权重", "en": "secondary-category weight"},
     "adoption_prior": {"zh": "采用率收缩强度", "en": "adoption prior strength"},
     "adoption_base_rate": {"zh": "采用率基准", "en": "adoption base rate"},
+    "adoption_basis": {"zh": "采用率口径", "en": "adoption share of"},
     "as_of": {"zh": "数据截至", "en": "data as of"},
 }
 
@@ -274,6 +288,12 @@ COLUMNS_ZH: dict[str, str] = {
     "overlap": "共同考察类别数",
     "overlap_share": "共同考察类别占比",
     "reason": "原因",
+    "exemplar_confidence": "最佳范例可信度",
+    "absence_evidence": "未开展的依据",
+    "p_lacks": "确未开展的概率",
+    "check_sources": "待读来源代码",
+    "check_queries": "待做检索",
+    "check_zh": "核实办法",
     "rationale_zh": "说明",
     "rationale_en": "英文说明",
     "median_rank": "排名中位数",
@@ -487,7 +507,7 @@ METHOD_TEXT: dict[str, list[str]] = {
         "状态（数据格式2.0）：某区在某类别上为“已开展”（有计入的举措，或已施行的国家义务：至少计1/3）、“未开展”（有证据或检索记录的“未开展”条目，或仅有规划、已终止的举措，得分0）、“不适用”或“未知”（不计分；没有记录不等于没有开展）。前沿：f_c = 该类别状态已知的标杆中 s(r, c) 的最大值（或平均值，或指定标杆）。f_c = 0 的类别不适用，单独列出，不计分；国家义务类别不作为建议。",
         "前沿距离：DTF_c = 100 × min(1, s(t, c) / f_c)；差距 g_c = max(0, f_c − s(t, c))；s(t, c) > f_c 为优势。总体与分领域DTF为本区状态已知的适用类别的加权平均；默认权重：各领域相等，领域内各类别相等。",
         "优先度：p_c = w_c × g_c × a_c × e_c × λ_c，其中 a_c = (k_c + 2r) / (N + 2) 为N个标杆中有记录开展该类别的比例向基准率 r 收缩后的值；e_c 为最佳范例的证据权重（高1、中0.75、低0.5）；λ_c 为本区确未开展的概率：深度差距为1，来源明确记载的未开展按可信度高、中、低为0.95、0.85、0.7，依据检索记录的未开展为0.75、0.6。前沿仅由一个标杆决定时标为“仅一个标杆”。本区状态未知或记为未开展却无证据的类别不参与排序，列为待核实，并附核实办法。",
-        "建议的历史检验：在随附数据上做时间回测（每个园区、2012—2020年每个截止年份，以其后五年实际开展的类别为准），前5项建议的命中率为0.27，按最常见类别推荐为0.25，随机为0.09（benchmarks/bench_validity.py）；方法中有部分选择是在此前的回测之后做出的，因此这一差距不是样本外结果。",
+        "建议的历史检验：在随附数据上做时间回测（每个园区、2012—2020年每个截止年份，以其后五年实际开展的类别为准），前5项建议的命中率为0.27，按最常见类别推荐为0.25，随机为0.09（见项目基准测试的回测结果）；方法中有部分选择是在此前的回测之后做出的，因此这一差距不是样本外结果。",
         "建议：按优先度取前若干类别，附1–3个范例（深度最高、证据最好、最新）、编码本规定的前置关系中本区尚缺的前置条件（前置在前）、所需权限，以及达到范例深度时的总体DTF提升。",
         "稳健性：蒙特卡洛抽样将每个权重乘以U(0.5, 1.5)并重新归一，随机选择前沿规则（最大或平均），并按可信度以一定概率保留每项计入的举措（高0.95、中0.8、低0.5），本区的每项“未开展”以概率λ_c成立；排名前k但进入前k概率低于0.5的建议标为不稳健。",
         "相似度：结构相似度另按各类别采用率（贝塔—二项模型）对未知单元多重插补，给出每对园区的估计值、90%区间和双方均已知的类别比例。在双方均已知的类别上（共同类别过少时不给数值）：综合 = λ × 结构相似度（组合向量的软余弦，S = (1 − σ) I + σ B，B为领域内全1块）+ (1 − λ) × 举措对齐（以匈牙利算法一对一匹配举措，相似度 = α × 文本TF-IDF余弦 + (1 − α) × 类别软余弦；低于阈值不匹配；得分 = 2 × 匹配相似度之和 / (|A| + |B|)）。",

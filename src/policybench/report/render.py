@@ -107,7 +107,8 @@ class GapReport:
             "unverified": [
                 {
                     **u,
-                    "exemplars_text": names.measures_list(u["exemplar_ids"], with_zone=True),
+                    # the best exemplar to check against (JSON and XLSX keep all three)
+                    "exemplars_text": names.measures_list(str(u["exemplar_ids"]).split(",")[0], with_zone=True),
                     "check_text": u.get("check_" + lang) or none,
                 }
                 for u in c["unverified"]
@@ -397,6 +398,9 @@ _VOCABULARY_COLUMNS = (
     "publisher",
     "confidence",
     "target_state",
+    "absence_evidence",
+    "exemplar_confidence",
+    "reason",
     "precision",
     "vs_national",
 )
