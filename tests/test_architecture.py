@@ -1,0 +1,126 @@
+"""The import graph of src/policybench, built with ast (issue 24, item 5).
+
+Function-level imports count as edges (a cycle through a function-level import is still a
+cycle: it only moves the failure from import time to call time); imports under
+``if TYPE_CHECKING:`` do not (they never run).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1] / "src" / "policybench"
+
+
+def _modules() -> dict[str, Path]:
+    out = {}
+    for path in ROOT.rglob("*.py"):
+        parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        out[".".join(parts)] = path
+    return out
+
+
+def _type_checking_nodes(tree: ast.AST) -> set[int]:
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If):
+            test = node.test
+            name = test.id if isinstance(test, ast.Name) else test.attr if isinstance(test, ast.Attribute) else ""
+            if name == "TYPE_CHECKING":
+                skip.update(id(sub) for stmt in node.body for sub in ast.walk(stmt))
+    return skip
+
+
+def _imports(module: str, path: Path) -> list[tuple[ast.ImportFrom | ast.Import, str]]:
+    """(node, absolute module it names) for every import that runs, at any level of the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = _type_checking_nodes(tree)
+    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    out: list[tuple[ast.ImportFrom | ast.Import, str]] = []
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                name = ".".join(base + ([node.module] if node.module else []))
+            else:
+                name = node.module or ""
+            out.append((node, name))
+        elif isinstance(node, ast.Import):
+            out += [(node, alias.name) for alias in node.names]
+    return out
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = _modules()
+    graph: dict[str, set[str]] = {m: set() for m in modules}
+    for module, path in modules.items():
+        for node, name in _imports(module, path):
+            if isinstance(node, ast.ImportFrom):
+                subs = [f"{name}.{a.name}" for a in node.names if f"{name}.{a.name}" in modules]
+                targets = subs if len(subs) == len(node.names) else [name, *subs]  # `from . import x` names x only
+            else:
+                targets = [name]
+            graph[module].update(t for t in targets if t in modules and t != module)
+    return graph
+
+
+def _reachable(graph: dict[str, set[str]], start: str) -> set[str]:
+    """Every module reachable from ``start`` by one or more imports."""
+    seen: set[str] = set()
+    todo = list(graph[start])
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo += graph.get(node, set())
+    return seen
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other, directly or not (each sorted; sorted by first)."""
+    reach = {m: _reachable(graph, m) for m in graph}
+    groups = {tuple(sorted({m} | {n for n in reach[m] if m in reach[n]})) for m in graph if m in reach[m]}
+    return sorted(list(g) for g in groups)
+
+
+def test_the_cycle_finder_finds_a_cycle() -> None:
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+    assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_import_cycle_even_through_function_level_imports() -> None:
+    graph = _graph()
+    assert len(graph) > 60 and "policybench.assessment" in graph
+    assert _cycles(graph) == []
+
+
+def test_no_module_imports_another_modules_private_name() -> None:
+    modules = _modules()
+    leaks = []
+    for module, path in modules.items():
+        for node, name in _imports(module, path):
+            if not isinstance(node, ast.ImportFrom) or not name.startswith("policybench"):
+                continue
+            for alias in node.names:
+                private = alias.name.startswith("_") and not alias.name.startswith("__")
+                if private and f"{name}.{alias.name}" not in modules:  # a private module is fine: its names are not
+                    leaks.append(f"{module} imports {name}.{alias.name}")
+    assert not leaks, leaks
+
+
+def test_version_comes_from_its_own_module() -> None:
+    modules = _modules()
+    offenders = [
+        module
+        for module, path in modules.items()
+        for node, name in _imports(module, path)
+        if isinstance(node, ast.ImportFrom)
+        and name == "policybench"
+        and any(a.name == "__version__" for a in node.names)
+    ]
+    assert not offenders, offenders
