@@ -31,7 +31,7 @@ from policybench._params import MAX_DRAWS, check_positive_int, check_type, fail
 from policybench.data.codebook import is_counted
 from policybench.data.states import zone_states
 from policybench.errors import InputError
-from policybench.gaps.analysis import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, frontier_values, ranking, shrunk_adoption
+from policybench.gaps.scores import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, frontier_values, ranking, shrunk_adoption
 
 if TYPE_CHECKING:
     from policybench.data.model import Measure

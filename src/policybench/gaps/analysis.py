@@ -21,19 +21,21 @@ from ..data.documents import suggest
 from ..errors import InputError
 from ..similarity.portfolio import portfolio_matrix, scope_matrix
 from .evidence import absence_evidence, verification_check
+from .scores import (
+    EVIDENCE_WEIGHTS,
+    best_exemplars,
+    frontier_scores,
+    ranking,
+    shrunk_adoption,
+    weighted_dtf,
+)
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
-    from ..data.model import Measure, Zone
+    from ..data.model import Zone
 
 __all__ = ["EVIDENCE_WEIGHTS", "GAP_COLUMNS", "UNVERIFIED_COLUMNS", "GapAnalysis", "gap_analysis", "ranking"]
 
-#: Evidence weight of the best exemplar, by its confidence (METHODS §6).
-EVIDENCE_WEIGHTS: dict[str, float] = {"high": 1.0, "medium": 0.75, "low": 0.5}
-#: Sort order of confidences, best first.
-CONFIDENCE_ORDER: dict[str, int] = {"high": 0, "medium": 1, "low": 2}
-
-#: Columns of :meth:`GapAnalysis.table`.
 GAP_COLUMNS: dict[str, str] = {
     "code": "category code",
     "domain": "domain code",
@@ -254,105 +256,20 @@ class GapAnalysis:
         """A few readable lines in ``lang`` ("en" or "zh"): target, benchmark, overall DTF, biggest gaps.
 
         Numbers are shown as reports show them: DTF whole, gaps to 2 decimals, priority as its
-        share of the total over the ranked categories.
+        share of the total over the ranked categories (:func:`policybench.gaps.summary.summary`).
         """
-        check_choice("GapAnalysis.summary", "lang", lang, ("en", "zh"))
-        words = _SUMMARY[lang]
-        covered = self.counts()
-        known = covered["known"]
-        counts = {
-            "known": known,
-            "unknown": covered["unknown"],
-            "na": covered["not_applicable"],
-            "rule": words.get(self.params["frontier"], self.params["frontier"]),
-        }
-        overall = words["overall"].format(dtf=self.overall) if known else words["undefined"]
-        lines = [
-            words["head"].format(target=self.target, benchmark=words["sep"].join(self.benchmark)),
-            overall + words["counts"].format(**counts),
-        ]
-        lines += [
-            words["row"].format(code=r.code, gap=r.gap, share=r.priority_share, state=words[r.target_state])
-            for r in ranking(self).head(5).itertuples()
-        ]
-        unverified = self.unverified()
-        if len(unverified):
-            lines.append(words["verify"].format(target=self.target, codes=words["sep"].join(unverified["code"])))
-        return "\n".join(lines)
+        from .summary import summary
+
+        return summary(self, lang)
 
     def __str__(self) -> str:
         return self.summary()
 
     def _repr_html_(self) -> str:
         """Notebook display: the summary, the five highest priorities and the verify-first codes."""
-        import html
+        from .summary import summary_html
 
-        esc = html.escape
-        ranked = ranking(self).head(5)
-        rows = "".join(
-            f"<tr><td><code>{esc(r.code)}</code></td><td>{esc(str(r.label_zh))}</td><td>{esc(str(r.label_en))}</td>"
-            f"<td>{r.target:.2f}</td><td>{r.frontier:.2f}</td><td>{r.gap:.2f}</td><td>{r.priority_share:.0%}</td>"
-            f"<td>{esc(str(r.target_state))}</td></tr>"
-            for r in ranked.itertuples()
-        )
-        head = "<br>".join(esc(line) for line in self.summary().splitlines()[:2])
-        unverified = self.unverified()
-        verify = (
-            f"<br>Verify first (state unknown for the target, not ranked): {esc(', '.join(unverified['code']))}"
-            if len(unverified)
-            else ""
-        )
-        return (
-            f"<div><strong>GapAnalysis</strong><br>{head}"
-            f"<table><tr><th>code</th><th>category</th><th>category (en)</th><th>target</th><th>frontier</th>"
-            f"<th>gap</th><th>share of priority</th><th>target state</th></tr>{rows}</table>{verify}"
-            f"<small>Tables: .table(), .domain_table(), .strengths(), .not_counted(), .unverified(); "
-            f"all at once: policybench.assess</small></div>"
-        )
-
-
-_SUMMARY: dict[str, dict[str, str]] = {
-    "en": {
-        "head": "Gap analysis of {target} against {benchmark}",
-        "sep": ", ",
-        "overall": "overall DTF {dtf:.0f}",
-        "undefined": "overall DTF undefined (nothing known is applicable)",
-        "counts": " over {known} applicable categories known for the target "
-        "({unknown} unknown, {na} not applicable); frontier rule {rule}",
-        "row": "  {code:<32} gap {gap:.2f}  share of priority {share:>4.0%}  ({state})",
-        "verify": "verify first (state unknown for {target}, not ranked): {codes}",
-        "present": "present",
-        "absent": "absent",
-    },
-    "zh": {
-        "head": "{target}对标{benchmark}的差距分析",
-        "sep": "、",
-        "overall": "总体DTF {dtf:.0f}",
-        "undefined": "总体DTF无法计算（没有本区状态已知的适用类别）",
-        "counts": "，基于本区状态已知的{known}个适用类别（{unknown}个状态未知，{na}个不适用）；前沿规则：{rule}",
-        "row": "  {code:<32} 差距 {gap:.2f}  优先度占比 {share:>4.0%}  （{state}）",
-        "verify": "待核实（{target}状态未知，不参与排序）：{codes}",
-        "present": "已开展",
-        "absent": "未开展",
-        "max": "最大值",
-        "mean": "平均值",
-    },
-}
-
-
-def ranking(gap: GapAnalysis) -> pd.DataFrame:
-    """Applicable categories known for the target with a positive priority, highest first (ties: code)."""
-    table = gap.known_table()
-    table = table[table["priority"] > 0]
-    return table.sort_values(["priority", "code"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
-
-
-def weighted_dtf(dtf: pd.Series | np.ndarray, weights: pd.Series | np.ndarray) -> float:
-    """Weighted mean of DTF scores, rounded to 10 decimals so that 100 stays 100."""
-    values = np.asarray(dtf, dtype=float)
-    if not len(values) or float(np.sum(weights)) <= 0:
-        return float("nan")
-    return round(float(np.average(values, weights=np.asarray(weights, dtype=float))), 10)
+        return summary_html(self)
 
 
 def gap_analysis(
@@ -538,59 +455,6 @@ def _weights(dataset: Dataset, weights: Mapping[str, float] | None) -> pd.Series
     return raw / raw.sum()
 
 
-def shrunk_adoption(adopted: Any, examined: Any, strength: float, base: float, zones: int = 0) -> Any:
-    """The adoption share shrunk toward the base rate r (arrays too).
-
-    ``zones`` = 0, basis "examined": (adopted + a r) / (examined + a), the share among the
-    zones whose state is known. ``zones`` = |R| > 0, basis "documented": (adopted + a r) / (|R| + a),
-    the share of all benchmark zones with a documented adoption (an unknown cell counts as not
-    documented). 0 where nothing is known and a = 0. With a = 2 and r = 0.3, 1 of 1 examined
-    gives 1.6 / 3 = 0.533 and 4 of 5 gives 4.6 / 7 = 0.657; documented among 10 zones, 1.6 / 12
-    and 4.6 / 12:
-
-    >>> round(shrunk_adoption(1, 1, 2.0, 0.3), 4), round(shrunk_adoption(4, 5, 2.0, 0.3), 4)
-    (0.5333, 0.6571)
-    >>> round(shrunk_adoption(1, 1, 2.0, 0.3, zones=10), 4), round(shrunk_adoption(4, 5, 2.0, 0.3, zones=10), 4)
-    (0.1333, 0.3833)
-    """
-    num = np.asarray(adopted, dtype=float) + strength * base
-    over = np.asarray(examined, dtype=float) if zones <= 0 else np.full(np.shape(examined), float(zones))
-    den = over + strength
-    out = np.divide(num, den, out=np.zeros(np.broadcast(num, den).shape), where=den > 0)
-    return float(out) if out.ndim == 0 else out
-
-
-def frontier_values(values: np.ndarray, rule: str, benchmark: Sequence[str]) -> np.ndarray:
-    """Frontier per column of benchmark rows ``values`` (NaN = not examined), by ``rule``.
-
-    "max": the largest score among the zones that examined the category; "mean": their mean;
-    a zone id of ``benchmark``: that zone's score. 0 where nobody (or the named zone did not)
-    examined the category, which makes the category not applicable. ``values`` is zones x
-    codes, or draws x zones x codes (the zones are always the second-to-last axis).
-    """
-    known = ~np.isnan(values)
-    filled = np.where(known, values, 0.0)
-    if rule == "max":
-        return filled.max(axis=-2)
-    if rule == "mean":
-        n = known.sum(axis=-2)
-        return np.divide(filled.sum(axis=-2), n, out=np.zeros(n.shape), where=n > 0)
-    return filled[..., list(benchmark).index(rule), :]
-
-
-def frontier_scores(bench: pd.DataFrame, rule: str) -> tuple[np.ndarray, list[str]]:
-    """Frontier per column of the benchmark rows, and the holders (examined zones at the max)."""
-    values = bench.to_numpy(dtype=float)
-    best = frontier_values(values, "max", list(bench.index))
-    holders = [",".join(bench.index[(values[:, j] == best[j]) & (best[j] > 0)]) for j in range(values.shape[1])]
-    if rule == "max":
-        return best, holders
-    frontier = frontier_values(values, rule, list(bench.index))
-    if rule == "mean":
-        return frontier, holders
-    return frontier, [rule if v > 0 else "" for v in frontier]
-
-
 def _gap_table(
     dataset: Dataset,
     portfolio: pd.DataFrame,
@@ -699,33 +563,3 @@ def _low_confidence(
                 if sets_cell and (side == "target" or in_frontier):
                     behind.setdefault((side, code), set()).add(m.confidence)
     return {code for (_side, code), confidences in behind.items() if confidences == {"low"}}
-
-
-def best_exemplars(
-    dataset: Dataset, zones: Sequence[str], code: str, statuses: Sequence[str], *, n: int = 3
-) -> list[tuple[Zone, Measure]]:
-    """Up to ``n`` counted measures of ``zones`` carrying ``code``: deepest, best evidenced, most recent.
-
-    A measure whose primary category is ``code`` ranks before one that has it as secondary
-    at the same depth; ties end on the measure id so the order is deterministic.
-    """
-    found = []
-    for zone_id in zones:
-        zone = dataset.zone(zone_id)
-        for m in zone.measures:
-            if is_counted(m, statuses) and code in m.categories:
-                found.append((zone, m))
-
-    def key(item: tuple[Zone, Measure]) -> tuple[Any, ...]:
-        m = item[1]
-        return (-m.depth, m.category != code, CONFIDENCE_ORDER[m.confidence], _negated_date(m.start), m.id)
-
-    return sorted(found, key=key)[:n]
-
-
-def _negated_date(start: str | None) -> tuple[int, ...]:
-    """Sort key that puts recent dates first and unknown dates last."""
-    if not start:
-        return (1, 0, 0, 0)
-    parts = [int(p) for p in start.split("-")] + [0, 0]
-    return (0, -parts[0], -parts[1], -parts[2])

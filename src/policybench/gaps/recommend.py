@@ -8,7 +8,7 @@ import pandas as pd
 
 from .._params import check_positive_int, check_type
 from ..data.codebook import is_counted, prerequisites
-from .analysis import best_exemplars, ranking, weighted_dtf
+from .scores import best_exemplars, ranking, weighted_dtf
 
 if TYPE_CHECKING:
     from ..data.model import Measure, Zone

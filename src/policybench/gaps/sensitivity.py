@@ -26,7 +26,7 @@ from .._params import MAX_DRAWS, check_positive_int, check_type, fail
 from ..data.codebook import is_counted
 from ..data.states import zone_states
 from ..errors import InputError
-from .analysis import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, ranking, shrunk_adoption
+from .scores import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, ranking, shrunk_adoption
 
 if TYPE_CHECKING:
     from ..data.model import Measure

@@ -10,7 +10,7 @@ import pandas as pd
 
 from ..data.model import Evidence, LocalText, Measure, Source
 from ..errors import InputError
-from .analysis import ranking
+from .scores import ranking
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
