@@ -49,3 +49,21 @@ def test_missing_extra_is_reported_before_the_analysis(suffix: str, tmp_path: Pa
     assert main(["report", "tianjin-htz", "-o", str(tmp_path / f"r{suffix}")]) == 2
     err = capsys.readouterr().err
     assert f"needs the Python module '{missing}'" in err and "pip install 'policybench[" in err
+
+
+def test_validate_checks_a_jobs_file_as_a_jobs_file(tmp_path: Path, capsys) -> None:
+    jobs = tmp_path / "jobs.yaml"
+    jobs.write_text(
+        "jobs:\n"
+        "  - {name: a, target: tianjin-htz, outputs: ['a.html', 'a.html']}\n"
+        "  - {name: a, target: tianjin-htz, outputs: ['b/{nope}.md']}\n",
+        encoding="utf-8",
+    )
+    assert main(["validate", str(jobs)]) == 1
+    out = capsys.readouterr().out
+    assert "unknown field 'id'" not in out and "required field 'region'" not in out  # not read as a zone file
+    assert "duplicate-id" in out and "unknown placeholder" in out  # every problem at once, with the jobs codes
+    assert "INVALID: 1 file(s) read" in out
+    jobs.write_text("jobs:\n  - {name: a, target: tianjin-htz, outputs: ['a.html'], lang: [fr]}\n", encoding="utf-8")
+    assert main(["validate", str(jobs)]) == 1
+    assert "jobs[0].lang[0]: error [bad-value]" in capsys.readouterr().out

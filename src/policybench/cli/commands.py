@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from ..errors import IO_ISSUE_CODES, PolicyBenchError
 from .base import Configure, Run, add_data, add_format, echo, emit, json_text, load_data
@@ -18,13 +19,48 @@ def _configure_validate(p: argparse.ArgumentParser) -> None:
     add_format(p, ("text", "json"))
 
 
+def _jobs_issues(paths: list[str]) -> tuple[list[str], list[Any], list[str]]:
+    """Split off the jobs files of ``batch`` and check each as a jobs file.
+
+    A jobs file is a YAML mapping with a top-level ``jobs`` (and no zone ``id``). Returns the
+    other paths, the jobs files' issues and the jobs files.
+    """
+    from pathlib import Path
+
+    from ..batch import load_jobs
+    from ..data.documents import read_document
+    from ..errors import DataValidationError
+
+    rest, issues, files = [], [], []
+    for path in paths:
+        candidate = Path(path)
+        if candidate.suffix.lower() in (".yaml", ".yml") and candidate.is_file():
+            doc = read_document(candidate)
+            if isinstance(doc.data, dict) and "jobs" in doc.data and "id" not in doc.data:
+                files.append(doc.file)
+                try:
+                    load_jobs(candidate)
+                except DataValidationError as exc:
+                    issues += exc.issues
+                continue
+        rest.append(path)
+    return rest, issues, files
+
+
 def _run_validate(args: argparse.Namespace) -> int:
-    from ..data.validate import collect
+    from ..data.validate import ValidationReport, collect
 
-    loaded = collect(args.paths or None, codebook_path=args.codebook, protocol=True)
-    from ..data.validate import ValidationReport
-
-    report = ValidationReport(tuple(loaded.issues), tuple(loaded.files))
+    paths, jobs_issues, jobs_files = _jobs_issues(list(args.paths or []))
+    if args.paths and not paths:  # jobs files only
+        report = ValidationReport(tuple(jobs_issues), tuple(jobs_files))
+        if args.format == "json":
+            print(json_text(json.loads(report.to_json())))
+        else:
+            echo(report.format_text())
+        return 2 if any(i.code in IO_ISSUE_CODES for i in report.errors) else (0 if report.valid else 1)
+    loaded = collect(paths or None, codebook_path=args.codebook, protocol=True)
+    issues = sorted(loaded.issues + jobs_issues, key=lambda i: (i.file, i.line, i.column, i.code))
+    report = ValidationReport(tuple(issues), tuple(loaded.files + jobs_files))
     stats = reprints = None
     if args.stats and loaded.codebook is not None and loaded.zones:
         from ..data.dataset import Dataset
