@@ -216,5 +216,5 @@ def test_cli_docx_without_a_cjk_font_warns_and_still_writes_the_pictures(tmp_pat
     argv = ["report", "tianjin-htz", "--against", "wuhan-city-partner", "donghu-htz", "--draws", "0", "-o", str(out)]
     with pytest.warns(PolicyBenchWarning, match="labelled with codes instead of Chinese names"):
         assert main(argv) == 0
-    assert "report written" in capsys.readouterr().out
+    assert "报告已写入" in capsys.readouterr().out  # the default language is zh
     assert len(_pictures(docx.Document(str(out)))) == 3

@@ -280,7 +280,8 @@ def run_assessment(args: argparse.Namespace) -> Any:
     check_draws(args.draws, zero_skips=True)
     dataset = load_data(args)
     weights = read_weights(args.weights) if args.weights else None
-    with step_progress(args.draws, "robustness draws") as update:  # shown on a terminal only
+    label = "稳健性抽样" if getattr(args, "lang", "en") == "zh" else "robustness draws"
+    with step_progress(args.draws, label) as update:  # shown on a terminal only
         return assess(
             dataset,
             args.target,

@@ -44,7 +44,7 @@ def _run_report(args: argparse.Namespace) -> int:
     require_extras(Path(args.output).suffix.lower())  # before any work: a missing extra is known now
     assessment = run_assessment(args)
     path = report(assessment, lang=args.lang, generated=args.date).save(args.output)
-    print(f"report written: {path.resolve()}")
+    print(f"{'报告已写入' if args.lang == 'zh' else 'report written'}: {path.resolve()}")
     return 0
 
 
