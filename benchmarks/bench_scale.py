@@ -32,6 +32,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import pickle
 import platform
 import resource
 import shutil
@@ -121,14 +122,26 @@ def synthetic(n: int, seed: int = 0) -> Any:
     return shipped.replace_zones(zones)
 
 
-def write_dataset(n: int, folder: Path, seed: int = 0) -> None:
+def write_dataset(n: int, folder: Path, seed: int = 0, *, files: bool = True) -> None:
+    """The YAML files of ``n`` synthetic zones, and the loaded Dataset pickled beside them for the steps.
+
+    ``files=False``: only the pickle of the Dataset built in memory (the load and validate steps
+    then cannot run; the others can).
+    """
+    from policybench import load_dataset
     from policybench.data.io import dump_zone, shipped_data_dir
 
     ds = synthetic(n, seed)
+    if not files:
+        with (folder.parent / f"{folder.name}.pickle").open("wb") as handle:
+            pickle.dump(ds, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        return
     (folder / "zones").mkdir(parents=True, exist_ok=True)
     shutil.copy(shipped_data_dir() / "codebook.yaml", folder / "codebook.yaml")
     for zone in ds.zones:
         dump_zone(zone, folder / "zones" / f"{zone.id}.yaml")
+    with (folder.parent / f"{folder.name}.pickle").open("wb") as handle:
+        pickle.dump(load_dataset(folder), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 # ----------------------------------------------------------------------------- steps (one per process)
@@ -158,7 +171,12 @@ def run_step(step: str, folder: Path, draws: int, batch_jobs: int | None) -> lis
         report = validate([folder])
         seconds = time.perf_counter() - start
         return [{"step": "validate", "seconds": seconds, "threads": 1, "check": f"valid={report.valid}"}]
-    ds = load_dataset(folder)
+    cache = folder.parent / f"{folder.name}.pickle"  # written by the parent: the steps below do not time loading
+    if cache.exists():
+        with cache.open("rb") as handle:
+            ds = pickle.load(handle)
+    else:
+        ds = load_dataset(folder)
     ids = [z.id for z in ds.zones if z.kind != "national-policy"]
     if step == "matrices":
         from policybench.similarity import portfolio_matrix, scope_matrix
@@ -271,7 +289,15 @@ def verdicts(rows: list[dict[str, Any]], largest: int) -> list[dict[str, Any]]:
     for step, (seconds, peak) in TARGETS.items():
         parts = [by_step.get(s) for s in step.split("+")] if "+" in step else [by_step.get(step)]
         if any(p is None for p in parts):
-            out.append({"target": step, "zones": largest, "met": None, "why": "not measured"})
+            entry = {"target": step, "zones": largest, "met": None, "why": "not measured"}
+            smaller = [r for r in rows if r["step"] in step.split("+") and "seconds" in r and r["zones"] < largest]
+            if smaller:  # the largest count at which it was measured, for the record (no verdict)
+                n = max(r["zones"] for r in smaller)
+                entry["measured_at"] = {
+                    "zones": n,
+                    "seconds": round(sum(r["seconds"] for r in smaller if r["zones"] == n), 3),
+                }
+            out.append(entry)
             continue
         took = sum(p["seconds"] for p in parts if p)
         top = max(p["peak_mb"] for p in parts if p)
@@ -282,9 +308,15 @@ def verdicts(rows: list[dict[str, Any]], largest: int) -> list[dict[str, Any]]:
         if any(p.get("extrapolated") for p in parts if p):
             entry["extrapolated"] = True
         out.append(entry)
-    one, two = by_step.get("batch (Dask, 1 worker)"), by_step.get("batch (Dask, 2 workers)")
-    entry = {"target": "Dask: 2 workers faster than 1", "zones": largest, "met": None}
-    if one and two:
+    dask = {(r["step"], r["zones"]): r for r in rows if r["step"].startswith("batch (Dask") and "seconds" in r}
+    both = [n for (step, n) in dask if step.endswith("1 worker)") and ("batch (Dask, 2 workers)", n) in dask]
+    entry: dict[str, Any] = {
+        "target": "Dask: 2 workers faster than 1",
+        "zones": max(both, default=largest),
+        "met": None,
+    }
+    if both:
+        one, two = dask["batch (Dask, 1 worker)", max(both)], dask["batch (Dask, 2 workers)", max(both)]
         entry.update(met=two["seconds"] < one["seconds"], seconds_1=one["seconds"], seconds_2=two["seconds"])
     out.append(entry)
     return out
@@ -309,21 +341,35 @@ def table(results: dict[str, Any]) -> str:
             values.append(f"{r['seconds']:.2f} s, {r['peak_mb']:,.0f} MB{mark}")
         lines.append(f"| {step} | " + " | ".join(values) + " |")
     lines.append("")
-    for v in results.get("targets", []):
-        state = {True: "met", False: "NOT met", None: "not measured"}[v["met"]]
-        detail = (
-            f" ({v['seconds']} s" + (f", {v['peak_mb']:,.0f} MB" if "peak_mb" in v else "") + ")"
-            if "seconds" in v
-            else ""
-        )
-        lines.append(f"- {v['target']} at {v['zones']:,} zones: {state}{detail}")
+    lines += [_verdict_line(v) for v in results.get("targets", [])]
     meta = results["meta"]
     lines.append("")
     lines.append(
         f"Run {meta['when']} on {meta['machine']}; load average {meta['load_before']} before, {meta['load_after']} after."
     )
     lines.append(f"Command: `{meta['command']}`")
+    if meta.get("note"):
+        lines.append(f"Note: {meta['note']}")
+    for e in meta.get("earlier_runs", []):
+        lines.append(
+            f"Rows of an earlier run merged in ({e['when']}, load {e['load_before']} / {e['load_after']}): `{e['command']}`"
+        )
+        if e.get("note"):
+            lines.append(f"Note: {e['note']}")
     return "\n".join(lines)
+
+
+def _verdict_line(v: dict[str, Any]) -> str:
+    state = {True: "met", False: "NOT met", None: f"not measured at {v['zones']:,} zones"}[v["met"]]
+    if "measured_at" in v:
+        state += f" (at {v['measured_at']['zones']:,} zones: {v['measured_at']['seconds']} s)"
+    detail = ""
+    if "seconds_1" in v:
+        detail = f" (1 worker {v['seconds_1']:.1f} s, 2 workers {v['seconds_2']:.1f} s)"
+    elif "seconds" in v:
+        detail = f" ({v['seconds']} s" + (f", {v['peak_mb']:,.0f} MB" if "peak_mb" in v else "") + ")"
+    where = "" if v["met"] is None else f" at {v['zones']:,} zones"
+    return f"- {v['target']}{where}: {state}{detail}"
 
 
 def write_table(results_path: Path, readme: Path) -> None:
@@ -357,12 +403,17 @@ def main() -> None:
     )
     parser.add_argument("--draws", type=int, default=1000, help="robustness draws of the assessments")
     parser.add_argument("--batch-jobs", type=int, help="time this many batch jobs and extrapolate to all zones")
+    parser.add_argument("--batch-up-to", type=int, help="run the batch steps only up to this many zones")
+    parser.add_argument(
+        "--files-up-to", type=int, help="above this many zones build the data in memory: no load or validate step"
+    )
     parser.add_argument(
         "--quick", action="store_true", help="smoke run: 4 zones, 20 draws, 1 batch job, no Dask, in this process"
     )
     parser.add_argument("--json", type=Path, default=RESULTS, help="results file (default: %(default)s)")
     parser.add_argument("--readme", type=Path, default=README, help="README whose table is regenerated")
     parser.add_argument("--table", action="store_true", help="only regenerate the README table from --json")
+    parser.add_argument("--merge", type=Path, nargs="*", default=[], help="results files of earlier runs to add")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--step", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
@@ -382,15 +433,22 @@ def main() -> None:
         for n in args.zones:
             folder = Path(work) / f"zones-{n}"
             start = time.perf_counter()
-            write_dataset(n, folder)
+            files = args.files_up_to is None or n <= args.files_up_to
+            write_dataset(n, folder, files=files)
             print(f"{n} zones written in {time.perf_counter() - start:.1f} s", flush=True)
             for step in args.steps:
+                if step.startswith("batch") and args.batch_up_to is not None and n > args.batch_up_to:
+                    continue
+                if not files and step in ("load", "validate", "batch-processes", "batch-dask-1", "batch-dask-2"):
+                    continue
                 got = quick(step, folder, n, args) if args.quick else measure(step, folder, n, args)
                 rows += got
                 for r in got:
                     print(json.dumps(r, ensure_ascii=False), flush=True)
-            shutil.rmtree(folder)
-    largest = max(args.zones)
+            shutil.rmtree(folder, ignore_errors=True)
+    earlier = [json.loads(path.read_text(encoding="utf-8")) for path in args.merge]
+    rows = [r for e in earlier for r in e["rows"]] + rows
+    largest = max([*args.zones, *(r["zones"] for r in rows)])
     results = {
         "meta": {
             "when": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -399,6 +457,7 @@ def main() -> None:
             "load_after": round(os.getloadavg()[0], 2),
             "command": "python benchmarks/bench_scale.py " + " ".join(sys.argv[1:]),
             "draws": args.draws,
+            "earlier_runs": [e["meta"] for e in earlier],
         },
         "rows": rows,
         "targets": verdicts(rows, largest),
