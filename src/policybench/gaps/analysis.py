@@ -429,7 +429,7 @@ def _peer_benchmark(dataset: Dataset, target: str, peers: int, statuses: tuple[s
     check_positive_int("gap_analysis", "peers", peers)
     from ..similarity.intervals import similarity_estimate
 
-    found = similarity_estimate(dataset, status=statuses).peers(target, peers)
+    found = similarity_estimate(dataset, status=statuses, rows=[target]).peers(target, peers)  # the target's pairs only
     if found.empty:
         raise InputError(f"'{target}' has no similarity estimate to any zone: nothing is known about it")
     return tuple(sorted(found["zone_id"]))
