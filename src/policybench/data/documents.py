@@ -187,6 +187,44 @@ _PlainLoader.yaml_implicit_resolvers = {
 }
 
 
+#: libyaml's composer (C), when PyYAML was built with it; the same resolvers as _PlainLoader.
+_CLoader: Any = getattr(yaml, "CSafeLoader", None)
+if _CLoader is not None:
+    _CLoader = type("_CPlainLoader", (_CLoader,), {"yaml_implicit_resolvers": _PlainLoader.yaml_implicit_resolvers})
+
+
+def _fast_compose(text: str) -> tuple[yaml.Node, int] | None:
+    """The document's node tree composed by libyaml (about 7x faster), with its node count.
+
+    libyaml runs only where it cannot be hurt: its events are counted first (nesting depth,
+    nodes), and a document over the limits, with a syntax error, or anything else unusual returns
+    None, so that the Python composer (:class:`_PlainLoader`) reads it and says exactly what is
+    wrong, where. An empty document also goes to the Python path.
+    """
+    if _CLoader is None:
+        return None
+    try:
+        depth = composed = 0
+        for event in yaml.parse(text, Loader=_CLoader):
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                if depth >= MAX_DEPTH:
+                    return None
+                depth += 1
+                composed += 1
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent):
+                composed += 1
+        loader = _CLoader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except Exception:  # noqa: BLE001 - any problem: the Python composer reports it precisely
+        return None
+    return (node, composed) if node is not None else None
+
+
 def _failed(
     name: str,
     code: str,
@@ -300,6 +338,9 @@ def _too_large(name: str, size: int, limit: int) -> Document:
 
 
 def _parse(text: str, name: str) -> Document:
+    fast = _fast_compose(text)
+    if fast is not None:
+        return _built(name, *fast)
     loader: _PlainLoader | None = None
     try:
         loader = _PlainLoader(text)  # the reader refuses raw control characters here
@@ -361,7 +402,12 @@ def _parse(text: str, name: str) -> Document:
             expected="a mapping with the zone or codebook fields",
             found="nothing",
         )
-    builder = _Builder(name, budget=loader.composed + MAX_ALIAS_NODES if loader else 0)
+    return _built(name, node, loader.composed if loader else 0)
+
+
+def _built(name: str, node: yaml.Node, composed: int) -> Document:
+    """The plain data of a composed document, within the alias budget."""
+    builder = _Builder(name, budget=composed + MAX_ALIAS_NODES)
     data = builder.build(node, ())
     if builder.stopped:  # cut short by a limit: what was built is not the document
         return Document(name, None, issues=tuple(builder.issues))
