@@ -135,7 +135,7 @@ def test_timeline_command_prints_adopters_in_date_order(capsys, monkeypatch) -> 
 
 
 def test_timeline_command_rejects_an_unknown_code(capsys) -> None:
-    assert main(["timeline", "HR.COMPETITIVE_APPOINTMEN"]) == 1
+    assert main(["timeline", "HR.COMPETITIVE_APPOINTMEN"]) == 2  # an unknown code on the command line is a usage error
     assert "HR.COMPETITIVE_APPOINTMENT" in capsys.readouterr().err
 
 
