@@ -122,6 +122,68 @@ class Dataset:
         """A copy with ``zones`` in place of the current ones (same codebook)."""
         return Dataset(self.codebook, tuple(zones), {z.id: self.files.get(z.id, "") for z in zones}, self.data_version)
 
+    def filter(
+        self,
+        *,
+        zones: str | Sequence[str] | None = None,
+        kinds: str | Sequence[str] | None = None,
+        categories: str | Sequence[str] | None = None,
+        measures: str | Sequence[str] | None = None,
+    ) -> Dataset:
+        """A copy with the zones, categories and measures that match, in the manner of pyam's filter.
+
+        Each argument is a pattern or a list of patterns (``fnmatch``: ``*`` and ``?``), matched
+        against zone ids, zone kinds, category codes or measure ids; None keeps everything. A zone
+        stays when its id and kind match; in it, a measure stays when its id matches and it carries
+        a matching category, and the zone's absent, unknown and not-applicable entries keep the
+        matching categories. The codebook is unchanged, so a category left out becomes unknown for
+        every zone. A selection that keeps no zone is an error (nothing to analyse).
+
+        >>> from policybench import load_dataset
+        >>> ds = load_dataset().filter(zones="tianjin-*", categories="GOV.*")
+        >>> ds.zone_ids, sorted({m.category for _z, m in ds.measures()})[:2]
+        (('tianjin-htz', 'tianjin-teda'), ['GOV.BUREAU_MERGER', 'GOV.COMMITTEE_PLUS_COMPANY'])
+        """
+        from fnmatch import fnmatchcase
+
+        def patterns(name: str, value: str | Sequence[str] | None) -> tuple[str, ...] | None:
+            if value is None:
+                return None
+            items = (value,) if isinstance(value, str) else value
+            if not isinstance(items, list | tuple) or not items or not all(isinstance(v, str) and v for v in items):
+                raise InputError(
+                    f"The '{name}' parameter of Dataset.filter must be a pattern (str) or a non-empty list of "
+                    f"patterns. Got {value!r} instead."
+                )
+            return tuple(items)
+
+        def matches(value: str, pats: tuple[str, ...] | None) -> bool:
+            return pats is None or any(fnmatchcase(value, p) for p in pats)
+
+        zone_p, kind_p = patterns("zones", zones), patterns("kinds", kinds)
+        code_p, measure_p = patterns("categories", categories), patterns("measures", measures)
+        kept = []
+        for zone in self.zones:
+            if not (matches(zone.id, zone_p) and matches(zone.kind, kind_p)):
+                continue
+            if code_p is None and measure_p is None:
+                kept.append(zone)
+                continue
+            chosen = [
+                m for m in zone.measures if matches(m.id, measure_p) and any(matches(c, code_p) for c in m.categories)
+            ]
+            cells = {
+                key: [e for e in getattr(zone, key) if matches(e.code, code_p)]
+                for key in ("absent", "unknown", "not_applicable")
+            }
+            kept.append(zone.model_copy(update={"measures": chosen, **cells}))
+        if not kept:
+            asked = {k: v for k, v in {"zones": zones, "kinds": kinds}.items() if v is not None}
+            raise InputError(
+                f"Dataset.filter kept no zone: nothing matches {asked}; known zones: {', '.join(self.zone_ids)}"
+            )
+        return self.replace_zones(kept)
+
     def data_hash(self) -> str:
         """SHA-256 (first 16 hex digits) of the codebook and zones as canonical JSON.
 
