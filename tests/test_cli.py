@@ -32,6 +32,7 @@ def test_validate_stats(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["validate", "--stats"], capsys)
     assert code == 0 and "valid:" in out and "measures whose only evidence is a reprint" in out
     assert "tianjin-htz.information-disclosure" in out  # rests on the article alone, a reprint
+    assert "high/medium/low %" in out and "core known %" in out and "%  " in out  # shares say they are shares
     code, out, _ = run(["validate", "--stats", "--format", "json"], capsys)
     payload = json.loads(out)
     assert payload["valid"] and {row["zone_id"] for row in payload["stats"]} >= {"tianjin-htz", "donghu-htz"}

@@ -67,3 +67,19 @@ def test_validate_checks_a_jobs_file_as_a_jobs_file(tmp_path: Path, capsys) -> N
     jobs.write_text("jobs:\n  - {name: a, target: tianjin-htz, outputs: ['a.html'], lang: [fr]}\n", encoding="utf-8")
     assert main(["validate", str(jobs)]) == 1
     assert "jobs[0].lang[0]: error [bad-value]" in capsys.readouterr().out
+
+
+def test_every_argument_of_every_command_has_help_text() -> None:
+    import argparse
+
+    from policybench.cli import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    missing = [
+        f"{name} {action.dest}"
+        for name, command in sub.choices.items()
+        for action in command._actions
+        if not action.help and not isinstance(action, argparse._HelpAction)
+    ]
+    assert not missing, missing

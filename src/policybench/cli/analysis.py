@@ -149,12 +149,12 @@ def _emit_zone_matrix(matrix: pd.DataFrame, ds: Dataset, lang: str, kind: str | 
 
 
 def _configure_compare(p: argparse.ArgumentParser) -> None:
-    p.add_argument("zone_a", metavar="A")
-    p.add_argument("zone_b", metavar="B")
+    p.add_argument("zone_a", metavar="A", help="id of the first zone (policybench list zones)")
+    p.add_argument("zone_b", metavar="B", help="id of the second zone")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of texts and labels")
     p.add_argument("--lam", type=float, default=0.5, help="weight of the structured part (default %(default)s)")
     _add_min_overlap(p)
-    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: %(default)s)")
     add_data(p)
 
 
@@ -189,8 +189,18 @@ def _run_compare(args: argparse.Namespace) -> int:
 
 
 def _configure_similarity(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--metric", choices=("cosine", "jaccard", "soft_cosine", "heterogeneity"), default="soft_cosine")
-    p.add_argument("--level", choices=("category", "domain"), default="category")
+    p.add_argument(
+        "--metric",
+        choices=("cosine", "jaccard", "soft_cosine", "heterogeneity"),
+        default="soft_cosine",
+        help="structured similarity metric (default: %(default)s; docs/methods.md §2)",
+    )
+    p.add_argument(
+        "--level",
+        choices=("category", "domain"),
+        default="category",
+        help="compare categories or domains (default: %(default)s)",
+    )
     p.add_argument(
         "--method",
         choices=("structured", "combined", "alignment"),
@@ -291,9 +301,9 @@ def _print_estimates(ds: Dataset, args: argparse.Namespace) -> int:
 
 
 def _configure_gap(p: argparse.ArgumentParser) -> None:
-    p.add_argument("target", metavar="TARGET")
+    p.add_argument("target", metavar="TARGET", help="id of the zone assessed (policybench list zones)")
     add_benchmark(p)
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the output (default: %(default)s)")
     add_format(p, ("table", "csv", "json"))
     add_data(p)
 

@@ -78,7 +78,9 @@ def _run_validate(args: argparse.Namespace) -> int:
         echo(report.format_text())
         if stats is not None and reprints is not None:
             print()
-            emit(stats, "table")
+            named = {"high": "high %", "medium": "medium %", "low": "low %", "core_known": "core known %"}
+            print("confidence of the measures as shares (high/medium/low %); core known %: of the core checklist")
+            emit(stats.rename(columns=named), "table", kinds={v: "share" for k, v in named.items() if k in stats})
             print(f"\nmeasures whose only evidence is a reprint ({len(reprints)}; confidence at most medium):")
             emit(reprints, "table")
     if any(i.code in IO_ISSUE_CODES for i in report.errors):

@@ -24,9 +24,9 @@ from .table import progress_bar
 
 
 def _configure_report(p: argparse.ArgumentParser) -> None:
-    p.add_argument("target", metavar="TARGET")
+    p.add_argument("target", metavar="TARGET", help="id of the zone assessed (policybench list zones)")
     add_benchmark(p)
-    p.add_argument("--lang", choices=("zh", "en"), default="zh")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the report (default: %(default)s)")
     p.add_argument("--date", metavar="YYYY-MM-DD", type=iso_date, help="date printed on the report (default: today)")
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help="report file: .html, .md, .json, .xlsx, .docx or .pdf"
@@ -49,7 +49,7 @@ def _run_report(args: argparse.Namespace) -> int:
 
 
 def _configure_batch(p: argparse.ArgumentParser) -> None:
-    p.add_argument("jobs_file", metavar="JOBS.yaml")
+    p.add_argument("jobs_file", metavar="JOBS.yaml", help="the jobs file (check it first with policybench validate)")
     p.add_argument(
         "--jobs", type=positive_int, default=1, metavar="N", help=f"run N jobs in parallel processes (1-{MAX_WORKERS})"
     )
