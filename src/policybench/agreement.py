@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._params import Instance, ListLike, Maybe, Options, Real, validate_params
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -171,6 +172,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@validate_params({"values_a": ListLike(), "values_b": ListLike()})
 def krippendorff_alpha(
     values_a: Sequence[object], values_b: Sequence[object], *, level: Literal["nominal", "ordinal"]
 ) -> float:
@@ -234,6 +236,16 @@ def _measure_text(measure: Measure, lang: str) -> str:
     return f"{measure.title.get(lang)} {measure.summary.get(lang)} {phrases}"
 
 
+@validate_params(
+    {
+        "a": Instance("Zone"),
+        "b": Instance("Zone"),
+        "codebook": Maybe(Instance("Codebook")),
+        "threshold": Real(0, 1),
+        "locator_threshold": Real(0, 1),
+        "lang": Options("zh", "en"),
+    }
+)
 def agreement(
     a: Zone,
     b: Zone,

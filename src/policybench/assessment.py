@@ -17,7 +17,18 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
-from ._params import check_choice, check_int, check_positive_int, check_status
+from ._params import (
+    PROGRESS,
+    STATUS,
+    Instance,
+    Maybe,
+    Str,
+    check_choice,
+    check_int,
+    check_positive_int,
+    check_status,
+    validate_params,
+)
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -346,6 +357,9 @@ _TABLE_MAKERS = {
 # ----------------------------------------------------------------------------- assess
 
 
+@validate_params(
+    {"dataset": Instance("Dataset"), "target": Str(), "status": STATUS, "progress": PROGRESS, "as_of": Maybe(Str())}
+)
 def assess(
     dataset: Dataset,
     target: str,

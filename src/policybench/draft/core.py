@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from .._params import Instance, Int, Maybe, Real, Str, Strs, validate_params
 from ..data.model import ID_PATTERN, Evidence, Indicator, LocalText, Measure, Region, Source, Zone
 from ..errors import InputError
 from . import rules
@@ -278,6 +279,22 @@ def _measure(zone_id: str, n: int, p: Proposal, labels: dict[str, str], as_of: s
     )
 
 
+@validate_params(
+    {
+        "text": Str(empty=True),
+        "dataset": Maybe(Instance("Dataset")),
+        "zone_id": Str(),
+        "name_zh": Maybe(Str()),
+        "name_en": Maybe(Str()),
+        "source_title": Maybe(Str()),
+        "source_path": Maybe(Str()),
+        "date": Maybe(Str()),
+        "exclude_zones": Strs("zone ids"),
+        "top": Int(1),
+        "min_score": Real(0, 1),
+        "segmenter": Maybe(Str()),
+    }
+)
 def draft(
     text: str,
     *,

@@ -14,7 +14,20 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import check_choice, check_names, check_positive_int, check_status, check_type, check_weights, fail
+from .._params import (
+    STATUS,
+    Instance,
+    Real,
+    Str,
+    check_choice,
+    check_names,
+    check_positive_int,
+    check_status,
+    check_type,
+    check_weights,
+    fail,
+    validate_params,
+)
 from .._version import __version__
 from ..data.codebook import category_weights, is_counted
 from ..data.documents import suggest
@@ -355,6 +368,15 @@ def weighted_dtf(dtf: pd.Series | np.ndarray, weights: pd.Series | np.ndarray) -
     return round(float(np.average(values, weights=np.asarray(weights, dtype=float))), 10)
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "target": Str(),
+        "status": STATUS,
+        "secondary_weight": Real(0, 1),
+        "adoption_prior": Real(0),
+    }
+)
 def gap_analysis(
     dataset: Dataset,
     target: str,

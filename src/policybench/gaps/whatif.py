@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._params import Instance, Str, validate_params
 from ..data.model import Evidence, LocalText, Measure, Source
 from ..errors import InputError
 from .analysis import ranking
@@ -29,6 +30,7 @@ WHATIF_SOURCE = Source(
 Addition = Measure | Mapping[str, Any] | tuple[str, int]
 
 
+@validate_params({"dataset": Instance("Dataset"), "target": Str()})
 def simulate(dataset: Dataset, target: str, *, add: Iterable[Addition] = (), remove: Iterable[str] = ()) -> Dataset:
     """A what-if copy of ``dataset`` in which ``target`` has measures added or removed.
 
@@ -95,6 +97,7 @@ def _as_measure(dataset: Dataset, target: str, item: Addition, n: int) -> Measur
     )
 
 
+@validate_params({"before": Instance("GapAnalysis"), "after": Instance("GapAnalysis")})
 def compare_gaps(before: GapAnalysis, after: GapAnalysis) -> pd.DataFrame:
     """Category by category, before and after: target score, DTF, gap, priority and rank.
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import check_status
+from .._params import STATUS, Instance, Maybe, Options, Real, Str, Strs, check_status, validate_params
 from ..data.codebook import is_counted
 from ..errors import InputError
 from .structured import pairwise_similarity
@@ -102,6 +102,21 @@ def _category_similarity(
     return full[: len(a), len(a) :]
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "zone_a": Str(),
+        "zone_b": Str(),
+        "alpha": Real(0, 1),
+        "threshold": Real(0, 1),
+        "sigma": Real(0, 1),
+        "lang": Options("zh", "en"),
+        "status": STATUS,
+        "secondary_weight": Real(0, 1),
+        "text_index": Maybe(Instance("TextIndex")),
+        "codes": Maybe(Strs("category codes")),
+    }
+)
 def align(
     dataset: Dataset,
     zone_a: str,

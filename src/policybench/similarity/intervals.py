@@ -32,7 +32,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import check_choice, check_positive_int, check_type, check_unit_interval
+from .._params import (
+    MAX_DRAWS,
+    STATUS,
+    ZONES,
+    Instance,
+    Int,
+    Maybe,
+    Real,
+    Strs,
+    Weights,
+    check_choice,
+    check_positive_int,
+    check_type,
+    check_unit_interval,
+    validate_params,
+)
 from ..errors import InputError
 from .portfolio import portfolio_matrix, scope_matrix
 from .structured import METRICS, pairwise_similarity, weight_vector
@@ -148,6 +163,21 @@ def adoption_rates(values: np.ndarray, known: np.ndarray, *, prior_strength: flo
     return (k + a * base) / (n + a), base
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "status": STATUS,
+        "secondary_weight": Real(0, 1),
+        "sigma": Real(0, 1),
+        "weights": Maybe(Weights()),
+        "zones": ZONES,
+        "draws": Int(1, MAX_DRAWS),
+        "level": Real(0, 1, closed="neither"),
+        "prior_strength": Real(0),
+        "seed": Int(0),
+        "rows": Maybe(Strs("zone ids")),
+    }
+)
 def similarity_estimate(
     dataset: Dataset,
     *,
