@@ -175,6 +175,7 @@ def check_weights(function: str, name: str, value: Any) -> None:
 
 #: Classes named by :class:`Instance`, imported on first use (no import cycles, light start).
 _CLASSES = {
+    "CategoryClassifier": "policybench.draft.classify",
     "Dataset": "policybench.data.dataset",
     "Codebook": "policybench.data.model",
     "Zone": "policybench.data.model",
@@ -192,7 +193,7 @@ _ARTICLE = {"Assessment": "an", "ndarray": "a numpy"}
 def _resolve(name: str) -> type:
     import importlib
 
-    return getattr(importlib.import_module(_CLASSES[name]), name)  # type: ignore[no-any-return]
+    return getattr(importlib.import_module(_CLASSES[name]), name)
 
 
 class Constraint:
@@ -299,13 +300,15 @@ class Strs(Constraint):
     An iterator (a generator) passes unread: reading it here would use it up.
     """
 
-    def __init__(self, what: str = "ids", *, empty: bool = True) -> None:
-        self.empty = empty
+    def __init__(self, what: str = "ids", *, empty: bool = True, keys: bool = False) -> None:
+        self.empty, self.keys = empty, keys
         self.expected = f"a {'' if empty else 'non-empty '}list of {what} (str)"
 
     def ok(self, value: Any) -> bool:
         if isinstance(value, Iterator):
             return True
+        if self.keys and isinstance(value, Mapping):  # an iterable of its keys, where the parameter is Iterable[str]
+            value = value.keys()
         return (
             isinstance(value, list | tuple | set | frozenset | KeysView)
             and all(isinstance(v, str) for v in value)
@@ -361,6 +364,56 @@ class ListLike(Constraint):
 
     def ok(self, value: Any) -> bool:
         return isinstance(value, list | tuple)
+
+
+class Instances(Constraint):
+    """A list or tuple of instances of one class (named as in ``_CLASSES``)."""
+
+    def __init__(self, cls: str) -> None:
+        self.cls = cls
+        self.expected = f"a list of {cls} objects"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, list | tuple) and all(isinstance(v, _resolve(self.cls)) for v in value)
+
+
+class Range(Constraint):
+    """A pair (low, high) of finite numbers with ``minimum <= low <= high``."""
+
+    def __init__(self, minimum: float = 0.0) -> None:
+        self.minimum = minimum
+        self.expected = f"a pair (low, high) of numbers with {minimum:g} <= low <= high"
+
+    def ok(self, value: Any) -> bool:
+        if not isinstance(value, list | tuple) or len(value) != 2 or not all(Real().ok(v) for v in value):
+            return False
+        return bool(self.minimum <= value[0] <= value[1])
+
+
+class Probabilities(Constraint):
+    """A mapping of str to a probability in [0, 1]."""
+
+    expected = "a mapping of str -> number in [0, 1]"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, Mapping) and all(isinstance(k, str) and Real(0, 1).ok(v) for k, v in value.items())
+
+
+class Date(Constraint):
+    """A partial date as a str: YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date."""
+
+    expected = "a date as YYYY, YYYY-MM or YYYY-MM-DD"
+
+    def ok(self, value: Any) -> bool:
+        from .data.model import coerce_partial_date
+
+        if not isinstance(value, str):
+            return False
+        try:
+            coerce_partial_date(value)
+        except ValueError:
+            return False
+        return True
 
 
 class Function(Constraint):

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ._params import Instance, ListLike, Maybe, Options, Real, validate_params
+from ._params import Instance, ListLike, Maybe, Options, Real, Str, validate_params
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -80,6 +80,7 @@ class Agreement:
     unmatched_b: tuple[str, ...]
     params: dict[str, Any] = field(default_factory=dict)
 
+    @validate_params({"name": Str()}, name="Agreement.alpha")
     def alpha(self, name: str) -> float:
         """Krippendorff's alpha of one field ('category', 'domain', 'status' or 'depth')."""
         known = [n for n, _level in FIELDS]
@@ -208,6 +209,11 @@ def krippendorff_alpha(
             f"Got {len(values_b)} and {len(values_a)} instead."
         )
     both = [(a, b) for a, b in zip(values_a, values_b, strict=True) if a is not None and b is not None]
+    if level == "ordinal" and not all(Real().ok(v) for pair in both for v in pair):
+        raise InputError(
+            "The 'values_a' and 'values_b' parameters of krippendorff_alpha must hold finite numbers (or None) "
+            f"for level='ordinal'. Got {list(values_a)!r} and {list(values_b)!r} instead."
+        )
     distinct = sorted({v for pair in both for v in pair}, key=str if level == "nominal" else float)  # type: ignore[arg-type]
     if len(distinct) < 2:
         return math.nan

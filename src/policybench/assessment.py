@@ -154,6 +154,7 @@ class Assessment:
         """The target compared with each benchmark zone that has a similarity, most similar first."""
         return self._comparisons
 
+    @validate_params({"name": Str()}, name="Assessment.table")
     def table(self, name: str) -> pd.DataFrame:
         """One table of the assessment as a DataFrame (a copy); ``TABLES`` lists the names.
 

@@ -165,6 +165,7 @@ class Diffusion:
 
         return pd.DataFrame(self._undated, columns=["code", "zone_id", "measure_id", "status"])
 
+    @validate_params({"name": Str()}, name="Diffusion.table")
     def table(self, name: str) -> pd.DataFrame:
         """One of the tables by name: adoptions, first, national, edges or undated."""
         getters = {

@@ -515,5 +515,9 @@ def _unknown(what: str, value: object, known: tuple[str, ...]) -> UnknownIdError
     import difflib
 
     close = difflib.get_close_matches(value, known, n=3) if isinstance(value, str) else []
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else f"; known: {', '.join(known[:10])}" + (" ..." if len(known) > 10 else "")
+    hint = (
+        f"; did you mean {', '.join(repr(c) for c in close)}?"
+        if close
+        else f"; known: {', '.join(known[:10])}" + (" ..." if len(known) > 10 else "")
+    )
     return UnknownIdError(f"unknown {what} {value!r}" + hint)

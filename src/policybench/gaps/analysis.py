@@ -16,6 +16,7 @@ import pandas as pd
 
 from .._params import (
     STATUS,
+    Bool,
     Instance,
     Real,
     Str,
@@ -205,6 +206,7 @@ class GapAnalysis:
         table = self.full_table
         return table[table["strength"]].reset_index(drop=True)
 
+    @validate_params({"applicable_only": Bool()}, name="GapAnalysis.not_counted")
     def not_counted(self, *, applicable_only: bool = True) -> pd.DataFrame:
         """The target's measures left out by the status filter (e.g. discontinued), not ignored.
 

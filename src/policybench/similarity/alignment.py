@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import STATUS, Instance, Maybe, Options, Real, Str, Strs, check_status, validate_params
+from .._params import STATUS, Instance, Int, Maybe, Options, Real, Str, Strs, check_status, validate_params
 from ..data.codebook import is_counted
 from ..errors import InputError
 from .structured import pairwise_similarity
@@ -54,6 +54,7 @@ class Alignment:
     only_b_codes: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
 
+    @validate_params({"top": Int(1), "lang": Options("zh", "en")}, name="Alignment.explain")
     def explain(self, *, top: int = 3, lang: str = "en") -> str:
         """Readable explanation: shared categories, strongest pairs, what only one side has."""
         zh = lang == "zh"

@@ -105,6 +105,7 @@ class Comparison:
         """True when the pair has a number (overlap large enough, counted measures on both sides)."""
         return not math.isnan(self.score)
 
+    @validate_params({"lang": Options("zh", "en")}, name="Comparison.explain")
     def explain(self, *, lang: str = "en") -> str:
         """Overlap, shared categories, strongest aligned pairs, what only one side has."""
         zh = lang == "zh"

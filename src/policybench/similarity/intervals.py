@@ -40,6 +40,7 @@ from .._params import (
     Int,
     Maybe,
     Real,
+    Str,
     Strs,
     Weights,
     check_choice,
@@ -94,6 +95,7 @@ class SimilarityEstimate:
         index = pd.Index(list(self.zone_ids), name="zone_id")
         return pd.DataFrame(np.array(getattr(self, which)), index=index, columns=index.copy())
 
+    @validate_params({"a": Str(), "b": Str()}, name="SimilarityEstimate.pair")
     def pair(self, a: str, b: str) -> dict[str, float]:
         """estimate, low, high and known_share of one pair."""
         i, j = self._position(a), self._position(b)
@@ -108,6 +110,7 @@ class SimilarityEstimate:
         ]
         return pd.DataFrame(rows, columns=list(ESTIMATE_COLUMNS))
 
+    @validate_params({"target": Str(), "k": Int(1)}, name="SimilarityEstimate.peers")
     def peers(self, target: str, k: int) -> pd.DataFrame:
         """The ``k`` zones nearest to ``target`` by estimate (ties: zone id), with their intervals.
 

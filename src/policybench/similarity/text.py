@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import Str, Strs, check_choice, validate_params
+from .._params import FilePath, Instance, Str, Strs, check_choice, validate_params
 from ..data.io import atomic_write
 from ..errors import InputError, UnknownIdError
 from ._chartfidf import column_counts
@@ -246,6 +246,7 @@ class TextIndex:
         return self
 
     @classmethod
+    @validate_params({"dataset": Instance("Dataset")}, name="TextIndex.from_dataset")
     def from_dataset(cls, dataset: Dataset, *, lang: str = "zh", **params: Any) -> TextIndex:
         """An index of every measure of ``dataset``: title + " " + summary in ``lang``.
 
@@ -404,6 +405,7 @@ class TextIndex:
 
     # --- persistence ---------------------------------------------------------------------
 
+    @validate_params({"path": FilePath()}, name="TextIndex.save")
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the index to one ``.npz`` file (arrays and JSON; no pickle), atomically.
 
@@ -435,6 +437,7 @@ class TextIndex:
             np.savez(handle, **arrays)
 
     @classmethod
+    @validate_params({"path": FilePath()}, name="TextIndex.load")
     def load(cls, path: str | os.PathLike[str]) -> TextIndex:
         """Read an index written by :meth:`save`; it gives the same results as the original.
 
