@@ -325,7 +325,9 @@ class StrOrStrs(Constraint):
     def ok(self, value: Any) -> bool:
         if isinstance(value, str):
             return True
-        return isinstance(value, list | tuple) and bool(value) and all(isinstance(v, str) for v in value)
+        return (
+            isinstance(value, list | tuple | set | frozenset) and bool(value) and all(isinstance(v, str) for v in value)
+        )
 
 
 class FilePath(Constraint):
@@ -439,7 +441,7 @@ class Maybe(Constraint):
 #: The status filter: None (the codebook's counted statuses), a status code or a list of them.
 STATUS = Maybe(StrOrStrs("status codes"))
 #: A list of zone ids, or None (every zone).
-ZONES = Maybe(Strs("zone ids", empty=False))
+ZONES = Maybe(Strs("zone ids"))
 #: A progress callback, or None.
 PROGRESS = Maybe(Function())
 

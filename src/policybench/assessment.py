@@ -359,7 +359,13 @@ _TABLE_MAKERS = {
 
 
 @validate_params(
-    {"dataset": Instance("Dataset"), "target": Str(), "status": STATUS, "progress": PROGRESS, "as_of": Maybe(Str())}
+    {
+        "dataset": Instance("Dataset"),
+        "target": Str(empty=True),
+        "status": STATUS,
+        "progress": PROGRESS,
+        "as_of": Maybe(Str()),
+    }
 )
 def assess(
     dataset: Dataset,

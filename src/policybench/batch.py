@@ -144,7 +144,7 @@ class JobResult:
     error: str = ""
 
 
-@validate_params({"template": Str(), "target": Str(), "lang": Str()})
+@validate_params({"template": Str(empty=True), "target": Str(empty=True), "lang": Str(empty=True)})
 def expand_output(template: str, *, target: str, lang: str) -> str:
     """Fill ``{target}`` and ``{lang}`` in an output name; any other brace is an error.
 

@@ -89,7 +89,7 @@ class Dataset:
         """Zone ids in dataset order."""
         return tuple(z.id for z in self.zones)
 
-    @validate_params({"zone_id": Str()}, name="Dataset.zone")
+    @validate_params({"zone_id": Str(empty=True)}, name="Dataset.zone")
     def zone(self, zone_id: str) -> Zone:
         """The zone with this id; :class:`UnknownIdError` names the close matches."""
         zone = self._by_id.get(zone_id)
@@ -106,7 +106,7 @@ class Dataset:
             for measure in zone.measures:
                 yield zone, measure
 
-    @validate_params({"measure_id": Str()}, name="Dataset.measure")
+    @validate_params({"measure_id": Str(empty=True)}, name="Dataset.measure")
     def measure(self, measure_id: str) -> Measure:
         """The measure with this id (:class:`UnknownIdError` if absent)."""
         for _zone, measure in self.measures():

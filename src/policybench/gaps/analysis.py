@@ -373,7 +373,7 @@ def weighted_dtf(dtf: pd.Series | np.ndarray, weights: pd.Series | np.ndarray) -
 @validate_params(
     {
         "dataset": Instance("Dataset"),
-        "target": Str(),
+        "target": Str(empty=True),
         "status": STATUS,
         "secondary_weight": Real(0, 1),
         "adoption_prior": Real(0),

@@ -31,7 +31,7 @@ WHATIF_SOURCE = Source(
 Addition = Measure | Mapping[str, Any] | tuple[str, int]
 
 
-@validate_params({"dataset": Instance("Dataset"), "target": Str()})
+@validate_params({"dataset": Instance("Dataset"), "target": Str(empty=True)})
 def simulate(dataset: Dataset, target: str, *, add: Iterable[Addition] = (), remove: Iterable[str] = ()) -> Dataset:
     """A what-if copy of ``dataset`` in which ``target`` has measures added or removed.
 

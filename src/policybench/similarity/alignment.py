@@ -106,10 +106,10 @@ def _category_similarity(
 @validate_params(
     {
         "dataset": Instance("Dataset"),
-        "zone_a": Str(),
-        "zone_b": Str(),
+        "zone_a": Str(empty=True),
+        "zone_b": Str(empty=True),
         "alpha": Real(0, 1),
-        "threshold": Real(0, 1),
+        "threshold": Real(),
         "sigma": Real(0, 1),
         "lang": Options("zh", "en"),
         "status": STATUS,

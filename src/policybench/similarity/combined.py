@@ -366,12 +366,12 @@ def _empty_alignment(a: str, b: str) -> Alignment:
 @validate_params(
     {
         "dataset": Instance("Dataset"),
-        "a": Str(),
-        "b": Str(),
+        "a": Str(empty=True),
+        "b": Str(empty=True),
         "lam": Real(0, 1),
         "status": STATUS,
         "alpha": Real(0, 1),
-        "threshold": Real(0, 1),
+        "threshold": Real(),
         "sigma": Real(0, 1),
         "secondary_weight": Real(0, 1),
         "min_overlap": Maybe(Int(1)),
@@ -497,12 +497,12 @@ def _pair_estimate(dataset: Dataset, a: str, b: str, cfg: _Settings) -> Mapping[
 @validate_params(
     {
         "dataset": Instance("Dataset"),
-        "a": Str(),
-        "b": Str(),
+        "a": Str(empty=True),
+        "b": Str(empty=True),
         "lam": Real(0, 1),
         "status": STATUS,
         "alpha": Real(0, 1),
-        "threshold": Real(0, 1),
+        "threshold": Real(),
         "sigma": Real(0, 1),
         "secondary_weight": Real(0, 1),
         "min_overlap": Maybe(Int(1)),
@@ -660,7 +660,7 @@ def _frame(values: np.ndarray, ids: list[str]) -> pd.DataFrame:
 @validate_params(
     {
         "dataset": Instance("Dataset"),
-        "target": Str(),
+        "target": Str(empty=True),
         "k": Int(1),
         "kind": Maybe(Str()),
         "status": STATUS,

@@ -95,7 +95,7 @@ class SimilarityEstimate:
         index = pd.Index(list(self.zone_ids), name="zone_id")
         return pd.DataFrame(np.array(getattr(self, which)), index=index, columns=index.copy())
 
-    @validate_params({"a": Str(), "b": Str()}, name="SimilarityEstimate.pair")
+    @validate_params({"a": Str(empty=True), "b": Str(empty=True)}, name="SimilarityEstimate.pair")
     def pair(self, a: str, b: str) -> dict[str, float]:
         """estimate, low, high and known_share of one pair."""
         i, j = self._position(a), self._position(b)
@@ -110,7 +110,7 @@ class SimilarityEstimate:
         ]
         return pd.DataFrame(rows, columns=list(ESTIMATE_COLUMNS))
 
-    @validate_params({"target": Str(), "k": Int(1)}, name="SimilarityEstimate.peers")
+    @validate_params({"target": Str(empty=True), "k": Int(1)}, name="SimilarityEstimate.peers")
     def peers(self, target: str, k: int) -> pd.DataFrame:
         """The ``k`` zones nearest to ``target`` by estimate (ties: zone id), with their intervals.
 
