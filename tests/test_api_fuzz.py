@@ -132,10 +132,6 @@ def _f(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Callable[[Ctx], A
     return lambda c: (func, args, kwargs)
 
 
-def _lazy(module: str, name: str) -> Callable[..., Any]:
-    return getattr(importlib.import_module(module), name)  # type: ignore[no-any-return]
-
-
 UNKNOWN_MEASURE = "__unknown_measure__"  # replaced by a Measure of category MKT.NOPE when the test runs
 
 
@@ -395,7 +391,7 @@ def _leaks(case_name: str, ctx: Ctx) -> tuple[list[str], int]:
                 value = [_unknown_measure()]
             arguments = dict(bound.arguments)
             arguments[name] = value
-            call = signature.bind(**{k: v for k, v in arguments.items()}) if _keywordable(signature) else None
+            call = signature.bind(**arguments) if _keywordable(signature) else None
             tried += 1
             try:
                 if call is not None:
@@ -423,3 +419,28 @@ def test_hostile_values_raise_policybench_errors_only(
     leaks, tried = _leaks(case_name, ctx)
     assert tried > 0
     assert not leaks, "\n".join(leaks)
+
+
+def test_validate_params_checks_given_arguments_in_one_voice() -> None:
+    from policybench._params import STATUS, Int, Maybe, Real, validate_params
+
+    @validate_params({"k": Int(1), "alpha": Real(0, 1), "level": Real(0, 1, closed="neither"), "status": STATUS})
+    def f(k: int, *, alpha: float = 0.5, level: float = 0.9, status: object = None, other: object = None) -> int:
+        return k
+
+    assert f(3, other=object()) == 3  # undeclared parameters are left to the function
+    assert f(1, alpha=0, status=["implemented"]) == 1  # closed bounds hold their ends
+    with pytest.raises(
+        pb.InputError, match=r"^The 'k' parameter of f must be a positive int\. Got 0 \(int\) instead\.$"
+    ):
+        f(0)
+    with pytest.raises(pb.InputError, match=r"'alpha' parameter of f must be a number in \[0, 1\]\. Got nan"):
+        f(1, alpha=math.nan)
+    with pytest.raises(pb.InputError, match=r"'level' parameter of f must be a number in \(0, 1\)\. Got 1 "):
+        f(1, level=1)
+    with pytest.raises(pb.InputError, match="'status' parameter of f must be a str or a non-empty list"):
+        f(1, status=[])
+    with pytest.raises(pb.InputError, match="f: missing a required argument"):
+        f()  # type: ignore[call-arg]
+    with pytest.raises(AssertionError, match="no parameter"):
+        validate_params({"nope": Maybe(Int())})(f)
