@@ -143,6 +143,9 @@ LARGE_MODULES: dict[str, str] = {
     "similarity/_topk.py": "the exact top-k kernels (numba and scipy engines)",
     "data/checks.py": "the validation rules of codebook and zone files",
     "similarity/combined.py": "combined zone similarity (structured, alignment, undefined pairs)",
+    "similarity/intervals.py": "the similarity estimate by multiple imputation (whole array and row blocks)",
+    "_params.py": "the declared constraints of the public parameters and the one checker of them",
+    "cli/analysis.py": "the analysis subcommands (coverage, compare, similarity, gap) and their printing",
 }
 
 

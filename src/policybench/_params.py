@@ -12,10 +12,12 @@ policybench.errors.InputError: The 'k' parameter of nearest_peers must be a posi
 
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import os
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterator, KeysView, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from .errors import InputError
 
@@ -36,6 +38,7 @@ __all__ = [
     "check_unit_interval",
     "check_weights",
     "fail",
+    "validate_params",
 ]
 
 #: Most Monte-Carlo draws of the robustness check (API, command line and jobs files alike).
@@ -86,6 +89,8 @@ def check_status(codebook: Codebook, status: Sequence[str] | str | None, functio
     """
     if status is None:
         return codebook.counted_statuses
+    if not isinstance(status, str | list | tuple):
+        raise _fail(function, "status", "a status code (str) or a list of them", status)
     statuses = (status,) if isinstance(status, str) else tuple(status)
     if not statuses:
         raise fail(function, "status", "a non-empty selection of statuses", list(statuses))
@@ -154,3 +159,328 @@ def check_weights(function: str, name: str, value: Any) -> None:
     )
     if not ok:
         raise _fail(function, name, "a mapping of category code (str) -> finite number", value)
+
+
+# ----------------------------------------------------------------------------- declared parameters
+#
+# In the manner of scikit-learn's ``validate_params``: a public function declares each
+# parameter's constraint once, next to its signature, and one mechanism checks them all in
+# one voice before the body runs::
+#
+#     @validate_params({"dataset": Instance("Dataset"), "alpha": Real(0, 1), "status": STATUS})
+#     def align(dataset, zone_a, zone_b, *, alpha=0.5, status=None): ...
+#
+# A constraint is a callable ``(function, name, value) -> None`` raising InputError. Value
+# checks that need the data (unknown ids, codes, statuses) stay in the body.
+
+#: Classes named by :class:`Instance`, imported on first use (no import cycles, light start).
+_CLASSES = {
+    "CategoryClassifier": "policybench.draft.classify",
+    "Dataset": "policybench.data.dataset",
+    "Codebook": "policybench.data.model",
+    "Zone": "policybench.data.model",
+    "Measure": "policybench.data.model",
+    "GapAnalysis": "policybench.gaps.analysis",
+    "Assessment": "policybench.assessment",
+    "TextIndex": "policybench.similarity.text",
+    "DataFrame": "pandas",
+    "ndarray": "numpy",
+}
+
+_ARTICLE = {"Assessment": "an", "ndarray": "a numpy"}
+
+
+def _resolve(name: str) -> type:
+    import importlib
+
+    return getattr(importlib.import_module(_CLASSES[name]), name)
+
+
+class Constraint:
+    """A parameter's constraint: ``constraint(function, name, value)`` raises InputError when unmet."""
+
+    expected = "valid"
+
+    def ok(self, value: Any) -> bool:  # pragma: no cover - every constraint overrides it
+        return True
+
+    def __call__(self, function: str, name: str, value: Any) -> None:
+        if not self.ok(value):
+            raise _fail(function, name, self.expected, value)
+
+
+class Instance(Constraint):
+    """An instance of a policybench (or pandas/numpy) class, named as in ``_CLASSES``."""
+
+    def __init__(self, cls: str) -> None:
+        self.cls = cls
+        self.expected = f"{_ARTICLE.get(cls, 'a')} {cls}"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, _resolve(self.cls))
+
+
+class Real(Constraint):
+    """A finite real number (not a bool) in [low, high] (an open bound where ``closed`` says so)."""
+
+    def __init__(self, low: float | None = None, high: float | None = None, *, closed: str = "both") -> None:
+        self.low, self.high, self.closed = low, high, closed
+        left = "[" if closed in ("both", "left") else "("
+        right = "]" if closed in ("both", "right") else ")"
+        if low is None and high is None:
+            self.expected = "a finite number"
+        elif high is None:
+            self.expected = f"a number {'>=' if left == '[' else '>'} {low}"
+        elif low is None:
+            self.expected = f"a number {'<=' if right == ']' else '<'} {high}"
+        else:
+            self.expected = f"a number in {left}{low}, {high}{right}"
+
+    def ok(self, value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            return False
+        x = float(value)
+        if self.low is not None and (x < self.low or (x == self.low and self.closed in ("right", "neither"))):
+            return False
+        return self.high is None or not (x > self.high or (x == self.high and self.closed in ("left", "neither")))
+
+
+class Int(Constraint):
+    """An int (not a bool) in [low, high]."""
+
+    def __init__(self, low: int | None = None, high: int | None = None) -> None:
+        self.low, self.high = low, high
+        if low is None and high is None:
+            self.expected = "an int"
+        elif high is None:
+            self.expected = "a positive int" if low == 1 else ("a non-negative int" if low == 0 else f"an int >= {low}")
+        else:
+            self.expected = f"an int in [{low if low is not None else '-inf'}, {high}]"
+
+    def ok(self, value: Any) -> bool:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return False
+        return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+
+
+class Str(Constraint):
+    """A str (non-empty unless ``empty``)."""
+
+    def __init__(self, *, empty: bool = False) -> None:
+        self.empty = empty
+        self.expected = "a str" if empty else "a non-empty str"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, str) and (self.empty or bool(value))
+
+
+class Bool(Constraint):
+    """True or False."""
+
+    expected = "a bool"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, bool)
+
+
+class Options(Constraint):
+    """One of a fixed set of values."""
+
+    def __init__(self, *choices: object) -> None:
+        self.choices = choices
+        self.expected = "one of {" + ", ".join(repr(c) for c in choices) + "}"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, str | int | float | type(None)) and value in self.choices
+
+
+class Strs(Constraint):
+    """A collection of str: list, tuple, set (a single str is refused), non-empty unless ``empty``.
+
+    An iterator (a generator) passes unread: reading it here would use it up.
+    """
+
+    def __init__(self, what: str = "ids", *, empty: bool = True, keys: bool = False) -> None:
+        self.empty, self.keys = empty, keys
+        self.expected = f"a {'' if empty else 'non-empty '}list of {what} (str)"
+
+    def ok(self, value: Any) -> bool:
+        if isinstance(value, Iterator):
+            return True
+        if self.keys and isinstance(value, Mapping):  # an iterable of its keys, where the parameter is Iterable[str]
+            value = value.keys()
+        return (
+            isinstance(value, list | tuple | set | frozenset | KeysView)
+            and all(isinstance(v, str) for v in value)
+            and (self.empty or bool(value))
+        )
+
+
+class StrOrStrs(Constraint):
+    """A str or a non-empty list/tuple of str (statuses, codes)."""
+
+    def __init__(self, what: str = "codes") -> None:
+        self.expected = f"a str or a non-empty list of {what} (str)"
+
+    def ok(self, value: Any) -> bool:
+        if isinstance(value, str):
+            return True
+        return (
+            isinstance(value, list | tuple | set | frozenset) and bool(value) and all(isinstance(v, str) for v in value)
+        )
+
+
+class FilePath(Constraint):
+    """A path: str (non-empty) or os.PathLike."""
+
+    expected = "a path (str or pathlib.Path)"
+
+    def ok(self, value: Any) -> bool:
+        return (isinstance(value, str) and bool(value)) or isinstance(value, os.PathLike)
+
+
+class FilePaths(Constraint):
+    """A path or a list/tuple of paths."""
+
+    expected = "a path or a list of paths"
+
+    def ok(self, value: Any) -> bool:
+        if FilePath().ok(value):
+            return True
+        return isinstance(value, list | tuple) and all(FilePath().ok(v) for v in value)
+
+
+class Weights(Constraint):
+    """A mapping of category code (str) to a finite number."""
+
+    expected = "a mapping of category code (str) -> finite number"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, Mapping) and all(isinstance(k, str) and Real().ok(v) for k, v in value.items())
+
+
+class ListLike(Constraint):
+    """A list or tuple."""
+
+    expected = "a list or tuple"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, list | tuple)
+
+
+class Instances(Constraint):
+    """A list or tuple of instances of one class (named as in ``_CLASSES``)."""
+
+    def __init__(self, cls: str) -> None:
+        self.cls = cls
+        self.expected = f"a list of {cls} objects"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, list | tuple) and all(isinstance(v, _resolve(self.cls)) for v in value)
+
+
+class Range(Constraint):
+    """A pair (low, high) of finite numbers with ``minimum <= low <= high``."""
+
+    def __init__(self, minimum: float = 0.0) -> None:
+        self.minimum = minimum
+        self.expected = f"a pair (low, high) of numbers with {minimum:g} <= low <= high"
+
+    def ok(self, value: Any) -> bool:
+        if not isinstance(value, list | tuple) or len(value) != 2 or not all(Real().ok(v) for v in value):
+            return False
+        return bool(self.minimum <= value[0] <= value[1])
+
+
+class Probabilities(Constraint):
+    """A mapping of str to a probability in [0, 1]."""
+
+    expected = "a mapping of str -> number in [0, 1]"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, Mapping) and all(isinstance(k, str) and Real(0, 1).ok(v) for k, v in value.items())
+
+
+class Date(Constraint):
+    """A partial date as a str: YYYY, YYYY-MM or YYYY-MM-DD, a real calendar date."""
+
+    expected = "a date as YYYY, YYYY-MM or YYYY-MM-DD"
+
+    def ok(self, value: Any) -> bool:
+        from .data.model import coerce_partial_date
+
+        if not isinstance(value, str):
+            return False
+        try:
+            coerce_partial_date(value)
+        except ValueError:
+            return False
+        return True
+
+
+class Function(Constraint):
+    """A callable."""
+
+    expected = "a callable"
+
+    def ok(self, value: Any) -> bool:
+        return callable(value)
+
+
+class Maybe(Constraint):
+    """``None`` or the constraint ``inner``."""
+
+    def __init__(self, inner: Constraint) -> None:
+        self.inner = inner
+        self.expected = f"{inner.expected} or None"
+
+    def ok(self, value: Any) -> bool:
+        return value is None or self.inner.ok(value)
+
+
+#: The status filter: None (the codebook's counted statuses), a status code or a list of them.
+STATUS = Maybe(StrOrStrs("status codes"))
+#: A list of zone ids, or None (every zone).
+ZONES = Maybe(Strs("zone ids"))
+#: A progress callback, or None.
+PROGRESS = Maybe(Function())
+
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def validate_params(
+    constraints: Mapping[str, Constraint], *, name: str | None = None
+) -> Callable[[Callable[_P, _R]], Callable[_P, _R]]:
+    """Check the declared parameters of the decorated function before it runs.
+
+    Each argument named in ``constraints`` (given or defaulted) is checked by its
+    constraint; the first unmet one raises InputError "The 'x' parameter of f must be ...
+    Got ... instead.". Parameters not declared are left to the function.
+    """
+
+    def decorate(func: Callable[_P, _R]) -> Callable[_P, _R]:
+        signature = inspect.signature(func)
+        unknown = set(constraints) - set(signature.parameters)
+        if unknown:  # a typo in a declaration is a programming error, found at import
+            raise AssertionError(f"validate_params: {func.__qualname__} has no parameter(s) {sorted(unknown)}")
+        label = name or func.__name__
+
+        @functools.wraps(func)
+        def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError as error:
+                raise InputError(f"{label}: {error}") from None
+            given = bound.arguments
+            for key, constraint in constraints.items():
+                if key in given:
+                    constraint(label, key, given[key])
+            return func(*args, **kwargs)
+
+        wrapper.__signature__ = signature  # type: ignore[attr-defined]
+        wrapper.__wrapped_constraints__ = dict(constraints)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._params import Instance, ListLike, Maybe, Options, Real, Str, validate_params
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -79,6 +80,7 @@ class Agreement:
     unmatched_b: tuple[str, ...]
     params: dict[str, Any] = field(default_factory=dict)
 
+    @validate_params({"name": Str()}, name="Agreement.alpha")
     def alpha(self, name: str) -> float:
         """Krippendorff's alpha of one field ('category', 'domain', 'status' or 'depth')."""
         known = [n for n, _level in FIELDS]
@@ -171,6 +173,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
+@validate_params({"values_a": ListLike(), "values_b": ListLike()})
 def krippendorff_alpha(
     values_a: Sequence[object], values_b: Sequence[object], *, level: Literal["nominal", "ordinal"]
 ) -> float:
@@ -206,6 +209,11 @@ def krippendorff_alpha(
             f"Got {len(values_b)} and {len(values_a)} instead."
         )
     both = [(a, b) for a, b in zip(values_a, values_b, strict=True) if a is not None and b is not None]
+    if level == "ordinal" and not all(Real().ok(v) for pair in both for v in pair):
+        raise InputError(
+            "The 'values_a' and 'values_b' parameters of krippendorff_alpha must hold finite numbers (or None) "
+            f"for level='ordinal'. Got {list(values_a)!r} and {list(values_b)!r} instead."
+        )
     distinct = sorted({v for pair in both for v in pair}, key=str if level == "nominal" else float)  # type: ignore[arg-type]
     if len(distinct) < 2:
         return math.nan
@@ -234,6 +242,16 @@ def _measure_text(measure: Measure, lang: str) -> str:
     return f"{measure.title.get(lang)} {measure.summary.get(lang)} {phrases}"
 
 
+@validate_params(
+    {
+        "a": Instance("Zone"),
+        "b": Instance("Zone"),
+        "codebook": Maybe(Instance("Codebook")),
+        "threshold": Real(0, 1),
+        "locator_threshold": Real(0, 1),
+        "lang": Options("zh", "en"),
+    }
+)
 def agreement(
     a: Zone,
     b: Zone,

@@ -17,7 +17,18 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
-from ._params import check_choice, check_int, check_positive_int, check_status
+from ._params import (
+    PROGRESS,
+    STATUS,
+    Instance,
+    Maybe,
+    Str,
+    check_choice,
+    check_int,
+    check_positive_int,
+    check_status,
+    validate_params,
+)
 from ._version import __version__
 
 if TYPE_CHECKING:
@@ -143,6 +154,7 @@ class Assessment:
         """The target compared with each benchmark zone that has a similarity, most similar first."""
         return self._comparisons
 
+    @validate_params({"name": Str()}, name="Assessment.table")
     def table(self, name: str) -> pd.DataFrame:
         """One table of the assessment as a DataFrame (a copy); ``TABLES`` lists the names.
 
@@ -346,6 +358,15 @@ _TABLE_MAKERS = {
 # ----------------------------------------------------------------------------- assess
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "target": Str(empty=True),
+        "status": STATUS,
+        "progress": PROGRESS,
+        "as_of": Maybe(Str()),
+    }
+)
 def assess(
     dataset: Dataset,
     target: str,

@@ -37,7 +37,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ._params import MAX_DRAWS, MAX_WORKERS
+from ._params import MAX_DRAWS, MAX_WORKERS, Bool, FilePath, Maybe, Str, validate_params
 from ._version import __version__
 from .data.documents import Document
 from .data.io import atomic_write, load_model
@@ -144,6 +144,7 @@ class JobResult:
     error: str = ""
 
 
+@validate_params({"template": Str(empty=True), "target": Str(empty=True), "lang": Str(empty=True)})
 def expand_output(template: str, *, target: str, lang: str) -> str:
     """Fill ``{target}`` and ``{lang}`` in an output name; any other brace is an error.
 
@@ -167,6 +168,7 @@ def _bad_placeholder(template: str) -> str:
     return ""
 
 
+@validate_params({"path": FilePath(), "out_dir": Maybe(FilePath()), "allow_outside": Bool()})
 def load_jobs(
     path: str | os.PathLike[str], *, out_dir: str | os.PathLike[str] | None = None, allow_outside: bool = False
 ) -> BatchFile:

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._params import check_status
+from ._params import STATUS, Bool, Instance, Maybe, Str, StrOrStrs, check_status, validate_params
 from .data.codebook import is_counted
 from .data.model import date_bounds
 from .errors import InputError, UnknownIdError
@@ -60,6 +60,7 @@ ADOPTION_COLUMNS = [
 ]
 
 
+@validate_params({"date": Str()})
 def precision(date: str) -> str:
     """The precision of a partial date: ``"year"``, ``"month"`` or ``"day"``.
 
@@ -164,6 +165,7 @@ class Diffusion:
 
         return pd.DataFrame(self._undated, columns=["code", "zone_id", "measure_id", "status"])
 
+    @validate_params({"name": Str()}, name="Diffusion.table")
     def table(self, name: str) -> pd.DataFrame:
         """One of the tables by name: adoptions, first, national, edges or undated."""
         getters = {
@@ -210,6 +212,14 @@ def _carries(measure: Measure, code: str, secondary: bool) -> bool:
     return measure.category == code or (secondary and code in measure.secondary)
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "codes": Maybe(StrOrStrs("category or domain codes")),
+        "status": STATUS,
+        "secondary": Bool(),
+    }
+)
 def diffusion(
     dataset: Dataset,
     codes: Sequence[str] | str | None = None,

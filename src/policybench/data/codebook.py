@@ -5,16 +5,15 @@ The :class:`~policybench.data.model.Codebook` model holds the data; this module 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, KeysView
 from typing import TYPE_CHECKING
 
+from .._params import Instance, Maybe, Strs, fail, validate_params
 from ..errors import UnknownIdError
-from .model import Codebook
+from .model import Codebook, Measure
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from .model import Measure
 
 __all__ = [
     "AUTHORITY_LEVELS",
@@ -46,9 +45,14 @@ def is_counted(measure: Measure, statuses: Collection[str]) -> bool:
     >>> m.status, is_counted(m, ds.codebook.counted_statuses)
     ('discontinued', False)
     """
+    if not isinstance(measure, Measure):
+        raise fail("is_counted", "measure", "a Measure", measure)
+    if isinstance(statuses, str) or not isinstance(statuses, tuple | list | set | frozenset | KeysView):
+        raise fail("is_counted", "statuses", "a collection of status codes (str)", statuses)
     return measure.status in statuses and measure.review != "pending"
 
 
+@validate_params({"codebook": Instance("Codebook"), "codes": Maybe(Strs("category codes", keys=True))})
 def category_weights(codebook: Codebook, codes: Iterable[str] | None = None) -> dict[str, float]:
     """Default category weights, renormalised over ``codes`` (all categories when None).
 
@@ -102,6 +106,7 @@ def prerequisites(codebook: Codebook, code: str) -> list[str]:
     return [c for c in order if c != code]
 
 
+@validate_params({"codebook": Instance("Codebook"), "codes": Strs("category codes", keys=True)})
 def prerequisite_order(codebook: Codebook, codes: Iterable[str]) -> list[str]:
     """``codes`` in an order where every prerequisite in the set comes before what needs it.
 
@@ -157,6 +162,7 @@ def requires_cycle(codebook: Codebook) -> list[str]:
     return []
 
 
+@validate_params({"codebook": Instance("Codebook")})
 def codebook_table(codebook: Codebook) -> pd.DataFrame:
     """The categories as a DataFrame.
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._params import check_path, check_paths, check_type
+from .._params import STATUS, Bool, Date, Instances, Str, check_path, check_paths, check_type, validate_params
 from ..errors import DataValidationError, InputError, Issue, UnknownIdError
 from .checks import check_codebook, check_zones
 from .documents import suggest
@@ -89,6 +89,7 @@ class Dataset:
         """Zone ids in dataset order."""
         return tuple(z.id for z in self.zones)
 
+    @validate_params({"zone_id": Str(empty=True)}, name="Dataset.zone")
     def zone(self, zone_id: str) -> Zone:
         """The zone with this id; :class:`UnknownIdError` names the close matches."""
         zone = self._by_id.get(zone_id)
@@ -105,6 +106,7 @@ class Dataset:
             for measure in zone.measures:
                 yield zone, measure
 
+    @validate_params({"measure_id": Str(empty=True)}, name="Dataset.measure")
     def measure(self, measure_id: str) -> Measure:
         """The measure with this id (:class:`UnknownIdError` if absent)."""
         for _zone, measure in self.measures():
@@ -112,12 +114,14 @@ class Dataset:
                 return measure
         raise UnknownIdError(f"unknown measure id '{measure_id}'")
 
+    @validate_params({"date": Date()}, name="Dataset.as_of")
     def as_of(self, date: str) -> Dataset:
         """The data as it stood at ``date`` (YYYY, YYYY-MM or YYYY-MM-DD); rules in :mod:`policybench.data.asof`."""
         from .asof import dataset_as_of
 
         return dataset_as_of(self, date)
 
+    @validate_params({"zones": Instances("Zone")}, name="Dataset.replace_zones")
     def replace_zones(self, zones: Sequence[Zone]) -> Dataset:
         """A copy with ``zones`` in place of the current ones (same codebook)."""
         return Dataset(self.codebook, tuple(zones), {z.id: self.files.get(z.id, "") for z in zones}, self.data_version)
@@ -208,6 +212,7 @@ class Dataset:
 
         return zones_table(self)
 
+    @validate_params({"status": STATUS}, name="Dataset.coverage_table")
     def coverage_table(self, *, level: str = "category", status: Sequence[str] | str | None = None) -> pd.DataFrame:
         """Zones x codes adoption matrix of depth; see :func:`policybench.data.frames.coverage_table`."""
         from .frames import coverage_table
@@ -273,6 +278,7 @@ def load_zone(path: str | os.PathLike[str], *, codebook: Codebook | None = None)
     return zone
 
 
+@validate_params({"include_shipped": Bool()})
 def load_dataset(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     *,

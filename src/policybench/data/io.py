@@ -20,6 +20,7 @@ from typing import IO, Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .._params import FilePath, Instance, validate_params
 from ..errors import Issue
 from .documents import Document, format_path, read_document, suggest
 from .model import Codebook, Zone
@@ -240,6 +241,7 @@ def dump_model(obj: BaseModel) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False)
 
 
+@validate_params({"zone": Instance("Zone"), "path": FilePath()})
 def dump_zone(zone: Zone, path: str | os.PathLike[str]) -> None:
     """Write a zone as a YAML file (atomic)."""
     with atomic_write(path) as handle:

@@ -15,6 +15,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
+from ..errors import UnknownIdError
+
 __all__ = [
     "Absence",
     "AbsenceBasis",
@@ -276,25 +278,25 @@ class Codebook(_Frozen):
         return max(self.depths)
 
     def category(self, code: str) -> Category:
-        """The category with this code (KeyError if unknown)."""
+        """The category with this code (UnknownIdError, a KeyError, if unknown)."""
         for cat in self.categories:
             if cat.code == code:
                 return cat
-        raise KeyError(code)
+        raise _unknown("category code", code, self.codes)
 
     def domain(self, code: str) -> Domain:
-        """The domain with this code (KeyError if unknown)."""
+        """The domain with this code (UnknownIdError, a KeyError, if unknown)."""
         for dom in self.domains:
             if dom.code == code:
                 return dom
-        raise KeyError(code)
+        raise _unknown("domain code", code, self.domain_codes)
 
     def status(self, code: str) -> StatusDef:
-        """The status definition with this code (KeyError if unknown)."""
+        """The status definition with this code (UnknownIdError, a KeyError, if unknown)."""
         for st in self.statuses:
             if st.code == code:
                 return st
-        raise KeyError(code)
+        raise _unknown("status code", code, self.status_codes)
 
 
 class Region(_Frozen):
@@ -501,8 +503,21 @@ class Zone(_Frozen):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
     def source(self, source_id: str) -> Source:
-        """The source with this id (KeyError if absent)."""
+        """The source with this id (UnknownIdError, a KeyError, if absent)."""
         for src in self.sources:
             if src.id == source_id:
                 return src
-        raise KeyError(source_id)
+        raise _unknown(f"source id of zone {self.id}", source_id, tuple(s.id for s in self.sources))
+
+
+def _unknown(what: str, value: object, known: tuple[str, ...]) -> UnknownIdError:
+    """The error for a code or id that is not there (an UnknownIdError, so still a KeyError)."""
+    import difflib
+
+    close = difflib.get_close_matches(value, known, n=3) if isinstance(value, str) else []
+    hint = (
+        f"; did you mean {', '.join(repr(c) for c in close)}?"
+        if close
+        else f"; known: {', '.join(known[:10])}" + (" ..." if len(known) > 10 else "")
+    )
+    return UnknownIdError(f"unknown {what} {value!r}" + hint)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
+from .._params import Date, FilePath, Instance, Int, Maybe, Options, Real, Str, Strs, validate_params
 from ..data.model import ID_PATTERN, Evidence, Indicator, LocalText, Measure, Region, Source, Zone
 from ..errors import InputError
 from . import rules
@@ -120,6 +121,7 @@ class Draft:
 
         return dump_model(self.zone)
 
+    @validate_params({"path": FilePath()}, name="Draft.save")
     def save(self, path: str) -> None:
         """Write the zone file atomically."""
         from ..data.io import dump_zone
@@ -278,6 +280,23 @@ def _measure(zone_id: str, n: int, p: Proposal, labels: dict[str, str], as_of: s
     )
 
 
+@validate_params(
+    {
+        "text": Str(empty=True),
+        "dataset": Maybe(Instance("Dataset")),
+        "zone_id": Str(),
+        "name_zh": Maybe(Str()),
+        "name_en": Maybe(Str()),
+        "source_title": Maybe(Str()),
+        "source_path": Maybe(Str()),
+        "date": Maybe(Date()),
+        "exclude_zones": Strs("zone ids"),
+        "top": Int(1),
+        "min_score": Real(0, 1),
+        "segmenter": Options(None, "auto", "jieba"),
+        "classifier": Maybe(Instance("CategoryClassifier")),
+    }
+)
 def draft(
     text: str,
     *,

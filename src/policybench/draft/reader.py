@@ -7,6 +7,7 @@ import zipfile
 from pathlib import Path
 from xml.etree import ElementTree
 
+from .._params import FilePath, validate_params
 from ..errors import InputError
 
 __all__ = ["TEXT_SUFFIXES", "read_policy_text"]
@@ -17,6 +18,7 @@ _WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MAX_BYTES = 20 * 1024 * 1024  # a policy text is far smaller; refuse to read a disk image by mistake
 
 
+@validate_params({"path": FilePath()})
 def read_policy_text(path: str | os.PathLike[str]) -> str:
     r"""The text of a policy document, one paragraph per line.
 

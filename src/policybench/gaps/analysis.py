@@ -14,7 +14,21 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import check_choice, check_names, check_positive_int, check_status, check_type, check_weights, fail
+from .._params import (
+    STATUS,
+    Bool,
+    Instance,
+    Real,
+    Str,
+    check_choice,
+    check_names,
+    check_positive_int,
+    check_status,
+    check_type,
+    check_weights,
+    fail,
+    validate_params,
+)
 from .._version import __version__
 from ..data.codebook import category_weights, is_counted
 from ..data.documents import suggest
@@ -194,6 +208,7 @@ class GapAnalysis:
         table = self.full_table
         return table[table["strength"]].reset_index(drop=True)
 
+    @validate_params({"applicable_only": Bool()}, name="GapAnalysis.not_counted")
     def not_counted(self, *, applicable_only: bool = True) -> pd.DataFrame:
         """The target's measures left out by the status filter (e.g. discontinued), not ignored.
 
@@ -272,6 +287,15 @@ class GapAnalysis:
         return summary_html(self)
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "target": Str(empty=True),
+        "status": STATUS,
+        "secondary_weight": Real(0, 1),
+        "adoption_prior": Real(0),
+    }
+)
 def gap_analysis(
     dataset: Dataset,
     target: str,

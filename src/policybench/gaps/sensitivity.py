@@ -22,7 +22,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .._params import MAX_DRAWS, check_positive_int, check_type, fail
+from .._params import (
+    MAX_DRAWS,
+    PROGRESS,
+    Instance,
+    Int,
+    Maybe,
+    Probabilities,
+    Range,
+    check_positive_int,
+    check_type,
+    fail,
+    validate_params,
+)
 from ..data.codebook import is_counted
 from ..data.states import zone_states
 from ..errors import InputError
@@ -61,6 +73,17 @@ SENSITIVITY_COLUMNS: dict[str, str] = {
 }
 
 
+@validate_params(
+    {
+        "gap": Instance("GapAnalysis"),
+        "draws": Int(1, MAX_DRAWS),
+        "seed": Int(0),
+        "top": Int(1),
+        "progress": PROGRESS,
+        "weight_range": Range(0),
+        "keep_probability": Maybe(Probabilities()),
+    }
+)
 def sensitivity(
     gap: GapAnalysis,
     *,

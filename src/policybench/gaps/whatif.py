@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._params import Instance, Str, fail, validate_params
 from ..data.model import Evidence, LocalText, Measure, Source
 from ..errors import InputError
 from .scores import ranking
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
+    from ..data.model import Codebook
     from .analysis import GapAnalysis
 
 __all__ = ["compare_gaps", "simulate"]
@@ -29,6 +31,7 @@ WHATIF_SOURCE = Source(
 Addition = Measure | Mapping[str, Any] | tuple[str, int]
 
 
+@validate_params({"dataset": Instance("Dataset"), "target": Str(empty=True)})
 def simulate(dataset: Dataset, target: str, *, add: Iterable[Addition] = (), remove: Iterable[str] = ()) -> Dataset:
     """A what-if copy of ``dataset`` in which ``target`` has measures added or removed.
 
@@ -47,6 +50,14 @@ def simulate(dataset: Dataset, target: str, *, add: Iterable[Addition] = (), rem
     True
     """
     zone = dataset.zone(target)
+    if isinstance(add, str | bytes | Mapping) or not isinstance(add, Iterable):
+        raise fail("simulate", "add", "a list of Measure objects, (code, depth) pairs or mappings", add)
+    if isinstance(remove, str | bytes | Mapping) or not isinstance(remove, Iterable):
+        raise fail("simulate", "remove", "a list of measure ids or category codes (str)", remove)
+    remove = list(remove)
+    for item in remove:
+        if not isinstance(item, str):
+            raise fail("simulate", "remove", "a list of measure ids or category codes (str)", remove)
     measures = list(zone.measures)
     for item in remove:
         kept = [m for m in measures if m.id != item and m.category != item]
@@ -67,18 +78,43 @@ def simulate(dataset: Dataset, target: str, *, add: Iterable[Addition] = (), rem
     return dataset.replace_zones([new_zone if z.id == target else z for z in dataset.zones])
 
 
+def _checked_measure(codebook: Codebook, item: Measure) -> Measure:
+    """A Measure given as is, once its codes and status are known to the codebook."""
+    unknown = [c for c in (item.category, *item.secondary) if c not in codebook.codes]
+    if unknown:
+        raise fail("simulate", "add", "measures of categories in the codebook", f"{item.id}: {', '.join(unknown)}")
+    if item.status not in codebook.status_codes:
+        raise fail("simulate", "add", f"measures of a status in {list(codebook.status_codes)}", item.status)
+    return item
+
+
 def _as_measure(dataset: Dataset, target: str, item: Addition, n: int) -> Measure:
+    codebook = dataset.codebook
     if isinstance(item, Measure):
-        return item
-    spec: dict[str, Any] = dict(item) if isinstance(item, Mapping) else {"category": item[0], "depth": item[1]}
+        return _checked_measure(codebook, item)
+    if isinstance(item, Mapping):
+        spec: dict[str, Any] = dict(item)
+    elif isinstance(item, tuple | list) and len(item) == 2:
+        spec = {"category": item[0], "depth": item[1]}
+    else:
+        raise fail("simulate", "add", "a list of Measure objects, (code, depth) pairs or mappings", item)
     code = spec.get("category")
-    if code not in dataset.codebook.codes:
+    if not isinstance(code, str) or code not in codebook.codes:
         raise InputError(f"add: unknown category code {code!r}")
+    secondary = spec.get("secondary", [])
+    if not isinstance(secondary, list | tuple) or any(c not in codebook.codes for c in secondary):
+        raise fail("simulate", "add", "mappings whose 'secondary' lists category codes", secondary)
+    if spec.get("status", "implemented") not in codebook.status_codes:
+        raise fail(
+            "simulate", "add", f"mappings whose 'status' is one of {list(codebook.status_codes)}", spec["status"]
+        )
     depth = spec.get("depth")
-    if depth not in dataset.codebook.depths:
+    if isinstance(depth, bool) or not isinstance(depth, int) or depth not in codebook.depths:
         raise InputError(f"add: depth must be one of {list(dataset.codebook.depths)}. Got {depth!r} instead.")
-    label = dataset.codebook.category(code).label
+    label = codebook.category(code).label
     title = spec.get("title") or f"what-if: {label.en}"
+    if not isinstance(title, str):
+        raise fail("simulate", "add", "mappings whose 'title' is a str", title)
     return Measure(
         id=f"{target}.what-if-{n}",
         title=LocalText(zh=f"假设：{label.zh}", en=str(title)),
@@ -95,6 +131,7 @@ def _as_measure(dataset: Dataset, target: str, item: Addition, n: int) -> Measur
     )
 
 
+@validate_params({"before": Instance("GapAnalysis"), "after": Instance("GapAnalysis")})
 def compare_gaps(before: GapAnalysis, after: GapAnalysis) -> pd.DataFrame:
     """Category by category, before and after: target score, DTF, gap, priority and rank.
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .._params import check_choice
+from .._params import FilePath, check_choice, validate_params
 from ..data.io import atomic_write, write_with
 from ..errors import InputError
 from .charts import paired_bars, timeline
@@ -195,6 +195,7 @@ class GapReport:
             "cite": pd.DataFrame({"text": [citation(c["meta"], self.lang)]}),
         }
 
+    @validate_params({"path": FilePath()}, name="GapReport.to_excel")
     def to_excel(self, path: str | os.PathLike[str]) -> None:
         """Write an XLSX workbook, one sheet per table; formula-like cells are neutralised.
 
@@ -213,6 +214,7 @@ class GapReport:
 
         write_with(path, write)
 
+    @validate_params({"path": FilePath()}, name="GapReport.save")
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the report; the format follows the suffix (.html, .md, .json, .xlsx, .docx, .pdf). Atomic.
 

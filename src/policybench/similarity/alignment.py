@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import check_status
+from .._params import STATUS, Instance, Int, Maybe, Options, Real, Str, Strs, check_status, validate_params
 from ..data.codebook import is_counted
 from ..errors import InputError
 from .structured import pairwise_similarity
@@ -54,6 +54,7 @@ class Alignment:
     only_b_codes: tuple[str, ...] = ()
     params: dict[str, Any] = field(default_factory=dict)
 
+    @validate_params({"top": Int(1), "lang": Options("zh", "en")}, name="Alignment.explain")
     def explain(self, *, top: int = 3, lang: str = "en") -> str:
         """Readable explanation: shared categories, strongest pairs, what only one side has."""
         zh = lang == "zh"
@@ -102,6 +103,21 @@ def _category_similarity(
     return full[: len(a), len(a) :]
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "zone_a": Str(empty=True),
+        "zone_b": Str(empty=True),
+        "alpha": Real(0, 1),
+        "threshold": Real(),
+        "sigma": Real(0, 1),
+        "lang": Options("zh", "en"),
+        "status": STATUS,
+        "secondary_weight": Real(0, 1),
+        "text_index": Maybe(Instance("TextIndex")),
+        "codes": Maybe(Strs("category codes")),
+    }
+)
 def align(
     dataset: Dataset,
     zone_a: str,

@@ -24,7 +24,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import check_choice, check_positive_int, check_status, check_type, check_unit_interval, fail
+from .._params import (
+    PROGRESS,
+    STATUS,
+    ZONES,
+    Instance,
+    Int,
+    Maybe,
+    Options,
+    Real,
+    Str,
+    check_choice,
+    check_positive_int,
+    check_status,
+    check_type,
+    check_unit_interval,
+    fail,
+    validate_params,
+)
 from ..data.codebook import is_counted
 from ..errors import InputError
 from .alignment import PAIR_COLUMNS, Alignment, align, fitted_index
@@ -88,6 +105,7 @@ class Comparison:
         """True when the pair has a number (overlap large enough, counted measures on both sides)."""
         return not math.isnan(self.score)
 
+    @validate_params({"lang": Options("zh", "en")}, name="Comparison.explain")
     def explain(self, *, lang: str = "en") -> str:
         """Overlap, shared categories, strongest aligned pairs, what only one side has."""
         zh = lang == "zh"
@@ -345,6 +363,22 @@ def _empty_alignment(a: str, b: str) -> Alignment:
     return Alignment(a, b, pd.DataFrame(columns=PAIR_COLUMNS), (), (), nan, nan, nan)
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "a": Str(empty=True),
+        "b": Str(empty=True),
+        "lam": Real(0, 1),
+        "status": STATUS,
+        "alpha": Real(0, 1),
+        "threshold": Real(),
+        "sigma": Real(0, 1),
+        "secondary_weight": Real(0, 1),
+        "min_overlap": Maybe(Int(1)),
+        "lang": Options("zh", "en"),
+        "text_index": Maybe(Instance("TextIndex")),
+    }
+)
 def zone_similarity(
     dataset: Dataset,
     a: str,
@@ -460,6 +494,22 @@ def _pair_estimate(dataset: Dataset, a: str, b: str, cfg: _Settings) -> Mapping[
     return MappingProxyType({**est.pair(a, b), "level": float(est.params["level"])})
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "a": Str(empty=True),
+        "b": Str(empty=True),
+        "lam": Real(0, 1),
+        "status": STATUS,
+        "alpha": Real(0, 1),
+        "threshold": Real(),
+        "sigma": Real(0, 1),
+        "secondary_weight": Real(0, 1),
+        "min_overlap": Maybe(Int(1)),
+        "lang": Options("zh", "en"),
+        "text_index": Maybe(Instance("TextIndex")),
+    }
+)
 def compare(
     dataset: Dataset,
     a: str,
@@ -508,6 +558,18 @@ def compare(
     )
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "lam": Real(0, 1),
+        "status": STATUS,
+        "zones": ZONES,
+        "lang": Options("zh", "en"),
+        "sigma": Real(0, 1),
+        "min_overlap": Maybe(Int(1)),
+        "progress": PROGRESS,
+    }
+)
 def zone_similarity_matrix(
     dataset: Dataset,
     *,
@@ -595,6 +657,18 @@ def _frame(values: np.ndarray, ids: list[str]) -> pd.DataFrame:
     return pd.DataFrame(values, index=index, columns=index.copy())
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "target": Str(empty=True),
+        "k": Int(1),
+        "kind": Maybe(Str()),
+        "status": STATUS,
+        "lang": Options("zh", "en"),
+        "lam": Real(0, 1),
+        "min_overlap": Maybe(Int(1)),
+    }
+)
 def nearest_peers(
     dataset: Dataset,
     target: str,

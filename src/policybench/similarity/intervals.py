@@ -32,7 +32,23 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import check_choice, check_positive_int, check_type, check_unit_interval
+from .._params import (
+    MAX_DRAWS,
+    STATUS,
+    ZONES,
+    Instance,
+    Int,
+    Maybe,
+    Real,
+    Str,
+    Strs,
+    Weights,
+    check_choice,
+    check_positive_int,
+    check_type,
+    check_unit_interval,
+    validate_params,
+)
 from ..errors import InputError
 from .portfolio import portfolio_matrix, scope_matrix
 from .structured import METRICS, pairwise_similarity, weight_vector
@@ -79,6 +95,7 @@ class SimilarityEstimate:
         index = pd.Index(list(self.zone_ids), name="zone_id")
         return pd.DataFrame(np.array(getattr(self, which)), index=index, columns=index.copy())
 
+    @validate_params({"a": Str(empty=True), "b": Str(empty=True)}, name="SimilarityEstimate.pair")
     def pair(self, a: str, b: str) -> dict[str, float]:
         """estimate, low, high and known_share of one pair."""
         i, j = self._position(a), self._position(b)
@@ -93,6 +110,7 @@ class SimilarityEstimate:
         ]
         return pd.DataFrame(rows, columns=list(ESTIMATE_COLUMNS))
 
+    @validate_params({"target": Str(empty=True), "k": Int(1)}, name="SimilarityEstimate.peers")
     def peers(self, target: str, k: int) -> pd.DataFrame:
         """The ``k`` zones nearest to ``target`` by estimate (ties: zone id), with their intervals.
 
@@ -148,6 +166,21 @@ def adoption_rates(values: np.ndarray, known: np.ndarray, *, prior_strength: flo
     return (k + a * base) / (n + a), base
 
 
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "status": STATUS,
+        "secondary_weight": Real(0, 1),
+        "sigma": Real(0, 1),
+        "weights": Maybe(Weights()),
+        "zones": ZONES,
+        "draws": Int(1, MAX_DRAWS),
+        "level": Real(0, 1, closed="neither"),
+        "prior_strength": Real(0),
+        "seed": Int(0),
+        "rows": Maybe(Strs("zone ids")),
+    }
+)
 def similarity_estimate(
     dataset: Dataset,
     *,

@@ -15,7 +15,17 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import pandas as pd
 
-from .._params import check_choice, check_status, check_type, check_unit_interval
+from .._params import (
+    STATUS,
+    ZONES,
+    Instance,
+    Real,
+    check_choice,
+    check_status,
+    check_type,
+    check_unit_interval,
+    validate_params,
+)
 from ..data.codebook import is_counted
 from ..data.states import CELL_STATES, zone_states
 
@@ -28,6 +38,7 @@ __all__ = ["STATES", "portfolio_matrix", "scope_matrix"]
 STATES: tuple[str, ...] = CELL_STATES
 
 
+@validate_params({"dataset": Instance("Dataset"), "status": STATUS, "zones": ZONES})
 def scope_matrix(
     dataset: Dataset,
     *,
@@ -79,6 +90,7 @@ def scope_matrix(
     return frame
 
 
+@validate_params({"dataset": Instance("Dataset"), "status": STATUS, "secondary_weight": Real(0, 1), "zones": ZONES})
 def portfolio_matrix(
     dataset: Dataset,
     *,

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from .._params import check_choice, check_type
+from .._params import Instance, Int, Maybe, Options, Real, Weights, check_choice, check_type, validate_params
 from ..errors import InputError
 
 __all__ = [
@@ -31,6 +31,7 @@ METRICS: tuple[str, ...] = ("cosine", "jaccard", "soft_cosine", "heterogeneity")
 _MAX_LEVELS = 64  # above this many distinct values, min/max sums use blocked broadcasting
 
 
+@validate_params({"n_codes": Int(0, 10**9)})
 def default_min_overlap(n_codes: int) -> int:
     """The default minimum overlap: 8 categories, or a third of the codes when that is fewer.
 
@@ -40,6 +41,9 @@ def default_min_overlap(n_codes: int) -> int:
     return max(1, min(8, math.ceil(n_codes / 3)))
 
 
+@validate_params(
+    {"portfolio": Instance("DataFrame"), "weights": Maybe(Weights()), "sigma": Real(0, 1), "min_overlap": Maybe(Int(1))}
+)
 def similarity_matrix(
     portfolio: pd.DataFrame,
     *,
@@ -120,6 +124,7 @@ def similarity_matrix(
     return frame
 
 
+@validate_params({"portfolio": Instance("DataFrame")})
 def overlap_matrix(portfolio: pd.DataFrame) -> pd.DataFrame:
     """Zone x zone count of the codes known (not NaN) for both zones: the overlap |O|.
 
@@ -230,6 +235,17 @@ def _jaccard_mins(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return mins
 
 
+@validate_params(
+    {
+        "values": Instance("ndarray"),
+        "metric": Options(*METRICS),
+        "weights": Maybe(Instance("ndarray")),
+        "sigma": Real(0, 1),
+        "domains": Maybe(Instance("ndarray")),
+        "dtype": Options(np.float32, np.float64),
+        "block_rows": Int(1),
+    }
+)
 def pairwise_similarity(
     values: np.ndarray,
     metric: str,

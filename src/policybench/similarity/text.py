@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import check_choice
+from .._params import FilePath, Instance, Str, Strs, check_choice, validate_params
 from ..data.io import atomic_write
 from ..errors import InputError, UnknownIdError
 from ._chartfidf import column_counts
@@ -65,6 +65,7 @@ _TABLE_FROM = 10_000  # characters from which _nfkc's table beats unicodedata
 _PARAMS = ("lang", "ngram_range", "sublinear_tf", "segmenter", "dense_features", "chunk_size", "min_df", "engine")
 
 
+@validate_params({"text": Str(empty=True)})
 def normalize_text(text: str) -> str:
     """NFKC (full-width letters and digits to half-width), case-fold, collapse white space.
 
@@ -77,6 +78,7 @@ def normalize_text(text: str) -> str:
     return _WHITE_SPACE.sub(" ", folded).strip()
 
 
+@validate_params({"texts": Strs("texts")})
 def normalize_texts(texts: Sequence[str]) -> list[str]:
     """:func:`normalize_text` of each text, done on all of them at once (the same strings, faster).
 
@@ -244,6 +246,7 @@ class TextIndex:
         return self
 
     @classmethod
+    @validate_params({"dataset": Instance("Dataset")}, name="TextIndex.from_dataset")
     def from_dataset(cls, dataset: Dataset, *, lang: str = "zh", **params: Any) -> TextIndex:
         """An index of every measure of ``dataset``: title + " " + summary in ``lang``.
 
@@ -402,6 +405,7 @@ class TextIndex:
 
     # --- persistence ---------------------------------------------------------------------
 
+    @validate_params({"path": FilePath()}, name="TextIndex.save")
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the index to one ``.npz`` file (arrays and JSON; no pickle), atomically.
 
@@ -433,6 +437,7 @@ class TextIndex:
             np.savez(handle, **arrays)
 
     @classmethod
+    @validate_params({"path": FilePath()}, name="TextIndex.load")
     def load(cls, path: str | os.PathLike[str]) -> TextIndex:
         """Read an index written by :meth:`save`; it gives the same results as the original.
 
