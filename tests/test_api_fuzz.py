@@ -444,3 +444,12 @@ def test_validate_params_checks_given_arguments_in_one_voice() -> None:
         f()  # type: ignore[call-arg]
     with pytest.raises(AssertionError, match="no parameter"):
         validate_params({"nope": Maybe(Int())})(f)
+
+
+def test_a_class_among_the_options_is_accepted() -> None:
+    import numpy as np
+
+    from policybench.similarity.structured import pairwise_similarity
+
+    for dtype in (np.float32, np.float64):  # valid choices that are classes, as the benchmarks pass them
+        assert pairwise_similarity(np.eye(3), "cosine", dtype=dtype).dtype == dtype

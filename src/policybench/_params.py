@@ -291,6 +291,8 @@ class Options(Constraint):
         self.expected = "one of {" + ", ".join(repr(c) for c in choices) + "}"
 
     def ok(self, value: Any) -> bool:
+        if isinstance(value, type):  # a class among the choices (e.g. numpy.float64): by identity
+            return any(value is choice for choice in self.choices)
         return isinstance(value, str | int | float | type(None)) and value in self.choices
 
 
