@@ -533,7 +533,7 @@ def compare(
     >>> from policybench import load_dataset
     >>> c = compare(load_dataset(), "tianjin-htz", "wuhan-city-partner")
     >>> c.overlap, round(c.estimate["estimate"], 2), round(c.estimate["low"], 2), round(c.estimate["high"], 2)
-    (7, 0.65, 0.59, 0.71)
+    (7, 0.65, 0.59, 0.7)
     """
     from ..data.dataset import Dataset
 
