@@ -64,9 +64,15 @@ def test_validate_checks_a_jobs_file_as_a_jobs_file(tmp_path: Path, capsys) -> N
     assert "unknown field 'id'" not in out and "required field 'region'" not in out  # not read as a zone file
     assert "duplicate-id" in out and "unknown placeholder" in out  # every problem at once, with the jobs codes
     assert "INVALID: 1 file(s) read" in out
-    jobs.write_text("jobs:\n  - {name: a, target: tianjin-htz, outputs: ['a.html'], lang: [fr]}\n", encoding="utf-8")
+    jobs.write_text(
+        "jobs:\n  - {name: a, target: tianjin-htz, outputs: ['a.html'], lang: [fr]}\n"
+        "  - {name: a, target: tianjin-htz, outputs: ['{nope}.md']}\n",
+        encoding="utf-8",
+    )
     assert main(["validate", str(jobs)]) == 1
-    assert "jobs[0].lang[0]: error [bad-value]" in capsys.readouterr().out
+    out = capsys.readouterr().out  # a schema error does not hide the names and outputs
+    assert "jobs[0].lang[0]: error [bad-value]" in out
+    assert "jobs[1].name: error [duplicate-id]" in out and "jobs[1].outputs[0]: error [bad-output]" in out
 
 
 def test_every_argument_of_every_command_has_help_text() -> None:

@@ -179,13 +179,51 @@ def load_jobs(
     output written by two jobs. Nothing runs when any of this fails.
     """
     batch, doc, issues = load_model(path, BatchFile)
-    if issues or batch is None:
-        raise DataValidationError(issues)
+    if issues or batch is None:  # the schema failed: still check names and output names on the plain data
+        reported = {i.path for i in issues}
+        raise DataValidationError(issues + [i for i in _raw_checks(doc) if i.path not in reported])
     base = Path(out_dir) if out_dir is not None else Path(path).resolve().parent
     issues = _check_names(batch, doc) + _check_outputs(batch, doc, base, allow_outside)
     if issues:
         raise DataValidationError(issues)
     return batch
+
+
+def _raw_checks(doc: Document) -> list[Issue]:
+    """Duplicate job names and bad output placeholders in a jobs file that failed the schema.
+
+    Read from the plain data, so that one structural error does not hide these: every problem
+    of the file is reported in one run.
+    """
+    jobs = doc.data.get("jobs") if isinstance(doc.data, dict) else None
+    if not isinstance(jobs, list):
+        return []
+    issues: list[Issue] = []
+    first: dict[str, int] = {}
+    for i, job in enumerate(jobs):
+        if not isinstance(job, dict):
+            continue
+        name = job.get("name")
+        if isinstance(name, str):
+            if name in first:
+                issues.append(
+                    doc.issue(
+                        "duplicate-id",
+                        ("jobs", i, "name"),
+                        f"job name '{name}' is also used by jobs[{first[name]}]",
+                        expected="a name unique in the file",
+                        found=name,
+                        hint="rename one of the jobs",
+                    )
+                )
+            first.setdefault(name, i)
+        outputs = job.get("outputs")
+        for k, template in enumerate(outputs if isinstance(outputs, list) else []):
+            bad = _bad_placeholder(template) if isinstance(template, str) else ""
+            if bad:
+                where = ("jobs", i, "outputs", k)
+                issues.append(_output_issue(doc, where, "bad-output", bad, template, "use only {target} and {lang}"))
+    return issues
 
 
 def _check_names(batch: BatchFile, doc: Document) -> list[Issue]:
