@@ -358,27 +358,29 @@ def _pair(
     return Comparison(a, b, score, value, alignment, overlap, overlap / n_codes, reason, cfg.params(need))
 
 
+#: The parameters of one pair's comparison, declared once for zone_similarity and compare (its alias).
+_PAIR_PARAMS = {
+    "dataset": Instance("Dataset"),
+    "a": Str(empty=True),
+    "b": Str(empty=True),
+    "lam": Real(0, 1),
+    "status": STATUS,
+    "alpha": Real(0, 1),
+    "threshold": Real(),
+    "sigma": Real(0, 1),
+    "secondary_weight": Real(0, 1),
+    "min_overlap": Maybe(Int(1)),
+    "lang": Options("zh", "en"),
+    "text_index": Maybe(Instance("TextIndex")),
+}
+
+
 def _empty_alignment(a: str, b: str) -> Alignment:
     nan = float("nan")
     return Alignment(a, b, pd.DataFrame(columns=PAIR_COLUMNS), (), (), nan, nan, nan)
 
 
-@validate_params(
-    {
-        "dataset": Instance("Dataset"),
-        "a": Str(empty=True),
-        "b": Str(empty=True),
-        "lam": Real(0, 1),
-        "status": STATUS,
-        "alpha": Real(0, 1),
-        "threshold": Real(),
-        "sigma": Real(0, 1),
-        "secondary_weight": Real(0, 1),
-        "min_overlap": Maybe(Int(1)),
-        "lang": Options("zh", "en"),
-        "text_index": Maybe(Instance("TextIndex")),
-    }
-)
+@validate_params(_PAIR_PARAMS)
 def zone_similarity(
     dataset: Dataset,
     a: str,
@@ -494,22 +496,7 @@ def _pair_estimate(dataset: Dataset, a: str, b: str, cfg: _Settings) -> Mapping[
     return MappingProxyType({**est.pair(a, b), "level": float(est.params["level"])})
 
 
-@validate_params(
-    {
-        "dataset": Instance("Dataset"),
-        "a": Str(empty=True),
-        "b": Str(empty=True),
-        "lam": Real(0, 1),
-        "status": STATUS,
-        "alpha": Real(0, 1),
-        "threshold": Real(),
-        "sigma": Real(0, 1),
-        "secondary_weight": Real(0, 1),
-        "min_overlap": Maybe(Int(1)),
-        "lang": Options("zh", "en"),
-        "text_index": Maybe(Instance("TextIndex")),
-    }
-)
+@validate_params(_PAIR_PARAMS)
 def compare(
     dataset: Dataset,
     a: str,
