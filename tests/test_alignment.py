@@ -72,15 +72,16 @@ def test_shipped_comparisons_are_explained_and_reproducible(shipped_examined) ->
 def test_zone_similarity_and_peers(shipped_examined) -> None:
     shipped = shipped_examined
     matrix = zone_similarity_matrix(shipped, method="structured")
-    assert matrix.loc["national-policy"].isna().all()  # no counted measure: NaN, with a reason
-    assert any(u["zone_a"] == "national-policy" or u["zone_b"] == "national-policy" for u in matrix.attrs["undefined"])
+    assert "national-policy" not in matrix.index  # a frame of national directions is not a zone to compare
+    assert not matrix.isna().any().any() and matrix.attrs["undefined"] == []
     peers = nearest_peers(shipped, "tianjin-htz", k=3)
     assert list(peers["rank"]) == [1, 2, 3] and peers["similarity"].is_monotonic_decreasing
-    assert "tianjin-htz" not in set(peers["zone_id"])
+    assert ((peers["low"] <= peers["similarity"]) & (peers["similarity"] <= peers["high"])).all()
+    assert "tianjin-htz" not in set(peers["zone_id"]) and "national-policy" not in set(peers["zone_id"])
     kinds = nearest_peers(shipped, "tianjin-htz", k=2, kind="national-high-tech-zone", method="structured")
-    assert set(kinds["kind"]) == {"national-high-tech-zone"}
-    with pytest.raises(InputError, match="no counted measure"):
-        nearest_peers(shipped, "national-policy")
+    assert set(kinds["kind"]) == {"national-high-tech-zone"} and len(kinds) == 2
+    with pytest.raises(InputError, match="no candidate peers"):
+        nearest_peers(shipped, "tianjin-htz", kind="no-such-kind")
 
 
 def test_one_definition_of_combined_similarity(shipped_examined) -> None:
@@ -120,17 +121,23 @@ def test_overlap_restricts_both_components(toy) -> None:
         dot = sum(a * b for a, b in zip(x, y, strict=True))
         return 0.7 * dot + 0.3 * ((x[0] + x[1]) * (y[0] + y[1]) + x[2] * y[2])
 
-    assert c.structured == pytest.approx(sc(u, v) / sqrt(sc(u, u) * sc(v, v)))
+    from policybench.similarity import portfolio_matrix, similarity_matrix
+
+    known_only = similarity_matrix(portfolio_matrix(narrowed), metric="soft_cosine", min_overlap=2).loc["alpha", "beta"]
+    assert known_only == pytest.approx(sc(u, v) / sqrt(sc(u, u) * sc(v, v)))
+    # the combined's structured part is the estimate: beta's unknown MKT cells imputed
+    assert c.structured == c.estimate["estimate"]
     assert set(c.alignment.pairs["measure_a"]) <= {"alpha.statutory-body"}
     tight = zone_similarity(narrowed, "alpha", "beta", min_overlap=4)
-    assert not tight.defined and "under the minimum overlap of 4" in tight.reason
+    # an overlap under min_overlap is a caveat, not a veto: the same number, flagged
+    assert tight.defined and tight.caveats == ("thin-overlap",) and tight.score == c.score
     assert zone_similarity(narrowed, "alpha", "gamma").overlap == 5
-    assert "Overlap: 3 categories" in tight.explain(lang="en") and "综合相似度无法计算" in str(tight)  # zh by default
-    # the structured estimate is still given, with its interval and the share known for both
+    assert "Overlap: 3 categories" in tight.explain(lang="en") and "少于 4 个" in str(tight)  # zh by default
+    # the structured part is the estimate, with its interval and the share known for both
     e = tight.estimate
     assert e["low"] <= e["estimate"] <= e["high"] and e["known_share"] == pytest.approx(3 / 5)
-    assert f"结构相似度估计 {e['estimate']:.2f}" in str(tight)
-    assert tight.to_dict()["score"] is None
+    assert f"结构估计 {e['estimate']:.2f}" in str(tight)
+    assert tight.to_dict()["score"] == tight.score and tight.to_dict()["caveats"] == ["thin-overlap"]
 
 
 def test_gap_analysis_with_nearest_peers(shipped_examined) -> None:

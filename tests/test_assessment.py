@@ -60,8 +60,9 @@ def test_similarity_is_the_number_compare_gives(shipped, assessment: Assessment)
     for zone in MODELS:
         c = compare(shipped, "tianjin-htz", zone)
         assert table.loc[zone, "similarity"] == pytest.approx(c.score, abs=1e-12, nan_ok=True)
-        assert table.loc[zone, "overlap"] == c.overlap and table.loc[zone, "reason"] == c.reason
-    assert table["reason"].eq("").any(), "at least one model has a defined similarity to Tianjin"
+        assert table.loc[zone, "similarity_low"] == pytest.approx(c.low, abs=1e-12)
+        assert table.loc[zone, "similarity_high"] == pytest.approx(c.high, abs=1e-12)
+        assert table.loc[zone, "overlap"] == c.overlap and table.loc[zone, "reason"] == c.reason == ""
     assert assessment.closest == table.index[0]
 
 
@@ -129,15 +130,31 @@ def _without_counted_measures(shipped):
     return shipped.replace_zones([*shipped.zones, zone])
 
 
-def test_a_benchmark_zone_without_counted_measures_gets_nan_and_a_reason(shipped) -> None:
+def test_a_benchmark_zone_without_counted_measures_matches_nothing(shipped) -> None:
+    # its cells are known (absences), so it has a structured estimate; none of the target's measures
+    # has a counterpart in it, so the alignment is 0 (2 x 0 / (|A| + 0)), not undefined
     data = _without_counted_measures(shipped)
     a = assess(data, "tianjin-htz", against=["donghu-htz", "plans-only"], draws=0)
     row = a.table("similarity").set_index("zone_id").loc["plans-only"]
-    assert row["similarity"] != row["similarity"]  # NaN
-    assert "plans-only: no counted measure" in row["reason"]
+    assert row["alignment"] == 0.0 and row["reason"] == ""
+    assert row["similarity"] == pytest.approx(0.5 * row["structured"], abs=1e-12)
+    assert row["similarity_low"] <= row["similarity"] <= row["similarity_high"]
+
+
+def test_a_benchmark_zone_known_only_by_national_duties_gets_a_wider_interval(shipped) -> None:
+    # nothing coded: only the three national duties are known (presumed present), the rest is imputed
+    blank = shipped.zone("donghu-htz").model_copy(
+        update={"id": "blank", "measures": [], "absent": [], "unknown": [], "not_applicable": [], "kind": "other"}
+    )
+    data = shipped.replace_zones([*shipped.zones, blank])
+    a = assess(data, "tianjin-htz", against=["donghu-htz", "blank"], draws=0)
+    table = a.table("similarity").set_index("zone_id")
+    width = table["similarity_high"] - table["similarity_low"]
+    assert width["blank"] > width["donghu-htz"]
+    assert "thin-overlap" in table.loc["blank", "caveats"] and table.loc["blank", "reason"] == ""
     content = json.loads(report(a, lang="en", generated=DATE).to_json())
-    assert [s["zone"] for s in content["similarity"]] == ["donghu-htz"]
-    assert content["similarity_undefined"][0]["zone"] == "plans-only"
+    assert [s["zone"] for s in content["similarity"]] == ["donghu-htz", "blank"]
+    assert content["similarity_undefined"] == []
 
 
 def test_a_benchmark_with_no_counted_measure_is_a_clear_error(shipped) -> None:

@@ -127,15 +127,14 @@ def test_the_assessment_and_its_report_show_every_estimate() -> None:
 
     a = assess(load_dataset(), "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=0)
     table = a.table("similarity").set_index("zone_id")
-    assert not table[["estimate", "estimate_low", "estimate_high", "known_share"]].isna().any().any()
+    assert not table[["similarity", "similarity_low", "similarity_high", "known_share"]].isna().any().any()
     wuhan = table.loc["wuhan-city-partner"]
-    assert wuhan["reason"] and wuhan["estimate_low"] <= wuhan["estimate"] <= wuhan["estimate_high"]
+    assert wuhan["reason"] == "" and "thin-overlap" in wuhan["caveats"]  # 7 categories known for both, under 8
+    assert wuhan["similarity_low"] <= wuhan["similarity"] <= wuhan["similarity_high"]
     from policybench.similarity import zone_similarity
 
-    alone = zone_similarity(load_dataset(), "tianjin-htz", "wuhan-city-partner").estimate  # one estimate for all
-    assert (wuhan["estimate"], wuhan["known_share"]) == (alone["estimate"], alone["known_share"])
-    for lang, word in (("en", "Structured estimate"), ("zh", "结构相似度估计")):
-        md = report(a, lang=lang, generated="2026-12-07").to_markdown()
-        assert (
-            f"{word} (90% interval) {wuhan['estimate']:.2f}" in md or f"{word}（90%区间） {wuhan['estimate']:.2f}" in md
-        )
+    alone = zone_similarity(load_dataset(), "tianjin-htz", "wuhan-city-partner")  # one estimate for all
+    assert (wuhan["structured"], wuhan["known_share"]) == (alone.estimate["estimate"], alone.estimate["known_share"])
+    shown = f"{wuhan['similarity']:.2f} ({wuhan['similarity_low']:.2f}–{wuhan['similarity_high']:.2f})"
+    for lang in ("en", "zh"):
+        assert shown in report(a, lang=lang, generated="2026-12-07").to_markdown()

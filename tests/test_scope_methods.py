@@ -89,13 +89,25 @@ def test_structured_similarity_over_the_overlap_by_hand(ds) -> None:
 
 def test_combined_similarity_reports_the_overlap(ds) -> None:
     c = zone_similarity(ds, "tee", "bee", lang="en")
-    assert (c.overlap, c.overlap_share) == (3, 0.6)
-    assert c.structured == pytest.approx(0.2 / sqrt(13 / 9))
+    assert (c.overlap, c.overlap_share) == (3, 0.6) and c.caveats == ()  # minimum overlap 2 of 5
+    # the structured part is the structured estimate (tee's MKT cells are unknown, so imputed)
+    assert c.structured == c.estimate["estimate"]
     assert c.score == pytest.approx(0.5 * c.structured + 0.5 * c.alignment_score)
+    assert (c.low, c.high) == pytest.approx(
+        (0.5 * c.estimate["low"] + 0.5 * c.alignment_score, 0.5 * c.estimate["high"] + 0.5 * c.alignment_score)
+    )
     # the alignment only pairs measures carrying a category of the overlap: bee's platform reform is left out
     assert "bee.platform-reform" not in set(c.alignment.pairs["measure_b"]) | set(c.alignment.unmatched_b)
-    undefined = zone_similarity(ds, "tee", "cee")
-    assert not undefined.defined and undefined.overlap == 1 and "minimum overlap" in undefined.reason
+    # tee-cee share one known category (STAT): a number, with the caveat, not a veto
+    thin = zone_similarity(ds, "tee", "cee")
+    assert thin.defined and thin.overlap == 1 and thin.caveats == ("thin-overlap",) and thin.reason == ""
+    # bee-cee: known for both STAT and MIX, where bee is absent and cee has measures: nothing can
+    # match, so the alignment is 0 (2 x 0 / (0 + 2)) and the similarity is half the structured estimate
+    one_sided = zone_similarity(ds, "bee", "cee")
+    assert one_sided.alignment_score == 0.0 and one_sided.alignment.unmatched_b == ("cee.statutory-pilot", "cee.mixed-ownership")
+    assert (one_sided.score, one_sided.low, one_sided.high) == pytest.approx(
+        tuple(0.5 * one_sided.estimate[k] for k in ("estimate", "low", "high"))
+    )
 
 
 def test_gap_table_by_hand(gap) -> None:

@@ -67,19 +67,20 @@ SIMILARITY_COLUMNS: dict[str, str] = {
     "name_zh": "its name (Chinese)",
     "name_en": "its name (English)",
     "kind": "its kind",
-    "similarity": "combined similarity to the target (policybench.similarity.zone_similarity); NaN when undefined",
-    "structured": "structured component, over the overlap",
-    "alignment": "alignment component, over the overlap",
-    "overlap": "categories both zones examined",
+    "similarity": "combined similarity estimate to the target (policybench.similarity.zone_similarity); "
+    "NaN only when nothing is known about the zone",
+    "similarity_low": "lower end of its interval (90 % by default)",
+    "similarity_high": "upper end of its interval",
+    "structured": "structured component: the structured similarity estimate (unknown cells imputed)",
+    "alignment": "alignment component, over the categories known for both (NaN when nothing to align)",
+    "overlap": "categories known for both zones",
     "overlap_share": "overlap / codebook categories",
     "coverage_target_by_zone": "share of the target's measures matched in the zone",
     "coverage_zone_by_target": "share of the zone's measures matched in the target",
     "shared_codes": "categories both have (comma-separated)",
     "reason": "why the similarity is undefined, else ''",
-    "estimate": "structured similarity estimate with unknown cells imputed (policybench.similarity_estimate)",
-    "estimate_low": "lower end of its 90 % interval",
-    "estimate_high": "upper end of its 90 % interval",
-    "known_share": "share of the categories known for both zones (the rest imputed)",
+    "caveats": "what weakens the number (comma-separated): thin-overlap, alignment-imputed, structure-only",
+    "known_share": "share of the categories known for both zones (the rest of the structured part imputed)",
 }
 
 
@@ -472,8 +473,8 @@ def _peer_similarity(
 ) -> tuple[tuple[Comparison, ...], pd.DataFrame]:
     """The combined similarity of the target to each benchmark zone, most similar first.
 
-    One definition (:func:`~policybench.similarity.zone_similarity`); an undefined pair gets
-    NaN and the reason.
+    One definition (:func:`~policybench.similarity.zone_similarity`): an estimate with its
+    interval for every zone about which anything is known; otherwise NaN and the reason.
     """
     from .similarity import similarity_estimate, zone_similarity
     from .similarity.alignment import fitted_index
@@ -497,6 +498,8 @@ def _peer_similarity(
                 "name_en": zone.name.en,
                 "kind": zone.kind,
                 "similarity": c.score,
+                "similarity_low": c.low,
+                "similarity_high": c.high,
                 "structured": c.structured,
                 "alignment": al.score,
                 "overlap": c.overlap,
@@ -505,9 +508,7 @@ def _peer_similarity(
                 "coverage_zone_by_target": al.coverage_b_by_a,
                 "shared_codes": ",".join(al.shared_codes),
                 "reason": c.reason,
-                "estimate": c.estimate.get("estimate", float("nan")),
-                "estimate_low": c.estimate.get("low", float("nan")),
-                "estimate_high": c.estimate.get("high", float("nan")),
+                "caveats": ",".join(c.caveats),
                 "known_share": c.estimate.get("known_share", float("nan")),
             }
         )

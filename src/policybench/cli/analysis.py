@@ -164,7 +164,8 @@ def _add_min_overlap(p: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         metavar="N",
-        help="fewest categories both zones examined for a similarity to be given (default: 8, or a third of the codebook)",
+        help="categories known for both under which a pair is flagged 'thin overlap' (a gate only with --level "
+        "domain; default: 8, or a third of the codebook)",
     )
 
 
@@ -215,26 +216,17 @@ def _configure_similarity(p: argparse.ArgumentParser) -> None:
 
 
 def _run_similarity(args: argparse.Namespace) -> int:
-    import pandas as pd
 
-    from ..similarity import overlap_matrix, portfolio_matrix, similarity_matrix, zone_similarity_matrix
+    from ..similarity import overlap_matrix, portfolio_matrix, similarity_matrix
 
     if args.output and Path(args.output).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         raise UsageError(f"unknown output format '{Path(args.output).suffix}': use .csv, .xlsx or .parquet")
     ds = load_data(args)
-    if args.method == "structured" and args.level == "category" and args.min_overlap is None:
+    if args.level == "category":
         return _print_estimates(ds, args)
-    if args.method == "structured":
-        portfolio = portfolio_matrix(ds, level=args.level)
-        matrix = similarity_matrix(portfolio, metric=args.metric, min_overlap=args.min_overlap)
-        overlap = overlap_matrix(portfolio)
-    else:
-        n = len(ds.zone_ids)
-        with step_progress(n * (n - 1) // 2, "zone pairs") as update:  # shown on a terminal only
-            matrix = zone_similarity_matrix(
-                ds, method=args.method, metric=args.metric, min_overlap=args.min_overlap, progress=update
-            )
-        overlap = pd.DataFrame(matrix.attrs["overlap"], index=matrix.index, columns=matrix.columns)
+    portfolio = portfolio_matrix(ds, level=args.level)  # domains: the known-only metric over the overlap
+    matrix = similarity_matrix(portfolio, metric=args.metric, min_overlap=args.min_overlap)
+    overlap = overlap_matrix(portfolio)
     undefined = matrix.attrs["undefined"]
     matrix = matrix.round(6)
     if args.output:
@@ -264,10 +256,14 @@ def _run_similarity(args: argparse.Namespace) -> int:
 
 
 def _print_estimates(ds: Dataset, args: argparse.Namespace) -> int:
-    """Every pair's structured similarity as an estimate with its interval and known share."""
-    from ..similarity import similarity_estimate
+    """Every pair's similarity (structured, combined or alignment) as an estimate with its interval."""
+    from ..similarity import zone_similarity_estimate
 
-    est = similarity_estimate(ds, metric=args.metric)
+    n = len(ds.zone_ids)
+    with step_progress(n * (n - 1) // 2, "zone pairs") as update:  # shown on a terminal only
+        est = zone_similarity_estimate(
+            ds, method=args.method, metric=args.metric, min_overlap=args.min_overlap, progress=update
+        )
     matrix = est.matrix().round(6)
     if args.output:
         write_frame(matrix, args.output, index=True)

@@ -121,6 +121,11 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
             }
             for r in _records(similarity[similarity["reason"] != ""])
         ],
+        "similarity_imputed": [
+            r[f"name_{lang}"]
+            for r in _records(scored)
+            if {"alignment-imputed", "structure-only"} & set(r["caveats"].split(","))
+        ],
         "alignment": _alignment(a, lang),
         "sources": _records(a.table("sources")),
         "methodology": METHOD_TEXT[lang],
@@ -208,10 +213,10 @@ def _alignment(a: Assessment, lang: str) -> dict[str, Any] | None:
 
 
 def _estimate(row: dict[str, Any]) -> dict[str, Any]:
-    """The structured estimate of one similarity row: estimate, its interval and the share known for both."""
+    """The interval of one similarity row, the share known for both and its caveats."""
     return {
-        "estimate": row["estimate"],
-        "estimate_low": row["estimate_low"],
-        "estimate_high": row["estimate_high"],
+        "low": row["similarity_low"],
+        "high": row["similarity_high"],
         "known_share": row["known_share"],
+        "caveats": row["caveats"],
     }

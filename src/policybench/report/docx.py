@@ -235,8 +235,8 @@ def _source_short(s: dict[str, Any]) -> str:
 
 
 def _estimate(s: dict[str, Any]) -> str:
-    low, high = shown(s["estimate_low"], "similarity"), shown(s["estimate_high"], "similarity")
-    return f"{shown(s['estimate'], 'similarity')} ({low}–{high})"
+    low, high = shown(s["low"], "similarity"), shown(s["high"], "similarity")
+    return f"{shown(s['score'], 'similarity')} ({low}–{high})"
 
 
 def _alignment(document: Document, c: dict[str, Any]) -> None:
@@ -310,12 +310,11 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
     rows = [
         (
             s["name"],
-            shown(s["score"], "similarity"),
+            _estimate(s),
             shown(s["structured"], "similarity"),
             shown(s["alignment"], "similarity"),
             str(s["overlap"]),
             f"{shown(s['coverage_target_by_zone'], 'share')} / {shown(s['coverage_zone_by_target'], 'share')}",
-            _estimate(s),
             shown(s["known_share"], "share"),
         )
         for s in c["similarity"]
@@ -327,16 +326,14 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
         L["aligned"],
         L["overlap"],
         L["coverage"],
-        L["estimate"],
         L["known_both"],
     ]
-    _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6, 7))
+    _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6))
+    if c["similarity_imputed"]:
+        document.add_paragraph(f"{L['similarity_imputed']}: {L['list_sep'].join(c['similarity_imputed'])}")
     if c["similarity_undefined"]:
-        sep = "；" if lang == "zh" else "; "
-        undefined = sep.join(
-            f"{u['name']} ({L['overlap']} {u['overlap']}; {L['estimate']} {_estimate(u)}, "
-            f"{L['known_both']} {shown(u['known_share'], 'share')})"
-            for u in c["similarity_undefined"]
+        undefined = L["list_sep"].join(
+            f"{u['name']} ({L['overlap']} {u['overlap']})" for u in c["similarity_undefined"]
         )
         document.add_paragraph(f"{L['similarity_undefined']}: {undefined}")
     _alignment(document, c)

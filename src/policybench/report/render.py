@@ -374,7 +374,7 @@ COLUMN_KINDS: dict[str, str] = {
     ),
     **dict.fromkeys(("coverage_target_by_zone", "coverage_zone_by_target", "coverage_target_by_peer"), "share"),
     **dict.fromkeys(("score", "structured", "alignment", "similarity", "text", "category"), "similarity"),
-    **dict.fromkeys(("estimate", "estimate_low", "estimate_high"), "similarity"),
+    **dict.fromkeys(("low", "high", "similarity_low", "similarity_high"), "similarity"),
     "known_share": "share",
     **{f"rank_p{q}{suffix}": "rank" for q in ("05", "95") for suffix in ("", "_weights", "_evidence")},
 }

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from .alignment import Alignment, align
-from .combined import PEER_COLUMNS, Comparison, compare, nearest_peers, zone_similarity, zone_similarity_matrix
+from .combined import (
+    PEER_COLUMNS,
+    Comparison,
+    compare,
+    nearest_peers,
+    zone_similarity,
+    zone_similarity_estimate,
+    zone_similarity_matrix,
+)
 from .intervals import SimilarityEstimate, similarity_estimate
 from .portfolio import STATES, portfolio_matrix, scope_matrix
 from .structured import METRICS, default_min_overlap, overlap_matrix, pairwise_similarity, similarity_matrix
@@ -31,6 +39,7 @@ __all__ = [
     "similarity_estimate",
     "similarity_matrix",
     "zone_similarity",
+    "zone_similarity_estimate",
     "zone_similarity_matrix",
 ]
 

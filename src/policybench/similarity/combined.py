@@ -1,15 +1,20 @@
-"""Combined zone similarity (METHODS §5 and §10), defined once, in :func:`zone_similarity`.
+"""Combined zone similarity (METHODS §5, §10 and §11), defined once, in :func:`zone_similarity`.
 
-similarity(a, b) = lam x structured + (1 - lam) x alignment, both over the overlap O of
-the two zones: the categories both examined (known, present or absent, for both).
+similarity(a, b) = lam x structured + (1 - lam) x alignment, where
 
-- structured: ``metric`` (default soft cosine) of the two portfolios restricted to O;
-- alignment: the alignment score of the counted measures that carry a category of O.
+- structured is the structured similarity *estimate* of the pair (:func:`similarity_estimate`):
+  the ``metric`` of the two category portfolios, with every unknown cell imputed from the
+  category's adoption model; a pair known on every category gets the exact value;
+- alignment is the alignment score of the counted measures that carry a category known for
+  both zones (the overlap O), whatever the size of O.
 
-A pair whose overlap is under ``min_overlap`` categories, or in which one zone has no
-counted measure in O, gets NaN and a reason instead of a number. :func:`compare`,
-:func:`zone_similarity_matrix`, :func:`nearest_peers` (and so ``gap_analysis(peers=k)``)
-all compute it through the same two functions of this module.
+The interval is the structured estimate's, shifted and scaled by the same weights (the
+alignment is computed on known measures only and is not imputed). When the alignment has
+nothing to pair (O is empty, or one zone has no counted measure in O), the similarity is the
+structured estimate alone and a caveat says so; an overlap under ``min_overlap`` is reported as
+a caveat ("thin overlap"), never a veto. NaN only when nothing at all is known about one zone.
+:func:`compare`, :func:`zone_similarity_matrix`, :func:`zone_similarity_estimate`,
+:func:`nearest_peers` and the Assessment all compute a pair through :func:`_pair`.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
@@ -45,9 +50,9 @@ from .._params import (
 from ..data.codebook import is_counted
 from ..errors import InputError
 from .alignment import PAIR_COLUMNS, Alignment, align, fitted_index
-from .intervals import SimilarityEstimate
+from .intervals import SimilarityEstimate, similarity_estimate
 from .portfolio import portfolio_matrix
-from .structured import METRICS, similarity_matrix
+from .structured import METRICS, default_min_overlap
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
@@ -59,6 +64,7 @@ __all__ = [
     "compare",
     "nearest_peers",
     "zone_similarity",
+    "zone_similarity_estimate",
     "zone_similarity_matrix",
 ]
 
@@ -69,19 +75,30 @@ PEER_COLUMNS: dict[str, str] = {
     "rank": "1 = most similar",
     "zone_id": "id of the peer",
     "kind": "kind of the peer zone",
-    "similarity": "the combined similarity (or the component chosen by 'method')",
-    "structured": "structured similarity over the overlap",
-    "alignment": "alignment score over the overlap",
-    "overlap": "number of categories both zones examined",
+    "similarity": "the combined similarity estimate (or the component chosen by 'method')",
+    "low": "lower end of its interval (the structured estimate's level, default 90 %)",
+    "high": "upper end of its interval",
+    "structured": "structured similarity estimate (unknown cells imputed)",
+    "alignment": "alignment score over the categories known for both (NaN when there is nothing to pair)",
+    "overlap": "number of categories known for both zones",
     "overlap_share": "overlap / number of codebook categories",
+    "known_share": "weighted share of the categories known for both (the rest of the structured part is imputed)",
 }
+
+#: The caveats a comparison can carry (keys of :attr:`Comparison.caveats`).
+CAVEATS = ("thin-overlap", "alignment-imputed", "structure-only")
 
 
 @dataclass(frozen=True)
 class Comparison:
-    """How alike two zones are: the total, every component, the overlap behind them.
+    """How alike two zones are: the estimate, its interval, every component, the overlap behind them.
 
-    ``score`` is NaN when the pair has no defined similarity; ``reason`` then says why.
+    ``score`` is NaN only when nothing is known about one of the two zones; ``reason`` then says
+    why. ``caveats`` lists what weakens a number: "thin-overlap" (fewer categories known for both
+    than ``min_overlap``), "alignment-imputed" (no measures to align, ``alignment_note`` says why:
+    the alignment part is imputed from both zones' alignments with every other zone, their mean
+    and central range) and "structure-only" (nothing to impute it from either: the score is the
+    structured estimate alone).
     """
 
     zone_a: str
@@ -92,8 +109,12 @@ class Comparison:
     overlap: int = 0
     overlap_share: float = 0.0
     reason: str = ""
-    params: dict[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
     estimate: Mapping[str, float] = field(default_factory=dict)
+    low: float = math.nan
+    high: float = math.nan
+    caveats: tuple[str, ...] = ()
+    alignment_note: str = ""
 
     @property
     def alignment_score(self) -> float:
@@ -102,52 +123,85 @@ class Comparison:
 
     @property
     def defined(self) -> bool:
-        """True when the pair has a number (overlap large enough, counted measures on both sides)."""
+        """True when the pair has a number (something is known about both zones)."""
         return not math.isnan(self.score)
+
+    @property
+    def level(self) -> float:
+        """Coverage of the interval (the structured estimate's level)."""
+        return float(self.estimate.get("level", 0.9))
 
     @validate_params({"lang": Options("zh", "en")}, name="Comparison.explain")
     def explain(self, *, lang: str = "en") -> str:
-        """Overlap, shared categories, strongest aligned pairs, what only one side has."""
+        """Overlap, caveats, the structured estimate, strongest aligned pairs, what only one side has."""
         zh = lang == "zh"
         head = (
-            f"共同考察的类别 {self.overlap} 个（占编码本 {self.overlap_share:.0%}）"
+            f"两区均已知的类别 {self.overlap} 个（占编码本 {self.overlap_share:.0%}）"
             if zh
-            else f"Overlap: {self.overlap} categories examined by both ({self.overlap_share:.0%} of the codebook)"
+            else f"Overlap: {self.overlap} categories known for both ({self.overlap_share:.0%} of the codebook)"
         )
         if self.reason:
             head += ("；无法计算：" if zh else "; undefined: ") + self.reason
         head += self._estimate_line(zh)
-        body = "" if self.reason else self.alignment.explain(lang=lang)
+        for caveat in self.caveats:
+            head += "\n" + self._caveat_text(caveat, zh)
+        body = "" if math.isnan(self.alignment.score) else self.alignment.explain(lang=lang)
         return head + ("\n" + body if body else "")
 
+    def _caveat_text(self, caveat: str, zh: bool) -> str:
+        need = self.params.get("min_overlap", 0)
+        if caveat == "thin-overlap":
+            return (
+                f"注意：两区均已知的类别只有 {self.overlap} 个（少于 {need} 个），举措对齐只依据这些类别，结构部分多靠插补"
+                if zh
+                else f"Caveat: only {self.overlap} categories are known for both (fewer than {need}); the alignment "
+                "rests on them alone and the structured part is mostly imputed"
+            )
+        if caveat == "alignment-imputed":
+            return (
+                f"注意：没有可对齐的举措（{self.alignment_note}），举措对齐部分按两区与其他各区的对齐得分插补"
+                if zh
+                else f"Caveat: no measures to align ({self.alignment_note}); the alignment part is imputed from "
+                "both zones' alignments with every other zone"
+            )
+        return (
+            f"注意：没有可对齐的举措（{self.alignment_note}），也无从插补，综合相似度即结构相似度估计"
+            if zh
+            else f"Caveat: no measures to align ({self.alignment_note}) and nothing to impute from; "
+            "the similarity is the structured estimate alone"
+        )
+
     def _estimate_line(self, zh: bool) -> str:
-        """The structured estimate with its interval and known share (similarity_estimate), '' without one."""
+        """The structured estimate with its interval and known share, '' without one."""
         e = self.estimate
         if not e or math.isnan(e["estimate"]):
             return ""
-        level = float(e.get("level", 0.9))
         if zh:
             return (
-                f"\n结构相似度估计 {e['estimate']:.2f}（{level:.0%}区间 {e['low']:.2f}–{e['high']:.2f}；"
+                f"\n结构相似度估计 {e['estimate']:.2f}（{self.level:.0%}区间 {e['low']:.2f}–{e['high']:.2f}；"
                 f"两区均已知的类别占 {e['known_share']:.0%}，其余按采用率模型插补）"
             )
         return (
-            f"\nStructured estimate {e['estimate']:.2f} ({level:.0%} interval {e['low']:.2f}-{e['high']:.2f}; "
+            f"\nStructured estimate {e['estimate']:.2f} ({self.level:.0%} interval {e['low']:.2f}-{e['high']:.2f}; "
             f"{e['known_share']:.0%} of the categories known for both, the rest imputed)"
         )
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of scores, overlap, parameters and the aligned pairs (NaN as None)."""
+        """A JSON-ready dict of scores, interval, overlap, caveats, parameters and the aligned pairs (NaN as None)."""
         al = self.alignment
         return {
             "zone_a": self.zone_a,
             "zone_b": self.zone_b,
             "score": _json_float(self.score),
+            "low": _json_float(self.low),
+            "high": _json_float(self.high),
             "structured": _json_float(self.structured),
             "alignment": _json_float(al.score),
             "overlap": self.overlap,
             "overlap_share": self.overlap_share,
             "reason": self.reason,
+            "caveats": list(self.caveats),
+            "alignment_note": self.alignment_note,
             "estimate": {k: _json_float(v) for k, v in self.estimate.items()},
             "coverage_a_by_b": _json_float(al.coverage_a_by_b),
             "coverage_b_by_a": _json_float(al.coverage_b_by_a),
@@ -157,28 +211,40 @@ class Comparison:
             "pairs": al.pairs.to_dict("records"),
             "unmatched_a": list(al.unmatched_a),
             "unmatched_b": list(al.unmatched_b),
-            "params": self.params,
+            "params": dict(self.params),
         }
 
     def __str__(self) -> str:
         lam = self.params.get("lam", 0.5)
         zh = self.params.get("lang", "en") == "zh"
         if self.defined:
-            parts = (self.zone_a, self.zone_b, self.score, lam, self.structured, 1 - lam, self.alignment.score)
-            head = (
-                "{}与{}：综合相似度 {:.2f} = {:g} × 结构 {:.2f} + {:g} × 举措对齐 {:.2f}"
+            interval = (
+                f"（{self.level:.0%}区间 {self.low:.2f}–{self.high:.2f}）"
                 if zh
-                else "{} vs {}: similarity {:.2f} = {:g} x structured {:.2f} + {:g} x alignment {:.2f}"
-            ).format(*parts)
-        elif self.estimate and not math.isnan(self.estimate["estimate"]):
-            e = self.estimate
-            head = (
-                f"{self.zone_a}与{self.zone_b}：结构相似度估计 {e['estimate']:.2f}"
-                f"（区间 {e['low']:.2f}–{e['high']:.2f}）；综合相似度无法计算"
-                if zh
-                else f"{self.zone_a} vs {self.zone_b}: structured estimate {e['estimate']:.2f} "
-                f"(interval {e['low']:.2f}-{e['high']:.2f}); combined similarity undefined"
+                else f" ({self.level:.0%} interval {self.low:.2f}-{self.high:.2f})"
             )
+            if "structure-only" in self.caveats or "alignment-imputed" in self.caveats:
+                how = "alignment imputed" if "alignment-imputed" in self.caveats else "no measures to align"
+                how_zh = "举措对齐为插补值" if "alignment-imputed" in self.caveats else "无可对齐的举措"
+                head = (
+                    f"{self.zone_a}与{self.zone_b}：综合相似度 {self.score:.2f}{interval}（{how_zh}）"
+                    if zh
+                    else f"{self.zone_a} vs {self.zone_b}: similarity {self.score:.2f}{interval} ({how})"
+                )
+            elif math.isnan(self.alignment.score):
+                head = (
+                    f"{self.zone_a}与{self.zone_b}：综合相似度 {self.score:.2f}{interval} = 结构相似度估计（无可对齐的举措）"
+                    if zh
+                    else f"{self.zone_a} vs {self.zone_b}: similarity {self.score:.2f}{interval} "
+                    "= structured estimate (no measures to align)"
+                )
+            else:
+                parts = (self.score, interval, lam, self.structured, 1 - lam, self.alignment.score)
+                head = (
+                    "{}与{}：综合相似度 {:.2f}{} = {:g} × 结构估计 {:.2f} + {:g} × 举措对齐 {:.2f}"
+                    if zh
+                    else "{} vs {}: similarity {:.2f}{} = {:g} x structured estimate {:.2f} + {:g} x alignment {:.2f}"
+                ).format(self.zone_a, self.zone_b, *parts)
         else:
             head = (
                 f"{self.zone_a}与{self.zone_b}：无法计算相似度"
@@ -194,11 +260,15 @@ class Comparison:
             f"<tr><td>{r.similarity:.2f}</td><td>{esc(r.title_a)}</td><td>{esc(r.title_b)}</td></tr>"
             for r in al.pairs.head(5).itertuples()
         )
-        score = f"{self.score:.2f}" if self.defined else f"undefined ({esc(self.reason)})"
+        score = (
+            f"{self.score:.2f} [{self.low:.2f}–{self.high:.2f}]" if self.defined else f"undefined ({esc(self.reason)})"
+        )
+        alignment = "—" if math.isnan(al.score) else f"{al.score:.2f}"
+        caveats = f"<br>Caveats: {esc(', '.join(self.caveats))}" if self.caveats else ""
         return (
             f"<div><strong>{esc(self.zone_a)} vs {esc(self.zone_b)}</strong>: similarity {score} "
-            f"(structured {self.structured:.2f}, alignment {al.score:.2f}; "
-            f"overlap {self.overlap} categories, {self.overlap_share:.0%})"
+            f"(structured estimate {self.structured:.2f}, alignment {alignment}; "
+            f"overlap {self.overlap} categories, {self.overlap_share:.0%}){caveats}"
             f"<br>Shared: {esc(', '.join(al.shared_codes) or 'none')}"
             f"<table><tr><th>sim</th><th>{esc(self.zone_a)}</th><th>{esc(self.zone_b)}</th></tr>{rows}</table></div>"
         )
@@ -254,51 +324,37 @@ def _settings(dataset: Dataset, function: str, **kw: Any) -> _Settings:
     )
 
 
-def _structured(dataset: Dataset, zone_ids: list[str], cfg: _Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Structured similarity over overlaps, and the portfolio it was computed on."""
-    portfolio = portfolio_matrix(dataset, status=cfg.statuses, secondary_weight=cfg.secondary_weight, zones=zone_ids)
-    matrix = similarity_matrix(portfolio, metric=cfg.metric, sigma=cfg.sigma, min_overlap=cfg.min_overlap)
-    return matrix, portfolio
-
-
 @dataclass(frozen=True)
 class _Facts:
     """What every pair of some rows x all zones needs before alignment, computed as arrays.
 
-    ``overlap[r, j]`` is the number of codes known for both ``rows[r]`` and zone j; ``reason``
-    maps (r, j) to why the pair has no number ('' pairs are absent); ``known`` is zones x codes.
+    ``overlap[r, j]`` is the number of codes known for both ``rows[r]`` and zone j; ``notes``
+    maps (r, j) to why the pair has no measures to align (neither side has a counted measure in
+    the overlap); ``one_sided`` the pairs where only one side has (their alignment is 0: nothing
+    can match); ``known`` is zones x codes.
     """
 
     rows: np.ndarray
     codes: list[str]
     known: np.ndarray
-    structured: np.ndarray  # rows x zones
     overlap: np.ndarray  # rows x zones
-    reason: dict[tuple[int, int], str]
+    need: int
+    notes: dict[tuple[int, int], str]
+    one_sided: dict[tuple[int, int], str]  # (r, j) -> the only zone with a counted measure in the overlap
 
 
 def _facts(
-    dataset: Dataset,
-    structured: pd.DataFrame,
-    portfolio: pd.DataFrame,
-    cfg: _Settings,
-    rows: Sequence[int],
-    *,
-    with_alignment: bool,
+    dataset: Dataset, portfolio: pd.DataFrame, cfg: _Settings, rows: Sequence[int], *, with_alignment: bool
 ) -> _Facts:
-    """Overlap, structured value and reason of every pair (rows x all zones of ``portfolio``), at once."""
+    """Overlap of every pair (rows x all zones of ``portfolio``) and why a pair has nothing to align, at once."""
     rows_ = np.asarray(rows, dtype=np.int64)
     known = portfolio.notna().to_numpy()
     k = known.astype(np.float64)
     overlap = (k[rows_] @ k.T).round().astype(np.int64)
-    values = structured.to_numpy()[rows_]
     ids = [str(z) for z in portfolio.index]
-    reasons: dict[frozenset[str], str] = {}
-    for u in structured.attrs["undefined"]:
-        reasons.setdefault(frozenset((u["zone_a"], u["zone_b"])), u["reason"])
-    reason: dict[tuple[int, int], str] = {}
-    for r, j in zip(*np.nonzero(np.isnan(values)), strict=True):
-        reason[int(r), int(j)] = reasons.get(frozenset((ids[rows_[r]], ids[j])), "no counted measure")
+    need = cfg.min_overlap if cfg.min_overlap is not None else default_min_overlap(known.shape[1])
+    notes: dict[tuple[int, int], str] = {}
+    one_sided: dict[tuple[int, int], str] = {}
     if with_alignment:
         columns = {str(c): i for i, c in enumerate(portfolio.columns)}
         carried = np.zeros(known.shape)  # zone has a counted measure carrying the code
@@ -308,14 +364,16 @@ def _facts(
                     carried[z, [columns[c] for c in m.categories if c in columns]] = 1.0
         has = (carried * k) @ k.T > 0  # has[a, b]: a counted measure of a carries a code known for both
         for r, j in zip(*np.nonzero(~(has[rows_] & has.T[rows_])), strict=True):
-            key = (int(r), int(j))
-            if key not in reason:  # a portfolio of national duties alone: nothing to align
-                a, b = ids[rows_[r]], ids[j]
-                empty = [z for z, ok in ((a, has[rows_[r], j]), (b, has[j, rows_[r]])) if not ok]
-                reason[key] = (
-                    f"{' and '.join(empty)}: no counted measure in the {overlap[key]} categories both examined"
+            a, b = ids[rows_[r]], ids[j]
+            if has[rows_[r], j] or has[j, rows_[r]]:  # one side only: nothing matches, the alignment is 0
+                one_sided[int(r), int(j)] = a if has[rows_[r], j] else b
+            elif overlap[r, j] == 0:
+                notes[int(r), int(j)] = f"{a} and {b} have no category known for both"
+            else:
+                notes[int(r), int(j)] = (
+                    f"neither zone has a counted measure in the {overlap[r, j]} categories known for both"
                 )
-    return _Facts(rows_, [str(c) for c in portfolio.columns], known, values, overlap, reason)
+    return _Facts(rows_, [str(c) for c in portfolio.columns], known, overlap, int(need), notes, one_sided)
 
 
 def _pair(
@@ -326,19 +384,26 @@ def _pair(
     ids: Sequence[str],
     cfg: _Settings,
     index: TextIndex | None,
-    need: int,
+    estimate: Mapping[str, float],
     *,
-    with_alignment: bool = True,
+    method: str = "combined",
+    imputer: _AlignmentImputer | None = None,
 ) -> Comparison:
-    """The combined similarity of one pair (row ``r`` of ``facts``, zone ``j``): the one definition."""
-    a, b = ids[int(facts.rows[r])], ids[j]
+    """One pair (row ``r`` of ``facts``, zone ``j``) by ``method``: the one definition of the combined similarity.
+
+    ``estimate`` is the pair's structured estimate (estimate, low, high, known_share, level).
+    """
+    ia = int(facts.rows[r])
+    a, b = ids[ia], ids[j]
     n_codes = facts.known.shape[1]
     overlap = int(facts.overlap[r, j])
-    value = float(facts.structured[r, j])
-    reason = facts.reason.get((r, j), "")
+    note = facts.notes.get((r, j), "")
     alignment = _empty_alignment(a, b)
-    if with_alignment and not reason:
-        both = facts.known[facts.rows[r]] & facts.known[j]
+    both = facts.known[ia] & facts.known[j]
+    codes = [c for c, ok in zip(facts.codes, both, strict=True) if ok]
+    if method != "structured" and (r, j) in facts.one_sided:
+        alignment = _one_sided_alignment(dataset, a, b, facts.one_sided[r, j], codes, cfg.statuses)
+    elif method != "structured" and not note:
         alignment = align(
             dataset,
             a,
@@ -350,12 +415,55 @@ def _pair(
             status=cfg.statuses,
             secondary_weight=cfg.secondary_weight,
             text_index=index,
-            codes=[c for c, ok in zip(facts.codes, both, strict=True) if ok],
+            codes=codes,
         )
-    score = float("nan") if reason else cfg.lam * value + (1 - cfg.lam) * alignment.score
-    if not with_alignment:
-        score = value
-    return Comparison(a, b, score, value, alignment, overlap, overlap / n_codes, reason, cfg.params(need))
+    e, lo, hi = (float(estimate[k]) for k in ("estimate", "low", "high"))
+    al = float(alignment.score)
+    caveats = ["thin-overlap"] if overlap < facts.need else []
+    if method == "structured":
+        score, low, high = e, lo, hi
+    elif method == "alignment":
+        score = low = high = al
+    elif math.isnan(al):
+        pool = imputer.pool(a, b) if imputer is not None and not math.isnan(e) else np.empty(0)
+        if len(pool):
+            tail = (1.0 - float(estimate.get("level", 0.9))) / 2.0
+            mean = float(pool.mean())
+            q_low, q_high = (float(q) for q in np.quantile(pool, [tail, 1.0 - tail]))
+            w = cfg.lam
+            score, low, high = w * e + (1 - w) * mean, w * lo + (1 - w) * q_low, w * hi + (1 - w) * q_high
+            caveats.append("alignment-imputed")
+        else:
+            score, low, high = e, lo, hi
+            caveats.append("structure-only")
+    else:
+        w = cfg.lam
+        score, low, high = w * e + (1 - w) * al, w * lo + (1 - w) * al, w * hi + (1 - w) * al
+    reason = ""
+    if math.isnan(score):
+        nothing = [z for z, row in ((a, ia), (b, j)) if not facts.known[row].any()]
+        reason = (
+            note
+            if method == "alignment"
+            else f"nothing is known about {' and '.join(dict.fromkeys(nothing)) or 'either zone'}"
+        )
+        caveats = []
+    return Comparison(
+        a,
+        b,
+        score,
+        e,
+        alignment,
+        overlap,
+        overlap / n_codes,
+        reason,
+        MappingProxyType({**cfg.params(facts.need), "method": method}),
+        MappingProxyType(dict(estimate)),
+        low,
+        high,
+        tuple(caveats),
+        note if method != "structured" else "",
+    )
 
 
 #: The parameters of one pair's comparison, declared once for zone_similarity and compare (its alias).
@@ -380,6 +488,89 @@ def _empty_alignment(a: str, b: str) -> Alignment:
     return Alignment(a, b, pd.DataFrame(columns=PAIR_COLUMNS), (), (), nan, nan, nan)
 
 
+class _AlignmentImputer:
+    """Alignment scores of zones with every other zone, to impute a pair that has no measures to align.
+
+    The pool of a pair (a, b) is every defined alignment score of a, and of b, with the zones of
+    :func:`pair_estimate_zones` (the zones the structured estimate imputes against); rows are
+    computed on first use and kept.
+    """
+
+    def __init__(self, dataset: Dataset, cfg: _Settings, index: TextIndex | None) -> None:
+        self.dataset, self.cfg, self.index = dataset, cfg, index
+        self.rows: dict[str, np.ndarray] = {}
+        self.scores: dict[tuple[str, str], float] = {}
+
+    def pool(self, a: str, b: str) -> np.ndarray:
+        return np.concatenate([self.row(a), self.row(b)])
+
+    def row(self, x: str) -> np.ndarray:
+        if x not in self.rows:
+            ids = pair_estimate_zones(self.dataset, x)
+            cfg = self.cfg
+            portfolio = portfolio_matrix(
+                self.dataset, status=cfg.statuses, secondary_weight=cfg.secondary_weight, zones=ids
+            )
+            r = ids.index(x)
+            facts = _facts(self.dataset, portfolio, cfg, [r], with_alignment=True)
+            nan = {"estimate": math.nan, "low": math.nan, "high": math.nan, "known_share": math.nan}
+            found = []
+            for j, other in enumerate(ids):
+                if other == x or (0, j) in facts.notes:
+                    continue
+                key = (min(x, other), max(x, other))
+                if key not in self.scores:
+                    pair = _pair(self.dataset, facts, 0, j, ids, cfg, self.index, nan, method="alignment")
+                    self.scores[key] = pair.alignment_score
+                found.append(self.scores[key])
+            self.rows[x] = np.array(sorted(found), dtype=np.float64)
+        return self.rows[x]
+
+
+def _one_sided_alignment(
+    dataset: Dataset, a: str, b: str, side: str, codes: list[str], statuses: tuple[str, ...]
+) -> Alignment:
+    """The alignment when only ``side`` has counted measures in the overlap: none matches, score 0."""
+    kept = set(codes)
+    ids = tuple(
+        m.id for m in dataset.zone(side).measures if is_counted(m, statuses) and any(c in kept for c in m.categories)
+    )
+    nan = float("nan")
+    pairs = pd.DataFrame(columns=PAIR_COLUMNS)
+    if side == a:
+        return Alignment(a, b, pairs, ids, (), 0.0, nan, 0.0)
+    return Alignment(a, b, pairs, (), ids, nan, 0.0, 0.0)
+
+
+def pair_estimate_zones(dataset: Dataset, *zones: str) -> list[str]:
+    """The zones an estimate for ``zones`` imputes against: every zone but national frames, plus ``zones``."""
+    return list(dict.fromkeys([*(z.id for z in dataset.zones if z.kind != "national-policy"), *zones]))
+
+
+def _estimate_of(
+    dataset: Dataset, ids: Sequence[str], cfg: _Settings, rows: Sequence[str] | None = None
+) -> SimilarityEstimate:
+    """The structured estimate the combined similarity of ``ids`` rests on (imputed against every zone)."""
+    return similarity_estimate(
+        dataset,
+        metric=cfg.metric,
+        status=cfg.statuses,
+        secondary_weight=cfg.secondary_weight,
+        sigma=cfg.sigma,
+        zones=pair_estimate_zones(dataset, *ids),
+        rows=rows,  # e.g. the pairs of one zone only: the same numbers, draws x zones of work
+    )
+
+
+def _default_zones(dataset: Dataset) -> list[str]:
+    """Every zone but frames of national directions (kind "national-policy"), as similarity_estimate."""
+    return [z.id for z in dataset.zones if z.kind != "national-policy"]
+
+
+def _pair_of(estimates: SimilarityEstimate, a: str, b: str) -> Mapping[str, float]:
+    return MappingProxyType({**estimates.pair(a, b), "level": float(estimates.params["level"])})
+
+
 @validate_params(_PAIR_PARAMS)
 def zone_similarity(
     dataset: Dataset,
@@ -398,13 +589,16 @@ def zone_similarity(
     text_index: TextIndex | None = None,
     estimates: SimilarityEstimate | None = None,
 ) -> Comparison:
-    """The combined similarity of two zones, with its components and the overlap behind it.
+    """The combined similarity of two zones, with its interval, its components and the overlap behind it.
 
-    score = lam x structured + (1 - lam) x alignment, where structured is ``metric`` on the
-    two category portfolios over the overlap O (categories both zones examined) and
-    alignment is the alignment score (:func:`align`) of the counted measures that carry a
-    category of O. NaN with a ``reason`` when |O| < ``min_overlap`` or one zone has no
-    counted measure in O.
+    score = lam x structured + (1 - lam) x alignment, where structured is the structured
+    similarity estimate (``metric`` on the two portfolios, unknown cells imputed;
+    :func:`similarity_estimate`) and alignment is the alignment score (:func:`align`) of the
+    counted measures that carry a category known for both (the overlap O). The interval is the
+    estimate's, scaled by ``lam`` and shifted by the alignment term. When there are no measures to
+    align the score is the structured estimate alone (caveat "structure-only"); an overlap under
+    ``min_overlap`` is reported as the caveat "thin-overlap". NaN only when nothing is known about
+    one of the zones.
 
     Parameters
     ----------
@@ -425,8 +619,8 @@ def zone_similarity(
     secondary_weight : float
         Credit for a secondary category.
     min_overlap : int, optional
-        Smallest overlap with a number; default 8 categories, or a third of the codebook
-        when that is fewer (:func:`default_min_overlap`).
+        Overlap under which the caveat "thin-overlap" is raised; default 8 categories, or a third
+        of the codebook when that is fewer (:func:`default_min_overlap`). Not a gate.
     lang : {"zh", "en"}
         Language of the texts aligned and of the explanation.
     text_index : TextIndex, optional
@@ -439,14 +633,15 @@ def zone_similarity(
     Returns
     -------
     Comparison
-        ``score``, ``structured``, ``alignment`` (an :class:`Alignment`; ``alignment_score``
-        its score), ``overlap``, ``overlap_share``, ``reason`` ('' when defined), ``params``.
+        ``score`` with ``low`` and ``high``, ``structured`` (the estimate), ``alignment`` (an
+        :class:`Alignment`; ``alignment_score`` its score), ``overlap``, ``overlap_share``,
+        ``caveats``, ``reason`` ('' when defined), ``estimate`` (the structured estimate's details), ``params``.
 
     Examples
     --------
     >>> from policybench import load_dataset
     >>> c = zone_similarity(load_dataset(), "tianjin-htz", "tianjin-teda")
-    >>> c.defined == (c.reason == "")
+    >>> c.low <= c.score <= c.high and c.score == 0.5 * c.structured + 0.5 * c.alignment_score
     True
     """
     cfg = _settings(
@@ -463,37 +658,15 @@ def zone_similarity(
         lang=lang,
     )
     ids = list(dict.fromkeys([a, b]))
-    structured, portfolio = _structured(dataset, ids, cfg)
+    portfolio = portfolio_matrix(dataset, status=cfg.statuses, secondary_weight=cfg.secondary_weight, zones=ids)
     index = text_index if text_index is not None else fitted_index(dataset, lang)
-    facts = _facts(dataset, structured, portfolio, cfg, [0], with_alignment=True)
-    pair = _pair(dataset, facts, 0, ids.index(b), ids, cfg, index, int(structured.attrs["min_overlap"]))
+    facts = _facts(dataset, portfolio, cfg, [0], with_alignment=True)
     if estimates is not None:
         check_type("zone_similarity", "estimates", estimates, SimilarityEstimate, "a SimilarityEstimate or None")
-        found = MappingProxyType({**estimates.pair(a, b), "level": float(estimates.params["level"])})
-        return replace(pair, estimate=found)
-    return replace(pair, estimate=_pair_estimate(dataset, a, b, cfg))
-
-
-def pair_estimate_zones(dataset: Dataset, *zones: str) -> list[str]:
-    """The zones an estimate for ``zones`` imputes against: every zone but national frames, plus ``zones``."""
-    return list(dict.fromkeys([*(z.id for z in dataset.zones if z.kind != "national-policy"), *zones]))
-
-
-def _pair_estimate(dataset: Dataset, a: str, b: str, cfg: _Settings) -> Mapping[str, float]:
-    """The structured similarity estimate of one pair, imputed against every zone of the dataset."""
-    from .intervals import similarity_estimate
-
-    ids = pair_estimate_zones(dataset, a, b)
-    est = similarity_estimate(
-        dataset,
-        metric=cfg.metric,
-        status=cfg.statuses,
-        secondary_weight=cfg.secondary_weight,
-        sigma=cfg.sigma,
-        zones=ids,
-        rows=[a],  # the pairs of a only: the same numbers, draws x zones of work instead of draws x zones²
-    )
-    return MappingProxyType({**est.pair(a, b), "level": float(est.params["level"])})
+    else:
+        estimates = _estimate_of(dataset, [a, b], cfg, rows=[a])
+    imputer = _AlignmentImputer(dataset, cfg, index)
+    return _pair(dataset, facts, 0, ids.index(b), ids, cfg, index, _pair_of(estimates, a, b), imputer=imputer)
 
 
 @validate_params(_PAIR_PARAMS)
@@ -519,8 +692,8 @@ def compare(
     --------
     >>> from policybench import load_dataset
     >>> c = compare(load_dataset(), "tianjin-htz", "wuhan-city-partner")
-    >>> c.overlap, round(c.estimate["estimate"], 2), round(c.estimate["low"], 2), round(c.estimate["high"], 2)
-    (7, 0.65, 0.59, 0.7)
+    >>> c.overlap, c.caveats, round(c.score, 2), round(c.low, 2), round(c.high, 2)
+    (7, ('thin-overlap',), 0.44, 0.41, 0.46)
     """
     from ..data.dataset import Dataset
 
@@ -545,18 +718,115 @@ def compare(
     )
 
 
-@validate_params(
-    {
-        "dataset": Instance("Dataset"),
-        "lam": Real(0, 1),
-        "status": STATUS,
-        "zones": ZONES,
-        "lang": Options("zh", "en"),
-        "sigma": Real(0, 1),
-        "min_overlap": Maybe(Int(1)),
-        "progress": PROGRESS,
-    }
-)
+_MATRIX_PARAMS = {
+    "dataset": Instance("Dataset"),
+    "lam": Real(0, 1),
+    "status": STATUS,
+    "zones": ZONES,
+    "lang": Options("zh", "en"),
+    "sigma": Real(0, 1),
+    "min_overlap": Maybe(Int(1)),
+    "progress": PROGRESS,
+}
+
+
+@validate_params(_MATRIX_PARAMS)
+def zone_similarity_estimate(
+    dataset: Dataset,
+    *,
+    method: str = "combined",
+    metric: str = "soft_cosine",
+    lam: float = 0.5,
+    status: Sequence[str] | str | None = None,
+    zones: Sequence[str] | None = None,
+    lang: str = "zh",
+    sigma: float = 0.3,
+    min_overlap: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SimilarityEstimate:
+    """Every pair's similarity by ``method``, with its interval, as a :class:`SimilarityEstimate`.
+
+    ``zones`` defaults to every zone but frames of national directions (as :func:`similarity_estimate`).
+
+    "combined" is :func:`zone_similarity` for every pair (the same numbers as calling it with
+    ``estimates=`` the structured estimate of these zones), "structured" the structured estimate
+    alone, "alignment" the alignment score (no interval: ``low`` = ``high`` = the score; NaN where
+    there is nothing to align). ``overlap`` holds the categories known for both. The diagonal is the
+    structured estimate's (1 for a zone with anything known). ``progress``, when given, is called as
+    ``progress(done, pairs)`` after each pair aligned (once, at the end, for "structured").
+
+    Examples
+    --------
+    >>> from policybench import load_dataset
+    >>> est = zone_similarity_estimate(load_dataset(), zones=["tianjin-htz", "wuhan-city-partner", "donghu-htz"])
+    >>> bool((est.low <= est.estimate).all() and (est.estimate <= est.high).all())
+    True
+    """
+    from ..data.dataset import Dataset
+
+    fn = "zone_similarity_estimate"
+    check_type(fn, "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
+    check_choice(fn, "method", method, METHODS)
+    cfg = _settings(
+        dataset,
+        fn,
+        lam=lam,
+        metric=metric,
+        status=status,
+        alpha=0.5,
+        threshold=0.35,
+        sigma=sigma,
+        secondary_weight=0.5,
+        min_overlap=min_overlap,
+        lang=lang,
+    )
+    if progress is not None and not callable(progress):
+        raise fail(fn, "progress", "a callable progress(done, total) or None", progress)
+    ids = list(dict.fromkeys(_default_zones(dataset) if zones is None else zones))
+    for z in ids:
+        dataset.zone(z)
+    portfolio = portfolio_matrix(dataset, status=cfg.statuses, secondary_weight=cfg.secondary_weight, zones=ids)
+    structured = _estimate_of(dataset, ids, cfg)
+    at = np.array([structured.zone_ids.index(z) for z in ids], dtype=np.int64)
+    grid = np.ix_(at, at)
+    arrays = {k: np.array(getattr(structured, k)[grid]) for k in ("estimate", "low", "high", "known_share")}
+    aligned = method != "structured"
+    index = fitted_index(dataset, lang) if aligned else None
+    facts = _facts(dataset, portfolio, cfg, range(len(ids)), with_alignment=aligned)
+    imputer = _AlignmentImputer(dataset, cfg, index)
+    pairs = len(ids) * (len(ids) - 1) // 2
+    done = 0
+    level = float(structured.params["level"])
+    for i in range(len(ids)):
+        for j in range(i + 1, len(ids)):
+            if not aligned:
+                continue
+            est = {k: float(v[i, j]) for k, v in arrays.items()} | {"level": level}
+            pair = _pair(dataset, facts, i, j, ids, cfg, index, est, method=method, imputer=imputer)
+            for name, value in (("estimate", pair.score), ("low", pair.low), ("high", pair.high)):
+                arrays[name][i, j] = arrays[name][j, i] = value
+            done += 1
+            if progress is not None:
+                progress(done, pairs)
+    if progress is not None and not aligned:
+        progress(pairs, pairs)
+    for arr in arrays.values():
+        arr.setflags(write=False)
+    overlap = facts.overlap.copy()
+    overlap.setflags(write=False)
+    params = {**dict(structured.params), **cfg.params(facts.need), "method": method}
+    return SimilarityEstimate(
+        tuple(ids),
+        arrays["estimate"],
+        arrays["low"],
+        arrays["high"],
+        arrays["known_share"],
+        MappingProxyType(params),
+        overlap,
+    )
+
+
+@validate_params(_MATRIX_PARAMS)
 def zone_similarity_matrix(
     dataset: Dataset,
     *,
@@ -570,78 +840,42 @@ def zone_similarity_matrix(
     min_overlap: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> pd.DataFrame:
-    """Zone x zone similarity by ``method``: "combined" (:func:`zone_similarity`), "structured" or "alignment".
+    """Zone x zone similarity by ``method`` (:func:`zone_similarity_estimate`'s point values) as a DataFrame.
 
-    Every zone is kept; a pair without a defined similarity is NaN, and
-    ``attrs["undefined"]`` lists {zone_a, zone_b, overlap, reason}. ``attrs["overlap"]``
-    holds the overlap counts as a nested list in the order of the index. ``progress``, when
-    given, is called as ``progress(done, pairs)`` after each pair of zones aligned (silent
-    otherwise); the "structured" method has no loop over pairs and calls it once, at the end.
-
-    Overlaps, structured values and the reasons of undefined pairs are computed as zone x zone
-    arrays (no loop over pairs); only the alignment of "combined" and "alignment" runs pair by pair.
+    Every zone is kept; a pair is NaN only when nothing is known about one zone (or, for
+    "alignment", when there is nothing to align); ``attrs["undefined"]`` lists those pairs
+    {zone_a, zone_b, overlap, reason}; ``attrs["overlap"]`` holds the categories known for both
+    as a nested list in the order of the index. For the intervals use :func:`zone_similarity_estimate`.
     """
-    from ..data.dataset import Dataset
-
-    check_type("zone_similarity_matrix", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
-    check_choice("zone_similarity_matrix", "method", method, METHODS)
-    cfg = _settings(
+    est = zone_similarity_estimate(
         dataset,
-        "zone_similarity_matrix",
-        lam=lam,
+        method=method,
         metric=metric,
+        lam=lam,
         status=status,
-        alpha=0.5,
-        threshold=0.35,
-        sigma=sigma,
-        secondary_weight=0.5,
-        min_overlap=min_overlap,
+        zones=zones,
         lang=lang,
+        sigma=sigma,
+        min_overlap=min_overlap,
+        progress=progress,
     )
-    if progress is not None and not callable(progress):
-        raise fail("zone_similarity_matrix", "progress", "a callable progress(done, total) or None", progress)
-    ids = list(dataset.zone_ids if zones is None else zones)
-    structured, portfolio = _structured(dataset, ids, cfg)
-    need = int(structured.attrs["min_overlap"])
-    pairs = len(ids) * (len(ids) - 1) // 2
-    aligned = method != "structured"
-    index = fitted_index(dataset, lang) if aligned else None
-    facts = _facts(dataset, structured, portfolio, cfg, range(len(ids)), with_alignment=aligned)
-    overlap = facts.overlap
-    values = facts.structured.copy()  # the diagonal as structured; every pair below
-    upper = np.triu(np.ones(values.shape, dtype=bool), k=1)
+    frame = est.matrix()
+    ids = list(est.zone_ids)
+    overlap = np.asarray(est.overlap)
+    values = est.estimate
     undefined = [
-        {"zone_a": ids[i], "zone_b": ids[j], "overlap": int(overlap[i, j]), "reason": text}
-        for (i, j), text in sorted(facts.reason.items())
-        if i < j
+        {
+            "zone_a": a,
+            "zone_b": ids[j],
+            "overlap": int(overlap[i, j]),
+            "reason": "nothing to align" if method == "alignment" else "nothing is known about one of the zones",
+        }
+        for i, a in enumerate(ids)
+        for j in range(i + 1, len(ids))
+        if np.isnan(values[i, j])
     ]
-    if not aligned:  # no alignment: the structured matrix with the undefined pairs blanked, no loop
-        blank = np.zeros(values.shape, dtype=bool)
-        for i, j in facts.reason:
-            blank[i, j] = True
-        values = np.where(upper & blank, np.nan, values)
-        values = np.where(upper.T, values.T, values)  # a pair's number is its (i < j) entry, on both sides
-        if progress is not None:
-            progress(pairs, pairs)
-    else:
-        done = 0
-        for i in range(len(ids)):
-            for j in range(i + 1, len(ids)):
-                pair = _pair(dataset, facts, i, j, ids, cfg, index, need)
-                value = pair.score if method == "combined" else pair.alignment_score
-                values[i, j] = values[j, i] = np.nan if pair.reason else value
-                done += 1
-                if progress is not None:
-                    progress(done, pairs)
-    frame = _frame(values, ids)
-    attrs: dict[str, Any] = cfg.params(need)
-    frame.attrs.update({**attrs, "method": method, "undefined": undefined, "overlap": overlap.tolist()})
+    frame.attrs.update({**dict(est.params), "undefined": undefined, "overlap": overlap.tolist()})
     return frame
-
-
-def _frame(values: np.ndarray, ids: list[str]) -> pd.DataFrame:
-    index = pd.Index(ids, name="zone_id")
-    return pd.DataFrame(values, index=index, columns=index.copy())
 
 
 @validate_params(
@@ -671,14 +905,17 @@ def nearest_peers(
 ) -> pd.DataFrame:
     """The ``k`` zones most similar to ``target`` by :func:`zone_similarity` (optionally of one ``kind``).
 
-    Candidates whose similarity to the target is undefined (overlap too small, no counted
-    measure in it) are not ranked; they are listed in ``attrs["undefined"]`` with the reason.
+    Candidates: every other zone of ``kind`` (default: every other zone but frames of national directions).
+
+    Ranked by the estimate (ties by id), each with its interval; ``k`` peers unless fewer
+    candidates have a number. Candidates without one (nothing known about them) are listed in
+    ``attrs["undefined"]`` with the reason.
 
     Returns
     -------
     pandas.DataFrame
-        Columns as in ``PEER_COLUMNS`` (rank, zone_id, kind, similarity, structured,
-        alignment, overlap, overlap_share); highest similarity first (ties by id).
+        Columns as in ``PEER_COLUMNS`` (rank, zone_id, kind, similarity, low, high, structured,
+        alignment, overlap, overlap_share, known_share); highest similarity first.
     """
     from ..data.dataset import Dataset
 
@@ -699,31 +936,43 @@ def nearest_peers(
         lang=lang,
     )
     dataset.zone(target)
-    candidates = [z for z in dataset.zone_ids if z != target and (kind is None or dataset.zone(z).kind == kind)]
+    candidates = [
+        z.id
+        for z in dataset.zones
+        if z.id != target and (z.kind == kind if kind is not None else z.kind != "national-policy")
+    ]
     if not candidates:
         raise InputError(f"no candidate peers for '{target}'" + (f" of kind '{kind}'" if kind else ""))
     ids = [target, *candidates]
-    structured, portfolio = _structured(dataset, ids, cfg)
-    need = int(structured.attrs["min_overlap"])
+    portfolio = portfolio_matrix(dataset, status=cfg.statuses, secondary_weight=cfg.secondary_weight, zones=ids)
     aligned = method != "structured"
     index = fitted_index(dataset, lang) if aligned else None
-    facts = _facts(dataset, structured, portfolio, cfg, [0], with_alignment=aligned)
-    pairs = [_pair(dataset, facts, 0, j, ids, cfg, index, need, with_alignment=aligned) for j in range(1, len(ids))]
-    defined = [p for p in pairs if not p.reason]
-    undefined = [{"zone_id": p.zone_b, "overlap": p.overlap, "reason": p.reason} for p in pairs if p.reason]
+    facts = _facts(dataset, portfolio, cfg, [0], with_alignment=aligned)
+    structured = _estimate_of(dataset, ids, cfg, rows=[target])
+    imputer = _AlignmentImputer(dataset, cfg, index)
+    pairs = [
+        _pair(
+            dataset, facts, 0, j, ids, cfg, index, _pair_of(structured, target, ids[j]), method=method, imputer=imputer
+        )
+        for j in range(1, len(ids))
+    ]
+    defined = [p for p in pairs if p.defined]
+    undefined = [{"zone_id": p.zone_b, "overlap": p.overlap, "reason": p.reason} for p in pairs if not p.defined]
     if not defined:
         reasons = "; ".join(f"{u['zone_id']}: {u['reason']}" for u in undefined[:5])
         raise InputError(f"no peer of '{target}' has a defined similarity ({reasons})")
-    pick = {"combined": "score", "structured": "structured", "alignment": "alignment_score"}[method]
     table = pd.DataFrame(
         {
             "zone_id": [p.zone_b for p in defined],
             "kind": [dataset.zone(p.zone_b).kind for p in defined],
-            "similarity": [float(getattr(p, pick)) for p in defined],
+            "similarity": [p.score for p in defined],
+            "low": [p.low for p in defined],
+            "high": [p.high for p in defined],
             "structured": [p.structured for p in defined],
             "alignment": [p.alignment_score for p in defined],
             "overlap": [p.overlap for p in defined],
             "overlap_share": [p.overlap_share for p in defined],
+            "known_share": [float(p.estimate["known_share"]) for p in defined],
         }
     )
     table = (
@@ -732,5 +981,5 @@ def nearest_peers(
         .reset_index(drop=True)
     )
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table.attrs = {**cfg.params(need), "method": method, "undefined": undefined}
+    table.attrs = {**cfg.params(facts.need), "method": method, "undefined": undefined}
     return table

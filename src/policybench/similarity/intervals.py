@@ -79,7 +79,8 @@ ESTIMATE_COLUMNS: dict[str, str] = {
 class SimilarityEstimate:
     """Zone x zone similarity estimates with their intervals and known shares.
 
-    Arrays are read-only; ``params`` records what produced them.
+    Arrays are read-only; ``params`` records what produced them. ``overlap`` (categories known
+    for both zones) is set by :func:`~policybench.similarity.zone_similarity_estimate`.
     """
 
     zone_ids: tuple[str, ...]
@@ -88,6 +89,7 @@ class SimilarityEstimate:
     high: np.ndarray = field(repr=False)
     known_share: np.ndarray = field(repr=False)
     params: Mapping[str, Any] = field(default_factory=dict)
+    overlap: np.ndarray | None = field(default=None, repr=False)
 
     def matrix(self, which: str = "estimate") -> pd.DataFrame:
         """One of the four arrays ("estimate", "low", "high", "known_share") as a labelled DataFrame."""
