@@ -81,8 +81,41 @@ def test_toy_alpha_per_field_by_hand(toy) -> None:
     assert list(fields["disagreements"]) == [1, 0, 1, 2]
 
 
+def test_cell_states_and_depth_by_hand(toy) -> None:
+    cells = toy.cells.set_index("code")
+    assert len(cells) == 34 and cells["core"].all()  # the core checklist
+    # states (A, B) that are not (unknown, unknown): STAT (P, P) with depth 3 vs 2; CORP (P, U) and
+    # VOUCHER (P, U): B coded no measure there; COMMIT (U, P); three national duties (P, P) in both.
+    differ = {c for c in cells.index if cells.loc[c, "state_a"] != cells.loc[c, "state_b"]}
+    assert differ == {"GOV.CORPORATE_MGMT", "SVC.SERVICE_VOUCHER", "APR.COMMITMENT_APPROVAL"}
+    # nominal alpha over 34 units: n_P = 4 x 2 + 3 = 11, n_U = 27 x 2 + 3 = 57, n = 68; 3 units
+    # disagree, o_PU + o_UP = 6: alpha = 1 - (n - 1) 6 / (2 n_P n_U) = 1 - 402/1254 = 142/209
+    assert toy.alpha("cell_state") == pytest.approx(142 / 209)
+    table = toy.cell_fields.set_index("field")
+    assert (table.loc["cell_state", "pairs"], table.loc["cell_state", "disagreements"]) == (34, 3)
+    assert table.loc["cell_state", "agreement"] == pytest.approx(31 / 34)
+    # depth: the one cell both find present through a measure (STAT 3 vs 2)
+    assert (table.loc["cell_depth", "pairs"], table.loc["cell_depth", "disagreements"]) == (1, 1)
+    rows = toy.disagreements()
+    cell_rows = rows[rows["field"].str.startswith("cell_")]
+    assert set(zip(cell_rows["field"], cell_rows["code"], cell_rows["value_a"], cell_rows["value_b"], strict=True)) == {
+        ("cell_state", "GOV.CORPORATE_MGMT", "present", "unknown"),
+        ("cell_state", "SVC.SERVICE_VOUCHER", "present", "unknown"),
+        ("cell_state", "APR.COMMITMENT_APPROVAL", "unknown", "present"),
+        ("cell_depth", "GOV.STATUTORY_BODY", "3", "2"),
+    }
+
+
+def test_every_category_can_be_compared(codings) -> None:
+    result = agreement(*codings, cells="all")
+    assert len(result.cells) == 61 and not result.cells["core"].all()
+    with pytest.raises(InputError, match="'cells' parameter"):
+        agreement(*codings, cells="some")
+
+
 def test_disagreements_table_lists_fields_and_unmatched(toy) -> None:
     table = toy.disagreements()
+    table = table[~table["field"].str.startswith("cell_")]
     rows = set(zip(table["field"], table["measure_a"], table["value_a"], table["value_b"], strict=True))
     assert rows == {
         ("depth", "agree-toy.statutory-body", "3", "2"),
@@ -121,11 +154,13 @@ def test_cli_agreement(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> No
     a, b = str(DATA / "coder-a.yaml"), str(DATA / "coder-b.yaml")
     assert main(["agreement", a, b]) == 0
     out, _ = capsys.readouterr()
-    assert "alpha     0.696" in out and "disagreements to reconcile (6)" in out
+    assert "alpha     0.696" in out and "disagreements to reconcile (10)" in out  # 6 on measures, 4 on cells
+    assert "cell_state (nominal) alpha     0.679" in out
     assert main(["agreement", a, b, "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr()[0])
     assert {row["field"]: row["alpha"] for row in payload["fields"]}["status"] == pytest.approx(10 / 17)
-    assert len(payload["disagreements"]) == 6 and payload["unmatched_b"] == ["agree-toy.approval"]
+    assert len(payload["disagreements"]) == 10 and payload["unmatched_b"] == ["agree-toy.approval"]
+    assert {row["field"]: row["alpha"] for row in payload["cell_fields"]}["cell_state"] == pytest.approx(142 / 209)
     assert main(["agreement", a, str(tmp_path / "missing.yaml")]) == 2
     _, err = capsys.readouterr()
     assert "missing.yaml" in err and "Traceback" not in err

@@ -104,7 +104,10 @@ def test_combined_similarity_reports_the_overlap(ds) -> None:
     # bee-cee: known for both STAT and MIX, where bee is absent and cee has measures: nothing can
     # match, so the alignment is 0 (2 x 0 / (0 + 2)) and the similarity is half the structured estimate
     one_sided = zone_similarity(ds, "bee", "cee")
-    assert one_sided.alignment_score == 0.0 and one_sided.alignment.unmatched_b == ("cee.statutory-pilot", "cee.mixed-ownership")
+    assert one_sided.alignment_score == 0.0 and one_sided.alignment.unmatched_b == (
+        "cee.statutory-pilot",
+        "cee.mixed-ownership",
+    )
     assert (one_sided.score, one_sided.low, one_sided.high) == pytest.approx(
         tuple(0.5 * one_sided.estimate[k] for k in ("estimate", "low", "high"))
     )

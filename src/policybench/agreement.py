@@ -7,6 +7,13 @@ how far they agree on each coded field of the matched pairs: Krippendorff's alph
 for the primary category, its domain and the status; ordinal for depth) from the
 ``krippendorff`` package, and raw agreement (share of pairs with equal values). Measures
 left without a counterpart are listed: they are disagreements about *what* is a measure.
+
+Beside the measures, the two codings are compared cell by cell on the checklist: the state
+of each zone x category cell (present, absent, unknown, not applicable; one definition,
+:func:`policybench.data.states.zone_states`) with nominal alpha, and the depth of the cells both
+codings find present through a measure (the highest depth of the counted measures carrying the
+category) with ordinal alpha. ``cells="core"`` (default) takes the core checklist, "all" every
+codebook category.
 """
 
 from __future__ import annotations
@@ -48,7 +55,24 @@ PAIR_COLUMNS = [
 #: Columns of :attr:`Agreement.fields`.
 FIELD_COLUMNS = ["field", "level", "alpha", "agreement", "pairs", "disagreements"]
 #: Columns of :meth:`Agreement.disagreements`.
-DISAGREEMENT_COLUMNS = ["field", "measure_a", "measure_b", "value_a", "value_b", "locator", "title_a", "title_b"]
+DISAGREEMENT_COLUMNS = [
+    "field",
+    "measure_a",
+    "measure_b",
+    "value_a",
+    "value_b",
+    "locator",
+    "title_a",
+    "title_b",
+    "code",
+]
+#: Cell fields compared (rows of :attr:`Agreement.cell_fields`), with their level of measurement.
+CELL_FIELDS: tuple[tuple[str, Literal["nominal", "ordinal"]], ...] = (
+    ("cell_state", "nominal"),
+    ("cell_depth", "ordinal"),
+)
+#: Columns of :attr:`Agreement.cells`.
+CELL_COLUMNS = ["code", "core", "state_a", "state_b", "depth_a", "depth_b"]
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,12 @@ class Agreement:
         Measures of one coding without a counterpart in the other.
     params : dict
         The parameters of :func:`agreement`.
+    cells : pandas.DataFrame
+        One row per cell compared: code, core, state_a, state_b, depth_a, depth_b (the highest
+        depth of the counted measures carrying the code; NaN when no measure does).
+    cell_fields : pandas.DataFrame
+        Rows "cell_state" (nominal alpha over the cells) and "cell_depth" (ordinal alpha over the
+        cells both codings find present through a measure), columns as ``fields``.
     """
 
     zone_a: str
@@ -79,14 +109,19 @@ class Agreement:
     unmatched_a: tuple[str, ...]
     unmatched_b: tuple[str, ...]
     params: dict[str, Any] = field(default_factory=dict)
+    cells: pd.DataFrame | None = field(default=None, repr=False)
+    cell_fields: pd.DataFrame | None = field(default=None, repr=False)
 
     @validate_params({"name": Str()}, name="Agreement.alpha")
     def alpha(self, name: str) -> float:
-        """Krippendorff's alpha of one field ('category', 'domain', 'status' or 'depth')."""
-        known = [n for n, _level in FIELDS]
+        """Krippendorff's alpha of one field ('category', 'domain', 'status', 'depth', 'cell_state', 'cell_depth')."""
+        known = [n for n, _level in (*FIELDS, *CELL_FIELDS)]
         if name not in known:
             raise InputError(f"The 'name' parameter of Agreement.alpha must be one of {known}. Got {name!r} instead.")
-        return float(self.fields.set_index("field").loc[name, "alpha"])
+        table = self.fields if name in dict(FIELDS) else self.cell_fields
+        if table is None:
+            return math.nan
+        return float(table.set_index("field").loc[name, "alpha"])
 
     def disagreements(self) -> pd.DataFrame:
         """Every matched pair and field where the codings differ, then every unmatched measure.
@@ -113,6 +148,7 @@ class Agreement:
                             "locator": pair["locator"],
                             "title_a": pair["title_a"],
                             "title_b": pair["title_b"],
+                            "code": "",
                         }
                     )
         for side, ids in (("a", self.unmatched_a), ("b", self.unmatched_b)):
@@ -127,8 +163,31 @@ class Agreement:
                         "locator": "",
                         "title_a": "",
                         "title_b": "",
+                        "code": "",
                     }
                 )
+        cells = self.cells.to_dict("records") if self.cells is not None else []
+        for cell in cells:
+            for name, a, b in (
+                ("cell_state", cell["state_a"], cell["state_b"]),
+                ("cell_depth", cell["depth_a"], cell["depth_b"]),
+            ):
+                if name == "cell_depth" and (a != a or b != b):  # NaN: not present through a measure in both
+                    continue
+                if a != b:
+                    rows.append(
+                        {
+                            "field": name,
+                            "measure_a": "",
+                            "measure_b": "",
+                            "value_a": str(a if name == "cell_state" else int(a)),
+                            "value_b": str(b if name == "cell_state" else int(b)),
+                            "locator": "",
+                            "title_a": "",
+                            "title_b": "",
+                            "code": cell["code"],
+                        }
+                    )
         return pd.DataFrame(rows, columns=DISAGREEMENT_COLUMNS)
 
     def to_dict(self) -> dict[str, Any]:
@@ -146,6 +205,8 @@ class Agreement:
             "unmatched_a": list(self.unmatched_a),
             "unmatched_b": list(self.unmatched_b),
             "disagreements": records(self.disagreements()),
+            "cells": records(self.cells) if self.cells is not None else [],
+            "cell_fields": records(self.cell_fields) if self.cell_fields is not None else [],
             "params": self.params,
         }
 
@@ -154,13 +215,19 @@ class Agreement:
             f"Agreement of two codings ({self.zone_a} vs {self.zone_b}): {len(self.pairs)} matched measures, "
             f"{len(self.unmatched_a)} only in A, {len(self.unmatched_b)} only in B"
         ]
-        for row in self.fields.to_dict("records"):
-            value = float(row["alpha"])
-            alpha = "undefined" if math.isnan(value) else f"{value:.3f}"
-            lines.append(
-                f"  {row['field']:<9} ({row['level']:<7}) alpha {alpha:>9}  raw agreement {row['agreement']:.3f}"
-                f"  ({row['disagreements']} of {row['pairs']} pairs differ)"
-            )
+        tables = [(self.fields, "pairs")]
+        if self.cell_fields is not None:
+            tables.append((self.cell_fields, "cells"))
+        for table, unit in tables:
+            for row in table.to_dict("records"):
+                value = float(row["alpha"])
+                alpha = "undefined" if math.isnan(value) else f"{value:.3f}"
+                raw = float(row["agreement"])
+                lines.append(
+                    f"  {row['field']:<10} ({row['level']:<7}) alpha {alpha:>9}  raw agreement "
+                    f"{'undefined' if math.isnan(raw) else f'{raw:.3f}'}"
+                    f"  ({row['disagreements']} of {row['pairs']} {unit} differ)"
+                )
         return "\n".join(lines)
 
 
@@ -250,6 +317,7 @@ def _measure_text(measure: Measure, lang: str) -> str:
         "threshold": Real(0, 1),
         "locator_threshold": Real(0, 1),
         "lang": Options("zh", "en"),
+        "cells": Options("core", "all"),
     }
 )
 def agreement(
@@ -260,6 +328,7 @@ def agreement(
     threshold: float = 0.35,
     locator_threshold: float = 0.1,
     lang: str = "zh",
+    cells: str = "core",
 ) -> Agreement:
     """Match two codings of one zone measure to measure and measure their agreement per field.
 
@@ -284,6 +353,8 @@ def agreement(
         Text similarity needed for a match with a shared locator, in [0, 1].
     lang : {"zh", "en"}
         Language of the texts compared.
+    cells : {"core", "all"}
+        Cells compared by state and depth: the core checklist (default) or every category.
 
     Returns
     -------
@@ -313,6 +384,7 @@ def agreement(
     cb = codebook if codebook is not None else load_codebook()
     domains = {c.code: c.domain for c in cb.categories}
     pairs, unmatched_a, unmatched_b = _match(a, b, domains, threshold, locator_threshold, lang)
+    cell_table = _cells(cb, a, b, cells)
     return Agreement(
         zone_a=a.id,
         zone_b=b.id,
@@ -320,8 +392,73 @@ def agreement(
         fields=_field_table(pairs),
         unmatched_a=unmatched_a,
         unmatched_b=unmatched_b,
-        params={"threshold": threshold, "locator_threshold": locator_threshold, "lang": lang, "codebook": cb.version},
+        params={
+            "threshold": threshold,
+            "locator_threshold": locator_threshold,
+            "lang": lang,
+            "codebook": cb.version,
+            "cells": cells,
+        },
+        cells=cell_table,
+        cell_fields=_cell_field_table(cell_table),
     )
+
+
+def _cells(codebook: Codebook, a: Zone, b: Zone, which: str) -> pd.DataFrame:
+    """State and measure depth of each compared cell in both codings (one definition of a state: zone_states)."""
+    import pandas as pd
+
+    from .data.codebook import is_counted
+    from .data.states import zone_states
+
+    statuses = codebook.counted_statuses
+    found = {side: zone_states(codebook, zone, statuses).states for side, zone in (("a", a), ("b", b))}
+    depth: dict[str, dict[str, int]] = {"a": {}, "b": {}}
+    for side, zone in (("a", a), ("b", b)):
+        for m in zone.measures:
+            if is_counted(m, statuses):
+                for code in m.categories:
+                    depth[side][code] = max(depth[side].get(code, 0), int(m.depth))
+    rows = [
+        {
+            "code": c.code,
+            "core": bool(c.core),
+            "state_a": found["a"][c.code],
+            "state_b": found["b"][c.code],
+            "depth_a": float(depth["a"].get(c.code, math.nan)),
+            "depth_b": float(depth["b"].get(c.code, math.nan)),
+        }
+        for c in codebook.categories
+        if which == "all" or c.core
+    ]
+    return pd.DataFrame(rows, columns=CELL_COLUMNS)
+
+
+def _cell_field_table(cells: pd.DataFrame) -> pd.DataFrame:
+    """Alpha and raw agreement on the cells' state (all compared cells) and depth (present by a measure in both)."""
+    import pandas as pd
+
+    both = cells[cells["depth_a"].notna() & cells["depth_b"].notna()]
+    units = {
+        "cell_state": (cells["state_a"].tolist(), cells["state_b"].tolist()),
+        "cell_depth": (both["depth_a"].tolist(), both["depth_b"].tolist()),
+    }
+    rows = []
+    for name, level in CELL_FIELDS:
+        xs, ys = units[name]
+        equal = sum(x == y for x, y in zip(xs, ys, strict=True))
+        defined = len(set(xs) | set(ys)) > 1
+        rows.append(
+            {
+                "field": name,
+                "level": level,
+                "alpha": krippendorff_alpha(xs, ys, level=level) if defined else math.nan,
+                "agreement": equal / len(xs) if xs else math.nan,
+                "pairs": len(xs),
+                "disagreements": len(xs) - equal,
+            }
+        )
+    return pd.DataFrame(rows, columns=FIELD_COLUMNS)
 
 
 def _match(

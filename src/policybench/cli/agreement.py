@@ -18,6 +18,12 @@ def _configure(p: argparse.ArgumentParser) -> None:
         default=0.35,
         help="text similarity needed to match measures without a shared locator (default: %(default)s)",
     )
+    p.add_argument(
+        "--cells",
+        choices=("core", "all"),
+        default="core",
+        help="cells compared by state and depth: the core checklist or every category (default: %(default)s)",
+    )
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: %(default)s)")
 
 
@@ -34,17 +40,20 @@ def _run(args: argparse.Namespace) -> int:
     codebook = load_codebook(args.codebook)
     a = load_zone(args.coding_a, codebook=codebook)
     b = load_zone(args.coding_b, codebook=codebook)
-    result = agreement(a, b, codebook=codebook, threshold=args.threshold)
+    result = agreement(a, b, codebook=codebook, threshold=args.threshold, cells=args.cells)
     if args.format == "json":
         print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
         return 0
     print(result)
     print()
     emit(result.fields.round(3), "table")
+    if result.cell_fields is not None:
+        print(f"\ncells ({args.cells} checklist): state of each zone x category cell, depth where both have a measure")
+        emit(result.cell_fields.round(3), "table")
     disagreements = result.disagreements()
     print(f"\ndisagreements to reconcile ({len(disagreements)}):")
     if not disagreements.empty:
-        emit(disagreements[["field", "measure_a", "measure_b", "value_a", "value_b", "locator"]], "table")
+        emit(disagreements[["field", "code", "measure_a", "measure_b", "value_a", "value_b", "locator"]], "table")
     return 0
 
 
