@@ -187,6 +187,8 @@ def _cases() -> dict[str, Case]:
         "similarity_estimate": Case(lambda c: (sim.similarity_estimate, (c.toy,), {"draws": 10})),
         "zone_similarity": Case(lambda c: (sim.zone_similarity, (c.toy, "alpha", "beta"), {})),
         "zone_similarity_matrix": Case(lambda c: (sim.zone_similarity_matrix, (c.toy,), {})),
+        "zone_similarity_estimate": Case(lambda c: (sim.zone_similarity_estimate, (c.toy,), {})),
+        "similarities_to": Case(lambda c: (sim.similarities_to, (c.toy, "alpha"), {"zones": ["beta", "gamma"]})),
         # ------------------------------------------------------------ gaps
         "compare_gaps": Case(lambda c: (gaps.compare_gaps, (c.gap, c.gap), {})),
         "gap_analysis": Case(lambda c: (gaps.gap_analysis, (c.toy, "alpha"), {"against": ["beta", "gamma"]})),

@@ -14,6 +14,7 @@ import pytest
 
 from policybench.similarity import (
     nearest_peers,
+    similarities_to,
     similarity_estimate,
     zone_similarity,
     zone_similarity_estimate,
@@ -40,6 +41,11 @@ def test_matrix_and_peers_are_zone_similarity_pair_by_pair(shipped) -> None:
         assert matrix.loc[a, b] == est.estimate[i, j] and est.overlap[i, j] == c.overlap
         seen.update(c.caveats)
     assert {"thin-overlap", "alignment-imputed"} <= seen  # the pairs cover the caveats
+    together = similarities_to(shipped, "wuhan-city-partner", zones, estimates=structured)
+    assert [c.zone_b for c in together] == [z for z in zones if z != "wuhan-city-partner"]
+    for c in together:
+        alone = zone_similarity(shipped, "wuhan-city-partner", c.zone_b, estimates=structured)
+        assert (c.score, c.low, c.high, c.caveats) == pytest.approx((alone.score, alone.low, alone.high, alone.caveats))
     peers = nearest_peers(shipped, "wuhan-city-partner", k=40).set_index("zone_id")
     for z in zones[:1] + zones[2:]:
         c = zone_similarity(shipped, "wuhan-city-partner", z, estimates=structured)

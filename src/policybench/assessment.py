@@ -476,17 +476,9 @@ def _peer_similarity(
     One definition (:func:`~policybench.similarity.zone_similarity`): an estimate with its
     interval for every zone about which anything is known; otherwise NaN and the reason.
     """
-    from .similarity import similarity_estimate, zone_similarity
-    from .similarity.alignment import fitted_index
-    from .similarity.combined import pair_estimate_zones
+    from .similarity import similarities_to
 
-    index = fitted_index(dataset, text_lang)
-    zones = pair_estimate_zones(dataset, target, *benchmark)
-    estimates = similarity_estimate(dataset, status=statuses, zones=zones, rows=[target])  # the target's pairs
-    every = [
-        zone_similarity(dataset, target, z, status=statuses, lang=text_lang, text_index=index, estimates=estimates)
-        for z in benchmark
-    ]
+    every = similarities_to(dataset, target, list(benchmark), status=statuses, lang=text_lang)
     rows = []
     for c in every:
         zone = dataset.zone(c.zone_b)

@@ -19,6 +19,7 @@ a caveat ("thin overlap"), never a veto. NaN only when nothing at all is known a
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 from collections.abc import Callable, Mapping, Sequence
@@ -63,6 +64,7 @@ __all__ = [
     "Comparison",
     "compare",
     "nearest_peers",
+    "similarities_to",
     "zone_similarity",
     "zone_similarity_estimate",
     "zone_similarity_matrix",
@@ -488,11 +490,22 @@ def _empty_alignment(a: str, b: str) -> Alignment:
     return Alignment(a, b, pd.DataFrame(columns=PAIR_COLUMNS), (), (), nan, nan, nan)
 
 
+#: Most zones a zone's alignment row is computed against when it serves to impute a missing
+#: alignment (the first ones in a fixed pseudo-random order of their ids): the whole row up to
+#: this size, a bounded cost beyond it (national scale).
+IMPUTATION_ROW = 60
+
+
+def _row_order(zone_id: str) -> bytes:
+    return hashlib.blake2b(zone_id.encode("utf-8"), digest_size=8).digest()
+
+
 class _AlignmentImputer:
-    """Alignment scores of zones with every other zone, to impute a pair that has no measures to align.
+    """Alignment scores of zones with other zones, to impute a pair that has no measures to align.
 
     The pool of a pair (a, b) is every defined alignment score of a, and of b, with the zones of
-    :func:`pair_estimate_zones` (the zones the structured estimate imputes against); rows are
+    :func:`pair_estimate_zones` (the zones the structured estimate imputes against; at most
+    ``IMPUTATION_ROW`` of them per zone, in a fixed pseudo-random order of their ids); rows are
     computed on first use and kept.
     """
 
@@ -506,13 +519,13 @@ class _AlignmentImputer:
 
     def row(self, x: str) -> np.ndarray:
         if x not in self.rows:
-            ids = pair_estimate_zones(self.dataset, x)
+            others = sorted((z for z in pair_estimate_zones(self.dataset) if z != x), key=_row_order)
+            ids = [x, *others[:IMPUTATION_ROW]]
             cfg = self.cfg
             portfolio = portfolio_matrix(
                 self.dataset, status=cfg.statuses, secondary_weight=cfg.secondary_weight, zones=ids
             )
-            r = ids.index(x)
-            facts = _facts(self.dataset, portfolio, cfg, [r], with_alignment=True)
+            facts = _facts(self.dataset, portfolio, cfg, [0], with_alignment=True)
             nan = {"estimate": math.nan, "low": math.nan, "high": math.nan, "known_share": math.nan}
             found = []
             for j, other in enumerate(ids):
@@ -878,6 +891,99 @@ def zone_similarity_matrix(
     return frame
 
 
+def _similarities(
+    dataset: Dataset,
+    target: str,
+    zones: Sequence[str],
+    cfg: _Settings,
+    method: str,
+    index: TextIndex | None,
+    estimates: SimilarityEstimate | None,
+) -> tuple[Comparison, ...]:
+    """The target against each zone: the facts of all pairs at once, one imputer, one estimate."""
+    ids = list(dict.fromkeys([target, *zones]))
+    portfolio = portfolio_matrix(dataset, status=cfg.statuses, secondary_weight=cfg.secondary_weight, zones=ids)
+    aligned = method != "structured"
+    if aligned and index is None:
+        index = fitted_index(dataset, cfg.lang)
+    facts = _facts(dataset, portfolio, cfg, [0], with_alignment=aligned)
+    structured = estimates if estimates is not None else _estimate_of(dataset, ids, cfg, rows=[target])
+    imputer = _AlignmentImputer(dataset, cfg, index)
+    return tuple(
+        _pair(
+            dataset, facts, 0, j, ids, cfg, index, _pair_of(structured, target, ids[j]), method=method, imputer=imputer
+        )
+        for j in range(1, len(ids))
+    )
+
+
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "target": Str(empty=True),
+        "zones": ZONES,
+        "lam": Real(0, 1),
+        "status": STATUS,
+        "lang": Options("zh", "en"),
+        "min_overlap": Maybe(Int(1)),
+        "text_index": Maybe(Instance("TextIndex")),
+    }
+)
+def similarities_to(
+    dataset: Dataset,
+    target: str,
+    zones: Sequence[str] | None = None,
+    *,
+    method: str = "combined",
+    lam: float = 0.5,
+    metric: str = "soft_cosine",
+    status: Sequence[str] | str | None = None,
+    lang: str = "zh",
+    min_overlap: int | None = None,
+    text_index: TextIndex | None = None,
+    estimates: SimilarityEstimate | None = None,
+) -> tuple[Comparison, ...]:
+    """:func:`zone_similarity` of ``target`` with each of ``zones``, computed together (in the order given).
+
+    The same numbers as one call per pair with the same ``estimates`` (default: the structured
+    estimate of these zones, the target's pairs only); the overlaps of all pairs are one matrix
+    product and the alignments missing for several pairs are imputed from rows computed once.
+    ``zones`` defaults to every other zone but frames of national directions.
+
+    Examples
+    --------
+    >>> from policybench import load_dataset
+    >>> found = similarities_to(load_dataset(), "tianjin-htz", ["donghu-htz", "wuhan-city-partner"])
+    >>> [c.zone_b for c in found], all(c.low <= c.score <= c.high for c in found)
+    (['donghu-htz', 'wuhan-city-partner'], True)
+    """
+    from ..data.dataset import Dataset
+
+    fn = "similarities_to"
+    check_type(fn, "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
+    check_choice(fn, "method", method, METHODS)
+    cfg = _settings(
+        dataset,
+        fn,
+        lam=lam,
+        metric=metric,
+        status=status,
+        alpha=0.5,
+        threshold=0.35,
+        sigma=0.3,
+        secondary_weight=0.5,
+        min_overlap=min_overlap,
+        lang=lang,
+    )
+    dataset.zone(target)
+    others = [z for z in (_default_zones(dataset) if zones is None else zones) if z != target]
+    for z in others:
+        dataset.zone(z)
+    if estimates is not None:
+        check_type(fn, "estimates", estimates, SimilarityEstimate, "a SimilarityEstimate or None")
+    return _similarities(dataset, target, others, cfg, method, text_index, estimates)
+
+
 @validate_params(
     {
         "dataset": Instance("Dataset"),
@@ -943,19 +1049,7 @@ def nearest_peers(
     ]
     if not candidates:
         raise InputError(f"no candidate peers for '{target}'" + (f" of kind '{kind}'" if kind else ""))
-    ids = [target, *candidates]
-    portfolio = portfolio_matrix(dataset, status=cfg.statuses, secondary_weight=cfg.secondary_weight, zones=ids)
-    aligned = method != "structured"
-    index = fitted_index(dataset, lang) if aligned else None
-    facts = _facts(dataset, portfolio, cfg, [0], with_alignment=aligned)
-    structured = _estimate_of(dataset, ids, cfg, rows=[target])
-    imputer = _AlignmentImputer(dataset, cfg, index)
-    pairs = [
-        _pair(
-            dataset, facts, 0, j, ids, cfg, index, _pair_of(structured, target, ids[j]), method=method, imputer=imputer
-        )
-        for j in range(1, len(ids))
-    ]
+    pairs = _similarities(dataset, target, candidates, cfg, method, None, None)
     defined = [p for p in pairs if p.defined]
     undefined = [{"zone_id": p.zone_b, "overlap": p.overlap, "reason": p.reason} for p in pairs if not p.defined]
     if not defined:
@@ -981,5 +1075,5 @@ def nearest_peers(
         .reset_index(drop=True)
     )
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table.attrs = {**cfg.params(facts.need), "method": method, "undefined": undefined}
+    table.attrs = {**dict(pairs[0].params), "undefined": undefined}
     return table
