@@ -18,7 +18,7 @@ Steps and the targets on the 2-core machine at 2,500 zones:
 - ``load``: ``load_dataset(folder)`` (schema and cross-file checks), and ``validate``: the same
   files with the coding protocol's checks; target load + validate < 10 s;
 - ``matrices``: ``portfolio_matrix`` and ``scope_matrix`` of every zone;
-- ``similarity``: ``zone_similarity_matrix(method="structured")`` and ``similarity_estimate``
+- ``similarity``: the known-only structured matrix (``similarity_matrix`` over each pair's overlap) and ``similarity_estimate``
   (200 imputation draws, 90 % intervals) for all pairs; target < 30 s and < 2 GB;
 - ``assess``: one target assessed against every other zone with 1,000 robustness draws; < 2 s;
 - ``batch``: every zone assessed (``run_jobs``, Markdown reports) with 2 local processes and on a
@@ -188,10 +188,10 @@ def run_step(step: str, folder: Path, draws: int, batch_jobs: int | None) -> lis
     if step == "similarity":
         import numpy as np
 
-        from policybench.similarity import similarity_estimate, zone_similarity_matrix
+        from policybench.similarity import portfolio_matrix, similarity_estimate, similarity_matrix
 
         start = time.perf_counter()
-        matrix = zone_similarity_matrix(ds, method="structured", zones=ids)
+        matrix = similarity_matrix(portfolio_matrix(ds, zones=ids), metric="soft_cosine")
         middle = time.perf_counter()
         estimate = similarity_estimate(ds, zones=ids)
         end = time.perf_counter()

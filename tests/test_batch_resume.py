@@ -80,3 +80,30 @@ def test_jobs_file_of_the_readme_follows_the_committed_schema() -> None:
         assert "draw" in str(exc)
     else:
         raise AssertionError("the schema accepted an unknown field")
+
+
+def test_the_jobs_of_a_batch_load_the_data_once_until_a_file_changes(tmp_path: Path, monkeypatch) -> None:
+    import policybench.batch as batch
+    import policybench.data.dataset as dataset
+
+    calls: list[object] = []
+    real = dataset.load_dataset
+
+    def counting(*args: object, **kwargs: object) -> object:
+        calls.append(args)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(dataset, "load_dataset", counting)
+    monkeypatch.setattr(batch, "_LOADED", {})
+    zone = tmp_path / "extra.yaml"
+    shutil.copy(ZONE, zone)
+    second = JOBS.format(draws=0).split("jobs:\n", 1)[1].replace("tianjin\n", "again\n", 1)
+    jobs = tmp_path / "jobs.yaml"
+    jobs.write_text(
+        JOBS.format(draws=0) + second.replace("out/tianjin.json", "out/again.json") + "data: [extra.yaml]\n",
+        encoding="utf-8",
+    )
+    assert _statuses(jobs) == ["ok", "ok"] and len(calls) == 1  # two jobs, one load
+    assert _statuses(jobs) == ["ok", "ok"] and len(calls) == 1  # the same files: still loaded
+    zone.write_text(zone.read_text(encoding="utf-8").replace("depth: 3", "depth: 2"), encoding="utf-8")
+    assert _statuses(jobs) == ["ok", "ok"] and len(calls) == 2  # a file changed: loaded again, once

@@ -316,10 +316,43 @@ def _up_to_date(job: Job, base: Path, paths: list[tuple[str, Path]], data_hash: 
     return bool(recorded == job_record(job, data_hash))
 
 
+#: The datasets this process loaded, by their files' fingerprint: the jobs of one batch (or the tasks
+#: one Dask worker runs) load and validate the data once, and again only when a file changed.
+_LOADED: dict[tuple[object, ...], Any] = {}
+
+
+def _fingerprint(data: list[str] | None, shipped: bool) -> tuple[object, ...]:
+    """Every data file's path, size and modification time (cheap: no file is read)."""
+    from .data.io import shipped_data_dir
+
+    roots = [Path(p) for p in (data or [])] + ([shipped_data_dir()] if shipped or not data else [])
+    files: list[tuple[str, int, int]] = []
+    for root in roots:
+        found = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for f in found:
+            try:
+                st = f.stat()
+            except OSError:
+                continue
+            if f.is_file():
+                files.append((str(f.resolve()), st.st_size, st.st_mtime_ns))
+    return (tuple(data or ()), shipped, tuple(files))
+
+
+def _dataset(data: list[str] | None, shipped: bool) -> Any:
+    """The dataset of a job, loaded once per process while its files are unchanged."""
+    from .data.dataset import load_dataset
+
+    key = _fingerprint(data, shipped)
+    if key not in _LOADED:
+        _LOADED.clear()  # one dataset at a time: a batch reads one
+        _LOADED[key] = load_dataset(data, include_shipped=shipped) if data else load_dataset()
+    return _LOADED[key]
+
+
 def run_job(job: Job, base: str, data: list[str] | None, resume: bool, shipped: bool = True) -> JobResult:
     """Run one job; write all its outputs and its sidecar, or none. Never raises for a job's own failure."""
     from .assessment import assess
-    from .data.dataset import load_dataset
     from .report import FORMATS, GapReport, report
 
     started = time.perf_counter()
@@ -330,7 +363,7 @@ def run_job(job: Job, base: str, data: list[str] | None, resume: bool, shipped: 
         bad = [str(p) for _l, p in paths if p.suffix.lower() not in FORMATS]
         if bad:
             raise PolicyBenchError(f"unknown output format: {', '.join(bad)}")
-        ds = load_dataset(data, include_shipped=shipped) if data else load_dataset()
+        ds = _dataset(data, shipped)
         if resume and _up_to_date(job, Path(base), paths, ds.data_hash()):
             return JobResult(job.name, "skipped", tuple(str(p) for _l, p in paths), time.perf_counter() - started)
         assessment = assess(
