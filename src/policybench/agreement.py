@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from ._json import json_safe
 from ._params import Instance, ListLike, Maybe, Options, Real, Str, validate_params
 from .errors import InputError
 
@@ -195,7 +196,7 @@ class Agreement:
 
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
             out = frame.astype(object).where(frame.notna(), None).to_dict("records")
-            return [{str(k): _plain(v) for k, v in row.items()} for row in out]
+            return [json_safe(row) for row in out]
 
         return {
             "zone_a": self.zone_a,
@@ -229,15 +230,6 @@ class Agreement:
                     f"  ({row['disagreements']} of {row['pairs']} {unit} differ)"
                 )
         return "\n".join(lines)
-
-
-def _plain(value: Any) -> Any:
-    """NumPy scalars to Python numbers; NaN to None."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
 
 
 @validate_params({"values_a": ListLike(), "values_b": ListLike()})

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import pandas as pd
 
+from ._json import json_safe
 from ._params import (
     PROGRESS,
     STATUS,
@@ -171,7 +172,7 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         """Every table as records plus the metadata: JSON-ready (NaN as None)."""
-        return _json_ready(
+        return json_safe(
             {
                 "target": self.target,
                 "benchmark": list(self.benchmark),
@@ -269,20 +270,6 @@ def _number(value: float, spec: str, undefined: str = "undefined") -> str:
 
 def _missing(value: Any) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def _json_ready(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _json_ready(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_json_ready(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if value is pd.NA:
-        return None
-    return value
 
 
 # ----------------------------------------------------------------------------- tables

@@ -8,11 +8,12 @@ module imports nothing from policybench, so any layer may use it. (Terminal text
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
 from typing import Any
 from urllib.parse import quote, urlsplit
+
+from .._json import json_safe
 
 __all__ = [
     "csv_cell",
@@ -137,26 +138,4 @@ def csv_cell(value: Any) -> Any:
     """
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
-    return value
-
-
-def json_safe(value: Any) -> Any:
-    """``value`` with NaN and infinities as None (JSON has no NaN), numpy scalars unwrapped.
-
-    >>> json_safe({"a": float("nan"), "b": [1.5, float("inf")]})
-    {'a': None, 'b': [1.5, None]}
-    """
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    if hasattr(value, "item") and not isinstance(value, str | bytes):
-        try:
-            value = value.item()
-        except (TypeError, ValueError):
-            return str(value)
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if value is not None and type(value).__name__ in ("NAType", "NaTType"):
-        return None
     return value

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._json import json_safe
 from .._params import (
     PROGRESS,
     STATUS,
@@ -194,19 +195,19 @@ class Comparison:
         return {
             "zone_a": self.zone_a,
             "zone_b": self.zone_b,
-            "score": _json_float(self.score),
-            "low": _json_float(self.low),
-            "high": _json_float(self.high),
-            "structured": _json_float(self.structured),
-            "alignment": _json_float(al.score),
+            "score": json_safe(self.score),
+            "low": json_safe(self.low),
+            "high": json_safe(self.high),
+            "structured": json_safe(self.structured),
+            "alignment": json_safe(al.score),
             "overlap": self.overlap,
             "overlap_share": self.overlap_share,
             "reason": self.reason,
             "caveats": list(self.caveats),
             "alignment_note": self.alignment_note,
-            "estimate": {k: _json_float(v) for k, v in self.estimate.items()},
-            "coverage_a_by_b": _json_float(al.coverage_a_by_b),
-            "coverage_b_by_a": _json_float(al.coverage_b_by_a),
+            "estimate": {k: json_safe(v) for k, v in self.estimate.items()},
+            "coverage_a_by_b": json_safe(al.coverage_a_by_b),
+            "coverage_b_by_a": json_safe(al.coverage_b_by_a),
             "shared_codes": list(al.shared_codes),
             "only_a_codes": list(al.only_a_codes),
             "only_b_codes": list(al.only_b_codes),
@@ -274,10 +275,6 @@ class Comparison:
             f"<br>Shared: {esc(', '.join(al.shared_codes) or 'none')}"
             f"<table><tr><th>sim</th><th>{esc(self.zone_a)}</th><th>{esc(self.zone_b)}</th></tr>{rows}</table></div>"
         )
-
-
-def _json_float(value: float) -> float | None:
-    return None if math.isnan(value) else value
 
 
 @dataclass(frozen=True)
