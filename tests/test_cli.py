@@ -106,12 +106,21 @@ def test_three_states_in_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["similarity", "--lang", "en", "--data", STATES_TOY, "--no-shipped"], capsys)  # all estimated
     assert code == 0 and "90% interval and the share of categories known for both" in out and "nan" not in out
     code, out, _ = run(
-        ["similarity", "--lang", "en", "--min-overlap", "2", "--data", STATES_TOY, "--no-shipped"], capsys
-    )
+        ["similarity", "--lang", "en", "--method", "combined", "--min-overlap", "2", "--data", STATES_TOY]
+        + ["--no-shipped"],
+        capsys,
+    )  # the combined similarity: every pair a number with its interval; min-overlap only flags
+    assert code == 0 and "90% interval" in out and "nan" not in out
+    code, out, _ = run(
+        ["similarity", "--lang", "en", "--level", "domain", "--min-overlap", "3", "--data", STATES_TOY]
+        + ["--no-shipped"],
+        capsys,
+    )  # domains: the known-only matrix, gated
     assert code == 0 and "overlap (categories both zones examined)" in out
-    assert "2 pair(s) without a similarity" in out
+    assert "pair(s) without a similarity" in out
     code, out, _ = run(["compare", "tee", "cee", "--lang", "en", "--data", STATES_TOY, "--no-shipped"], capsys)
-    assert code == 0 and "similarity undefined" in out and "Overlap: 1 categories" in out
+    assert code == 0 and "similarity 0." in out and "90% interval" in out and "Overlap: 1 categories" in out
+    assert "Caveat: only 1 categories are known for both (fewer than 2)" in out
     code, out, _ = run(["gap", "tee", "--lang", "en", "--draws", "200", "--data", STATES_TOY, "--no-shipped"], capsys)
     assert code == 0 and "verify first: 2 categories" in out and "low-confidence" in out
     code, out, _ = run(

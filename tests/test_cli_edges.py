@@ -108,13 +108,16 @@ def test_messages_say_what_is_wrong(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert not (tmp_path / "x.html").exists()
 
 
-def test_an_undefined_similarity_is_an_answer_with_its_reason(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_zone_without_counted_measures_is_compared_with_an_interval(capsys: pytest.CaptureFixture[str]) -> None:
+    # the national frame has no counted measure: nothing of Tianjin's matches (alignment 0), a number all the same
     assert main(["compare", TIANJIN, "national-policy", "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "similarity undefined" in out and "national-policy: no counted measure" in out
+    assert "similarity 0." in out and "90% interval" in out and "alignment 0.00" in out
     assert main(["compare", TIANJIN, "national-policy", "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert payload["score"] is None and "no counted measure" in payload["reason"]
+    assert payload["alignment"] == 0.0 and payload["reason"] == ""
+    assert payload["low"] <= payload["score"] <= payload["high"]
+    assert payload["score"] == pytest.approx(0.5 * payload["structured"])
 
 
 def test_a_dataset_with_its_own_codebook_is_used_alone(capsys: pytest.CaptureFixture[str]) -> None:

@@ -89,7 +89,10 @@ def test_pdf_first_pages_render_with_chinese_text(tmp_path: Path, zh) -> None:
 
 
 def test_a_small_zone_gives_a_pdf_of_a_few_pages(tmp_path: Path, capsys) -> None:
-    """README's example zone (three measures, two domains examined) against two benchmarks: a few pages, not twenty."""
+    """README's example zone (three measures, two domains examined) against two benchmarks: a few pages, not twenty.
+
+    Seven since the similarity to both benchmarks is a number (data 2.2.0): the aligned measures appear.
+    """
     import re
 
     from policybench.cli import main
@@ -102,7 +105,7 @@ def test_a_small_zone_gives_a_pdf_of_a_few_pages(tmp_path: Path, capsys) -> None
     assert main([*argv, "donghu-htz", "--draws", "50", "--date", DATE, "-o", str(path)]) == 0
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))  # type: ignore[union-attr]
-    assert pages <= 6, pages
+    assert pages <= 7, pages
 
 
 def test_pdf_without_a_cjk_font_is_refused_with_the_install_hint(tmp_path: Path, zh, monkeypatch) -> None:

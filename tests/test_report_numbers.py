@@ -117,7 +117,10 @@ def test_every_format_shows_the_same_rounded_numbers(tianjin) -> None:
         overall = f"{tianjin.overall:.0f}"
         assert f"{overall}**" in markdown and f"{overall}</strong>" in html
         similarity = tianjin.table("similarity").dropna(subset=["similarity"]).iloc[0]
-        assert f"| {similarity['similarity']:.2f} | {similarity['structured']:.2f} |" in markdown
+        shown = (
+            f"{similarity['similarity']:.2f} ({similarity['similarity_low']:.2f}–{similarity['similarity_high']:.2f})"
+        )
+        assert f"| {shown} | {similarity['structured']:.2f} |" in markdown
         assert f"{similarity['similarity']:.3f}" not in markdown
         # no DTF with a decimal, no share with a decimal, anywhere in the report's tables
         assert not re.search(r"\| \d+\.\d% \|", markdown)

@@ -107,7 +107,7 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
                 "coverage_target_by_zone": r["coverage_target_by_zone"],
                 "coverage_zone_by_target": r["coverage_zone_by_target"],
                 "shared": [c for c in r["shared_codes"].split(",") if c],
-                **_estimate(r),
+                **_estimate(r, lang),
             }
             for r in _records(scored)
         ],
@@ -117,7 +117,7 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
                 "name": r[f"name_{lang}"],
                 "overlap": r["overlap"],
                 "reason": r["reason"],
-                **_estimate(r),
+                **_estimate(r, lang),
             }
             for r in _records(similarity[similarity["reason"] != ""])
         ],
@@ -212,11 +212,12 @@ def _alignment(a: Assessment, lang: str) -> dict[str, Any] | None:
     }
 
 
-def _estimate(row: dict[str, Any]) -> dict[str, Any]:
-    """The interval of one similarity row, the share known for both and its caveats."""
+def _estimate(row: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The interval of one similarity row, the share known for both and its caveats in the report's words."""
+    keys = [k for k in str(row["caveats"]).split(",") if k]
     return {
         "low": row["similarity_low"],
         "high": row["similarity_high"],
         "known_share": row["known_share"],
-        "caveats": row["caveats"],
+        "caveats": label("list_sep", lang).join(label(f"caveat_{k}", lang) for k in keys),
     }

@@ -206,6 +206,8 @@ class GapReport:
         def write(tmp: Path) -> None:
             with pd.ExcelWriter(tmp, engine="openpyxl") as writer:
                 for name, table in self.tables().items():
+                    if table.empty and not len(table.columns):  # an optional section with nothing to show
+                        continue
                     frame = _one_language(table, self.lang)
                     sheet, shown = (SHEETS_ZH.get(name, name), _chinese(frame)) if self.lang == "zh" else (name, frame)
                     _neutralise(shown).to_excel(writer, sheet_name=sheet, index=False)
