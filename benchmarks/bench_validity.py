@@ -54,7 +54,7 @@ from policybench.data.codebook import is_counted
 from policybench.data.documents import read_document
 from policybench.data.model import Absence, SearchRecord, date_bounds
 from policybench.gaps import gap_analysis, recommend
-from policybench.similarity import portfolio_matrix, similarity_estimate
+from policybench.similarity import portfolio_matrix, similarity_estimate, zone_similarity_estimate
 
 HERE = Path(__file__).parent
 
@@ -230,11 +230,21 @@ def auc(scores: np.ndarray, positive: np.ndarray) -> float:
     return float((ranks[positive].sum() - n1 * (n1 + 1) / 2) / (n1 * n0))
 
 
-def typology_scores(ds, types: dict[str, str], *, permutations: int = 999, seed: int = 0) -> dict[str, Any]:
-    """AUC of same-type pairs by similarity estimate and nearest-peer agreement, with permutation p-values."""
+def typology_scores(
+    ds, types: dict[str, str], *, permutations: int = 999, seed: int = 0, method: str = "structured"
+) -> dict[str, Any]:
+    """AUC of same-type pairs by similarity estimate and nearest-peer agreement, with permutation p-values.
+
+    ``method`` "structured": the structured similarity estimate; "combined": the combined similarity
+    (structured estimate and measure alignment, ``zone_similarity_estimate``).
+    """
     zones = [z for z in ds.zone_ids if z in types]
     missing = sorted(set(types) - set(ds.zone_ids))
-    est = similarity_estimate(ds, zones=zones).matrix().loc[zones, zones].to_numpy()
+    if method == "combined":
+        matrix = zone_similarity_estimate(ds, zones=zones).matrix()
+    else:
+        matrix = similarity_estimate(ds, zones=zones).matrix()
+    est = matrix.loc[zones, zones].to_numpy()
     labels = np.array([types[z] for z in zones])
     iu = np.triu_indices(len(zones), k=1)
     finite = np.isfinite(est[iu])
@@ -332,6 +342,15 @@ def markdown(result: dict[str, Any]) -> str:
             f"| nearest peer of the same type | {typ['nearest_peer_same_type']:.3f} | {typ['nearest_peer_chance']:.3f} | "
             f"{typ['nearest_peer_p_value']:.3f} |",
         ]
+        combined = typ.get("combined")
+        if combined:
+            lines += [
+                f"| AUC of the combined similarity for same-type pairs | {combined['auc']:.3f} | 0.500 | "
+                f"{combined['auc_p_value']:.3f} |",
+                f"| nearest peer of the same type, by the combined similarity | "
+                f"{combined['nearest_peer_same_type']:.3f} | {typ['nearest_peer_chance']:.3f} | "
+                f"{combined['nearest_peer_p_value']:.3f} |",
+            ]
     return "\n".join(lines) + "\n"
 
 
@@ -393,6 +412,11 @@ def main(argv: list[str] | None = None) -> int:
     typology = {
         "file": Path(args.typology).name,
         **typology_scores(ds, types, permutations=99 if args.quick else 999),
+        "combined": {
+            k: v
+            for k, v in typology_scores(ds, types, permutations=99 if args.quick else 999, method="combined").items()
+            if k in ("auc", "auc_p_value", "nearest_peer_same_type", "nearest_peer_p_value")
+        },
         "framework": typology_data.get("framework", []),
     }
     result = {
