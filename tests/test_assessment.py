@@ -219,3 +219,17 @@ def test_gap_analysis_displays_in_a_notebook(assessment: Assessment) -> None:
         assert f"<td><code>{code}</code></td>" in html
     for code in gap.unverified()["code"]:
         assert code in html.split("Verify first")[1]
+
+
+def test_results_cannot_be_changed_behind_their_back(shipped) -> None:
+    a = assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=0)
+    overall, first = a.overall, a.table("recommendations")["code"].tolist()
+    a.gap.full_table.loc[:, "dtf"] = 100.0  # a copy: the result keeps its numbers
+    a.gap.portfolio.loc[:, :] = 0.0
+    a.table("gaps").loc[:, "dtf"] = 100.0
+    assert a.overall == overall and a.table("recommendations")["code"].tolist() == first
+    with pytest.raises(TypeError):
+        a.gap.params["frontier"] = "mean"  # type: ignore[index]
+    with pytest.raises(TypeError):
+        a.params["top"] = 1  # type: ignore[index]
+    assert "100.0" not in report(a, lang="en", generated=DATE).to_markdown().split("## Summary", 1)[1][:300]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -112,20 +113,30 @@ class GapAnalysis:
     dataset: Dataset = field(repr=False)
     target: str
     benchmark: tuple[str, ...]
-    params: dict[str, Any]
-    full_table: pd.DataFrame = field(repr=False)
-    portfolio: pd.DataFrame = field(repr=False)
+    params: Mapping[str, Any]
+    _table: pd.DataFrame = field(repr=False)
+    _portfolio: pd.DataFrame = field(repr=False)
     codebook_version: str = ""
     data_hash: str = ""
     library_version: str = __version__
 
+    @property
+    def full_table(self) -> pd.DataFrame:
+        """Every category of the codebook with its gap figures (a copy: the result cannot be changed through it)."""
+        return self._table.copy()
+
+    @property
+    def portfolio(self) -> pd.DataFrame:
+        """The portfolio matrix of the target and the benchmark the gaps were computed on (a copy)."""
+        return self._portfolio.copy()
+
     def table(self) -> pd.DataFrame:
         """One row per applicable category (frontier > 0), codebook order; see ``GAP_COLUMNS``."""
-        return self.full_table[self.full_table["frontier"] > 0].reset_index(drop=True)
+        return self._table[self._table["frontier"] > 0].reset_index(drop=True)
 
     def not_applicable(self) -> list[str]:
         """Codes that no benchmark zone does (frontier 0): left out of scores, never hidden."""
-        return self.full_table.loc[self.full_table["frontier"] <= 0, "code"].tolist()
+        return self._table.loc[self._table["frontier"] <= 0, "code"].tolist()
 
     def counts(self) -> dict[str, int]:
         """What the overall DTF covers, defined once for every output.
@@ -138,7 +149,7 @@ class GapAnalysis:
         states = self.table()["target_state"]
         known = int(states.isin(("present", "absent")).sum())
         unknown = int((states == "unknown").sum())
-        return {"known": known, "unknown": unknown, "not_applicable": len(self.full_table) - known - unknown}
+        return {"known": known, "unknown": unknown, "not_applicable": len(self._table) - known - unknown}
 
     def known_table(self) -> pd.DataFrame:
         """The applicable categories whose state is known for the target (present or absent)."""
@@ -172,7 +183,7 @@ class GapAnalysis:
         the categories it examined), own_examined (how many), n_categories (in the domain).
         """
         table = self.known_table()
-        full = self.full_table
+        full = self._table
         unknown = self.unverified()["domain"].value_counts()
         rows = []
         for domain in self.dataset.codebook.domain_codes:
@@ -205,7 +216,7 @@ class GapAnalysis:
 
     def strengths(self) -> pd.DataFrame:
         """Categories where the target is above the frontier (what the models could learn)."""
-        table = self.full_table
+        table = self._table
         return table[table["strength"]].reset_index(drop=True)
 
     @validate_params({"applicable_only": Bool()}, name="GapAnalysis.not_counted")
@@ -410,7 +421,14 @@ def gap_analysis(
         "adoption_basis": adoption_basis,
     }
     return GapAnalysis(
-        dataset, target, benchmark, params, table, portfolio, dataset.codebook.version, dataset.data_hash()
+        dataset,
+        target,
+        benchmark,
+        MappingProxyType(params),
+        table,
+        portfolio,
+        dataset.codebook.version,
+        dataset.data_hash(),
     )
 
 

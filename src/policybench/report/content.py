@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .._json import json_safe
 from .labels import METHOD_TEXT, label
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
             "codebook_version": a.codebook_version,
             "data_hash": a.data_hash,
             "data_version": a.data_version or "unversioned",
-            "params": a.gap.params,
+            "params": json_safe(a.gap.params),
             "sensitivity": a.params["sensitivity"],
             "top": a.params["top"],
         },
