@@ -224,9 +224,10 @@ def test_gap_analysis_displays_in_a_notebook(assessment: Assessment) -> None:
 def test_results_cannot_be_changed_behind_their_back(shipped) -> None:
     a = assess(shipped, "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=0)
     overall, first = a.overall, a.table("recommendations")["code"].tolist()
-    a.gap.full_table.loc[:, "dtf"] = 100.0  # a copy: the result keeps its numbers
-    a.gap.portfolio.loc[:, :] = 0.0
-    a.table("gaps").loc[:, "dtf"] = 100.0
+    table, portfolio, gaps = a.gap.full_table, a.gap.portfolio, a.table("gaps")
+    table.loc[:, "dtf"] = 100.0  # copies: the result keeps its numbers
+    portfolio.loc[:, :] = 0.0
+    gaps.loc[:, "dtf"] = 100.0
     assert a.overall == overall and a.table("recommendations")["code"].tolist() == first
     with pytest.raises(TypeError):
         a.gap.params["frontier"] = "mean"  # type: ignore[index]
