@@ -32,3 +32,19 @@ def test_protocol_reports_the_alpha_that_the_command_computes() -> None:
         assert row.alpha == pytest.approx(alpha, abs=5e-4)
         assert row.agreement == pytest.approx(raw, abs=5e-4)
         assert (row.pairs, row.disagreements) == (pairs, differ)
+
+
+def test_protocol_reports_the_cell_state_alphas_of_the_blind_second_codings() -> None:
+    section = DOC.read_text(encoding="utf-8").split("**Agreement on cell states", 1)[1]
+    rows = re.findall(r"^\| ([a-z-]+) \| ([\d.]+) \| ([\d.]+) \| (\d+) of 34 \| ([\d.]+) \| (\d+) \|$", section, re.M)
+    assert {r[0] for r in rows} == {"donghu-htz", "hefei-htz", "guangzhou-htz"}
+    qa = ROOT / "datasets" / "qa"
+    for zone, state, raw, differ, depth, depth_cells in rows:
+        # the first coding as it stood when the blind coding was made (data 2.2.0), against the blind coding
+        result = agreement(load_zone(qa / f"{zone}.first-coding.yaml"), load_zone(qa / f"{zone}.second-coding.yaml"))
+        cells = result.cell_fields.set_index("field")
+        assert result.alpha("cell_state") == pytest.approx(float(state), abs=5e-4), zone
+        assert cells.loc["cell_state", "agreement"] == pytest.approx(float(raw), abs=5e-4), zone
+        assert cells.loc["cell_state", "disagreements"] == int(differ), zone
+        assert result.alpha("cell_depth") == pytest.approx(float(depth), abs=5e-4), zone
+        assert cells.loc["cell_depth", "pairs"] == int(depth_cells), zone
