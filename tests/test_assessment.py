@@ -234,3 +234,21 @@ def test_results_cannot_be_changed_behind_their_back(shipped) -> None:
     with pytest.raises(TypeError):
         a.params["top"] = 1  # type: ignore[index]
     assert "100.0" not in report(a, lang="en", generated=DATE).to_markdown().split("## Summary", 1)[1][:300]
+
+
+def test_from_dict_round_trips_through_json_and_refuses_what_does_not_come_back(shipped) -> None:
+    a = assess(shipped, "tianjin-htz", peers=3, draws=30, seed=4, top=5)
+    recorded = json.loads(json.dumps(a.to_dict(), ensure_ascii=False))
+    again = Assessment.from_dict(recorded, dataset=shipped)
+    assert again.to_dict() == a.to_dict() and again.benchmark == a.benchmark
+    before = assess(shipped, "tianjin-htz", against=["donghu-htz"], draws=0, as_of="2018-12")
+    assert Assessment.from_dict(before.to_dict(), dataset=shipped).to_dict() == before.to_dict()
+    tampered = json.loads(json.dumps(recorded))
+    tampered["tables"]["recommendations"][0]["priority"] = 0.5
+    with pytest.raises(InputError, match="'tables' does not come back identical"):
+        Assessment.from_dict(tampered, dataset=shipped)
+    other = shipped.replace_zones([z for z in shipped.zones if z.id != "xian-htz"])
+    with pytest.raises(InputError, match="made on data"):
+        Assessment.from_dict(recorded, dataset=other)
+    with pytest.raises(InputError, match="lacks"):
+        Assessment.from_dict({"target": "tianjin-htz"}, dataset=shipped)

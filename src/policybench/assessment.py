@@ -28,9 +28,11 @@ from ._params import (
     check_int,
     check_positive_int,
     check_status,
+    check_type,
     validate_params,
 )
 from ._version import __version__
+from .errors import InputError
 
 if TYPE_CHECKING:
     from .data.dataset import Dataset
@@ -186,6 +188,68 @@ class Assessment:
                 "tables": {name: self.table(name).to_dict("records") for name in TABLES},
             }
         )
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, dataset: Dataset | None = None) -> Assessment:
+        """The assessment a :meth:`to_dict` records, rebuilt by replaying it on ``dataset``.
+
+        An assessment is determined by its data, its parameters and its seed, so the dict is
+        rebuilt by running :func:`assess` again with the recorded parameters (``dataset``
+        defaults to the shipped data) and checking that every recorded number and table comes
+        back identical. A dict made on other data or by another library version that gives
+        other numbers is refused (InputError naming the first field that differs).
+
+        Examples
+        --------
+        >>> import policybench as pb
+        >>> a = pb.assess(pb.load_dataset(), "tianjin-htz", against=["donghu-htz"], draws=20)
+        >>> Assessment.from_dict(a.to_dict()).to_dict() == a.to_dict()
+        True
+        """
+        if not isinstance(data, Mapping):
+            raise InputError(f"Assessment.from_dict needs a dict made by Assessment.to_dict; got {type(data).__name__}")
+        missing = [k for k in ("target", "params", "data_hash", "tables") if k not in data]
+        if missing:
+            raise InputError(f"Assessment.from_dict: the dict lacks {', '.join(missing)} (not made by to_dict?)")
+        params = data["params"]
+        if not isinstance(params, Mapping):
+            raise InputError("Assessment.from_dict: 'params' must be a mapping")
+        from .data.dataset import Dataset, load_dataset
+
+        ds = load_dataset() if dataset is None else dataset
+        check_type("Assessment.from_dict", "dataset", ds, Dataset, "a Dataset (see load_dataset)")
+        try:
+            again = assess(
+                ds,
+                str(data["target"]),
+                against=params.get("against"),
+                peers=params.get("peers"),
+                frontier=params.get("frontier", "max"),
+                weights=params.get("weights"),
+                status=params.get("status"),
+                top=int(params.get("top", 10)),
+                draws=int(params.get("draws", 1000)),
+                seed=int(params.get("seed", 0)),
+                text_lang=str(params.get("text_lang", "zh")),
+                as_of=params.get("as_of"),
+            )
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"Assessment.from_dict: the recorded parameters cannot be replayed ({exc})") from None
+        rebuilt = again.to_dict()
+        if rebuilt["data_hash"] != data["data_hash"]:
+            raise InputError(
+                f"Assessment.from_dict: the assessment was made on data {data['data_hash']}, this dataset is "
+                f"{rebuilt['data_hash']}: pass the dataset it was made on"
+            )
+        for key in sorted(set(rebuilt) | set(data)):
+            if key == "library_version":
+                continue
+            if rebuilt.get(key) != data.get(key):
+                raise InputError(
+                    f"Assessment.from_dict: '{key}' does not come back identical (made by policybench "
+                    f"{data.get('library_version', '?')}, this is {__version__})"
+                )
+        return again
 
     def summary_lines(self, lang: str = "en") -> list[str]:
         """A few readable lines in ``lang`` ("en" or "zh"): target, benchmark, overall DTF, top recommendations, closest peer.
