@@ -47,7 +47,7 @@ def default_min_overlap(n_codes: int) -> int:
 def similarity_matrix(
     portfolio: pd.DataFrame,
     *,
-    metric: str = "cosine",
+    metric: str = "soft_cosine",
     weights: Mapping[str, float] | None = None,
     sigma: float = 0.3,
     min_overlap: int | None = None,
@@ -69,7 +69,8 @@ def similarity_matrix(
         sum w min(u, v) / sum w max(u, v). soft_cosine: u'Sv / sqrt(u'Su v'Sv) with
         S = (1 - sigma) I + sigma B, B ones within each domain. heterogeneity: 1 - the
         weighted share of categories on which the two zones differ (OECD STRI style).
-        Every sum runs over the overlap O of the pair.
+        Every sum runs over the overlap O of the pair. Default soft_cosine, as in every other
+        function of the package (one default for the structured metric).
     weights : mapping code -> weight, optional
         Non-negative category weights (default: all 1).
     sigma : float
