@@ -23,7 +23,10 @@ def toy():
 def test_alignment_pairs_by_hand(toy) -> None:
     # alpha: statutory body (+ corporate mgmt), partner plan, mixed-ownership attempt
     # beta:  statutory pilot, city partner
-    al = align(toy, "alpha", "beta")
+    # every status (the plan and the attempt are not counted statuses; the default leaves them out)
+    al = align(toy, "alpha", "beta", status=list(toy.codebook.status_codes))
+    counted = align(toy, "alpha", "beta")
+    assert "alpha.partner-plan" not in set(counted.pairs["measure_a"]) | set(counted.unmatched_a)
     pairs = dict(zip(al.pairs["measure_a"], al.pairs["measure_b"], strict=True))
     assert pairs == {"alpha.statutory-body": "beta.statutory-pilot", "alpha.partner-plan": "beta.city-partner"}
     assert al.unmatched_a == ("alpha.mixed-ownership-attempt",) and al.unmatched_b == ()

@@ -153,7 +153,8 @@ def align(
     lang : {"zh", "en"}
         Language of the texts compared.
     status : sequence of str, optional
-        Only measures with these statuses (default: all statuses; drafts under review never count).
+        Only measures with these statuses (default None: the codebook's counted statuses, as
+        everywhere else; pass the codebook's status codes for all; drafts under review never count).
     secondary_weight : float
         Weight of a secondary category in a measure's category vector.
     text_index : TextIndex, optional
@@ -169,7 +170,7 @@ def align(
     """
     if not 0.0 <= alpha <= 1.0:
         raise InputError(f"The 'alpha' parameter of align must be in [0, 1]. Got {alpha!r} instead.")
-    statuses = dataset.codebook.status_codes if status is None else check_status(dataset.codebook, status, "align")
+    statuses = check_status(dataset.codebook, status, "align")
     kept = set(dataset.codebook.codes) if codes is None else set(codes)
     a = [m for m in dataset.zone(zone_a).measures if _selected(m, statuses, kept)]
     b = [m for m in dataset.zone(zone_b).measures if _selected(m, statuses, kept)]
@@ -177,7 +178,7 @@ def align(
         empty = zone_a if not a else zone_b
         where = "" if codes is None else f" in the {len(kept)} categories selected"
         raise InputError(
-            f"zone '{empty}' has no measure to align{where} (status filter: {'all' if status is None else list(statuses)})"
+            f"zone '{empty}' has no measure to align{where} (status filter: {list(statuses)})"
         )
     index = text_index if text_index is not None else fitted_index(dataset, lang)
     text = index.similarity([m.id for m in a], [m.id for m in b]).to_numpy()
@@ -219,7 +220,7 @@ def align(
             "threshold": threshold,
             "sigma": sigma,
             "lang": lang,
-            "status": None if status is None else list(statuses),
+            "status": list(statuses),
             "secondary_weight": secondary_weight,
             "codes": None if codes is None else sorted(kept),
         },
