@@ -14,7 +14,7 @@ from policybench.data.protocol import PROTOCOL_RULES
 from policybench.gaps import gap_analysis, recommend
 from policybench.similarity import scope_matrix
 
-DATA_VERSION = "2.2.0"
+DATA_VERSION = "2.3.0"
 MODELS = ["wuhan-city-partner", "donghu-htz"]
 
 #: Categories the 1.1.0 re-audit found Tianjin to have, with the source that shows it.
@@ -96,9 +96,11 @@ def test_article_conclusions_against_the_two_models(ds, models_top) -> None:
     # 5th, tied with sci-tech finance (same factors; the code decides) and the fiscal system (Tianjin's 2019
     # request, pending) 7th. Platform-company reform, 6th in 1.1.0,
     # is 8th since Donghu's 2011 control transfer was removed (audit 2026-12: not a market reform).
+    # Data 2.3.0: talent services lead talent funding since Donghu's digital talent card (depth 3, ported
+    # from the blind second coding) joined Wuhan's services at the frontier.
     assert list(top.index) == [
-        "TAL.TALENT_FUNDING",
         "TAL.TALENT_SERVICES",
+        "TAL.TALENT_FUNDING",
         "MKT.PARTNER_SYSTEM",
         "INS.GAZELLE_UNICORN",
         "MKT.INDUSTRY_FUND",
