@@ -368,7 +368,7 @@ def gap_analysis(
     >>> from policybench import load_dataset
     >>> gap = gap_analysis(load_dataset(), "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
     >>> round(gap.overall), gap.counts()
-    (69, {'known': 24, 'unknown': 3, 'not_applicable': 34})
+    (73, {'known': 27, 'unknown': 3, 'not_applicable': 31})
     """
     from ..data.dataset import Dataset
 
