@@ -177,9 +177,7 @@ def align(
     if not a or not b:
         empty = zone_a if not a else zone_b
         where = "" if codes is None else f" in the {len(kept)} categories selected"
-        raise InputError(
-            f"zone '{empty}' has no measure to align{where} (status filter: {list(statuses)})"
-        )
+        raise InputError(f"zone '{empty}' has no measure to align{where} (status filter: {list(statuses)})")
     index = text_index if text_index is not None else fitted_index(dataset, lang)
     text = index.similarity([m.id for m in a], [m.id for m in b]).to_numpy()
     cat = _category_similarity(dataset, a, b, sigma, secondary_weight)
