@@ -41,6 +41,11 @@ def _small(base: dict[str, Any]) -> dict[str, Any]:
         for entry in base[key]:
             if entry.get("search"):
                 entry["search"] = {**entry["search"], "sources": [], "queries": entry["search"].get("queries") or ["q"]}
+    return _cited_only(base)
+
+
+def _cited_only(base: dict[str, Any]) -> dict[str, Any]:
+    """Keep only the sources something in the zone still cites (every reference resolves)."""
     cited = {e["source"] for m in base["measures"] for e in [*m.get("evidence", []), *m.get("indicators", [])]}
     cited |= {e["source"] for a in base.get("absent", []) for e in a.get("evidence", [])}
     cited |= set((base.get("scope") or {}).get("sources", []))
@@ -177,10 +182,15 @@ def _mutate_data(draw: st.DrawFn, base: dict[str, Any]) -> None:
 @st.composite
 def documents(draw: st.DrawFn) -> bytes:
     base = copy.deepcopy(draw(st.sampled_from(BASES)))
-    for key, keep in (("sources", 3), ("measures", 2)):  # small documents: fast examples
-        items = base.get(key) or []
-        start = draw(st.integers(0, max(0, len(items) - keep)))
-        base[key] = items[start : start + keep]
+    measures = base.get("measures") or []  # small documents: fast examples
+    start = draw(st.integers(0, max(0, len(measures) - 2)))
+    base["measures"] = measures[start : start + 2]
+    if draw(st.booleans()):
+        _cited_only(base)  # a document whose every reference resolves before it is mutated
+    else:
+        sources = base.get("sources") or []  # or any three sources: dangling references are fair game
+        first = draw(st.integers(0, max(0, len(sources) - 3)))
+        base["sources"] = sources[first : first + 3]
     for _ in range(draw(st.integers(1, 4))):
         _mutate_data(draw, base)
     text = yaml.dump(base, Dumper=_DUMPER, allow_unicode=True, sort_keys=False, width=100).replace(HUGE, "9" * 5000)
