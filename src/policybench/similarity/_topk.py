@@ -14,7 +14,10 @@ Two engines give the same neighbours:
   compiled kernel that releases the GIL and keeps running top-k lists. For a corpus against
   itself each pair is scored once (row ``i`` against the rows after it) and offered to the
   lists of both its members, which halves the work.
-- scipy: a sparse product per chunk of rows and a partial sort (:func:`numpy.argpartition`).
+- scipy: a sparse product per chunk of query rows and a partial sort
+  (:func:`numpy.partition`); the chunks are shared out to one worker thread per core (scipy's
+  sparse routines and numpy's partition release the GIL), each running single-threaded
+  products (see :func:`one_blas_thread`).
 
 Both add the sparse terms of a pair in the same order (column ascending) and add that sum
 once to the dense score. Similarities are rounded to :data:`DECIMALS` places before ranking:
@@ -25,14 +28,16 @@ equal, and ties are broken by the lower neighbour index. Rounding moves a value 
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
+import queue
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -55,6 +60,7 @@ __all__ = [
     "Split",
     "choose_engine",
     "has_numba",
+    "one_blas_thread",
     "postings",
     "round_similarity",
     "split_columns",
@@ -67,8 +73,16 @@ DECIMALS = 12
 _SCALE = 10.0**DECIMALS
 #: A raw value this far below the k-th best may still tie with it once rounded.
 _MARGIN = 2.0 / _SCALE
-#: Bytes of scores held per chunk by the scipy engine when the caller does not fix the chunk size.
+#: Bytes of scores held at once by the scipy engine (all its threads) when the caller does not
+#: fix the chunk size.
 CHUNK_BYTES = 64 * 2**20
+#: The scipy engine splits the query rows into about this many chunks per thread (so that a
+#: thread slowed by other work on the machine leaves the rest to the others) ...
+_CHUNKS_PER_THREAD = 4
+#: ... of at least this many rows.
+_MIN_CHUNK_ROWS = 64
+#: Bytes of a chunk's sparse scores made dense at a time, to be added to its dense scores.
+_ADD_BYTES = 4 * 2**20
 #: Query rows per block of the numba engine (at most; fewer for small corpora). A worker holds
 #: one block x tile of scores: 16 MiB.
 BLOCK_ROWS = 128
@@ -242,6 +256,34 @@ def _owner(array: np.ndarray) -> np.ndarray:
     return owner if same else array
 
 
+def row_range(matrix: sparse.csr_matrix, first: int, last: int) -> sparse.csr_matrix:
+    """Rows ``first:last`` of a CSR matrix, on views of its data and indices (scipy's slicing copies them)."""
+    from scipy import sparse
+
+    begin, end = int(matrix.indptr[first]), int(matrix.indptr[last])
+    rows = sparse.csr_matrix(
+        (matrix.data[begin:end], matrix.indices[begin:end], matrix.indptr[first : last + 1] - begin),
+        shape=(last - first, matrix.shape[1]),
+        copy=False,
+    )
+    rows.has_sorted_indices = matrix.has_sorted_indices
+    return rows
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """A context in which BLAS runs each product on the calling thread only (threadpoolctl).
+
+    Both engines share the work out to their own threads, each running single-threaded
+    products. A product on several BLAS threads would also leave BLAS's workers spinning
+    while they wait for more work, taking the CPU time that the sparse steps after it need:
+    on 2 cores, 1,000 prose texts took 0.14 s to search on one thread with BLAS on 2, 0.075 s
+    with BLAS on one. A product's values do not depend on its number of threads.
+    """
+    threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits
+    limits: contextlib.AbstractContextManager[object] = threadpool_limits(limits=1, user_api="blas")
+    return limits
+
+
 def postings(corpus: Split) -> sparse.csr_matrix:
     """The sparse columns transposed: for each column, the rows holding it, ascending."""
     from scipy import sparse
@@ -279,16 +321,17 @@ def top_k(
     offset : int
         See ``exclude_self``.
     chunk_size : int, optional
-        Query rows scored at a time. By default, :data:`CHUNK_BYTES` of scores for the scipy
-        engine and up to :data:`BLOCK_ROWS` rows (by :data:`TILE` corpus rows) per thread
-        for the numba engine.
+        Query rows scored at a time by each thread. By default, :data:`CHUNK_BYTES` of
+        scores shared among the threads of the scipy engine, and up to :data:`BLOCK_ROWS`
+        rows (by :data:`TILE` corpus rows) per thread for the numba engine.
     engine : {"auto", "numba", "scipy"}
         "auto" picks by :func:`choose_engine`; "numba" needs numba installed.
     corpus_postings : scipy.sparse.csr_matrix, optional
         ``postings(corpus)``, when the caller has it already (the scipy engine reads it; the
         numba engine builds the postings of one tile of corpus rows at a time).
     n_threads : int, optional
-        At most this many threads for the numba engine (default: numba's thread count).
+        At most this many threads (default: numba's thread count for the numba engine, the
+        number of cores for the scipy engine).
 
     Returns
     -------
@@ -305,18 +348,20 @@ def top_k(
     if engine == "numba":
         skip = offset if exclude_self else _NO_SKIP
         return _top_k_numba(queries, corpus, k, symmetric, skip, chunk_size, n_threads=n_threads)
+    threads = max(1, min(n_threads or os.cpu_count() or 1, n_queries))
+    chunk = chunk_size or max(1, CHUNK_BYTES // (8 * corpus.n_rows * threads))
+    chunk = min(chunk, max(_MIN_CHUNK_ROWS, -(-n_queries // (_CHUNKS_PER_THREAD * threads))), n_queries)
     transposed = postings(corpus) if corpus_postings is None else corpus_postings
-    chunk = min(chunk_size or max(1, CHUNK_BYTES // (8 * corpus.n_rows)), n_queries)
-    return _top_k_scipy(queries, corpus, transposed, k, offset if exclude_self else None, chunk)
+    return _top_k_scipy(queries, corpus, transposed, k, offset if exclude_self else None, chunk, threads)
 
 
 def choose_engine(queries: Split, corpus: Split, symmetric: bool) -> str:
     """The engine expected to finish first: "numba" (if installed) or "scipy".
 
     A cost model from the sizes and the column frequencies: both engines multiply the dense
-    block with BLAS and add the sparse products, pair by shared column; scipy then selects
-    from a full block of scores, numba keeps running lists (and scores each pair once for
-    a corpus against itself, on every core). numba costs :data:`NUMBA_STARTUP` seconds more
+    block with BLAS and add the sparse products, pair by shared column, on every core; scipy
+    then selects from a full block of scores, numba keeps running lists (and scores each
+    pair once for a corpus against itself). numba costs :data:`NUMBA_STARTUP` seconds more
     in a process that has not loaded it yet, so small corpora go to scipy.
     """
     if not has_numba():
@@ -324,12 +369,15 @@ def choose_engine(queries: Split, corpus: Split, symmetric: bool) -> str:
     pairs = float(queries.n_rows) * corpus.n_rows
     from ._chartfidf import column_counts  # in runs: np.bincount would copy all the indices to int64
 
-    frequency = column_counts(queries.sparse.indices, queries.sparse.shape[1]).astype(np.float64)
+    frequency = column_counts(queries.sparse.indices, queries.sparse.shape[1])
     other = frequency if symmetric else column_counts(corpus.sparse.indices, corpus.sparse.shape[1])
+    # In integers (at most nnz x rows, far from overflow): a float dot product would be BLAS's,
+    # on several threads, whose workers then spin through the search that follows.
     shared = float(frequency @ other)
     dense = 2.0 * pairs * corpus.dense.shape[1] / _GEMM_RATE
     scipy_seconds = dense + shared / _SPGEMM_RATE + pairs / _SELECT_RATE
     threads = max(1, os.cpu_count() or 1)
+    scipy_seconds /= threads
     numba_seconds = (dense + shared / _SCATTER_RATE + pairs / _CHECK_RATE) / threads / (2.0 if symmetric else 1.0)
     startup = 0.0 if "numba" in sys.modules else NUMBA_STARTUP
     return "scipy" if scipy_seconds <= startup + numba_seconds else "numba"
@@ -368,29 +416,126 @@ def _warm() -> None:
 
 
 def _top_k_scipy(
-    queries: Split, corpus: Split, transposed: sparse.csr_matrix, k: int, offset: int | None, chunk: int
+    queries: Split,
+    corpus: Split,
+    transposed: sparse.csr_matrix,
+    k: int,
+    offset: int | None,
+    chunk: int,
+    threads: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    n_queries = queries.n_rows
+    """Chunks of ``chunk`` query rows, each scored and ranked whole, shared out to ``threads`` worker threads.
+
+    A chunk's rows are ranked from their own scores only, so the result does not depend on
+    the chunks or on which thread takes which. Each worker keeps its arrays (the chunk's
+    scores, the sparse product's) from chunk to chunk.
+    """
+    n_queries, n_corpus = queries.n_rows, corpus.n_rows
     index, similarity = np.zeros((n_queries, k), dtype=np.int64), np.zeros((n_queries, k))
-    buffer = np.empty((chunk, corpus.n_rows))
-    for start in range(0, n_queries, chunk):
+    starts = list(range(0, n_queries, chunk))
+    threads = min(threads, len(starts))
+    tools = _sparsetools()
+    arrays = (queries.sparse.indptr, queries.sparse.indices, transposed.indptr, transposed.indices)
+    index_dtype = np.result_type(*arrays, np.int32 if chunk * n_corpus < 2**31 else np.int64)
+    scratch: queue.SimpleQueue[_Scratch] = queue.SimpleQueue()
+    for _ in range(threads):
+        scratch.put(_Scratch.for_chunk(chunk, n_corpus, index_dtype if tools is not None else None))
+
+    def work(start: int) -> None:
         stop = min(start + chunk, n_queries)
-        scores = buffer[: stop - start]
-        np.matmul(queries.dense[start:stop], corpus.dense.T, out=scores)
-        product = queries.sparse[start:stop] @ transposed
-        rows = np.repeat(np.arange(stop - start), np.diff(product.indptr))
-        scores[rows, product.indices] += product.data
-        if offset is not None:
-            scores[np.arange(stop - start), np.arange(start, stop) + offset] = -1.0
-        _select(scores, k, index[start:stop], similarity[start:stop])
+        mine = scratch.get()
+        try:
+            scores = mine.scores[: stop - start]
+            np.matmul(queries.dense[start:stop], corpus.dense.T, out=scores)
+            mine.add_product(scores, row_range(queries.sparse, start, stop), transposed, tools)
+            if offset is not None:
+                scores[np.arange(stop - start), np.arange(start, stop) + offset] = -1.0
+            _select(scores, k, index[start:stop], similarity[start:stop])
+        finally:
+            scratch.put(mine)
+
+    with one_blas_thread():
+        if threads == 1:
+            for start in starts:
+                work(start)
+        else:
+            with ThreadPoolExecutor(threads) as pool:
+                for future in [pool.submit(work, start) for start in starts]:
+                    future.result()
     return index, similarity
+
+
+def _sparsetools() -> Any:
+    """The compiled CSR routines of scipy (``scipy.sparse._sparsetools``, private), or None where they are not found.
+
+    ``csr_matmat`` writes a product into arrays the caller gives (scipy's ``@`` first runs a
+    whole pass, ``csr_matmat_maxnnz``, only to size them: a third of the product's time on
+    texts, where almost every pair shares an n-gram); ``csr_todense`` adds a CSR matrix into
+    a dense array. Both release the GIL. The engine falls back on scipy's public operations
+    (the same sums) without them.
+    """
+    try:
+        module = importlib.import_module("scipy.sparse._sparsetools")
+    except ImportError:
+        return None
+    return module if hasattr(module, "csr_matmat") and hasattr(module, "csr_todense") else None
+
+
+@dataclass(frozen=True)
+class _Scratch:
+    """One worker's arrays in the scipy engine: a chunk's scores, and room for its sparse product."""
+
+    scores: np.ndarray
+    product: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+
+    @classmethod
+    def for_chunk(cls, rows: int, n_corpus: int, index_dtype: Any) -> _Scratch:
+        """Scores of ``rows`` x ``n_corpus``; a product of up to as many entries, with indices of ``index_dtype`` (None: no product arrays).
+
+        The product arrays are as large as the scores could ever need (every pair); only the
+        pages a product writes are ever given memory.
+        """
+        product = None
+        if index_dtype is not None:
+            size = rows * n_corpus
+            product = (np.empty(rows + 1, dtype=index_dtype), np.empty(size, dtype=index_dtype), np.empty(size))
+        return cls(np.empty((rows, n_corpus)), product)
+
+    def add_product(
+        self, scores: np.ndarray, rows: sparse.csr_matrix, transposed: sparse.csr_matrix, tools: Any
+    ) -> None:
+        """``scores += rows @ transposed``: each score gets its pair's sparse sum (terms added column by column) in one addition."""
+        if self.product is None:
+            _add_sparse(scores, rows @ transposed)
+            return
+        n_rows, n_columns = scores.shape
+        indptr, indices, data = self.product
+        tools.csr_matmat(
+            n_rows, n_columns, rows.indptr, rows.indices, rows.data,
+            transposed.indptr, transposed.indices, transposed.data,
+            indptr[: n_rows + 1], indices, data,
+        )  # fmt: skip
+        tools.csr_todense(n_rows, n_columns, indptr[: n_rows + 1], indices, data, scores)
+
+
+def _add_sparse(scores: np.ndarray, product: sparse.csr_matrix) -> None:
+    """Add each entry of ``product`` to ``scores`` where it belongs (the public-API way of :meth:`_Scratch.add_product`).
+
+    The product is made dense a few rows at a time (:data:`_ADD_BYTES`) and added: an entry
+    the product lacks adds 0.0, which changes no score, so each score gets the same one
+    addition as by indexing with the entries' rows and columns, about four times faster.
+    """
+    n_rows, n_columns = product.shape
+    step = max(1, _ADD_BYTES // (8 * max(1, n_columns)))
+    for first in range(0, n_rows, step):
+        last = min(first + step, n_rows)
+        scores[first:last] += row_range(product, first, last).toarray()
 
 
 def _select(scores: np.ndarray, k: int, index: np.ndarray, similarity: np.ndarray) -> None:
     """Top ``k`` of each row by (rounded value descending, column ascending)."""
     n_rows, n_cols = scores.shape
-    best = np.argpartition(scores, n_cols - k, axis=1)[:, n_cols - k :]
-    kth = np.take_along_axis(scores, best, axis=1).min(axis=1)
+    kth = np.partition(scores, n_cols - k, axis=1)[:, n_cols - k]  # the k-th largest of each row
     rows, cols = np.nonzero(scores >= (kth - _MARGIN)[:, None])
     values = round_similarity(scores[rows, cols])
     keep = values >= round_similarity(kth)[rows]
@@ -479,7 +624,6 @@ def balanced_parts(n_rows: int, n_parts: int) -> list[tuple[int, int]]:
 
 def _walk_tiles(engine: _Engine, starts: list[int], rows: int, lists: list[Lists], high: int) -> None:
     """Rank the blocks of query rows at ``starts`` (up to ``high``) tile by tile, one worker thread per item of ``lists``."""
-    threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits  # a scikit-learn dependency
     corpus, symmetric = engine.corpus, engine.symmetric
     scratch = [(np.empty(rows * TILE), np.zeros(TILE)) for _ in lists]
     tile = _Tile.for_corpus(corpus, TILE)
@@ -494,7 +638,7 @@ def _walk_tiles(engine: _Engine, starts: list[int], rows: int, lists: list[Lists
                 start = tasks.pop(0)
             engine.run(start, min(start + rows, high), first, last, tile, scores, buffer, lists[worker])
 
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(len(lists)) as pool:
+    with one_blas_thread(), ThreadPoolExecutor(len(lists)) as pool:
         # For the corpus against itself, the tiles before the first query row hold no partner.
         for first in range((starts[0] // TILE) * TILE if symmetric else 0, corpus.n_rows, TILE):
             last = min(first + TILE, corpus.n_rows)
