@@ -616,18 +616,25 @@ def test_scipy_engine_in_threads_and_chunks_equals_the_plain_formula_bit_for_bit
         np.testing.assert_array_equal(got[1], expected[1])
 
 
-def test_scipy_engine_runs_blas_on_one_thread(fitted: TextIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("direct", [True, False])
+def test_scipy_engine_runs_blas_on_one_thread(fitted: TextIndex, monkeypatch: pytest.MonkeyPatch, direct: bool) -> None:
     from threadpoolctl import threadpool_info
 
-    def blas_threads() -> int:
-        return max((int(info["num_threads"]) for info in threadpool_info() if info["user_api"] == "blas"), default=1)
-
-    if blas_threads() == 1:
+    openblas = _topk._numpy_openblas()
+    wheels = [i for i in threadpool_info() if i["internal_api"] == "openblas" and "numpy" in i["filepath"]]
+    if wheels:
+        assert openblas is not None  # numpy's own OpenBLAS, found through numpy's core
+    if openblas is None:
+        pytest.skip("numpy's BLAS is not an OpenBLAS found through numpy's core")
+    numpy_blas_threads = openblas[0]
+    if not direct:
+        monkeypatch.setattr(_topk, "_numpy_openblas", lambda: None)  # then threadpoolctl sets it
+    if numpy_blas_threads() == 1:
         pytest.skip("BLAS runs on one thread here anyway")
     seen: list[int] = []
     select = _topk._select
-    monkeypatch.setattr(_topk, "_select", lambda *args: seen.append(blas_threads()) or select(*args))
+    monkeypatch.setattr(_topk, "_select", lambda *args: seen.append(numpy_blas_threads()) or select(*args))
     split = fitted._split
     _topk.top_k(split, split, 5, exclude_self=True, engine="scipy", n_threads=2)
     assert seen and set(seen) == {1}  # every chunk's products ran on one BLAS thread
-    assert blas_threads() > 1  # given back afterwards
+    assert numpy_blas_threads() > 1  # given back afterwards
