@@ -638,3 +638,16 @@ def test_scipy_engine_runs_blas_on_one_thread(fitted: TextIndex, monkeypatch: py
     _topk.top_k(split, split, 5, exclude_self=True, engine="scipy", n_threads=2)
     assert seen and set(seen) == {1}  # every chunk's products ran on one BLAS thread
     assert numpy_blas_threads() > 1  # given back afterwards
+
+
+def test_overlapping_searches_share_the_blas_limit_and_give_the_count_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    counts = [4]
+    monkeypatch.setattr(_topk, "_numpy_openblas", lambda: (lambda: counts[-1], counts.append))
+    first, second = _topk.one_blas_thread(), _topk.one_blas_thread()
+    first.__enter__()
+    assert counts[-1] == 1
+    second.__enter__()  # another thread's search starts meanwhile
+    first.__exit__(None, None, None)
+    assert counts[-1] == 1  # the other search still runs on one BLAS thread
+    second.__exit__(None, None, None)
+    assert counts == [4, 1, 4]  # set once, given back once, to the count from before

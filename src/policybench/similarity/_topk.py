@@ -285,8 +285,40 @@ def one_blas_thread() -> contextlib.AbstractContextManager[object]:
     With numpy's own OpenBLAS (the wheels' ``scipy_openblas``) the thread count is set
     through it directly (:func:`_numpy_openblas`); otherwise with threadpoolctl, whose scan
     of the loaded libraries costs about 7 ms in a fresh process, a tenth of a search of
-    1,000 texts.
+    1,000 texts. Searches that overlap in one process (threads of a Dask worker) share the
+    setting: the first sets it, the last gives the count back.
     """
+    return _BLAS_LIMIT.hold()
+
+
+class _BlasLimit:
+    """BLAS on one thread while any holder is inside :meth:`hold` (counted under a lock)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._limit: contextlib.ExitStack | None = None
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Limit BLAS to one thread for the duration (the first holder sets it, the last restores it)."""
+        with self._lock:
+            if self._holders == 0:
+                limit = contextlib.ExitStack()
+                limit.enter_context(_limit_blas())
+                self._limit = limit
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if self._holders == 0 and self._limit is not None:
+                    self._limit.close()
+                    self._limit = None
+
+
+def _limit_blas() -> contextlib.AbstractContextManager[object]:
     openblas = _numpy_openblas()
     if openblas is None:
         threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits
@@ -303,6 +335,9 @@ def _openblas_threads(get: Any, set_: Any, threads: int) -> Iterator[None]:
         yield
     finally:
         set_(before)
+
+
+_BLAS_LIMIT = _BlasLimit()
 
 
 @functools.cache
