@@ -651,3 +651,26 @@ def test_overlapping_searches_share_the_blas_limit_and_give_the_count_back(monke
     assert counts[-1] == 1  # the other search still runs on one BLAS thread
     second.__exit__(None, None, None)
     assert counts == [4, 1, 4]  # set once, given back once, to the count from before
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+@pytest.mark.parametrize("part_rows", [1, 7, 64])
+def test_corpus_scored_whole_equals_the_chunks_bit_for_bit(
+    fitted: TextIndex, monkeypatch: pytest.MonkeyPatch, n_threads: int, part_rows: int
+) -> None:
+    split = fitted._split
+    calls: list[int] = []
+    whole = _topk._top_k_scipy_symmetric
+    monkeypatch.setattr(_topk, "_top_k_scipy_symmetric", lambda *args: calls.append(1) or whole(*args))
+    monkeypatch.setattr(_topk, "_MIN_CHUNK_ROWS", part_rows)  # parts of this many rows (the last one shorter)
+    got = _topk.top_k(split, split, 7, exclude_self=True, engine="scipy", n_threads=n_threads)
+    assert calls == [1]  # the corpus against itself, scored whole
+    chunks = _topk.top_k(split, split, 7, exclude_self=True, engine="scipy", n_threads=n_threads, chunk_size=50)
+    assert calls == [1]  # a chunk size given: chunks
+    np.testing.assert_array_equal(got[0], chunks[0])
+    np.testing.assert_array_equal(got[1], chunks[1])
+    monkeypatch.setattr(_topk, "CHUNK_BYTES", 8 * split.n_rows**2 - 1)  # the scores do not fit: chunks
+    again = _topk.top_k(split, split, 7, exclude_self=True, engine="scipy", n_threads=n_threads)
+    assert calls == [1]
+    np.testing.assert_array_equal(again[0], got[0])
+    np.testing.assert_array_equal(again[1], got[1])

@@ -17,7 +17,8 @@ Two engines give the same neighbours:
 - scipy: a sparse product per chunk of query rows and a partial sort
   (:func:`numpy.partition`); the chunks are shared out to one worker thread per core (scipy's
   sparse routines and numpy's partition release the GIL), each running single-threaded
-  products (see :func:`one_blas_thread`).
+  products (see :func:`one_blas_thread`). A corpus against itself whose scores fit in
+  :data:`CHUNK_BYTES` is scored whole, each pair's sparse sum computed once.
 
 Both add the sparse terms of a pair in the same order (column ascending) and add that sum
 once to the dense score. Similarities are rounded to :data:`DECIMALS` places before ranking:
@@ -364,11 +365,7 @@ def _numpy_openblas() -> tuple[Any, Any] | None:
 
 def postings(corpus: Split) -> sparse.csr_matrix:
     """The sparse columns transposed: for each column, the rows holding it, ascending."""
-    from scipy import sparse
-
-    transposed = corpus.sparse.tocsc()
-    shape = (corpus.sparse.shape[1], corpus.sparse.shape[0])
-    return sparse.csr_matrix((transposed.data, transposed.indices, transposed.indptr), shape=shape)
+    return _transposed(corpus.sparse)
 
 
 def top_k(
@@ -400,8 +397,9 @@ def top_k(
         See ``exclude_self``.
     chunk_size : int, optional
         Query rows scored at a time by each thread. By default, :data:`CHUNK_BYTES` of
-        scores shared among the threads of the scipy engine, and up to :data:`BLOCK_ROWS`
-        rows (by :data:`TILE` corpus rows) per thread for the numba engine.
+        scores shared among the threads of the scipy engine (all rows at once for a corpus
+        against itself that fits), and up to :data:`BLOCK_ROWS` rows (by :data:`TILE` corpus
+        rows) per thread for the numba engine.
     engine : {"auto", "numba", "scipy"}
         "auto" picks by :func:`choose_engine`; "numba" needs numba installed.
     corpus_postings : scipy.sparse.csr_matrix, optional
@@ -427,6 +425,8 @@ def top_k(
         skip = offset if exclude_self else _NO_SKIP
         return _top_k_numba(queries, corpus, k, symmetric, skip, chunk_size, n_threads=n_threads)
     threads = max(1, min(n_threads or os.cpu_count() or 1, n_queries))
+    if symmetric and chunk_size is None and 8 * n_queries * n_queries <= CHUNK_BYTES and _sparsetools() is not None:
+        return _top_k_scipy_symmetric(corpus, k, threads)
     chunk = chunk_size or max(1, CHUNK_BYTES // (8 * corpus.n_rows * threads))
     chunk = min(chunk, max(_MIN_CHUNK_ROWS, -(-n_queries // (_CHUNKS_PER_THREAD * threads))), n_queries)
     transposed = postings(corpus) if corpus_postings is None else corpus_postings
@@ -541,6 +541,82 @@ def _top_k_scipy(
                 for future in [pool.submit(work, start) for start in starts]:
                     future.result()
     return index, similarity
+
+
+def _top_k_scipy_symmetric(corpus: Split, k: int, threads: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_top_k_scipy`` of a corpus against itself whose scores fit in :data:`CHUNK_BYTES` at once, each pair's sparse sum computed once.
+
+    The dense part is one product of all rows with themselves (numpy computes it as a
+    symmetric rank-k update, about half a general product's work), the product the general
+    path makes of one chunk of all rows. The sparse part goes by parts of rows ``a:b``:
+    the rows from ``a`` on times the part's postings give the sparse sums of the pairs
+    (j, i), j >= a, i in ``a:b``, added at (j, i) and, for j >= b, at (i, j). A pair's sparse
+    sum is the same from either side (the same products, added column by column) and a pair
+    without one adds 0.0: the scores, and so the result, are the general path's bit for bit.
+    The parts write to disjoint places, so they run on ``threads`` threads, as does the
+    ranking after them.
+    """
+    tools = _sparsetools()
+    n, matrix = corpus.n_rows, corpus.sparse
+    scores = np.empty((n, n))
+    size = max(_MIN_CHUNK_ROWS, -(-n // (_CHUNKS_PER_THREAD * threads)))
+    parts = [(a, min(a + size, n)) for a in range(0, n, size)]
+    index_dtype = np.result_type(matrix.indptr, matrix.indices, np.int32 if n * n < 2**31 else np.int64)
+    dense_done = threading.Event()
+
+    def dense() -> None:
+        try:
+            np.matmul(corpus.dense, corpus.dense.T, out=scores)
+        finally:
+            dense_done.set()
+
+    def part(first: int, last: int) -> None:
+        rows, width = n - first, last - first
+        later = row_range(matrix, first, n)
+        transposed = _transposed(row_range(matrix, first, last))
+        indptr = np.empty(rows + 1, dtype=index_dtype)
+        indices, data = np.empty(rows * width, dtype=index_dtype), np.empty(rows * width)
+        tools.csr_matmat(
+            rows, width, later.indptr, later.indices, later.data,
+            transposed.indptr, transposed.indices, transposed.data, indptr, indices, data,
+        )  # fmt: skip
+        block = np.zeros((rows, width))
+        tools.csr_todense(rows, width, indptr, indices, data, block)
+        dense_done.wait()
+        scores[first:, first:last] += block
+        scores[first:last, last:] += block[width:].T
+
+    index, similarity = np.zeros((n, k), dtype=np.int64), np.zeros((n, k))
+
+    def select(first: int, last: int) -> None:
+        chunk = scores[first:last]
+        chunk[np.arange(last - first), np.arange(first, last)] = -1.0
+        _select(chunk, k, index[first:last], similarity[first:last])
+
+    with one_blas_thread():
+        if threads == 1:
+            dense()
+            for first, last in parts:
+                part(first, last)
+            for first, last in parts:
+                select(first, last)
+        else:
+            with ThreadPoolExecutor(threads) as pool:
+                futures = [pool.submit(dense)] + [pool.submit(part, first, last) for first, last in parts]
+                for future in futures:
+                    future.result()
+                for future in [pool.submit(select, first, last) for first, last in parts]:
+                    future.result()
+    return index, similarity
+
+
+def _transposed(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``matrix`` transposed, as CSR with sorted indices (scipy's conversion to CSC, read as CSR)."""
+    from scipy import sparse
+
+    transposed = matrix.tocsc()
+    shape = (matrix.shape[1], matrix.shape[0])
+    return sparse.csr_matrix((transposed.data, transposed.indices, transposed.indptr), shape=shape)
 
 
 def _sparsetools() -> Any:
