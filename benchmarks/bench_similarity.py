@@ -375,7 +375,7 @@ def task_ours(task: dict[str, Any]) -> dict[str, Any]:
         "vectorise_s": fitted - imported,
         "search_s": done - fitted,
         "peak_mb": peak,
-        "threads": os.cpu_count() if engine == "numba" else blas_threads(),
+        "threads": os.cpu_count(),  # either engine: one worker thread per core (BLAS on one thread each)
         "engine": engine,
         "features": index.n_features_,
     }

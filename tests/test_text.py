@@ -572,3 +572,105 @@ def test_balanced_parts_edge_cases() -> None:
     # rows 0..9 have 9, 8, ..., 0 later partners (45 pairs): 9 + 8 + 7 = 24 reaches half first
     assert _topk.balanced_parts(10, 2) == [(0, 3), (3, 10)]
     assert _topk.balanced_parts(10, 1) == [(0, 10)]
+
+
+def plain_top_k(queries: _topk.Split, corpus: _topk.Split, k: int, offset: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """The scipy engine's formula written plainly: one dense product, each pair's sparse sum
+    (scipy's public product) added where it belongs, rounded, and a full sort by (similarity
+    descending, neighbour ascending)."""
+    scores = np.matmul(queries.dense, corpus.dense.T)
+    product = (queries.sparse @ _topk.postings(corpus)).tocoo()
+    scores[product.row, product.col] += product.data
+    rounded = _topk.round_similarity(scores)
+    if offset is not None:
+        rounded[np.arange(queries.n_rows), np.arange(queries.n_rows) + offset] = -np.inf
+    columns = np.broadcast_to(np.arange(corpus.n_rows), rounded.shape)
+    order = np.lexsort((columns, -rounded), axis=-1)[:, :k]
+    return order, np.take_along_axis(rounded, order, axis=1)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2, 3])
+@pytest.mark.parametrize("chunk_size", [None, 1, 7, 1000])
+@pytest.mark.parametrize("compiled", [True, False])
+def test_scipy_engine_in_threads_and_chunks_equals_the_plain_formula_bit_for_bit(
+    fitted: TextIndex, monkeypatch: pytest.MonkeyPatch, n_threads: int, chunk_size: int | None, compiled: bool
+) -> None:
+    split = fitted._split
+    if compiled:
+        assert _topk._sparsetools() is not None  # scipy's product into given arrays, dense addition
+    else:
+        monkeypatch.setattr(_topk, "_sparsetools", lambda: None)  # scipy's public operations
+    for queries, offset, exclude in ((split, 0, True), (split.rows(np.arange(10, 30)), 10, True), (split, 0, False)):
+        got = _topk.top_k(
+            queries,
+            split,
+            7,
+            exclude_self=exclude,
+            offset=offset,
+            engine="scipy",
+            chunk_size=chunk_size,
+            n_threads=n_threads,
+        )
+        expected = plain_top_k(queries, split, 7, offset if exclude else None)
+        np.testing.assert_array_equal(got[0], expected[0])
+        np.testing.assert_array_equal(got[1], expected[1])
+
+
+@pytest.mark.parametrize("direct", [True, False])
+def test_scipy_engine_runs_blas_on_one_thread(fitted: TextIndex, monkeypatch: pytest.MonkeyPatch, direct: bool) -> None:
+    from threadpoolctl import threadpool_info
+
+    openblas = _topk._numpy_openblas()
+    wheels = [i for i in threadpool_info() if i["internal_api"] == "openblas" and "numpy" in i["filepath"]]
+    if wheels:
+        assert openblas is not None  # numpy's own OpenBLAS, found through numpy's core
+    if openblas is None:
+        pytest.skip("numpy's BLAS is not an OpenBLAS found through numpy's core")
+    numpy_blas_threads = openblas[0]
+    if not direct:
+        monkeypatch.setattr(_topk, "_numpy_openblas", lambda: None)  # then threadpoolctl sets it
+    if numpy_blas_threads() == 1:
+        pytest.skip("BLAS runs on one thread here anyway")
+    seen: list[int] = []
+    select = _topk._select
+    monkeypatch.setattr(_topk, "_select", lambda *args: seen.append(numpy_blas_threads()) or select(*args))
+    split = fitted._split
+    _topk.top_k(split, split, 5, exclude_self=True, engine="scipy", n_threads=2)
+    assert seen and set(seen) == {1}  # every chunk's products ran on one BLAS thread
+    assert numpy_blas_threads() > 1  # given back afterwards
+
+
+def test_overlapping_searches_share_the_blas_limit_and_give_the_count_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    counts = [4]
+    monkeypatch.setattr(_topk, "_numpy_openblas", lambda: (lambda: counts[-1], counts.append))
+    first, second = _topk.one_blas_thread(), _topk.one_blas_thread()
+    first.__enter__()
+    assert counts[-1] == 1
+    second.__enter__()  # another thread's search starts meanwhile
+    first.__exit__(None, None, None)
+    assert counts[-1] == 1  # the other search still runs on one BLAS thread
+    second.__exit__(None, None, None)
+    assert counts == [4, 1, 4]  # set once, given back once, to the count from before
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+@pytest.mark.parametrize("part_rows", [1, 7, 64])
+def test_corpus_scored_whole_equals_the_chunks_bit_for_bit(
+    fitted: TextIndex, monkeypatch: pytest.MonkeyPatch, n_threads: int, part_rows: int
+) -> None:
+    split = fitted._split
+    calls: list[int] = []
+    whole = _topk._top_k_scipy_symmetric
+    monkeypatch.setattr(_topk, "_top_k_scipy_symmetric", lambda *args: calls.append(1) or whole(*args))
+    monkeypatch.setattr(_topk, "_MIN_CHUNK_ROWS", part_rows)  # parts of this many rows (the last one shorter)
+    got = _topk.top_k(split, split, 7, exclude_self=True, engine="scipy", n_threads=n_threads)
+    assert calls == [1]  # the corpus against itself, scored whole
+    chunks = _topk.top_k(split, split, 7, exclude_self=True, engine="scipy", n_threads=n_threads, chunk_size=50)
+    assert calls == [1]  # a chunk size given: chunks
+    np.testing.assert_array_equal(got[0], chunks[0])
+    np.testing.assert_array_equal(got[1], chunks[1])
+    monkeypatch.setattr(_topk, "CHUNK_BYTES", 8 * split.n_rows**2 - 1)  # the scores do not fit: chunks
+    again = _topk.top_k(split, split, 7, exclude_self=True, engine="scipy", n_threads=n_threads)
+    assert calls == [1]
+    np.testing.assert_array_equal(again[0], got[0])
+    np.testing.assert_array_equal(again[1], got[1])

@@ -197,13 +197,23 @@ def vocabulary_terms(vectorizer: Any) -> list[str]:
 def rank_table(
     columns: list[str], items: np.ndarray, ids: np.ndarray, index: np.ndarray, similarity: np.ndarray
 ) -> pd.DataFrame:
-    """Long table of top-k lists: item, rank, neighbour id, similarity."""
+    """Long table of top-k lists: item, rank, neighbour id, similarity.
+
+    The items and ids are converted to pandas' column type once (``n`` strings, say, to
+    Arrow strings), then taken by position, rather than converting one string per row. An
+    empty table is built from the plain arrays, whose columns pandas types alike as before.
+    """
     n, k = index.shape
+    if index.size == 0:
+        first, neighbours = np.repeat(items, k), ids[index.ravel()]
+    else:
+        first = pd.Series(items).array.take(np.repeat(np.arange(n), k))
+        neighbours = pd.Series(ids).array.take(index.ravel())
     return pd.DataFrame(
         {
-            columns[0]: np.repeat(items, k),
+            columns[0]: first,
             columns[1]: np.tile(np.arange(1, k + 1, dtype=np.int64), n),
-            columns[2]: ids[index.ravel()],
+            columns[2]: neighbours,
             columns[3]: similarity.ravel(),
         },
         columns=columns,

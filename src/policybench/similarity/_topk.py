@@ -14,7 +14,11 @@ Two engines give the same neighbours:
   compiled kernel that releases the GIL and keeps running top-k lists. For a corpus against
   itself each pair is scored once (row ``i`` against the rows after it) and offered to the
   lists of both its members, which halves the work.
-- scipy: a sparse product per chunk of rows and a partial sort (:func:`numpy.argpartition`).
+- scipy: a sparse product per chunk of query rows and a partial sort
+  (:func:`numpy.partition`); the chunks are shared out to one worker thread per core (scipy's
+  sparse routines and numpy's partition release the GIL), each running single-threaded
+  products (see :func:`one_blas_thread`). A corpus against itself whose scores fit in
+  :data:`CHUNK_BYTES` is scored whole, each pair's sparse sum computed once.
 
 Both add the sparse terms of a pair in the same order (column ascending) and add that sum
 once to the dense score. Similarities are rounded to :data:`DECIMALS` places before ranking:
@@ -25,14 +29,19 @@ equal, and ties are broken by the lower neighbour index. Rounding moves a value 
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import functools
 import importlib
 import importlib.util
 import os
+import queue
 import sys
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -55,6 +64,7 @@ __all__ = [
     "Split",
     "choose_engine",
     "has_numba",
+    "one_blas_thread",
     "postings",
     "round_similarity",
     "split_columns",
@@ -67,8 +77,16 @@ DECIMALS = 12
 _SCALE = 10.0**DECIMALS
 #: A raw value this far below the k-th best may still tie with it once rounded.
 _MARGIN = 2.0 / _SCALE
-#: Bytes of scores held per chunk by the scipy engine when the caller does not fix the chunk size.
+#: Bytes of scores held at once by the scipy engine (all its threads) when the caller does not
+#: fix the chunk size.
 CHUNK_BYTES = 64 * 2**20
+#: The scipy engine splits the query rows into about this many chunks per thread (so that a
+#: thread slowed by other work on the machine leaves the rest to the others) ...
+_CHUNKS_PER_THREAD = 4
+#: ... of at least this many rows.
+_MIN_CHUNK_ROWS = 64
+#: Bytes of a chunk's sparse scores made dense at a time, to be added to its dense scores.
+_ADD_BYTES = 4 * 2**20
 #: Query rows per block of the numba engine (at most; fewer for small corpora). A worker holds
 #: one block x tile of scores: 16 MiB.
 BLOCK_ROWS = 128
@@ -242,13 +260,112 @@ def _owner(array: np.ndarray) -> np.ndarray:
     return owner if same else array
 
 
-def postings(corpus: Split) -> sparse.csr_matrix:
-    """The sparse columns transposed: for each column, the rows holding it, ascending."""
+def row_range(matrix: sparse.csr_matrix, first: int, last: int) -> sparse.csr_matrix:
+    """Rows ``first:last`` of a CSR matrix, on views of its data and indices (scipy's slicing copies them)."""
     from scipy import sparse
 
-    transposed = corpus.sparse.tocsc()
-    shape = (corpus.sparse.shape[1], corpus.sparse.shape[0])
-    return sparse.csr_matrix((transposed.data, transposed.indices, transposed.indptr), shape=shape)
+    begin, end = int(matrix.indptr[first]), int(matrix.indptr[last])
+    rows = sparse.csr_matrix(
+        (matrix.data[begin:end], matrix.indices[begin:end], matrix.indptr[first : last + 1] - begin),
+        shape=(last - first, matrix.shape[1]),
+        copy=False,
+    )
+    rows.has_sorted_indices = matrix.has_sorted_indices
+    return rows
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager[object]:
+    """A context in which numpy's BLAS runs each product on the calling thread only.
+
+    Both engines share the work out to their own threads, each running single-threaded
+    products. A product on several BLAS threads would also leave BLAS's workers spinning
+    while they wait for more work, taking the CPU time that the sparse steps after it need:
+    on 2 cores, 1,000 prose texts took 0.14 s to search on one thread with BLAS on 2, 0.075 s
+    with BLAS on one. A product's values do not depend on its number of threads.
+
+    With numpy's own OpenBLAS (the wheels' ``scipy_openblas``) the thread count is set
+    through it directly (:func:`_numpy_openblas`); otherwise with threadpoolctl, whose scan
+    of the loaded libraries costs about 7 ms in a fresh process, a tenth of a search of
+    1,000 texts. Searches that overlap in one process (threads of a Dask worker) share the
+    setting: the first sets it, the last gives the count back.
+    """
+    return _BLAS_LIMIT.hold()
+
+
+class _BlasLimit:
+    """BLAS on one thread while any holder is inside :meth:`hold` (counted under a lock)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._holders = 0
+        self._limit: contextlib.ExitStack | None = None
+
+    @contextlib.contextmanager
+    def hold(self) -> Iterator[None]:
+        """Limit BLAS to one thread for the duration (the first holder sets it, the last restores it)."""
+        with self._lock:
+            if self._holders == 0:
+                limit = contextlib.ExitStack()
+                limit.enter_context(_limit_blas())
+                self._limit = limit
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._holders -= 1
+                if self._holders == 0 and self._limit is not None:
+                    self._limit.close()
+                    self._limit = None
+
+
+def _limit_blas() -> contextlib.AbstractContextManager[object]:
+    openblas = _numpy_openblas()
+    if openblas is None:
+        threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits
+        limits: contextlib.AbstractContextManager[object] = threadpool_limits(limits=1, user_api="blas")
+        return limits
+    return _openblas_threads(*openblas, 1)
+
+
+@contextlib.contextmanager
+def _openblas_threads(get: Any, set_: Any, threads: int) -> Iterator[None]:
+    before = int(get())
+    set_(threads)
+    try:
+        yield
+    finally:
+        set_(before)
+
+
+_BLAS_LIMIT = _BlasLimit()
+
+
+@functools.cache
+def _numpy_openblas() -> tuple[Any, Any] | None:
+    """The get and set functions of the thread count of the OpenBLAS numpy is linked with, or None.
+
+    Looked up through numpy's compiled core (the dynamic linker searches the libraries it
+    depends on), under the names OpenBLAS builds use (threadpoolctl tries the same ones).
+    """
+    try:
+        core = ctypes.CDLL(importlib.import_module("numpy._core._multiarray_umath").__file__)
+    except (ImportError, OSError, AttributeError, TypeError):
+        return None
+    for prefix in ("scipy_", ""):
+        for suffix in ("64_", "", "_64"):
+            get = getattr(core, f"{prefix}openblas_get_num_threads{suffix}", None)
+            set_ = getattr(core, f"{prefix}openblas_set_num_threads{suffix}", None)
+            if get is not None and set_ is not None:
+                get.restype, get.argtypes = ctypes.c_int, []
+                set_.restype, set_.argtypes = None, [ctypes.c_int]
+                return get, set_
+    return None
+
+
+def postings(corpus: Split) -> sparse.csr_matrix:
+    """The sparse columns transposed: for each column, the rows holding it, ascending."""
+    return _transposed(corpus.sparse)
 
 
 def top_k(
@@ -279,16 +396,18 @@ def top_k(
     offset : int
         See ``exclude_self``.
     chunk_size : int, optional
-        Query rows scored at a time. By default, :data:`CHUNK_BYTES` of scores for the scipy
-        engine and up to :data:`BLOCK_ROWS` rows (by :data:`TILE` corpus rows) per thread
-        for the numba engine.
+        Query rows scored at a time by each thread. By default, :data:`CHUNK_BYTES` of
+        scores shared among the threads of the scipy engine (all rows at once for a corpus
+        against itself that fits), and up to :data:`BLOCK_ROWS` rows (by :data:`TILE` corpus
+        rows) per thread for the numba engine.
     engine : {"auto", "numba", "scipy"}
         "auto" picks by :func:`choose_engine`; "numba" needs numba installed.
     corpus_postings : scipy.sparse.csr_matrix, optional
         ``postings(corpus)``, when the caller has it already (the scipy engine reads it; the
         numba engine builds the postings of one tile of corpus rows at a time).
     n_threads : int, optional
-        At most this many threads for the numba engine (default: numba's thread count).
+        At most this many threads (default: numba's thread count for the numba engine, the
+        number of cores for the scipy engine).
 
     Returns
     -------
@@ -305,18 +424,22 @@ def top_k(
     if engine == "numba":
         skip = offset if exclude_self else _NO_SKIP
         return _top_k_numba(queries, corpus, k, symmetric, skip, chunk_size, n_threads=n_threads)
+    threads = max(1, min(n_threads or os.cpu_count() or 1, n_queries))
+    if symmetric and chunk_size is None and 8 * n_queries * n_queries <= CHUNK_BYTES and _sparsetools() is not None:
+        return _top_k_scipy_symmetric(corpus, k, threads)
+    chunk = chunk_size or max(1, CHUNK_BYTES // (8 * corpus.n_rows * threads))
+    chunk = min(chunk, max(_MIN_CHUNK_ROWS, -(-n_queries // (_CHUNKS_PER_THREAD * threads))), n_queries)
     transposed = postings(corpus) if corpus_postings is None else corpus_postings
-    chunk = min(chunk_size or max(1, CHUNK_BYTES // (8 * corpus.n_rows)), n_queries)
-    return _top_k_scipy(queries, corpus, transposed, k, offset if exclude_self else None, chunk)
+    return _top_k_scipy(queries, corpus, transposed, k, offset if exclude_self else None, chunk, threads)
 
 
 def choose_engine(queries: Split, corpus: Split, symmetric: bool) -> str:
     """The engine expected to finish first: "numba" (if installed) or "scipy".
 
     A cost model from the sizes and the column frequencies: both engines multiply the dense
-    block with BLAS and add the sparse products, pair by shared column; scipy then selects
-    from a full block of scores, numba keeps running lists (and scores each pair once for
-    a corpus against itself, on every core). numba costs :data:`NUMBA_STARTUP` seconds more
+    block with BLAS and add the sparse products, pair by shared column, on every core; scipy
+    then selects from a full block of scores, numba keeps running lists (and scores each
+    pair once for a corpus against itself). numba costs :data:`NUMBA_STARTUP` seconds more
     in a process that has not loaded it yet, so small corpora go to scipy.
     """
     if not has_numba():
@@ -324,12 +447,15 @@ def choose_engine(queries: Split, corpus: Split, symmetric: bool) -> str:
     pairs = float(queries.n_rows) * corpus.n_rows
     from ._chartfidf import column_counts  # in runs: np.bincount would copy all the indices to int64
 
-    frequency = column_counts(queries.sparse.indices, queries.sparse.shape[1]).astype(np.float64)
+    frequency = column_counts(queries.sparse.indices, queries.sparse.shape[1])
     other = frequency if symmetric else column_counts(corpus.sparse.indices, corpus.sparse.shape[1])
+    # In integers (at most nnz x rows, far from overflow): a float dot product would be BLAS's,
+    # on several threads, whose workers then spin through the search that follows.
     shared = float(frequency @ other)
     dense = 2.0 * pairs * corpus.dense.shape[1] / _GEMM_RATE
     scipy_seconds = dense + shared / _SPGEMM_RATE + pairs / _SELECT_RATE
     threads = max(1, os.cpu_count() or 1)
+    scipy_seconds /= threads
     numba_seconds = (dense + shared / _SCATTER_RATE + pairs / _CHECK_RATE) / threads / (2.0 if symmetric else 1.0)
     startup = 0.0 if "numba" in sys.modules else NUMBA_STARTUP
     return "scipy" if scipy_seconds <= startup + numba_seconds else "numba"
@@ -368,29 +494,202 @@ def _warm() -> None:
 
 
 def _top_k_scipy(
-    queries: Split, corpus: Split, transposed: sparse.csr_matrix, k: int, offset: int | None, chunk: int
+    queries: Split,
+    corpus: Split,
+    transposed: sparse.csr_matrix,
+    k: int,
+    offset: int | None,
+    chunk: int,
+    threads: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    n_queries = queries.n_rows
+    """Chunks of ``chunk`` query rows, each scored and ranked whole, shared out to ``threads`` worker threads.
+
+    A chunk's rows are ranked from their own scores only, so the result does not depend on
+    the chunks or on which thread takes which. Each worker keeps its arrays (the chunk's
+    scores, the sparse product's) from chunk to chunk.
+    """
+    n_queries, n_corpus = queries.n_rows, corpus.n_rows
     index, similarity = np.zeros((n_queries, k), dtype=np.int64), np.zeros((n_queries, k))
-    buffer = np.empty((chunk, corpus.n_rows))
-    for start in range(0, n_queries, chunk):
+    starts = list(range(0, n_queries, chunk))
+    threads = min(threads, len(starts))
+    tools = _sparsetools()
+    arrays = (queries.sparse.indptr, queries.sparse.indices, transposed.indptr, transposed.indices)
+    index_dtype = np.result_type(*arrays, np.int32 if chunk * n_corpus < 2**31 else np.int64)
+    scratch: queue.SimpleQueue[_Scratch] = queue.SimpleQueue()
+    for _ in range(threads):
+        scratch.put(_Scratch.for_chunk(chunk, n_corpus, index_dtype if tools is not None else None))
+
+    def work(start: int) -> None:
         stop = min(start + chunk, n_queries)
-        scores = buffer[: stop - start]
-        np.matmul(queries.dense[start:stop], corpus.dense.T, out=scores)
-        product = queries.sparse[start:stop] @ transposed
-        rows = np.repeat(np.arange(stop - start), np.diff(product.indptr))
-        scores[rows, product.indices] += product.data
-        if offset is not None:
-            scores[np.arange(stop - start), np.arange(start, stop) + offset] = -1.0
-        _select(scores, k, index[start:stop], similarity[start:stop])
+        mine = scratch.get()
+        try:
+            scores = mine.scores[: stop - start]
+            np.matmul(queries.dense[start:stop], corpus.dense.T, out=scores)
+            mine.add_product(scores, row_range(queries.sparse, start, stop), transposed, tools)
+            if offset is not None:
+                scores[np.arange(stop - start), np.arange(start, stop) + offset] = -1.0
+            _select(scores, k, index[start:stop], similarity[start:stop])
+        finally:
+            scratch.put(mine)
+
+    with one_blas_thread():
+        if threads == 1:
+            for start in starts:
+                work(start)
+        else:
+            with ThreadPoolExecutor(threads) as pool:
+                for future in [pool.submit(work, start) for start in starts]:
+                    future.result()
     return index, similarity
+
+
+def _top_k_scipy_symmetric(corpus: Split, k: int, threads: int) -> tuple[np.ndarray, np.ndarray]:
+    """``_top_k_scipy`` of a corpus against itself whose scores fit in :data:`CHUNK_BYTES` at once, each pair's sparse sum computed once.
+
+    The dense part is one product of all rows with themselves (numpy computes it as a
+    symmetric rank-k update, about half a general product's work), the product the general
+    path makes of one chunk of all rows. The sparse part goes by parts of rows ``a:b``:
+    the rows from ``a`` on times the part's postings give the sparse sums of the pairs
+    (j, i), j >= a, i in ``a:b``, added at (j, i) and, for j >= b, at (i, j). A pair's sparse
+    sum is the same from either side (the same products, added column by column) and a pair
+    without one adds 0.0: the scores, and so the result, are the general path's bit for bit.
+    The parts write to disjoint places, so they run on ``threads`` threads, as does the
+    ranking after them.
+    """
+    tools = _sparsetools()
+    n, matrix = corpus.n_rows, corpus.sparse
+    scores = np.empty((n, n))
+    size = max(_MIN_CHUNK_ROWS, -(-n // (_CHUNKS_PER_THREAD * threads)))
+    parts = [(a, min(a + size, n)) for a in range(0, n, size)]
+    index_dtype = np.result_type(matrix.indptr, matrix.indices, np.int32 if n * n < 2**31 else np.int64)
+    dense_done = threading.Event()
+
+    def dense() -> None:
+        try:
+            np.matmul(corpus.dense, corpus.dense.T, out=scores)
+        finally:
+            dense_done.set()
+
+    def part(first: int, last: int) -> None:
+        rows, width = n - first, last - first
+        later = row_range(matrix, first, n)
+        transposed = _transposed(row_range(matrix, first, last))
+        indptr = np.empty(rows + 1, dtype=index_dtype)
+        indices, data = np.empty(rows * width, dtype=index_dtype), np.empty(rows * width)
+        tools.csr_matmat(
+            rows, width, later.indptr, later.indices, later.data,
+            transposed.indptr, transposed.indices, transposed.data, indptr, indices, data,
+        )  # fmt: skip
+        block = np.zeros((rows, width))
+        tools.csr_todense(rows, width, indptr, indices, data, block)
+        dense_done.wait()
+        scores[first:, first:last] += block
+        scores[first:last, last:] += block[width:].T
+
+    index, similarity = np.zeros((n, k), dtype=np.int64), np.zeros((n, k))
+
+    def select(first: int, last: int) -> None:
+        chunk = scores[first:last]
+        chunk[np.arange(last - first), np.arange(first, last)] = -1.0
+        _select(chunk, k, index[first:last], similarity[first:last])
+
+    with one_blas_thread():
+        if threads == 1:
+            dense()
+            for first, last in parts:
+                part(first, last)
+            for first, last in parts:
+                select(first, last)
+        else:
+            with ThreadPoolExecutor(threads) as pool:
+                futures = [pool.submit(dense)] + [pool.submit(part, first, last) for first, last in parts]
+                for future in futures:
+                    future.result()
+                for future in [pool.submit(select, first, last) for first, last in parts]:
+                    future.result()
+    return index, similarity
+
+
+def _transposed(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``matrix`` transposed, as CSR with sorted indices (scipy's conversion to CSC, read as CSR)."""
+    from scipy import sparse
+
+    transposed = matrix.tocsc()
+    shape = (matrix.shape[1], matrix.shape[0])
+    return sparse.csr_matrix((transposed.data, transposed.indices, transposed.indptr), shape=shape)
+
+
+def _sparsetools() -> Any:
+    """The compiled CSR routines of scipy (``scipy.sparse._sparsetools``, private), or None where they are not found.
+
+    ``csr_matmat`` writes a product into arrays the caller gives (scipy's ``@`` first runs a
+    whole pass, ``csr_matmat_maxnnz``, only to size them: a third of the product's time on
+    texts, where almost every pair shares an n-gram); ``csr_todense`` adds a CSR matrix into
+    a dense array. Both release the GIL. The engine falls back on scipy's public operations
+    (the same sums) without them.
+    """
+    try:
+        module = importlib.import_module("scipy.sparse._sparsetools")
+    except ImportError:
+        return None
+    return module if hasattr(module, "csr_matmat") and hasattr(module, "csr_todense") else None
+
+
+@dataclass(frozen=True)
+class _Scratch:
+    """One worker's arrays in the scipy engine: a chunk's scores, and room for its sparse product."""
+
+    scores: np.ndarray
+    product: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+
+    @classmethod
+    def for_chunk(cls, rows: int, n_corpus: int, index_dtype: Any) -> _Scratch:
+        """Scores of ``rows`` x ``n_corpus``; a product of up to as many entries, with indices of ``index_dtype`` (None: no product arrays).
+
+        The product arrays are as large as the scores could ever need (every pair); only the
+        pages a product writes are ever given memory.
+        """
+        product = None
+        if index_dtype is not None:
+            size = rows * n_corpus
+            product = (np.empty(rows + 1, dtype=index_dtype), np.empty(size, dtype=index_dtype), np.empty(size))
+        return cls(np.empty((rows, n_corpus)), product)
+
+    def add_product(
+        self, scores: np.ndarray, rows: sparse.csr_matrix, transposed: sparse.csr_matrix, tools: Any
+    ) -> None:
+        """``scores += rows @ transposed``: each score gets its pair's sparse sum (terms added column by column) in one addition."""
+        if self.product is None:
+            _add_sparse(scores, rows @ transposed)
+            return
+        n_rows, n_columns = scores.shape
+        indptr, indices, data = self.product
+        tools.csr_matmat(
+            n_rows, n_columns, rows.indptr, rows.indices, rows.data,
+            transposed.indptr, transposed.indices, transposed.data,
+            indptr[: n_rows + 1], indices, data,
+        )  # fmt: skip
+        tools.csr_todense(n_rows, n_columns, indptr[: n_rows + 1], indices, data, scores)
+
+
+def _add_sparse(scores: np.ndarray, product: sparse.csr_matrix) -> None:
+    """Add each entry of ``product`` to ``scores`` where it belongs (the public-API way of :meth:`_Scratch.add_product`).
+
+    The product is made dense a few rows at a time (:data:`_ADD_BYTES`) and added: an entry
+    the product lacks adds 0.0, which changes no score, so each score gets the same one
+    addition as by indexing with the entries' rows and columns, about four times faster.
+    """
+    n_rows, n_columns = product.shape
+    step = max(1, _ADD_BYTES // (8 * max(1, n_columns)))
+    for first in range(0, n_rows, step):
+        last = min(first + step, n_rows)
+        scores[first:last] += row_range(product, first, last).toarray()
 
 
 def _select(scores: np.ndarray, k: int, index: np.ndarray, similarity: np.ndarray) -> None:
     """Top ``k`` of each row by (rounded value descending, column ascending)."""
     n_rows, n_cols = scores.shape
-    best = np.argpartition(scores, n_cols - k, axis=1)[:, n_cols - k :]
-    kth = np.take_along_axis(scores, best, axis=1).min(axis=1)
+    kth = np.partition(scores, n_cols - k, axis=1)[:, n_cols - k]  # the k-th largest of each row
     rows, cols = np.nonzero(scores >= (kth - _MARGIN)[:, None])
     values = round_similarity(scores[rows, cols])
     keep = values >= round_similarity(kth)[rows]
@@ -479,7 +778,6 @@ def balanced_parts(n_rows: int, n_parts: int) -> list[tuple[int, int]]:
 
 def _walk_tiles(engine: _Engine, starts: list[int], rows: int, lists: list[Lists], high: int) -> None:
     """Rank the blocks of query rows at ``starts`` (up to ``high``) tile by tile, one worker thread per item of ``lists``."""
-    threadpool_limits = importlib.import_module("threadpoolctl").threadpool_limits  # a scikit-learn dependency
     corpus, symmetric = engine.corpus, engine.symmetric
     scratch = [(np.empty(rows * TILE), np.zeros(TILE)) for _ in lists]
     tile = _Tile.for_corpus(corpus, TILE)
@@ -494,7 +792,7 @@ def _walk_tiles(engine: _Engine, starts: list[int], rows: int, lists: list[Lists
                 start = tasks.pop(0)
             engine.run(start, min(start + rows, high), first, last, tile, scores, buffer, lists[worker])
 
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(len(lists)) as pool:
+    with one_blas_thread(), ThreadPoolExecutor(len(lists)) as pool:
         # For the corpus against itself, the tiles before the first query row hold no partner.
         for first in range((starts[0] // TILE) * TILE if symmetric else 0, corpus.n_rows, TILE):
             last = min(first + TILE, corpus.n_rows)

@@ -313,9 +313,9 @@ class TextIndex:
         Notes
         -----
         Exact: every pair is scored (no approximation), block by block, so memory grows with
-        the corpus and ``k``, never with its square. With numba installed the work is shared
-        out to one thread per core; the result is the same with or without it, and on every
-        run.
+        the corpus and ``k``, never with its square. Either engine (numba's, or scipy's for
+        small corpora and without numba) shares the work out to one thread per core; the
+        result is the same with either, and on every run.
         """
         from ._topk import top_k
 
