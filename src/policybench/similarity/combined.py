@@ -853,9 +853,9 @@ def zone_similarity_matrix(
     """Zone x zone similarity by ``method`` (:func:`zone_similarity_estimate`'s point values) as a DataFrame.
 
     Every zone is kept; a pair is NaN only when nothing is known about one zone (or, for
-    "alignment", when there is nothing to align); ``attrs["undefined"]`` lists those pairs
-    {zone_a, zone_b, overlap, reason}; ``attrs["overlap"]`` holds the categories known for both
-    as a nested list in the order of the index. For the intervals use :func:`zone_similarity_estimate`.
+    "alignment", when there is nothing to align). The values only, with no metadata: the
+    intervals, overlaps and parameters are in :func:`zone_similarity_estimate`'s result, the
+    reasons and caveats of a pair in :func:`zone_similarity`'s.
     """
     est = zone_similarity_estimate(
         dataset,
@@ -869,23 +869,7 @@ def zone_similarity_matrix(
         min_overlap=min_overlap,
         progress=progress,
     )
-    frame = est.matrix()
-    ids = list(est.zone_ids)
-    overlap = np.asarray(est.overlap)
-    values = est.estimate
-    undefined = [
-        {
-            "zone_a": a,
-            "zone_b": ids[j],
-            "overlap": int(overlap[i, j]),
-            "reason": "nothing to align" if method == "alignment" else "nothing is known about one of the zones",
-        }
-        for i, a in enumerate(ids)
-        for j in range(i + 1, len(ids))
-        if np.isnan(values[i, j])
-    ]
-    frame.attrs.update({**dict(est.params), "undefined": undefined, "overlap": overlap.tolist()})
-    return frame
+    return est.matrix()
 
 
 def _similarities(
@@ -1011,8 +995,9 @@ def nearest_peers(
     Candidates: every other zone of ``kind`` (default: every other zone but frames of national directions).
 
     Ranked by the estimate (ties by id), each with its interval; ``k`` peers unless fewer
-    candidates have a number. Candidates without one (nothing known about them) are listed in
-    ``attrs["undefined"]`` with the reason.
+    candidates have a number (a candidate about which nothing is known has none; :func:`zone_similarity`
+    says why). The table holds no metadata: the parameters are the call's, each pair's details
+    are in :func:`similarities_to`'s comparisons.
 
     Returns
     -------
@@ -1048,9 +1033,8 @@ def nearest_peers(
         raise InputError(f"no candidate peers for '{target}'" + (f" of kind '{kind}'" if kind else ""))
     pairs = _similarities(dataset, target, candidates, cfg, method, None, None)
     defined = [p for p in pairs if p.defined]
-    undefined = [{"zone_id": p.zone_b, "overlap": p.overlap, "reason": p.reason} for p in pairs if not p.defined]
     if not defined:
-        reasons = "; ".join(f"{u['zone_id']}: {u['reason']}" for u in undefined[:5])
+        reasons = "; ".join(f"{p.zone_b}: {p.reason}" for p in pairs if not p.defined)
         raise InputError(f"no peer of '{target}' has a defined similarity ({reasons})")
     table = pd.DataFrame(
         {
@@ -1072,5 +1056,4 @@ def nearest_peers(
         .reset_index(drop=True)
     )
     table.insert(0, "rank", np.arange(1, len(table) + 1))
-    table.attrs = {**dict(pairs[0].params), "undefined": undefined}
     return table

@@ -45,6 +45,7 @@ from .._params import (
     Weights,
     check_choice,
     check_positive_int,
+    check_status,
     check_type,
     check_unit_interval,
     validate_params,
@@ -307,7 +308,7 @@ def similarity_estimate(
     share.setflags(write=False)
     params = {
         "metric": metric,
-        "status": list(portfolio.attrs["status"]),
+        "status": list(check_status(dataset.codebook, status, fn)),
         "secondary_weight": float(secondary_weight),
         "sigma": float(sigma),
         "weighted": weights is not None,
