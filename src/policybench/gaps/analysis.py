@@ -401,7 +401,7 @@ def gap_analysis(
     done = positive.any(axis=0)  # categories some benchmark zone does: an empty category changes nothing
     base = float(positive[:, done].mean()) if done.any() else 0.5  # documented adoption, known or not
     prior = (float(adoption_prior), round(base, 12), len(benchmark) if adoption_basis == "documented" else 0)
-    table = _gap_table(dataset, portfolio, target, benchmark, frontier, w, statuses, prior)
+    table = _gap_table(dataset, portfolio, target, benchmark, frontier, w, statuses, prior, float(secondary_weight))
     applicable = table[table["frontier"] > 0]
     if not applicable.empty and applicable["weight"].sum() <= 0:
         raise InputError(
@@ -506,6 +506,7 @@ def _gap_table(
     weights: pd.Series,
     statuses: tuple[str, ...],
     prior: tuple[float, float, int],
+    secondary_weight: float,
 ) -> pd.DataFrame:
     codebook = dataset.codebook
     bench = portfolio.loc[list(benchmark)]
@@ -514,7 +515,7 @@ def _gap_table(
     f, holders = frontier_scores(bench, rule)
     examined = bench.notna().sum(axis=0).to_numpy()
     adopted = (bench.fillna(0.0) > 0).sum(axis=0).to_numpy()
-    low = _low_confidence(dataset, portfolio, target, benchmark, rule, statuses)
+    low = _low_confidence(dataset, portfolio, target, benchmark, rule, statuses, secondary_weight)
     zone = dataset.zone(target)
     rows = []
     for j, cat in enumerate(codebook.categories):
@@ -579,6 +580,7 @@ def _low_confidence(
     benchmark: tuple[str, ...],
     rule: str,
     statuses: tuple[str, ...],
+    secondary_weight: float,
 ) -> set[str]:
     """Codes whose frontier or whose target score rests only on low-confidence measures.
 
@@ -587,7 +589,7 @@ def _low_confidence(
     benchmark zone with a positive score (rule "mean").
     """
     top = float(dataset.codebook.max_depth)
-    weight = float(portfolio.attrs.get("secondary_weight", 0.5))
+    weight = secondary_weight
     best = portfolio.loc[list(benchmark)].fillna(0.0).max(axis=0)
     cells = portfolio.to_numpy(dtype=float)
     row = {z: i for i, z in enumerate(portfolio.index)}
