@@ -98,3 +98,12 @@ def test_lam_weights_the_two_parts(shipped) -> None:
         structured_only.estimate["high"],
     )
     assert alignment_only.score == alignment_only.low == alignment_only.high == alignment_only.alignment_score
+
+
+def test_every_caveat_has_the_reports_words_in_both_languages() -> None:
+    from policybench.report.labels import LABELS
+    from policybench.similarity.combined import CAVEATS
+
+    for caveat in CAVEATS:
+        words = LABELS[f"caveat_{caveat}"]
+        assert words["zh"] and words["en"] and words["zh"] != words["en"], caveat
