@@ -135,7 +135,7 @@ LARGE_MODULES: dict[str, str] = {
     "report/render.py": "turning report content into HTML, Markdown, JSON and XLSX",
     "assessment.py": "the Assessment result object and assess()",
     "data/model.py": "the pydantic models of the codebook and zone files (the schema)",
-    "report/labels.py": "the report's words in Chinese and English (no logic)",
+    "labels.py": "the report's words in Chinese and English (no logic)",
     "batch.py": "the batch runner (jobs file, processes, Dask, resume)",
     "similarity/text.py": "the TextIndex class (fit, query, save, load)",
     "data/documents.py": "the bounded YAML reader with positions",
@@ -160,3 +160,57 @@ def test_every_long_module_is_named_with_its_one_job() -> None:
         "split or name": set(long) - set(LARGE_MODULES),
         "drop": set(LARGE_MODULES) - set(long),
     }
+
+
+#: Modules whose Chinese string literals are not presentation: patterns that read Chinese texts
+#: (draft), texts written into data files (migration notes, the new-zone skeleton, a draft's
+#: header), schema descriptions and the province-level city names (data).
+_CHINESE_NOT_PRESENTATION = ("draft/", "data/", "cli/workflow.py")
+
+
+def _chinese_literals(path: Path) -> list[int]:
+    """Lines of the Chinese string constants of ``path`` that are not docstrings."""
+    import re
+
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docs = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    return sorted(
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in docs
+        and cjk.search(node.value)
+    )
+
+
+def test_the_chinese_literal_finder_finds_one(tmp_path: Path) -> None:
+    sample = tmp_path / "m.py"
+    sample.write_text('"""文档。"""\nX = "差距"\n\n\ndef f():\n    """说明。"""\n    return f"{X}：总体"\n', "utf-8")
+    assert _chinese_literals(sample) == [2, 7]
+
+
+def test_words_live_in_labels_only() -> None:
+    """Computation, CLI and report code take every Chinese word from policybench.labels (issue 24, item 2)."""
+    offenders = {
+        str(p.relative_to(ROOT)): lines
+        for p in sorted(ROOT.rglob("*.py"))
+        if p.name != "labels.py"
+        and not str(p.relative_to(ROOT)).startswith(_CHINESE_NOT_PRESENTATION)
+        and (lines := _chinese_literals(p))
+    }
+    assert not offenders, offenders
+
+
+def test_words_and_number_formats_import_nothing_from_the_package() -> None:
+    """Any module may take its words and formats from these two without making a cycle."""
+    graph = _graph()
+    assert graph["policybench.labels"] == set() and graph["policybench.numbers"] == set()

@@ -61,7 +61,7 @@ def test_the_reports_track_record_is_the_results_file() -> None:
     """The methods appendix quotes the temporal backtest: it must say what results-validity.json says."""
     import json
 
-    from policybench.report.labels import METHOD_TEXT
+    from policybench.labels import METHOD_TEXT
 
     result = json.loads((BENCH.parent / "results-validity.json").read_text(encoding="utf-8"))
     ours = result["methods"]["ours"]["precision_at_k"]

@@ -101,7 +101,7 @@ def test_lam_weights_the_two_parts(shipped) -> None:
 
 
 def test_every_caveat_has_the_reports_words_in_both_languages() -> None:
-    from policybench.report.labels import LABELS
+    from policybench.labels import LABELS
     from policybench.similarity.combined import CAVEATS
 
     for caveat in CAVEATS:

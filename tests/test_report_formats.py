@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from policybench.assessment import assess
+from policybench.labels import LABELS, SHEETS_ZH
 from policybench.report import report
-from policybench.report.labels import LABELS, SHEETS_ZH
 
 DATE = "2026-11-27"
 FORMATS = ("html", "md", "docx", "pdf", "xlsx")

@@ -33,6 +33,8 @@ from ._params import (
 )
 from ._version import __version__
 from .errors import InputError
+from .labels import phrase
+from .numbers import shown
 
 if TYPE_CHECKING:
     from .data.dataset import Dataset
@@ -257,23 +259,34 @@ class Assessment:
         Numbers as the reports show them: DTF whole, priority as a share of the total, P(top) in percent.
         """
         check_choice("Assessment.summary_lines", "lang", lang, ("en", "zh"))
-        words = _SUMMARY_WORDS[lang]
         recs = self._recommendations
+        counts = self.gap.counts()
+        dtf = phrase("assessment.undefined", lang) if _missing(self.overall) else shown(self.overall, "dtf")
         lines = [
-            words["head"].format(target=self.target, benchmark=words["sep"].join(self.benchmark)),
-            words["overall"].format(
-                dtf=_number(self.overall, ".0f", words["undefined"]),
-                known=self.gap.counts()["known"],
-                unknown=self.gap.counts()["unknown"],
+            phrase(
+                "assessment.head", lang, target=self.target, benchmark=phrase("sep.list", lang).join(self.benchmark)
+            ),
+            phrase(
+                "assessment.overall",
+                lang,
+                dtf=dtf,
+                known=counts["known"],
+                unknown=counts["unknown"],
                 data=self.data_hash,
                 codebook=self.codebook_version,
             ),
         ]
         for r in recs.head(5).itertuples():
-            robust = "" if _missing(r.p_top) else words["robust"].format(k=self.params["robust_top"], p=r.p_top)
-            lines.append(words["row"].format(rank=r.rank, code=r.code, share=r.priority_share) + robust)
+            robust = (
+                ""
+                if _missing(r.p_top)
+                else phrase("assessment.robust", lang, k=self.params["robust_top"], p=shown(r.p_top, "share"))
+            )
+            share = shown(r.priority_share, "share")
+            lines.append(phrase("assessment.row", lang, rank=r.rank, code=r.code, share=share) + robust)
         if self.closest is not None:
-            lines.append(words["closest"].format(zone=self.closest, score=self._comparisons[0].score))
+            score = shown(self._comparisons[0].score, "similarity")
+            lines.append(phrase("assessment.closest", lang, zone=self.closest, score=score))
         return lines
 
     def __repr__(self) -> str:
@@ -284,18 +297,18 @@ class Assessment:
         recs = self._recommendations.head(5)
         rows = "".join(
             f"<tr><td>{r.rank}</td><td><code>{esc(r.code)}</code></td><td>{esc(str(r.label_en))}</td>"
-            f"<td>{r.priority_share:.0%}</td><td>{r.gap:.2f}</td><td>{esc(str(r.exemplar_zones))}</td>"
-            f"<td>{'' if _missing(r.p_top) else f'{r.p_top:.0%}'}</td></tr>"
+            f"<td>{shown(r.priority_share, 'share')}</td><td>{shown(r.gap, 'score')}</td>"
+            f"<td>{esc(str(r.exemplar_zones))}</td><td>{'' if _missing(r.p_top) else shown(r.p_top, 'share')}</td></tr>"
             for r in recs.itertuples()
         )
         closest = (
-            f"<br>Most similar: <code>{esc(self.closest)}</code> ({self._comparisons[0].score:.2f})"
+            f"<br>Most similar: <code>{esc(self.closest)}</code> ({shown(self._comparisons[0].score, 'similarity')})"
             if self.closest
             else ""
         )
         return (
             f"<div><strong>Assessment of <code>{esc(self.target)}</code></strong> against "
-            f"{esc(', '.join(self.benchmark))}<br>Overall DTF <strong>{_number(self.overall, '.0f')}</strong> over "
+            f"{esc(', '.join(self.benchmark))}<br>Overall DTF <strong>{shown(self.overall, 'dtf')}</strong> over "
             f"{self.gap.counts()['known']} applicable categories known for the target "
             f"({self.gap.counts()['unknown']} unknown, to verify first); data <code>{esc(self.data_hash)}</code>, "
             f"codebook {esc(self.codebook_version)}{closest}"
@@ -303,33 +316,6 @@ class Assessment:
             f"<th>exemplars</th><th>P(top {self.params['robust_top']})</th></tr>{rows}</table>"
             f"<small>Tables: {esc(', '.join(TABLES))} (use .table(name))</small></div>"
         )
-
-
-_SUMMARY_WORDS: dict[str, dict[str, str]] = {
-    "en": {
-        "head": "Assessment of {target} against {benchmark}",
-        "sep": ", ",
-        "overall": "overall DTF {dtf} over {known} applicable categories known for the target "
-        "({unknown} to verify first); data {data}, codebook {codebook}",
-        "undefined": "undefined",
-        "row": "  {rank}. {code:<30} share of priority {share:>4.0%}",
-        "robust": "  P(top {k}) {p:.0%}",
-        "closest": "most similar: {zone} ({score:.2f})",
-    },
-    "zh": {
-        "head": "{target}对标{benchmark}的评估",
-        "sep": "、",
-        "overall": "总体DTF {dtf}，基于本区状态已知的{known}个适用类别（{unknown}个待核实）；数据 {data}，编码本 {codebook}",
-        "undefined": "无法计算",
-        "row": "  {rank}. {code:<30} 优先度占比 {share:>4.0%}",
-        "robust": "  进入前{k}的概率 {p:.0%}",
-        "closest": "最相似：{zone}（{score:.2f}）",
-    },
-}
-
-
-def _number(value: float, spec: str, undefined: str = "undefined") -> str:
-    return undefined if _missing(value) else format(value, spec)
 
 
 def _missing(value: Any) -> bool:

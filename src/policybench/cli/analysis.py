@@ -75,7 +75,7 @@ def _run_states(args: argparse.Namespace) -> int:
 
 def _run_coverage(args: argparse.Namespace) -> int:
     from ..data.frames import coverage_summary
-    from ..report.labels import cli_label
+    from ..labels import cli_label
 
     if args.states:
         return _run_states(args)
@@ -125,10 +125,11 @@ def _zone_numbers(ds: Dataset, lang: str) -> dict[str, tuple[str, str]]:
 
 def _print_zone_numbers(names: dict[str, tuple[str, str]], lang: str) -> None:
     """The legend of the numbered columns, wrapped to the terminal (an entry is never broken)."""
+    from ..labels import cli_label, phrase
     from .table import display_width, terminal_width
 
-    width, sep = terminal_width(), ("；" if lang == "zh" else "; ")
-    line = "区域编号：" if lang == "zh" else "zone numbers: "
+    width, sep = terminal_width(), phrase("sep.clause", lang)
+    line = cli_label("zone_numbers", lang)
     for n, (number, short) in enumerate(names.values()):
         entry = f"{number} {short}" + (sep if n < len(names) - 1 else "")
         if display_width(line + entry.rstrip()) > width and line.strip():
@@ -140,7 +141,7 @@ def _print_zone_numbers(names: dict[str, tuple[str, str]], lang: str) -> None:
 
 def _emit_zone_matrix(matrix: pd.DataFrame, ds: Dataset, lang: str, kind: str | None) -> None:
     """A zone x zone matrix for a terminal: rows 'n short name', columns the numbers (paged when too wide)."""
-    from ..report.labels import cli_label
+    from ..labels import cli_label
 
     names = _zone_numbers(ds, lang)
     shown = matrix.rename(index=lambda z: f"{names[z][0]} {names[z][1]}", columns=lambda z: names[z][0])
@@ -180,7 +181,7 @@ def _run_compare(args: argparse.Namespace) -> int:
     echo(result)
     if not result.alignment.pairs.empty:
         print()
-        from ..report.labels import cli_label
+        from ..labels import cli_label
 
         columns = ["similarity", "text", "category", "title_a", "title_b"]
         headers = [cli_label(c, args.lang) for c in columns]
@@ -245,7 +246,7 @@ def _run_similarity(args: argparse.Namespace) -> int:
     if args.format != "table":
         emit(matrix.reset_index(), args.format, kinds=dict.fromkeys(map(str, matrix.columns), "similarity"))
     else:
-        from ..report.labels import cli_label
+        from ..labels import cli_label
 
         _emit_zone_matrix(matrix, ds, args.lang, "similarity")
         print()
@@ -279,7 +280,7 @@ def _print_estimates(ds: Dataset, args: argparse.Namespace) -> int:
     else:
         emit(matrix.reset_index(), args.format, kinds=dict.fromkeys(map(str, matrix.columns), "similarity"))
     if args.format == "table":
-        from ..report.labels import cli_label
+        from ..labels import cli_label
 
         lang = args.lang
         print()
@@ -305,7 +306,7 @@ def _configure_gap(p: argparse.ArgumentParser) -> None:
 
 
 def _run_gap(args: argparse.Namespace) -> int:
-    from ..report.labels import cli_label, term
+    from ..labels import cli_label, term
     from ..report.readable import Names
 
     assessment = run_assessment(args)
@@ -387,7 +388,7 @@ _GAP_KINDS = {
 
 
 def _print_unverified(gap: Any, lang: str, names: Any) -> None:
-    from ..report.labels import cli_label
+    from ..labels import cli_label
 
     unverified = gap.unverified()
     if unverified.empty:

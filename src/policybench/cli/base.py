@@ -35,7 +35,7 @@ def emit(
 ) -> None:
     """Print a DataFrame as an aligned table, CSV, JSON or Markdown (data text made safe for each).
 
-    ``kinds`` maps columns to a kind of number (``policybench.report.numbers.NUMBER_FORMATS``):
+    ``kinds`` maps columns to a kind of number (``policybench.numbers.NUMBER_FORMATS``):
     a terminal table shows them as the reports do (e.g. DTF whole, shares in percent); CSV and
     JSON keep the values.
 
@@ -57,7 +57,7 @@ def emit(
     elif fmt == "md":
         sys.stdout.write(markdown_table(frame) + "\n")
     else:
-        from ..report.numbers import shown
+        from ..numbers import shown
 
         kinds = kinds or {}
         numeric = [
@@ -280,7 +280,9 @@ def run_assessment(args: argparse.Namespace) -> Any:
     check_draws(args.draws, zero_skips=True)
     dataset = load_data(args)
     weights = read_weights(args.weights) if args.weights else None
-    label = "稳健性抽样" if getattr(args, "lang", "en") == "zh" else "robustness draws"
+    from ..labels import cli_label
+
+    label = cli_label("robustness_draws", getattr(args, "lang", "en"))
     with step_progress(args.draws, label) as update:  # shown on a terminal only
         return assess(
             dataset,

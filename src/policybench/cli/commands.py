@@ -149,20 +149,6 @@ def _run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-#: Column headings of the list tables in Chinese that the report's table (COLUMNS_ZH) does not have.
-_LIST_COLUMNS_ZH = {
-    "province": "省份",
-    "established": "设立",
-    "n_measures": "举措数",
-    "n_counted": "计入的举措数",
-    "n_sources": "来源数",
-    "requires": "前置类别",
-    "core": "核心清单",
-    "national_duty": "国家义务",
-    "source_id": "来源代码",
-    "n_citing": "引用次数",
-    "confidence": "可信度",
-}
 #: Columns whose values are vocabulary words (translated in zh tables; csv and json keep them).
 _WORD_COLUMNS = ("kind", "authority", "status", "confidence", "core")
 
@@ -171,7 +157,7 @@ def _readable(frame: Any, lang: str, ds: Any) -> Any:
     """A list table for a person reading ``lang``: in zh, vocabulary and headings in Chinese (ids stay)."""
     if lang != "zh":
         return frame
-    from ..report.labels import COLUMNS_ZH, term
+    from ..labels import COLUMNS_ZH, term
 
     out = frame.copy()
     if "province" in out.columns and "zone_id" in out.columns:
@@ -179,8 +165,7 @@ def _readable(frame: Any, lang: str, ds: Any) -> Any:
     for column in _WORD_COLUMNS:
         if column in out.columns:
             out[column] = [term(str(v).lower() if isinstance(v, bool) else str(v), "zh") for v in out[column]]
-    names = {**COLUMNS_ZH, **_LIST_COLUMNS_ZH}
-    return out.rename(columns=lambda c: names.get(str(c), str(c)))
+    return out.rename(columns=lambda c: COLUMNS_ZH.get(str(c), str(c)))
 
 
 COMMANDS: dict[str, tuple[str, Configure, Run]] = {

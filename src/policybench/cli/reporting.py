@@ -8,6 +8,7 @@ from contextlib import ExitStack
 from typing import Any
 
 from .._params import MAX_WORKERS
+from ..labels import cli_label
 from .base import (
     Configure,
     Run,
@@ -44,7 +45,7 @@ def _run_report(args: argparse.Namespace) -> int:
     require_extras(Path(args.output).suffix.lower())  # before any work: a missing extra is known now
     assessment = run_assessment(args)
     path = report(assessment, lang=args.lang, generated=args.date).save(args.output)
-    print(f"{'报告已写入' if args.lang == 'zh' else 'report written'}: {path.resolve()}")
+    print(f"{cli_label('report_written', args.lang)}: {path.resolve()}")
     return 0
 
 

@@ -6,6 +6,7 @@ import argparse
 import json
 from typing import Any
 
+from ..labels import cli_label
 from .base import Configure, Run, add_data, add_format, emit, load_data
 
 
@@ -27,7 +28,7 @@ def lag_text(low: int, high: int, lang: str) -> str:
     """
     if low == high == 0:
         return "—"
-    unit = "年" if lang == "zh" else "y"
+    unit = cli_label("years_unit", lang)
     a, b = f"{low / 365.25:.1f}", f"{high / 365.25:.1f}"
     return f"{a} {unit}" if a == b else f"{a}-{b} {unit}"
 
@@ -36,7 +37,7 @@ def _run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ..diffusion import diffusion
-    from ..report.labels import cli_label
+    from ..labels import cli_label
 
     ds = load_data(args)
     lang = args.lang
@@ -88,7 +89,7 @@ def _namer(ds: Any, lang: str) -> _Names:
 def _print_code(result: Any, code: str, lang: str, name: _Names) -> None:
     import pandas as pd
 
-    from ..report.labels import cli_label, term
+    from ..labels import cli_label, term
 
     adoptions = result.adoption_table()
     rows = adoptions[adoptions["code"] == code]

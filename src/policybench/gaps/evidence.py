@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from ..data.codebook import is_counted
 from ..data.model import title_recorded
+from ..labels import phrase
 
 if TYPE_CHECKING:
     from ..data.model import Category, Measure, Source, Zone
@@ -127,32 +128,22 @@ class Check:
     def reading(self, zone: Zone, lang: str) -> str:
         """The sources to read, in words ('' when none is left)."""
         read = [_source_name(s, lang) for s in zone.sources if s.id in set(self.sources)]
-        if not read:
-            return ""
-        return "通读本区来源" + "、".join(read) if lang == "zh" else "read the target's source(s) " + ", ".join(read)
+        return phrase("check.read", lang, sources=phrase("sep.list", lang).join(read)) if read else ""
 
     def searching(self, lang: str) -> str:
         """The searches to run, in words, with how many were run already ('' when none is left)."""
-        quoted = [f"“{q}”" for q in self.queries]
-        done = (f"（已检索{self.searched}次）" if lang == "zh" else f" ({self.searched} queries already run)") * bool(
-            self.searched
-        )
-        if not quoted:
-            return done.strip(" ()（）")
-        return ("检索" + "、".join(quoted) if lang == "zh" else "search " + ", ".join(quoted)) + done
+        if not self.queries:
+            return phrase("check.searched_alone", lang, n=self.searched) if self.searched else ""
+        quoted = phrase("sep.list", lang).join(f"“{q}”" for q in self.queries)
+        done = phrase("check.searched", lang, n=self.searched) if self.searched else ""
+        return phrase("check.search", lang, queries=quoted) + done
 
     def text(self, zone: Zone, lang: str) -> str:
         """The check in words, in ``lang`` ("zh" or "en"): the sources by their titles, then the searches."""
         parts = [p for p in (self.reading(zone, lang), self.searching(lang)) if p]
         if not self.sources and not self.queries:
-            parts.insert(
-                0,
-                "已读来源和建议检索均已做过，请向管委会或主管部门直接核实，或补充本区的官方文件"
-                if lang == "zh"
-                else "the sources and suggested searches are done: ask the zone's administration or add its "
-                "official documents",
-            )
-        return ("；" if lang == "zh" else "; ").join(parts)
+            parts.insert(0, phrase("check.exhausted", lang))
+        return phrase("sep.clause", lang).join(parts)
 
 
 def _source_name(source: Source, lang: str) -> str:
@@ -160,9 +151,9 @@ def _source_name(source: Source, lang: str) -> str:
     if title_recorded(source.title):
         return f"《{source.title}》"  # the title as published, in either language
     date = source.date or ""
-    if lang == "zh":
-        return f"{source.publisher}{date}发布的页面" if source.publisher != "unknown" else f"{date}发布的页面"
-    return f"a page of “{source.publisher}” of {date}" if source.publisher != "unknown" else f"a page of {date}"
+    if source.publisher != "unknown":
+        return phrase("check.page", lang, publisher=source.publisher, date=date)
+    return phrase("check.page_anonymous", lang, date=date)
 
 
 def verification_check(zone: Zone, category: Category, exemplars: Sequence[Measure]) -> Check:
@@ -198,8 +189,8 @@ def verification_check(zone: Zone, category: Category, exemplars: Sequence[Measu
     for m in exemplars:
         phrases += [e.key_phrase for e in m.evidence if e.key_phrase] + [m.title.zh]
     queries: list[str] = []
-    for phrase in dict.fromkeys(p.strip() for p in phrases if p.strip()):
-        query = f"{name} {phrase}"
+    for words in dict.fromkeys(p.strip() for p in phrases if p.strip()):
+        query = f"{name} {words}"
         if query not in run and query not in queries:
             queries.append(query)
         if len(queries) == CHECK_QUERIES:

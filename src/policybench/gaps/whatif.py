@@ -11,6 +11,7 @@ import pandas as pd
 from .._params import Instance, Str, fail, validate_params
 from ..data.model import Evidence, LocalText, Measure, Source
 from ..errors import InputError
+from ..labels import phrase
 from .scores import ranking
 
 if TYPE_CHECKING:
@@ -110,16 +111,16 @@ def _as_measure(dataset: Dataset, target: str, item: Addition, n: int) -> Measur
         )
     depth = spec.get("depth")
     if isinstance(depth, bool) or not isinstance(depth, int) or depth not in codebook.depths:
-        raise InputError(f"add: depth must be one of {list(dataset.codebook.depths)}. Got {depth!r} instead.")
+        raise fail("simulate", "add", f"mappings whose 'depth' is one of {list(codebook.depths)}", depth)
     label = codebook.category(code).label
-    title = spec.get("title") or f"what-if: {label.en}"
+    title = spec.get("title") or phrase("whatif.title", "en", label=label.en)
     if not isinstance(title, str):
         raise fail("simulate", "add", "mappings whose 'title' is a str", title)
     return Measure(
         id=f"{target}.what-if-{n}",
-        title=LocalText(zh=f"假设：{label.zh}", en=str(title)),
+        title=LocalText(zh=phrase("whatif.title", "zh", label=label.zh), en=str(title)),
         summary=LocalText(
-            zh=f"情景分析中假设采用{label.zh}。", en=f"Hypothetical adoption of {label.en} for scenario analysis."
+            zh=phrase("whatif.summary", "zh", label=label.zh), en=phrase("whatif.summary", "en", label=label.en)
         ),
         category=code,
         secondary=list(spec.get("secondary", [])),

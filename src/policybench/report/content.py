@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .._json import json_safe
-from .labels import METHOD_TEXT, label
+from ..labels import METHOD_TEXT, label
 
 if TYPE_CHECKING:
     from ..assessment import Assessment

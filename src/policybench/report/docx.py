@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..data.io import write_with
 from ..errors import PolicyBenchError
-from .numbers import shown
+from ..numbers import shown
 from .stable import stable_zip
 
 if TYPE_CHECKING:

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from ..data.model import title_recorded
+from ..labels import phrase, term
 
 __all__ = ["Names", "publisher_text", "short_name", "title_recorded"]
 
@@ -19,21 +20,6 @@ _HOST = re.compile(r"\b(?:[a-z0-9-]+\.)+[a-z]{2,}\b", re.I)
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _STATUS_IN_PARENS = re.compile(r"\s*\((proposed|piloting|implemented|discontinued)\)")
-
-_WORDS: dict[str, dict[str, str]] = {
-    "publisher_unknown": {"zh": "发布者不详", "en": "publisher unknown"},
-    "list_sep": {"zh": "、", "en": ", "},
-    "item_sep": {"zh": "；", "en": "; "},
-}
-_STATUS = {
-    "zh": {"proposed": "提出", "piloting": "试点", "implemented": "实施", "discontinued": "终止"},
-    "en": {
-        "proposed": "proposed",
-        "piloting": "piloting",
-        "implemented": "implemented",
-        "discontinued": "discontinued",
-    },
-}
 
 
 def _split_note(text: str) -> tuple[str, str]:
@@ -73,7 +59,7 @@ def publisher_text(publisher: str, lang: str) -> str:
     """
     text = (publisher or "").strip()
     if text.lower().startswith("unknown"):
-        name, note = _WORDS["publisher_unknown"][lang], _split_note(text)[1]
+        name, note = phrase("publisher_unknown", lang), _split_note(text)[1]
     else:
         name, note = _split_note(text)
     note = _note_in(note, lang)
@@ -136,7 +122,7 @@ class Names:
     def zones_list(self, ids: Any) -> str:
         """Zone ids (a list, or text joined by ',') as their names."""
         items = ids.split(",") if isinstance(ids, str) else list(ids)
-        return _WORDS["list_sep"][self.lang].join(self.zone(str(i).strip()) for i in items if str(i).strip())
+        return phrase("sep.list", self.lang).join(self.zone(str(i).strip()) for i in items if str(i).strip())
 
     def zone(self, zone_id: str) -> str:
         """The zone's name."""
@@ -169,12 +155,12 @@ class Names:
         """Comma-joined measure ids as their titles, joined in the language's way."""
         show = self.measure_with_zone if with_zone else self.measure
         parts = [show(i.strip()) for i in ids.split(",") if i.strip()]
-        return _WORDS["item_sep" if with_zone else "list_sep"][self.lang].join(parts)
+        return phrase("sep.clause" if with_zone else "sep.list", self.lang).join(parts)
 
     def categories_list(self, codes: Any) -> str:
         """Category codes (a list, or text joined by ',') as their labels."""
         items = codes.split(",") if isinstance(codes, str) else list(codes)
-        return _WORDS["list_sep"][self.lang].join(self.category(c.strip()) for c in items if str(c).strip())
+        return phrase("sep.list", self.lang).join(self.category(c.strip()) for c in items if str(c).strip())
 
     def prose(self, text: Any) -> str:
         """Text with every measure id and category code in it replaced by the title or label.
@@ -183,7 +169,7 @@ class Names:
         """
         out = str(text or "")
         out = _STATUS_IN_PARENS.sub(
-            lambda m: f"（{_STATUS['zh'][m.group(1)]}）" if self.lang == "zh" else f" ({m.group(1)})", out
+            lambda m: f"（{term(m.group(1), 'zh')}）" if self.lang == "zh" else f" ({m.group(1)})", out
         )
         if self._measure_ids is not None:
             out = self._measure_ids.sub(lambda m: self.measure(m.group(0)), out)

@@ -14,11 +14,11 @@ import pandas as pd
 from .._params import FilePath, check_choice, validate_params
 from ..data.io import atomic_write, write_with
 from ..errors import InputError
+from ..labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
+from ..numbers import EXCEL_FORMATS, NUMBER_FORMATS, format_number, shown
 from .charts import paired_bars, timeline
 from .content import build_content
 from .escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url, xml_safe
-from .labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
-from .numbers import EXCEL_FORMATS, NUMBER_FORMATS, format_number, shown
 from .readable import Names, publisher_text, title_recorded
 from .stable import stable_zip
 

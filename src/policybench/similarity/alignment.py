@@ -12,6 +12,8 @@ import pandas as pd
 from .._params import STATUS, Instance, Int, Maybe, Options, Real, Str, Strs, check_status, validate_params
 from ..data.codebook import is_counted
 from ..errors import InputError
+from ..labels import phrase
+from ..numbers import shown
 from .structured import pairwise_similarity
 
 if TYPE_CHECKING:
@@ -57,29 +59,23 @@ class Alignment:
     @validate_params({"top": Int(1), "lang": Options("zh", "en")}, name="Alignment.explain")
     def explain(self, *, top: int = 3, lang: str = "en") -> str:
         """Readable explanation: shared categories, strongest pairs, what only one side has."""
-        zh = lang == "zh"
+        none = phrase("alignment.none", lang)
         lines = [
-            (
-                f"{self.zone_a} 与 {self.zone_b} 的举措对齐：得分 {self.score:.2f}；"
-                if zh
-                else f"Alignment of {self.zone_a} with {self.zone_b}: score {self.score:.2f}; "
-            )
-            + (
-                f"A 被 B 覆盖 {self.coverage_a_by_b:.0%}，B 被 A 覆盖 {self.coverage_b_by_a:.0%}"
-                if zh
-                else f"A covered by B {self.coverage_a_by_b:.0%}, B covered by A {self.coverage_b_by_a:.0%}"
+            phrase(
+                "alignment.head",
+                lang,
+                a=self.zone_a,
+                b=self.zone_b,
+                score=shown(self.score, "similarity"),
+                a_by_b=shown(self.coverage_a_by_b, "share"),
+                b_by_a=shown(self.coverage_b_by_a, "share"),
             ),
-            ("共同类别：" if zh else "Shared categories: ")
-            + (", ".join(self.shared_codes) or ("无" if zh else "none")),
+            phrase("alignment.shared", lang, codes=", ".join(self.shared_codes) or none),
         ]
         for row in self.pairs.head(top).itertuples():
-            lines.append(f"  {row.similarity:.2f}  {row.title_a}  <->  {row.title_b}")
-        lines.append(
-            (f"仅 {self.zone_a} 有：" if zh else f"Only {self.zone_a}: ") + (", ".join(self.only_a_codes) or "-")
-        )
-        lines.append(
-            (f"仅 {self.zone_b} 有：" if zh else f"Only {self.zone_b}: ") + (", ".join(self.only_b_codes) or "-")
-        )
+            lines.append(f"  {shown(row.similarity, 'similarity')}  {row.title_a}  <->  {row.title_b}")
+        lines.append(phrase("alignment.only", lang, zone=self.zone_a, codes=", ".join(self.only_a_codes) or "-"))
+        lines.append(phrase("alignment.only", lang, zone=self.zone_b, codes=", ".join(self.only_b_codes) or "-"))
         return "\n".join(lines)
 
 

@@ -51,6 +51,8 @@ from .._params import (
 )
 from ..data.codebook import is_counted
 from ..errors import InputError
+from ..labels import phrase
+from ..numbers import shown
 from .alignment import PAIR_COLUMNS, Alignment, align, fitted_index
 from .intervals import SimilarityEstimate, similarity_estimate
 from .portfolio import portfolio_matrix
@@ -137,56 +139,34 @@ class Comparison:
     @validate_params({"lang": Options("zh", "en")}, name="Comparison.explain")
     def explain(self, *, lang: str = "en") -> str:
         """Overlap, caveats, the structured estimate, strongest aligned pairs, what only one side has."""
-        zh = lang == "zh"
-        head = (
-            f"两区均已知的类别 {self.overlap} 个（占编码本 {self.overlap_share:.0%}）"
-            if zh
-            else f"Overlap: {self.overlap} categories known for both ({self.overlap_share:.0%} of the codebook)"
-        )
+        head = phrase("comparison.overlap", lang, overlap=self.overlap, share=shown(self.overlap_share, "share"))
         if self.reason:
-            head += ("；无法计算：" if zh else "; undefined: ") + self.reason
-        head += self._estimate_line(zh)
+            head += phrase("comparison.undefined_reason", lang, reason=self.reason)
+        head += self._estimate_line(lang)
         for caveat in self.caveats:
-            head += "\n" + self._caveat_text(caveat, zh)
+            head += "\n" + phrase(
+                f"comparison.{caveat}",
+                lang,
+                overlap=self.overlap,
+                need=self.params.get("min_overlap", 0),
+                note=self.alignment_note,
+            )
         body = "" if math.isnan(self.alignment.score) else self.alignment.explain(lang=lang)
         return head + ("\n" + body if body else "")
 
-    def _caveat_text(self, caveat: str, zh: bool) -> str:
-        need = self.params.get("min_overlap", 0)
-        if caveat == "thin-overlap":
-            return (
-                f"注意：两区均已知的类别只有 {self.overlap} 个（少于 {need} 个），举措对齐只依据这些类别，结构部分多靠插补"
-                if zh
-                else f"Caveat: only {self.overlap} categories are known for both (fewer than {need}); the alignment "
-                "rests on them alone and the structured part is mostly imputed"
-            )
-        if caveat == "alignment-imputed":
-            return (
-                f"注意：没有可对齐的举措（{self.alignment_note}），举措对齐部分按两区与其他各区的对齐得分插补"
-                if zh
-                else f"Caveat: no measures to align ({self.alignment_note}); the alignment part is imputed from "
-                "both zones' alignments with every other zone"
-            )
-        return (
-            f"注意：没有可对齐的举措（{self.alignment_note}），也无从插补，综合相似度即结构相似度估计"
-            if zh
-            else f"Caveat: no measures to align ({self.alignment_note}) and nothing to impute from; "
-            "the similarity is the structured estimate alone"
-        )
-
-    def _estimate_line(self, zh: bool) -> str:
+    def _estimate_line(self, lang: str) -> str:
         """The structured estimate with its interval and known share, '' without one."""
         e = self.estimate
         if not e or math.isnan(e["estimate"]):
             return ""
-        if zh:
-            return (
-                f"\n结构相似度估计 {e['estimate']:.2f}（{self.level:.0%}区间 {e['low']:.2f}–{e['high']:.2f}；"
-                f"两区均已知的类别占 {e['known_share']:.0%}，其余按采用率模型插补）"
-            )
-        return (
-            f"\nStructured estimate {e['estimate']:.2f} ({self.level:.0%} interval {e['low']:.2f}-{e['high']:.2f}; "
-            f"{e['known_share']:.0%} of the categories known for both, the rest imputed)"
+        return "\n" + phrase(
+            "comparison.estimate",
+            lang,
+            estimate=shown(e["estimate"], "similarity"),
+            level=shown(self.level, "share"),
+            low=shown(e["low"], "similarity"),
+            high=shown(e["high"], "similarity"),
+            known=shown(e["known_share"], "share"),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -219,42 +199,37 @@ class Comparison:
 
     def __str__(self) -> str:
         lam = self.params.get("lam", 0.5)
-        zh = self.params.get("lang", "en") == "zh"
-        if self.defined:
-            interval = (
-                f"（{self.level:.0%}区间 {self.low:.2f}–{self.high:.2f}）"
-                if zh
-                else f" ({self.level:.0%} interval {self.low:.2f}-{self.high:.2f})"
-            )
-            if "structure-only" in self.caveats or "alignment-imputed" in self.caveats:
-                how = "alignment imputed" if "alignment-imputed" in self.caveats else "no measures to align"
-                how_zh = "举措对齐为插补值" if "alignment-imputed" in self.caveats else "无可对齐的举措"
-                head = (
-                    f"{self.zone_a}与{self.zone_b}：综合相似度 {self.score:.2f}{interval}（{how_zh}）"
-                    if zh
-                    else f"{self.zone_a} vs {self.zone_b}: similarity {self.score:.2f}{interval} ({how})"
-                )
-            elif math.isnan(self.alignment.score):
-                head = (
-                    f"{self.zone_a}与{self.zone_b}：综合相似度 {self.score:.2f}{interval} = 结构相似度估计（无可对齐的举措）"
-                    if zh
-                    else f"{self.zone_a} vs {self.zone_b}: similarity {self.score:.2f}{interval} "
-                    "= structured estimate (no measures to align)"
-                )
-            else:
-                parts = (self.score, interval, lam, self.structured, 1 - lam, self.alignment.score)
-                head = (
-                    "{}与{}：综合相似度 {:.2f}{} = {:g} × 结构估计 {:.2f} + {:g} × 举措对齐 {:.2f}"
-                    if zh
-                    else "{} vs {}: similarity {:.2f}{} = {:g} x structured estimate {:.2f} + {:g} x alignment {:.2f}"
-                ).format(self.zone_a, self.zone_b, *parts)
+        lang = self.params.get("lang", "en")
+        names = {"a": self.zone_a, "b": self.zone_b}
+        if not self.defined:
+            return phrase("comparison.head_undefined", lang, **names) + "\n" + self.explain(lang=lang)
+        score = shown(self.score, "similarity")
+        interval = phrase(
+            "comparison.interval",
+            lang,
+            level=shown(self.level, "share"),
+            low=shown(self.low, "similarity"),
+            high=shown(self.high, "similarity"),
+        )
+        how = next((c for c in ("alignment-imputed", "structure-only") if c in self.caveats), None)
+        if how is not None:
+            how_text = phrase(f"comparison.how.{how}", lang)
+            head = phrase("comparison.head_caveat", lang, **names, score=score, interval=interval, how=how_text)
+        elif math.isnan(self.alignment.score):
+            head = phrase("comparison.head_structured", lang, **names, score=score, interval=interval)
         else:
-            head = (
-                f"{self.zone_a}与{self.zone_b}：无法计算相似度"
-                if zh
-                else f"{self.zone_a} vs {self.zone_b}: similarity undefined"
+            head = phrase(
+                "comparison.head",
+                lang,
+                **names,
+                score=score,
+                interval=interval,
+                lam=format(lam, "g"),
+                rest=format(1 - lam, "g"),
+                structured=shown(self.structured, "similarity"),
+                alignment=shown(self.alignment.score, "similarity"),
             )
-        return head + "\n" + self.explain(lang=self.params.get("lang", "en"))
+        return head + "\n" + self.explain(lang=lang)
 
     def _repr_html_(self) -> str:
         al = self.alignment

@@ -1,4 +1,11 @@
-"""Words of the reports in Chinese and English, and the methodology appendix."""
+"""Every word the package shows, in Chinese and English.
+
+Report labels, codebook terms, the sentences results write about themselves, command-line
+headings and the methodology appendix.
+
+No logic and no imports from policybench: computation modules format their numbers with
+:mod:`policybench.numbers` and take their words from here.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +15,12 @@ __all__ = [
     "LABELS",
     "METHOD_TEXT",
     "PARAMETER_LABELS",
+    "PHRASES",
     "SHEETS_ZH",
     "TERMS",
     "cli_label",
     "label",
+    "phrase",
     "term",
 ]
 
@@ -382,6 +391,18 @@ COLUMNS_ZH: dict[str, str] = {
     "zone_name_en": "区域（英文）",
     "name_zh": "区域",
     "name_en": "区域（英文）",
+    # the list tables of the command line
+    "province": "省份",
+    "established": "设立",
+    "n_measures": "举措数",
+    "n_counted": "计入的举措数",
+    "n_sources": "来源数",
+    "requires": "前置类别",
+    "core": "核心清单",
+    "national_duty": "国家义务",
+    "source_id": "来源代码",
+    "n_citing": "引用次数",
+    "confidence": "可信度",
 }
 
 
@@ -483,7 +504,171 @@ CLI_LABELS: dict[str, dict[str, str]] = {
         "zh": "标杆组：{zones}；数据 {data}；编码本 {codebook}",
         "en": "benchmark: {zones}; data {data}; codebook {codebook}",
     },
+    "zone_numbers": {"zh": "区域编号：", "en": "zone numbers: "},
+    "robustness_draws": {"zh": "稳健性抽样", "en": "robustness draws"},
+    "report_written": {"zh": "报告已写入", "en": "report written"},
+    "years_unit": {"zh": "年", "en": "y"},
 }
+
+
+#: Sentences that results write about themselves (``explain``, ``summary``, ``str``, rationales,
+#: verification checks): one template per language. Numbers come in already formatted by
+#: :func:`policybench.numbers.shown`, so the templates hold no number formats of their own.
+PHRASES: dict[str, dict[str, str]] = {
+    # similarity/combined.py: Comparison
+    "comparison.overlap": {
+        "zh": "两区均已知的类别 {overlap} 个（占编码本 {share}）",
+        "en": "Overlap: {overlap} categories known for both ({share} of the codebook)",
+    },
+    "comparison.undefined_reason": {"zh": "；无法计算：{reason}", "en": "; undefined: {reason}"},
+    "comparison.thin-overlap": {
+        "zh": "注意：两区均已知的类别只有 {overlap} 个（少于 {need} 个），举措对齐只依据这些类别，结构部分多靠插补",
+        "en": "Caveat: only {overlap} categories are known for both (fewer than {need}); the alignment "
+        "rests on them alone and the structured part is mostly imputed",
+    },
+    "comparison.alignment-imputed": {
+        "zh": "注意：没有可对齐的举措（{note}），举措对齐部分按两区与其他各区的对齐得分插补",
+        "en": "Caveat: no measures to align ({note}); the alignment part is imputed from "
+        "both zones' alignments with every other zone",
+    },
+    "comparison.structure-only": {
+        "zh": "注意：没有可对齐的举措（{note}），也无从插补，综合相似度即结构相似度估计",
+        "en": "Caveat: no measures to align ({note}) and nothing to impute from; "
+        "the similarity is the structured estimate alone",
+    },
+    "comparison.estimate": {
+        "zh": "结构相似度估计 {estimate}（{level}区间 {low}–{high}；两区均已知的类别占 {known}，其余按采用率模型插补）",
+        "en": "Structured estimate {estimate} ({level} interval {low}-{high}; "
+        "{known} of the categories known for both, the rest imputed)",
+    },
+    "comparison.interval": {"zh": "（{level}区间 {low}–{high}）", "en": " ({level} interval {low}-{high})"},
+    "comparison.how.alignment-imputed": {"zh": "举措对齐为插补值", "en": "alignment imputed"},
+    "comparison.how.structure-only": {"zh": "无可对齐的举措", "en": "no measures to align"},
+    "comparison.head_caveat": {
+        "zh": "{a}与{b}：综合相似度 {score}{interval}（{how}）",
+        "en": "{a} vs {b}: similarity {score}{interval} ({how})",
+    },
+    "comparison.head_structured": {
+        "zh": "{a}与{b}：综合相似度 {score}{interval} = 结构相似度估计（无可对齐的举措）",
+        "en": "{a} vs {b}: similarity {score}{interval} = structured estimate (no measures to align)",
+    },
+    "comparison.head": {
+        "zh": "{a}与{b}：综合相似度 {score}{interval} = {lam} × 结构估计 {structured} + {rest} × 举措对齐 {alignment}",
+        "en": "{a} vs {b}: similarity {score}{interval} = {lam} x structured estimate {structured} "
+        "+ {rest} x alignment {alignment}",
+    },
+    "comparison.head_undefined": {"zh": "{a}与{b}：无法计算相似度", "en": "{a} vs {b}: similarity undefined"},
+    # similarity/alignment.py: Alignment
+    "alignment.head": {
+        "zh": "{a} 与 {b} 的举措对齐：得分 {score}；A 被 B 覆盖 {a_by_b}，B 被 A 覆盖 {b_by_a}",
+        "en": "Alignment of {a} with {b}: score {score}; A covered by B {a_by_b}, B covered by A {b_by_a}",
+    },
+    "alignment.shared": {"zh": "共同类别：{codes}", "en": "Shared categories: {codes}"},
+    "alignment.none": {"zh": "无", "en": "none"},
+    "alignment.only": {"zh": "仅 {zone} 有：{codes}", "en": "Only {zone}: {codes}"},
+    # gaps/summary.py: GapAnalysis.summary
+    "gap.head": {"zh": "{target}对标{benchmark}的差距分析", "en": "Gap analysis of {target} against {benchmark}"},
+    "gap.overall": {"zh": "总体DTF {dtf}", "en": "overall DTF {dtf}"},
+    "gap.undefined": {
+        "zh": "总体DTF无法计算（没有本区状态已知的适用类别）",
+        "en": "overall DTF undefined (nothing known is applicable)",
+    },
+    "gap.counts": {
+        "zh": "，基于本区状态已知的{known}个适用类别（{unknown}个状态未知，{na}个不适用）；前沿规则：{rule}",
+        "en": " over {known} applicable categories known for the target "
+        "({unknown} unknown, {na} not applicable); frontier rule {rule}",
+    },
+    "gap.row": {
+        "zh": "  {code:<32} 差距 {gap}  优先度占比 {share:>4}  （{state}）",
+        "en": "  {code:<32} gap {gap}  share of priority {share:>4}  ({state})",
+    },
+    "gap.verify": {
+        "zh": "待核实（{target}状态未知，不参与排序）：{codes}",
+        "en": "verify first (state unknown for {target}, not ranked): {codes}",
+    },
+    # assessment.py: Assessment.summary
+    "assessment.head": {"zh": "{target}对标{benchmark}的评估", "en": "Assessment of {target} against {benchmark}"},
+    "assessment.overall": {
+        "zh": "总体DTF {dtf}，基于本区状态已知的{known}个适用类别（{unknown}个待核实）；数据 {data}，编码本 {codebook}",
+        "en": "overall DTF {dtf} over {known} applicable categories known for the target "
+        "({unknown} to verify first); data {data}, codebook {codebook}",
+    },
+    "assessment.undefined": {"zh": "无法计算", "en": "undefined"},
+    "assessment.row": {
+        "zh": "  {rank}. {code:<30} 优先度占比 {share:>4}",
+        "en": "  {rank}. {code:<30} share of priority {share:>4}",
+    },
+    "assessment.robust": {"zh": "  进入前{k}的概率 {p}", "en": "  P(top {k}) {p}"},
+    "assessment.closest": {"zh": "最相似：{zone}（{score}）", "en": "most similar: {zone} ({score})"},
+    # gaps/rationale.py: one sentence per part of a recommendation's rationale
+    "rationale.head": {
+        "zh": "{label}：{target_name}得分{target}，标杆前沿{frontier}（差距{gap}，DTF {dtf}）；考察过此项的标杆中{adopted}/{n}采用。",
+        "en": "{label}: {target_name} scores {target} against a frontier of {frontier} (gap {gap}, DTF {dtf}); "
+        "{adopted} of {n} benchmark zones that examined it have it.",
+    },
+    "rationale.absence": {
+        "zh": "本区未开展此项的依据：{basis}（可信度{confidence}），估计确未开展的概率为{p}。",
+        "en": "That the zone lacks it rests on {basis} ({confidence} confidence): P(lacks) {p}.",
+    },
+    "rationale.basis.source": {"zh": "来源明确记载", "en": "a source that says so"},
+    "rationale.basis.search": {
+        "zh": "检索记录（相关来源和检索均未发现）",
+        "en": "a search record (the sources read and queries run found nothing)",
+    },
+    "rationale.exemplar": {
+        "zh": "可借鉴{zone}的{title}（深度{depth}，可信度{confidence}）。",
+        "en": "Exemplar: {zone}, '{title}' (depth {depth}, {confidence} confidence).",
+    },
+    "rationale.planned": {
+        "zh": "本区已提出相关方向（{planned}），尚未计入实施。",
+        "en": "The zone has already proposed this ({planned}), not yet counted as implemented.",
+    },
+    "rationale.not_counted": {
+        "zh": "本区曾有相关举措但未计入：{not_counted}。",
+        "en": "Earlier measures here are not counted: {not_counted}.",
+    },
+    "rationale.prereq": {"zh": "需先具备：{prereq}。", "en": "Prerequisites first: {prereq}."},
+    "rationale.authority_alone": {"zh": "园区自身即可推动。", "en": "The zone can act alone."},
+    "rationale.authority_up": {
+        "zh": "需要{level}层面授权或配合。",
+        "en": "Needs {level}-level authorisation or support.",
+    },
+    "rationale.uplift": {
+        "zh": "若达到标杆深度，总体DTF可提高{uplift}分。",
+        "en": "Reaching the exemplar's depth would raise the overall DTF by {uplift} points.",
+    },
+    # gaps/evidence.py: the check that settles a "verify first" cell
+    "check.read": {"zh": "通读本区来源{sources}", "en": "read the target's source(s) {sources}"},
+    "check.search": {"zh": "检索{queries}", "en": "search {queries}"},
+    "check.searched": {"zh": "（已检索{n}次）", "en": " ({n} queries already run)"},
+    "check.searched_alone": {"zh": "已检索{n}次", "en": "{n} queries already run"},
+    "check.exhausted": {
+        "zh": "已读来源和建议检索均已做过，请向管委会或主管部门直接核实，或补充本区的官方文件",
+        "en": "the sources and suggested searches are done: ask the zone's administration or add its "
+        "official documents",
+    },
+    "check.page": {"zh": "{publisher}{date}发布的页面", "en": "a page of “{publisher}” of {date}"},
+    "check.page_anonymous": {"zh": "{date}发布的页面", "en": "a page of {date}"},
+    # gaps/whatif.py: the measure a scenario adds
+    "whatif.title": {"zh": "假设：{label}", "en": "what-if: {label}"},
+    "whatif.summary": {
+        "zh": "情景分析中假设采用{label}。",
+        "en": "Hypothetical adoption of {label} for scenario analysis.",
+    },
+    "publisher_unknown": {"zh": "发布者不详", "en": "publisher unknown"},
+    # separators of lists and clauses
+    "sep.list": {"zh": "、", "en": ", "},
+    "sep.clause": {"zh": "；", "en": "; "},
+}
+
+
+def phrase(key: str, lang: str, **values: object) -> str:
+    """The sentence ``key`` in ``lang`` ("zh" or "en") with ``values`` filled in.
+
+    >>> phrase("alignment.only", "zh", zone="tianjin-htz", codes="GOV.STATUTORY_BODY")
+    '仅 tianjin-htz 有：GOV.STATUTORY_BODY'
+    """
+    return PHRASES[key][lang].format(**values)
 
 
 def cli_label(key: str, lang: str) -> str:
