@@ -171,6 +171,7 @@ def _cases() -> dict[str, Case]:
         "prerequisite_order": Case(lambda c: (pb.prerequisite_order, (c.codebook, ["GOV.STATUTORY_BODY"]), {})),
         "report": Case(lambda c: (rep.report, (c.assessment,), {})),
         "similarity_matrix": Case(lambda c: (pb.similarity_matrix, (portfolio(c),), {})),
+        "undefined_pairs": Case(lambda c: (sim.undefined_pairs, (portfolio(c),), {})),
         "validate": Case(_f(pb.validate, [ZONE_FILE], codebook=TOY / "codebook.yaml")),
         # ------------------------------------------------------------ similarity
         "align": Case(lambda c: (sim.align, (c.toy, "alpha", "beta"), {})),
@@ -193,6 +194,7 @@ def _cases() -> dict[str, Case]:
         "compare_gaps": Case(lambda c: (gaps.compare_gaps, (c.gap, c.gap), {})),
         "gap_analysis": Case(lambda c: (gaps.gap_analysis, (c.toy, "alpha"), {"against": ["beta", "gamma"]})),
         "recommend": Case(lambda c: (gaps.recommend, (c.gap,), {})),
+        "sensitivity_parameters": Case(lambda c: (gaps.sensitivity_parameters, (c.gap,), {})),
         "sensitivity": Case(
             lambda c: (gaps.sensitivity, (c.gap,), {"draws": 20}),
             extra={"weight_range": ((1.5, 0.5), (-1, 2), ("a", "b")), "keep_probability": ({"x": 2.0},)},

@@ -27,8 +27,14 @@ from hypothesis import strategies as st
 
 from policybench import InputError, load_dataset
 from policybench.data.model import Category
-from policybench.gaps import gap_analysis, recommend, sensitivity
-from policybench.similarity import portfolio_matrix, scope_matrix, similarity_matrix, zone_similarity
+from policybench.gaps import gap_analysis, recommend, sensitivity, sensitivity_parameters
+from policybench.similarity import (
+    portfolio_matrix,
+    scope_matrix,
+    similarity_matrix,
+    undefined_pairs,
+    zone_similarity,
+)
 
 STATES_TOY = Path(__file__).parent / "data" / "toy-states"
 TOY = Path(__file__).parent / "data" / "toy"
@@ -74,12 +80,16 @@ def test_states_and_portfolio_by_hand(ds) -> None:
 
 
 def test_structured_similarity_over_the_overlap_by_hand(ds) -> None:
-    s = similarity_matrix(portfolio_matrix(ds), metric="soft_cosine")  # default minimum overlap: 2 of 5
+    p = portfolio_matrix(ds)
+    s = similarity_matrix(p, metric="soft_cosine")  # default minimum overlap: 2 of 5
     # tee-bee overlap {STAT, CORP, PART}: u = [1, 0 | 0], v = [0, 2/3 | 1], sigma 0.3
     # u'Sv = 0.3 (1)(2/3) = 0.2; u'Su = 0.7 + 0.3 = 1; v'Sv = 0.7 (13/9) + 0.3 (4/9 + 1) = 13/9
     assert s.loc["tee", "bee"] == pytest.approx(0.2 / sqrt(13 / 9))
     assert np.isnan(s.loc["tee", "cee"]) and np.isnan(s.loc["bee", "cee"])
-    reasons = {frozenset((u["zone_a"], u["zone_b"])): (u["overlap"], u["reason"]) for u in s.attrs["undefined"]}
+    reasons = {
+        frozenset((u["zone_a"], u["zone_b"])): (u["overlap"], u["reason"])
+        for u in undefined_pairs(p).to_dict("records")
+    }
     assert set(reasons) == {frozenset(("tee", "cee")), frozenset(("bee", "cee"))}
     overlap, reason = reasons[frozenset(("tee", "cee"))]
     assert overlap == 1 and "under the minimum overlap of 2" in reason
@@ -171,7 +181,15 @@ def test_evidence_draws_by_hand(gap) -> None:
     assert r1.loc[CORP, "p_top_weights"] == pytest.approx(15 / 16, abs=0.015)
     r2 = sensitivity(gap, draws=4000, seed=1, top=2).set_index("code")
     assert r2.loc[PART, "p_top_evidence"] == pytest.approx(0.5 * 0.85, abs=0.03)
-    assert list(r2.index) == [CORP, PART] and r2.attrs["keep_probability"] == {"high": 0.95, "medium": 0.8, "low": 0.5}
+    assert list(r2.index) == [CORP, PART] and not r2.attrs
+    assert sensitivity_parameters(gap, draws=4000, seed=1, top=2) == {
+        "draws": 4000,
+        "seed": 1,
+        "top": 2,
+        "rules": ["max", "mean"],
+        "weight_range": [0.5, 1.5],
+        "keep_probability": {"high": 0.95, "medium": 0.8, "low": 0.5},
+    }
 
 
 def test_certain_evidence_and_fixed_weights_reproduce_the_base_ranking(gap) -> None:

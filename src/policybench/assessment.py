@@ -467,7 +467,7 @@ def assess(
     >>> 0 <= a.overall <= 100, a.closest in a.benchmark
     (True, True)
     """
-    from .gaps import gap_analysis, recommend, sensitivity
+    from .gaps import gap_analysis, recommend, sensitivity, sensitivity_parameters
 
     fn = "assess"
     check_positive_int(fn, "top", top)
@@ -500,7 +500,7 @@ def assess(
         "robust_top": robust_top,
         "text_lang": text_lang,
         "as_of": as_of,
-        "sensitivity": dict(robust.attrs) if draws > 0 else {},
+        "sensitivity": sensitivity_parameters(gap, draws=draws, seed=seed, top=robust_top) if len(robust) else {},
     }
     return Assessment(gap, MappingProxyType(params), recs, robust, comparisons, similarity)
 

@@ -82,7 +82,7 @@ def _run_coverage(args: argparse.Namespace) -> int:
     ds = load_data(args)
     matrix = ds.coverage_table(level=args.level, status=args.status)
     if args.summary or args.format == "table":
-        zones, codes = coverage_summary(ds, matrix)
+        zones, codes = coverage_summary(ds, matrix, args.status)
     if args.summary:
         emit(zones, args.format)
         print()
@@ -218,7 +218,7 @@ def _configure_similarity(p: argparse.ArgumentParser) -> None:
 
 def _run_similarity(args: argparse.Namespace) -> int:
 
-    from ..similarity import overlap_matrix, portfolio_matrix, similarity_matrix
+    from ..similarity import default_min_overlap, overlap_matrix, portfolio_matrix, similarity_matrix, undefined_pairs
 
     if args.output and Path(args.output).suffix.lower() not in (".csv", ".xlsx", ".parquet"):
         raise UsageError(f"unknown output format '{Path(args.output).suffix}': use .csv, .xlsx or .parquet")
@@ -228,7 +228,8 @@ def _run_similarity(args: argparse.Namespace) -> int:
     portfolio = portfolio_matrix(ds, level=args.level)  # domains: the known-only metric over the overlap
     matrix = similarity_matrix(portfolio, metric=args.metric, min_overlap=args.min_overlap)
     overlap = overlap_matrix(portfolio)
-    undefined = matrix.attrs["undefined"]
+    undefined = undefined_pairs(portfolio, metric=args.metric, min_overlap=args.min_overlap).to_dict("records")
+    need = default_min_overlap(portfolio.shape[1]) if args.min_overlap is None else args.min_overlap
     matrix = matrix.round(6)
     if args.output:
         write_frame(matrix, args.output, index=True)
@@ -238,7 +239,7 @@ def _run_similarity(args: argparse.Namespace) -> int:
         payload = {
             "similarity": matrix.to_dict(orient="split"),
             "overlap": overlap.to_dict(orient="split"),
-            "min_overlap": matrix.attrs["min_overlap"],
+            "min_overlap": need,
             "undefined": undefined,
         }
         print(json_text(payload))
@@ -252,7 +253,7 @@ def _run_similarity(args: argparse.Namespace) -> int:
         print()
         print(cli_label("overlap_line", args.lang))
         _emit_zone_matrix(overlap, ds, args.lang, None)
-        print(cli_label("undefined_line", args.lang).format(n=len(undefined), min=matrix.attrs["min_overlap"]))
+        print(cli_label("undefined_line", args.lang).format(n=len(undefined), min=need))
     return 0
 
 

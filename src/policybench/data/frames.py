@@ -211,7 +211,6 @@ def coverage_table(
     -------
     pandas.DataFrame
         Integer depths; index zone_id (dataset order), columns every code (codebook order).
-        ``attrs`` records level, status and roles.
     """
     check_choice("coverage_table", "level", level, ("category", "domain"))
     statuses = check_status(dataset.codebook, status, "coverage_table")
@@ -223,12 +222,16 @@ def coverage_table(
     matrix = table.pivot_table(index="zone_id", columns=column, values="depth", aggfunc="max", fill_value=0)
     matrix = matrix.reindex(index=list(dataset.zone_ids), columns=codes, fill_value=0).fillna(0).astype("int64")
     matrix.index.name, matrix.columns.name = "zone_id", column
-    matrix.attrs = {"level": level, "status": list(statuses), "roles": list(roles)}
     return matrix
 
 
-def coverage_summary(dataset: Dataset, coverage: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-zone and per-code counts for a coverage matrix.
+def coverage_summary(
+    dataset: Dataset, coverage: pd.DataFrame, status: Sequence[str] | str | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per-zone and per-code counts for a coverage matrix made with the status filter ``status``.
+
+    ``status`` is the filter the matrix was made with (None: the codebook's counted statuses);
+    it decides which measures the ``counted`` column counts.
 
     Returns
     -------
@@ -238,7 +241,7 @@ def coverage_summary(dataset: Dataset, coverage: pd.DataFrame) -> tuple[pd.DataF
         Codes: code, zones (how many zones have it), max_depth, reserved (codebook flag;
         False at domain level).
     """
-    counted = set(coverage.attrs.get("status", dataset.codebook.counted_statuses))
+    counted = set(check_status(dataset.codebook, status, "coverage_summary"))
     zone_rows = []
     for zone in dataset.zones:
         n = len(zone.measures)

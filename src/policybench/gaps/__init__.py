@@ -5,7 +5,7 @@ from __future__ import annotations
 from .analysis import GAP_COLUMNS, GapAnalysis, gap_analysis
 from .evidence import LACK_PROBABILITY
 from .recommend import RECOMMENDATION_COLUMNS, recommend
-from .sensitivity import SENSITIVITY_COLUMNS, sensitivity
+from .sensitivity import SENSITIVITY_COLUMNS, sensitivity, sensitivity_parameters
 from .whatif import compare_gaps, simulate
 
 __all__ = [
@@ -18,5 +18,6 @@ __all__ = [
     "gap_analysis",
     "recommend",
     "sensitivity",
+    "sensitivity_parameters",
     "simulate",
 ]

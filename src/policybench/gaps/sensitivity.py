@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from ..data.model import Measure
     from .analysis import GapAnalysis
 
-__all__ = ["KEEP_PROBABILITY", "SENSITIVITY_COLUMNS", "VARIANTS", "sensitivity"]
+__all__ = ["KEEP_PROBABILITY", "SENSITIVITY_COLUMNS", "VARIANTS", "sensitivity", "sensitivity_parameters"]
 
 #: Probability that a counted measure is kept in an evidence draw, by its confidence.
 KEEP_PROBABILITY: dict[str, float] = {"high": 0.95, "medium": 0.8, "low": 0.5}
@@ -126,8 +126,8 @@ def sensitivity(
     -------
     pandas.DataFrame
         One row per ranked category (base ranking order); columns as in
-        ``SENSITIVITY_COLUMNS``. ``attrs`` records draws, seed, top, rules, weight_range
-        and keep_probability.
+        ``SENSITIVITY_COLUMNS``; values only (the parameters as resolved, with the frontier
+        rules drawn: :func:`sensitivity_parameters`).
     """
     from .analysis import GapAnalysis
 
@@ -146,7 +146,7 @@ def sensitivity(
     if base.empty:
         return pd.DataFrame(columns=list(SENSITIVITY_COLUMNS))
     problem = _Problem.build(gap, base["code"].tolist())
-    rules = ["max", "mean"] + ([gap.params["frontier"]] if gap.params["frontier"] not in ("max", "mean") else [])
+    rules = _rules(gap)
     rng = np.random.default_rng(seed)
     factors = rng.uniform(low, high, size=(draws, len(problem.codes)))
     rule = rng.integers(0, len(rules), size=draws)
@@ -165,16 +165,46 @@ def sensitivity(
         result[f"p_top{suffix}"] = ((ranks[:, :n] <= top) & positive[:, :n]).mean(axis=0)
         if variant == "both":
             result["fragile"] = (result["base_rank"] <= top) & (result["p_top"] < 0.5)
-    result = result[list(SENSITIVITY_COLUMNS)]
-    result.attrs = {
+    return result[list(SENSITIVITY_COLUMNS)]
+
+
+@validate_params(
+    {
+        "gap": Instance("GapAnalysis"),
+        "draws": Int(1, MAX_DRAWS),
+        "seed": Int(0),
+        "top": Int(1),
+        "weight_range": Range(0),
+        "keep_probability": Maybe(Probabilities()),
+    }
+)
+def sensitivity_parameters(
+    gap: GapAnalysis,
+    *,
+    draws: int = 1000,
+    seed: int = 0,
+    top: int = 5,
+    weight_range: tuple[float, float] = (0.5, 1.5),
+    keep_probability: Mapping[str, float] | None = None,
+) -> dict[str, Any]:
+    """The parameters of :func:`sensitivity` as it resolves them, for a record of the run.
+
+    draws, seed, top, the frontier rules drawn from (max, mean and the analysis' own rule),
+    weight_range as a list and keep_probability with its defaults filled in.
+    """
+    return {
         "draws": draws,
         "seed": seed,
         "top": top,
-        "rules": rules,
-        "weight_range": [low, high],
-        "keep_probability": keep,
+        "rules": _rules(gap),
+        "weight_range": [weight_range[0], weight_range[1]],
+        "keep_probability": _keep(keep_probability),
     }
-    return result
+
+
+def _rules(gap: GapAnalysis) -> list[str]:
+    """The frontier rules a draw picks from: max, mean and the analysis' own rule (e.g. a named zone)."""
+    return ["max", "mean"] + ([gap.params["frontier"]] if gap.params["frontier"] not in ("max", "mean") else [])
 
 
 def _ranked(

@@ -140,8 +140,8 @@ def compare_gaps(before: GapAnalysis, after: GapAnalysis) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns code, target_before, target_after, dtf_before, dtf_after, gap_before,
-        gap_after, priority_before, priority_after, rank_before, rank_after; ``attrs``
-        holds overall_before and overall_after.
+        gap_after, priority_before, priority_after, rank_before, rank_after (the overall DTF
+        of each side is ``before.overall`` and ``after.overall``).
     """
     if before.target != after.target or before.benchmark != after.benchmark:
         raise InputError("compare_gaps needs two analyses of the same target against the same benchmark set")
@@ -153,6 +153,4 @@ def compare_gaps(before: GapAnalysis, after: GapAnalysis) -> pd.DataFrame:
     changed = ~np.isclose(merged["target_before"], merged["target_after"]) | (
         merged["rank_before"].fillna(-1) != merged["rank_after"].fillna(-1)
     )
-    result = merged[changed.to_numpy()].reset_index(drop=True)
-    result.attrs = {"overall_before": before.overall, "overall_after": after.overall}
-    return result
+    return merged[changed.to_numpy()].reset_index(drop=True)

@@ -17,7 +17,14 @@ from .combined import (
 )
 from .intervals import SimilarityEstimate, similarity_estimate
 from .portfolio import STATES, portfolio_matrix, scope_matrix
-from .structured import METRICS, default_min_overlap, overlap_matrix, pairwise_similarity, similarity_matrix
+from .structured import (
+    METRICS,
+    default_min_overlap,
+    overlap_matrix,
+    pairwise_similarity,
+    similarity_matrix,
+    undefined_pairs,
+)
 
 __all__ = [
     "METRICS",
@@ -40,6 +47,7 @@ __all__ = [
     "similarities_to",
     "similarity_estimate",
     "similarity_matrix",
+    "undefined_pairs",
     "zone_similarity",
     "zone_similarity_estimate",
     "zone_similarity_matrix",

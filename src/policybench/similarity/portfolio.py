@@ -67,7 +67,7 @@ def scope_matrix(
     -------
     pandas.DataFrame
         Index ``zone_id``, columns every category code (codebook order), values in
-        ``STATES``. ``attrs["status"]`` records the filter.
+        ``STATES``.
 
     Examples
     --------
@@ -86,7 +86,6 @@ def scope_matrix(
         found = zone_states(dataset.codebook, dataset.zone(zone_id), statuses).states
         rows.append([found[c] for c in codes])
     frame = pd.DataFrame(rows, index=pd.Index(zone_ids, name="zone_id"), columns=pd.Index(codes, name="code"))
-    frame.attrs = {"status": list(statuses)}
     return frame
 
 
@@ -133,7 +132,7 @@ def portfolio_matrix(
     -------
     pandas.DataFrame
         Index ``zone_id`` (dataset order), columns every codebook code (codebook order) at
-        that level. ``attrs`` records the parameters.
+        that level.
 
     Examples
     --------
@@ -178,11 +177,4 @@ def portfolio_matrix(
         frame = (grouped.mean() if domain_rollup == "mean" else grouped.max()).T
         frame = frame[list(dataset.codebook.domain_codes)]
         frame.columns.name = "domain"
-    frame.attrs = {
-        "level": level,
-        "status": list(statuses),
-        "secondary_weight": float(secondary_weight),
-        "domain_rollup": domain_rollup,
-        "unknown": unknown,
-    }
     return frame

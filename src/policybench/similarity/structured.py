@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._params import Instance, Int, Maybe, Options, Real, Weights, check_choice, check_type, validate_params
+from .._params import Instance, Int, Maybe, Options, Real, Weights, check_choice, validate_params
 from ..errors import InputError
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "overlap_similarity",
     "pairwise_similarity",
     "similarity_matrix",
+    "undefined_pairs",
     "weight_vector",
 ]
 
@@ -42,7 +44,13 @@ def default_min_overlap(n_codes: int) -> int:
 
 
 @validate_params(
-    {"portfolio": Instance("DataFrame"), "weights": Maybe(Weights()), "sigma": Real(0, 1), "min_overlap": Maybe(Int(1))}
+    {
+        "portfolio": Instance("DataFrame"),
+        "metric": Options(*METRICS),
+        "weights": Maybe(Weights()),
+        "sigma": Real(0, 1),
+        "min_overlap": Maybe(Int(1)),
+    }
 )
 def similarity_matrix(
     portfolio: pd.DataFrame,
@@ -82,9 +90,8 @@ def similarity_matrix(
     Returns
     -------
     pandas.DataFrame
-        Symmetric, labelled by the portfolio's zone ids; 1 on the diagonal where defined.
-        ``attrs``: the portfolio's, plus metric, sigma, weighted, min_overlap and
-        ``undefined``, a list of {zone_a, zone_b, overlap, reason} for the NaN pairs.
+        Symmetric, labelled by the portfolio's zone ids; 1 on the diagonal where defined; values
+        only (which pairs are NaN and why: :func:`undefined_pairs` with the same arguments).
 
     Examples
     --------
@@ -92,15 +99,56 @@ def similarity_matrix(
     >>> similarity_matrix(p, metric="jaccard", min_overlap=2).loc["a", "b"]
     np.float64(0.5)
     """
-    check_type("similarity_matrix", "portfolio", portfolio, pd.DataFrame, "a DataFrame (see portfolio_matrix)")
-    fn = "similarity_matrix"
-    check_choice(fn, "metric", metric, METRICS)
-    if not 0.0 <= float(sigma) <= 1.0:
-        raise InputError(f"The 'sigma' parameter of {fn} must be in [0, 1]. Got {sigma!r} instead.")
+    return _similarity_and_reasons(portfolio, metric, weights, sigma, min_overlap, "similarity_matrix")[0]
+
+
+@validate_params(
+    {
+        "portfolio": Instance("DataFrame"),
+        "metric": Options(*METRICS),
+        "weights": Maybe(Weights()),
+        "sigma": Real(0, 1),
+        "min_overlap": Maybe(Int(1)),
+    }
+)
+def undefined_pairs(
+    portfolio: pd.DataFrame,
+    *,
+    metric: str = "soft_cosine",
+    weights: Mapping[str, float] | None = None,
+    sigma: float = 0.3,
+    min_overlap: int | None = None,
+) -> pd.DataFrame:
+    """The pairs :func:`similarity_matrix` leaves undefined (NaN) with the same arguments, and why.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unordered pair (zone_a before zone_b in the portfolio's order): zone_a,
+        zone_b, overlap (categories known for both) and reason (too small an overlap, or a zone
+        with no counted measure in it).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame([[1, 0], [1, 1]], index=["a", "b"], columns=["GOV.X", "GOV.Y"])
+    >>> undefined_pairs(p, metric="jaccard", min_overlap=3)[["zone_a", "zone_b", "overlap"]].to_dict("records")
+    [{'zone_a': 'a', 'zone_b': 'b', 'overlap': 2}]
+    """
+    undefined = _similarity_and_reasons(portfolio, metric, weights, sigma, min_overlap, "undefined_pairs")[1]
+    return pd.DataFrame(undefined, columns=["zone_a", "zone_b", "overlap", "reason"])
+
+
+def _similarity_and_reasons(
+    portfolio: pd.DataFrame,
+    metric: str,
+    weights: Mapping[str, float] | None,
+    sigma: float,
+    min_overlap: int | None,
+    fn: str,
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """similarity_matrix and undefined_pairs: the values and the NaN pairs with their reasons (checked by the callers)."""
     codes = [str(c) for c in portfolio.columns]
     need = default_min_overlap(len(codes)) if min_overlap is None else min_overlap
-    if isinstance(need, bool) or not isinstance(need, int) or need < 1:
-        raise InputError(f"The 'min_overlap' parameter of {fn} must be a positive int. Got {min_overlap!r} instead.")
     values = portfolio.to_numpy(dtype=np.float64)
     w = weight_vector(codes, weights)
     domains = np.array([c.split(".")[0] for c in codes])
@@ -114,15 +162,7 @@ def similarity_matrix(
             undefined.append({"zone_a": ids[i], "zone_b": ids[j], "overlap": int(overlap[i, j]), "reason": reason})
     frame = pd.DataFrame(result, index=portfolio.index.copy(), columns=portfolio.index.copy())
     frame.columns.name = portfolio.index.name
-    frame.attrs = {
-        **portfolio.attrs,
-        "metric": metric,
-        "sigma": float(sigma),
-        "weighted": weights is not None,
-        "min_overlap": need,
-        "undefined": undefined,
-    }
-    return frame
+    return frame, undefined
 
 
 @validate_params({"portfolio": Instance("DataFrame")})
