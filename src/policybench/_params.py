@@ -130,35 +130,22 @@ def _as_tuple(types: type | tuple[type, ...]) -> tuple[type, ...]:
 
 def check_path(function: str, name: str, value: Any) -> None:
     """``value`` is a path (str or os.PathLike)."""
-    if not isinstance(value, str | os.PathLike):
-        raise _fail(function, name, "a path (str or pathlib.Path)", value)
+    FilePath()(function, name, value)
 
 
 def check_paths(function: str, name: str, value: Any) -> None:
     """``value`` is a path or a list/tuple of paths."""
-    if isinstance(value, str | os.PathLike):
-        return
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str | os.PathLike) for v in value):
-        raise _fail(function, name, "a path or a list of paths", value)
+    FilePaths()(function, name, value)
 
 
 def check_names(function: str, name: str, value: Any, *, what: str = "ids") -> None:
     """``value`` is a list or tuple of str (a single str is refused: it is not a list of ids)."""
-    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-        raise _fail(function, name, f"a list of {what} (str)", value)
+    OrderedStrs(what)(function, name, value)
 
 
 def check_weights(function: str, name: str, value: Any) -> None:
     """``value`` maps category codes (str) to finite numbers."""
-    ok = isinstance(value, Mapping) and all(
-        isinstance(k, str)
-        and isinstance(v, int | float)
-        and not isinstance(v, bool)
-        and math.isfinite(v)  # NaN or infinity would poison every score
-        for k, v in value.items()
-    )
-    if not ok:
-        raise _fail(function, name, "a mapping of category code (str) -> finite number", value)
+    Weights()(function, name, value)
 
 
 # ----------------------------------------------------------------------------- declared parameters
@@ -183,6 +170,7 @@ _CLASSES = {
     "GapAnalysis": "policybench.gaps.analysis",
     "Assessment": "policybench.assessment",
     "TextIndex": "policybench.similarity.text",
+    "SimilarityEstimate": "policybench.similarity.intervals",
     "DataFrame": "pandas",
     "ndarray": "numpy",
 }
@@ -316,6 +304,16 @@ class Strs(Constraint):
             and all(isinstance(v, str) for v in value)
             and (self.empty or bool(value))
         )
+
+
+class OrderedStrs(Constraint):
+    """A list or tuple of str, in the order given (a set or a single str is refused: the order matters)."""
+
+    def __init__(self, what: str = "ids") -> None:
+        self.expected = f"a list of {what} (str)"
+
+    def ok(self, value: Any) -> bool:
+        return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
 
 
 class StrOrStrs(Constraint):

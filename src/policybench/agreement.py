@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ._json import json_safe
-from ._params import Instance, ListLike, Maybe, Options, Real, Str, validate_params
+from ._params import Instance, ListLike, Maybe, Options, Real, validate_params
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -113,12 +113,9 @@ class Agreement:
     cells: pd.DataFrame | None = field(default=None, repr=False)
     cell_fields: pd.DataFrame | None = field(default=None, repr=False)
 
-    @validate_params({"name": Str()}, name="Agreement.alpha")
+    @validate_params({"name": Options(*(n for n, _level in (*FIELDS, *CELL_FIELDS)))}, name="Agreement.alpha")
     def alpha(self, name: str) -> float:
         """Krippendorff's alpha of one field ('category', 'domain', 'status', 'depth', 'cell_state', 'cell_depth')."""
-        known = [n for n, _level in (*FIELDS, *CELL_FIELDS)]
-        if name not in known:
-            raise InputError(f"The 'name' parameter of Agreement.alpha must be one of {known}. Got {name!r} instead.")
         table = self.fields if name in dict(FIELDS) else self.cell_fields
         if table is None:
             return math.nan
@@ -232,7 +229,7 @@ class Agreement:
         return "\n".join(lines)
 
 
-@validate_params({"values_a": ListLike(), "values_b": ListLike()})
+@validate_params({"values_a": ListLike(), "values_b": ListLike(), "level": Options("nominal", "ordinal")})
 def krippendorff_alpha(
     values_a: Sequence[object], values_b: Sequence[object], *, level: Literal["nominal", "ordinal"]
 ) -> float:
@@ -259,9 +256,6 @@ def krippendorff_alpha(
     import krippendorff
     import numpy as np
 
-    from ._params import check_choice
-
-    check_choice("krippendorff_alpha", "level", level, ("nominal", "ordinal"))
     if len(values_a) != len(values_b):
         raise InputError(
             "The 'values_b' parameter of krippendorff_alpha must have as many values as 'values_a'. "
@@ -361,13 +355,8 @@ def agreement(
     >>> result.unmatched_a, result.alpha("category")
     ((), 1.0)
     """
-    from ._params import check_choice
     from .data.dataset import load_codebook
 
-    check_choice("agreement", "lang", lang, ("zh", "en"))
-    for name, value in (("threshold", threshold), ("locator_threshold", locator_threshold)):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
-            raise InputError(f"The '{name}' parameter of agreement must be a number in [0, 1]. Got {value!r} instead.")
     for name, zone in (("a", a), ("b", b)):
         if not zone.measures:
             raise InputError(

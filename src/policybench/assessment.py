@@ -22,11 +22,11 @@ from ._params import (
     PROGRESS,
     STATUS,
     Instance,
+    Int,
     Maybe,
+    Options,
     Str,
     check_choice,
-    check_int,
-    check_positive_int,
     check_status,
     check_type,
     validate_params,
@@ -160,7 +160,7 @@ class Assessment:
         """The target compared with each benchmark zone that has a similarity, most similar first."""
         return self._comparisons
 
-    @validate_params({"name": Str()}, name="Assessment.table")
+    @validate_params({"name": Options(*TABLES)}, name="Assessment.table")
     def table(self, name: str) -> pd.DataFrame:
         """One table of the assessment as a DataFrame (a copy); ``TABLES`` lists the names.
 
@@ -171,7 +171,6 @@ class Assessment:
         >>> a.table("recommendations")[["rank", "code"]].head(2).shape
         (2, 2)
         """
-        check_choice("Assessment.table", "name", name, tuple(TABLES))
         return _TABLE_MAKERS[name](self).copy()
 
     def to_dict(self) -> dict[str, Any]:
@@ -401,6 +400,10 @@ _TABLE_MAKERS = {
         "dataset": Instance("Dataset"),
         "target": Str(empty=True),
         "status": STATUS,
+        "top": Int(1),
+        "draws": Int(0),
+        "seed": Int(0),
+        "text_lang": Options("zh", "en"),
         "progress": PROGRESS,
         "as_of": Maybe(Str()),
     }
@@ -469,12 +472,7 @@ def assess(
     """
     from .gaps import gap_analysis, recommend, sensitivity, sensitivity_parameters
 
-    fn = "assess"
-    check_positive_int(fn, "top", top)
-    check_int(fn, "draws", draws)
-    check_int(fn, "seed", seed)
-    check_choice(fn, "text_lang", text_lang, ("zh", "en"))
-    statuses = check_status(dataset.codebook, status, fn)
+    statuses = check_status(dataset.codebook, status, "assess")
     if as_of is not None:
         dataset = dataset.as_of(as_of)
     gap = gap_analysis(

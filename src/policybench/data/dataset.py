@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._params import STATUS, Bool, Date, Instances, Str, check_path, check_paths, check_type, validate_params
+from .._params import (
+    STATUS,
+    Bool,
+    Date,
+    FilePath,
+    FilePaths,
+    Instances,
+    Maybe,
+    Str,
+    check_path,
+    check_type,
+    validate_params,
+)
 from ..errors import DataValidationError, InputError, Issue, UnknownIdError
 from .checks import check_codebook, check_zones
 from .documents import suggest
@@ -278,7 +290,7 @@ def load_zone(path: str | os.PathLike[str], *, codebook: Codebook | None = None)
     return zone
 
 
-@validate_params({"include_shipped": Bool()})
+@validate_params({"path": Maybe(FilePaths()), "codebook": Maybe(FilePath()), "include_shipped": Bool()})
 def load_dataset(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     *,
@@ -303,10 +315,6 @@ def load_dataset(
     >>> "tianjin-htz" in ds.zone_ids
     True
     """
-    if path is not None:
-        check_paths("load_dataset", "path", path)
-    if codebook is not None:
-        check_path("load_dataset", "codebook", codebook)
     paths: list[str | os.PathLike[str]] | None
     if path is None:
         paths = None

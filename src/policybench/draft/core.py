@@ -295,6 +295,7 @@ def _measure(zone_id: str, n: int, p: Proposal, labels: dict[str, str], as_of: s
         "min_score": Real(0, 1),
         "segmenter": Options(None, "auto", "jieba"),
         "classifier": Maybe(Instance("CategoryClassifier")),
+        "source_kind": Options("primary", "news", "research", "reprint", None),
     }
 )
 def draft(
@@ -371,11 +372,9 @@ def draft(
     >>> [(m.evidence[0].locator, m.category, m.review) for m in result.zone.measures][:1]
     [('§一(一) para 1', 'GOV.STATUTORY_BODY', 'pending')]
     """
-    from .._params import check_choice
     from .cache import cached_classifier
 
-    _check(text, zone_id, top, min_score)
-    check_choice("draft", "source_kind", source_kind, ("primary", "news", "research", "reprint", None))
+    _check(text, zone_id)
     model = classifier or cached_classifier(dataset, exclude_zones=exclude_zones, segmenter=segmenter)
     paragraphs = split_paragraphs(text)
     as_of = date or _document_date(text)
@@ -419,14 +418,11 @@ def draft(
     return Draft(zone, tuple(proposals), params)
 
 
-def _check(text: str, zone_id: str, top: int, min_score: float) -> None:
-    if not isinstance(text, str) or not text.strip():
+def _check(text: str, zone_id: str) -> None:
+    """What the declared types cannot say: a text with words in it and a well-formed zone id."""
+    if not text.strip():
         raise InputError("The 'text' parameter of draft must be a non-empty text. Got an empty text instead.")
     if not re.match(ID_PATTERN, zone_id):
         raise InputError(
             f"The 'zone_id' parameter of draft must be lower-case words joined by '-'. Got {zone_id!r} instead."
         )
-    if isinstance(top, bool) or not isinstance(top, int) or top < 1:
-        raise InputError(f"The 'top' parameter of draft must be a positive int. Got {top!r} instead.")
-    if not 0.0 <= min_score <= 1.0:
-        raise InputError(f"The 'min_score' parameter of draft must be in [0, 1]. Got {min_score!r} instead.")

@@ -19,14 +19,15 @@ from .._params import (
     STATUS,
     Bool,
     Instance,
+    Int,
+    Maybe,
+    Options,
+    OrderedStrs,
     Real,
     Str,
-    check_choice,
-    check_names,
+    Weights,
     check_positive_int,
     check_status,
-    check_type,
-    check_weights,
     fail,
     validate_params,
 )
@@ -302,9 +303,14 @@ class GapAnalysis:
     {
         "dataset": Instance("Dataset"),
         "target": Str(empty=True),
+        "against": Maybe(OrderedStrs("zone ids")),
+        "peers": Maybe(Int(1)),
+        "frontier": Str(),
+        "weights": Maybe(Weights()),
         "status": STATUS,
         "secondary_weight": Real(0, 1),
-        "adoption_prior": Real(0),
+        "adoption_prior": Real(0, 1e6, closed="left"),
+        "adoption_basis": Options("documented", "examined"),
     }
 )
 def gap_analysis(
@@ -370,22 +376,7 @@ def gap_analysis(
     >>> round(gap.overall), gap.counts()
     (73, {'known': 27, 'unknown': 3, 'not_applicable': 31})
     """
-    from ..data.dataset import Dataset
-
-    check_type("gap_analysis", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
-    check_type("gap_analysis", "target", target, str, "a zone id (str)")
-    if against is not None:
-        check_names("gap_analysis", "against", against, what="zone ids")
-    if weights is not None:
-        check_weights("gap_analysis", "weights", weights)
-    if status is not None and not isinstance(status, str):
-        check_names("gap_analysis", "status", status, what="statuses")
     statuses = check_status(dataset.codebook, status, "gap_analysis")
-    if isinstance(adoption_prior, bool) or not isinstance(adoption_prior, int | float) or not 0 <= adoption_prior < 1e6:
-        raise InputError(
-            f"The 'adoption_prior' parameter of gap_analysis must be a number in [0, 1e6). Got {adoption_prior!r} instead."
-        )
-    check_choice("gap_analysis", "adoption_basis", adoption_basis, ("documented", "examined"))
     dataset.zone(target)
     benchmark = _benchmark(dataset, target, against, peers, statuses)
     if frontier not in ("max", "mean") and frontier not in benchmark:

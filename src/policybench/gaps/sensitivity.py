@@ -30,9 +30,6 @@ from .._params import (
     Maybe,
     Probabilities,
     Range,
-    check_positive_int,
-    check_type,
-    fail,
     validate_params,
 )
 from ..data.codebook import is_counted
@@ -129,18 +126,7 @@ def sensitivity(
         ``SENSITIVITY_COLUMNS``; values only (the parameters as resolved, with the frontier
         rules drawn: :func:`sensitivity_parameters`).
     """
-    from .analysis import GapAnalysis
-
-    check_type("sensitivity", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
-    check_positive_int("sensitivity", "draws", draws)
-    check_positive_int("sensitivity", "top", top)
-    if progress is not None and not callable(progress):
-        raise fail("sensitivity", "progress", "a callable progress(done, total) or None", progress)
-    if draws > MAX_DRAWS:  # draws x categories floats: beyond this the arrays outgrow memory
-        raise fail("sensitivity", "draws", f"at most {MAX_DRAWS}", draws)
     low, high = weight_range
-    if not 0 <= low <= high:
-        raise fail("sensitivity", "weight_range", "a pair (low, high) with 0 <= low <= high", weight_range)
     keep = _keep(keep_probability)
     base = ranking(gap)
     if base.empty:

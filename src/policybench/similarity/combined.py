@@ -41,11 +41,7 @@ from .._params import (
     Options,
     Real,
     Str,
-    check_choice,
-    check_positive_int,
     check_status,
-    check_type,
-    check_unit_interval,
     fail,
     validate_params,
 )
@@ -281,12 +277,10 @@ class _Settings:
 
 
 def _settings(dataset: Dataset, function: str, **kw: Any) -> _Settings:
-    lam = check_unit_interval(function, "lam", kw["lam"])
-    check_choice(function, "metric", kw["metric"], METRICS)
-    check_choice(function, "lang", kw["lang"], ("zh", "en"))
+    """The settings of one call, declared and checked by the public function (the statuses resolved here)."""
     statuses = check_status(dataset.codebook, kw["status"], function)
     return _Settings(
-        float(lam),
+        float(kw["lam"]),
         kw["metric"],
         statuses,
         kw["alpha"],
@@ -446,6 +440,7 @@ _PAIR_PARAMS = {
     "a": Str(empty=True),
     "b": Str(empty=True),
     "lam": Real(0, 1),
+    "metric": Options(*METRICS),
     "status": STATUS,
     "alpha": Real(0, 1),
     "threshold": Real(),
@@ -556,7 +551,7 @@ def _pair_of(estimates: SimilarityEstimate, a: str, b: str) -> Mapping[str, floa
     return MappingProxyType({**estimates.pair(a, b), "level": float(estimates.params["level"])})
 
 
-@validate_params(_PAIR_PARAMS)
+@validate_params({**_PAIR_PARAMS, "estimates": Maybe(Instance("SimilarityEstimate"))})
 def zone_similarity(
     dataset: Dataset,
     a: str,
@@ -646,9 +641,7 @@ def zone_similarity(
     portfolio = portfolio_matrix(dataset, status=cfg.statuses, secondary_weight=cfg.secondary_weight, zones=ids)
     index = text_index if text_index is not None else fitted_index(dataset, lang)
     facts = _facts(dataset, portfolio, cfg, [0], with_alignment=True)
-    if estimates is not None:
-        check_type("zone_similarity", "estimates", estimates, SimilarityEstimate, "a SimilarityEstimate or None")
-    else:
+    if estimates is None:
         estimates = _estimate_of(dataset, [a, b], cfg, rows=[a])
     imputer = _AlignmentImputer(dataset, cfg, index)
     return _pair(dataset, facts, 0, ids.index(b), ids, cfg, index, _pair_of(estimates, a, b), imputer=imputer)
@@ -680,12 +673,6 @@ def compare(
     >>> c.overlap, c.caveats, round(c.score, 2), round(c.low, 2), round(c.high, 2)
     (7, ('thin-overlap',), 0.43, 0.41, 0.46)
     """
-    from ..data.dataset import Dataset
-
-    check_type("compare", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
-    check_type("compare", "a", a, str, "a zone id (str)")
-    check_type("compare", "b", b, str, "a zone id (str)")
-    check_unit_interval("compare", "lam", lam)
     return zone_similarity(
         dataset,
         a,
@@ -705,6 +692,8 @@ def compare(
 
 _MATRIX_PARAMS = {
     "dataset": Instance("Dataset"),
+    "method": Options(*METHODS),
+    "metric": Options(*METRICS),
     "lam": Real(0, 1),
     "status": STATUS,
     "zones": ZONES,
@@ -747,11 +736,7 @@ def zone_similarity_estimate(
     >>> bool((est.low <= est.estimate).all() and (est.estimate <= est.high).all())
     True
     """
-    from ..data.dataset import Dataset
-
     fn = "zone_similarity_estimate"
-    check_type(fn, "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
-    check_choice(fn, "method", method, METHODS)
     cfg = _settings(
         dataset,
         fn,
@@ -878,11 +863,14 @@ def _similarities(
         "dataset": Instance("Dataset"),
         "target": Str(empty=True),
         "zones": ZONES,
+        "method": Options(*METHODS),
+        "metric": Options(*METRICS),
         "lam": Real(0, 1),
         "status": STATUS,
         "lang": Options("zh", "en"),
         "min_overlap": Maybe(Int(1)),
         "text_index": Maybe(Instance("TextIndex")),
+        "estimates": Maybe(Instance("SimilarityEstimate")),
     }
 )
 def similarities_to(
@@ -913,11 +901,7 @@ def similarities_to(
     >>> [c.zone_b for c in found], all(c.low <= c.score <= c.high for c in found)
     (['donghu-htz', 'wuhan-city-partner'], True)
     """
-    from ..data.dataset import Dataset
-
     fn = "similarities_to"
-    check_type(fn, "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
-    check_choice(fn, "method", method, METHODS)
     cfg = _settings(
         dataset,
         fn,
@@ -935,8 +919,6 @@ def similarities_to(
     others = [z for z in (_default_zones(dataset) if zones is None else zones) if z != target]
     for z in others:
         dataset.zone(z)
-    if estimates is not None:
-        check_type(fn, "estimates", estimates, SimilarityEstimate, "a SimilarityEstimate or None")
     return _similarities(dataset, target, others, cfg, method, text_index, estimates)
 
 
@@ -946,6 +928,8 @@ def similarities_to(
         "target": Str(empty=True),
         "k": Int(1),
         "kind": Maybe(Str()),
+        "method": Options(*METHODS),
+        "metric": Options(*METRICS),
         "status": STATUS,
         "lang": Options("zh", "en"),
         "lam": Real(0, 1),
@@ -980,11 +964,6 @@ def nearest_peers(
         Columns as in ``PEER_COLUMNS`` (rank, zone_id, kind, similarity, low, high, structured,
         alignment, overlap, overlap_share, known_share); highest similarity first.
     """
-    from ..data.dataset import Dataset
-
-    check_type("nearest_peers", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
-    check_positive_int("nearest_peers", "k", k)
-    check_choice("nearest_peers", "method", method, METHODS)
     cfg = _settings(
         dataset,
         "nearest_peers",

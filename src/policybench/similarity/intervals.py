@@ -39,15 +39,14 @@ from .._params import (
     Instance,
     Int,
     Maybe,
+    Options,
     Real,
     Str,
     Strs,
     Weights,
     check_choice,
-    check_positive_int,
     check_status,
     check_type,
-    check_unit_interval,
     validate_params,
 )
 from ..errors import InputError
@@ -119,7 +118,6 @@ class SimilarityEstimate:
 
         Fewer than ``k`` only when fewer zones have an estimate at all.
         """
-        check_positive_int("SimilarityEstimate.peers", "k", k)
         i = self._position(target)
         rows = [
             {"zone_id": z, **{c: float(getattr(self, c)[i, j]) for c in ("estimate", "low", "high", "known_share")}}
@@ -172,6 +170,7 @@ def adoption_rates(values: np.ndarray, known: np.ndarray, *, prior_strength: flo
 @validate_params(
     {
         "dataset": Instance("Dataset"),
+        "metric": Options(*METRICS),
         "status": STATUS,
         "secondary_weight": Real(0, 1),
         "sigma": Real(0, 1),
@@ -179,7 +178,7 @@ def adoption_rates(values: np.ndarray, known: np.ndarray, *, prior_strength: flo
         "zones": ZONES,
         "draws": Int(1, MAX_DRAWS),
         "level": Real(0, 1, closed="neither"),
-        "prior_strength": Real(0),
+        "prior_strength": Real(0, closed="neither"),
         "seed": Int(0),
         "rows": Maybe(Strs("zone ids")),
     }
@@ -242,21 +241,7 @@ def similarity_estimate(
     >>> pair["low"] <= pair["estimate"] <= pair["high"] and 0 < pair["known_share"] < 1
     True
     """
-    from ..data.dataset import Dataset
-
     fn = "similarity_estimate"
-    check_type(fn, "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
-    check_choice(fn, "metric", metric, METRICS)
-    check_unit_interval(fn, "sigma", sigma)
-    check_positive_int(fn, "draws", draws)
-    if isinstance(level, bool) or not isinstance(level, int | float) or not 0.0 < float(level) < 1.0:
-        raise InputError(f"The 'level' parameter of {fn} must be a number in (0, 1). Got {level!r} instead.")
-    if isinstance(prior_strength, bool) or not isinstance(prior_strength, int | float) or not prior_strength > 0:
-        raise InputError(
-            f"The 'prior_strength' parameter of {fn} must be a positive number. Got {prior_strength!r} instead."
-        )
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise InputError(f"The 'seed' parameter of {fn} must be a non-negative int. Got {seed!r} instead.")
     ids = [z.id for z in dataset.zones if z.kind != "national-policy"] if zones is None else list(dict.fromkeys(zones))
     if not ids:
         raise InputError(f"{fn}: no zone to compare")

@@ -19,11 +19,9 @@ from .._params import (
     STATUS,
     ZONES,
     Instance,
+    Options,
     Real,
-    check_choice,
     check_status,
-    check_type,
-    check_unit_interval,
     validate_params,
 )
 from ..data.codebook import is_counted
@@ -89,7 +87,17 @@ def scope_matrix(
     return frame
 
 
-@validate_params({"dataset": Instance("Dataset"), "status": STATUS, "secondary_weight": Real(0, 1), "zones": ZONES})
+@validate_params(
+    {
+        "dataset": Instance("Dataset"),
+        "level": Options("category", "domain"),
+        "status": STATUS,
+        "secondary_weight": Real(0, 1),
+        "domain_rollup": Options("mean", "max"),
+        "zones": ZONES,
+        "unknown": Options("nan", "zero"),
+    }
+)
 def portfolio_matrix(
     dataset: Dataset,
     *,
@@ -141,15 +149,7 @@ def portfolio_matrix(
     >>> float(p.loc["tianjin-htz", "DEL.MUNICIPAL_POWERS"])
     1.0
     """
-    from ..data.dataset import Dataset
-
-    check_type("portfolio_matrix", "dataset", dataset, Dataset, "a Dataset (see load_dataset)")
-    fn = "portfolio_matrix"
-    check_choice(fn, "level", level, ("category", "domain"))
-    check_choice(fn, "domain_rollup", domain_rollup, ("mean", "max"))
-    check_choice(fn, "unknown", unknown, ("nan", "zero"))
-    check_unit_interval(fn, "secondary_weight", secondary_weight)
-    statuses = check_status(dataset.codebook, status, fn)
+    statuses = check_status(dataset.codebook, status, "portfolio_matrix")
     zone_ids = list(dataset.zone_ids if zones is None else zones)
     for zone_id in zone_ids:
         dataset.zone(zone_id)  # raises UnknownIdError with a suggestion

@@ -304,7 +304,6 @@ def pairwise_similarity(
     for very large n. ``domains`` (length m) groups columns for the soft cosine (default:
     each column its own domain).
     """
-    check_choice("pairwise_similarity", "metric", metric, METRICS)
     x = np.asarray(values, dtype=np.float64)
     w = np.ones(x.shape[1]) if weights is None else np.asarray(weights, dtype=np.float64)
     if metric == "cosine":

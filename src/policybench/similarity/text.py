@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .._params import FilePath, Instance, Str, Strs, check_choice, validate_params
+from .._params import FilePath, Instance, Options, Str, Strs, validate_params
 from ..data.io import atomic_write
 from ..errors import InputError, UnknownIdError
 from ._chartfidf import column_counts
@@ -246,7 +246,7 @@ class TextIndex:
         return self
 
     @classmethod
-    @validate_params({"dataset": Instance("Dataset")}, name="TextIndex.from_dataset")
+    @validate_params({"dataset": Instance("Dataset"), "lang": Options("zh", "en")}, name="TextIndex.from_dataset")
     def from_dataset(cls, dataset: Dataset, *, lang: str = "zh", **params: Any) -> TextIndex:
         """An index of every measure of ``dataset``: title + " " + summary in ``lang``.
 
@@ -264,7 +264,6 @@ class TextIndex:
         TextIndex
             Fitted, ids = measure ids in dataset order.
         """
-        check_choice("from_dataset", "lang", lang, ("zh", "en"))
         measures = [measure for _zone, measure in dataset.measures()]
         texts = [f"{m.title.get(lang)} {m.summary.get(lang)}" for m in measures]
         return cls(lang=lang, **params).fit(texts, [m.id for m in measures])
