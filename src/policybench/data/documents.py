@@ -24,8 +24,9 @@ import difflib
 import os
 import re
 import stat
-import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
 from typing import Any
 
 import yaml
@@ -193,6 +194,16 @@ if _CLoader is not None:
     _CLoader = type("_CPlainLoader", (_CLoader,), {"yaml_implicit_resolvers": _PlainLoader.yaml_implicit_resolvers})
 
 
+#: How each parser event changes the nesting depth (a scalar is a node at the same depth).
+_NESTING: dict[type, int] = {
+    yaml.MappingStartEvent: 1,
+    yaml.SequenceStartEvent: 1,
+    yaml.MappingEndEvent: -1,
+    yaml.SequenceEndEvent: -1,
+    yaml.ScalarEvent: 0,
+}
+
+
 def _fast_compose(text: str) -> tuple[yaml.Node, int] | None:
     """The document's node tree composed by libyaml (about 7x faster), with its node count.
 
@@ -204,17 +215,13 @@ def _fast_compose(text: str) -> tuple[yaml.Node, int] | None:
     if _CLoader is None:
         return None
     try:
-        depth = composed = 0
-        for event in yaml.parse(text, Loader=_CLoader):
-            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-                if depth >= MAX_DEPTH:
-                    return None
-                depth += 1
-                composed += 1
-            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
-                depth -= 1
-            elif isinstance(event, yaml.ScalarEvent):
-                composed += 1
+        # libyaml's parser is a state machine (any depth is safe to parse); only the composer
+        # recurses. The events are counted with C-level iteration: deepest nesting, nodes.
+        kinds = list(map(type, yaml.parse(text, Loader=_CLoader)))
+        if max(accumulate(map(_NESTING.get, kinds, repeat(0))), default=0) > MAX_DEPTH:
+            return None
+        counts = Counter(kinds)
+        composed = sum(counts[kind] for kind, step in _NESTING.items() if step >= 0)
         loader = _CLoader(text)
         try:
             node = loader.get_single_node()
@@ -419,12 +426,15 @@ def _line_at(text: str, line: int) -> str:
     return lines[line - 1].strip()[:80] if 0 < line <= len(lines) else ""
 
 
+#: Unicode's control characters (category Cc: U+0000-001F and U+007F-009F) but tab and newline,
+#: and the surrogates (category Cs), which never belong in text read from a file.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _control_character(text: str) -> str | None:
     """The first control character (other than tab and newline) or lone surrogate in ``text``."""
-    for ch in text:
-        if ch not in "\t\n" and unicodedata.category(ch) in ("Cc", "Cs"):
-            return ch
-    return None
+    found = _CONTROL.search(text)
+    return found.group() if found is not None else None
 
 
 class _Builder:
