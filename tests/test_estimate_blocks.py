@@ -46,3 +46,17 @@ def test_rows_give_the_whole_estimates_pairs(shipped, budget: int | None, monkey
     np.testing.assert_array_equal(rows.known_share, whole.known_share)
     with pytest.raises(InputError, match="not among the zones"):
         similarity_estimate(shipped, draws=5, rows=["nowhere"])
+
+
+def test_rows_of_a_large_dataset_take_only_the_wanted_rows(shipped, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beyond WHOLE_ROWS_UP_TO zones a few rows are computed alone: the same numbers to 1e-12."""
+    whole = similarity_estimate(shipped, draws=60, seed=4)
+    monkeypatch.setattr(intervals, "WHOLE_ROWS_UP_TO", 0)
+    calls: list[int] = []
+    blocked = intervals._blocked
+    monkeypatch.setattr(intervals, "_blocked", lambda *a, **k: calls.append(1) or blocked(*a, **k))
+    rows = similarity_estimate(shipped, draws=60, seed=4, rows=["wuhan-city-partner"])
+    assert calls == [1]  # the row path ran
+    i = whole.zone_ids.index("wuhan-city-partner")
+    for name in ("estimate", "low", "high"):
+        np.testing.assert_allclose(getattr(rows, name)[i], getattr(whole, name)[i], rtol=0, atol=1e-12)

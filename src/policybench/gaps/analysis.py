@@ -39,7 +39,7 @@ from ..similarity.portfolio import portfolio_matrix, scope_matrix
 from .evidence import absence_evidence, verification_check
 from .scores import (
     EVIDENCE_WEIGHTS,
-    best_exemplars,
+    exemplars_by_code,
     frontier_scores,
     ranking,
     shrunk_adoption,
@@ -256,8 +256,12 @@ class GapAnalysis:
         table = table[open_cell.to_numpy() & ~duty]
         zone = self.dataset.zone(self.target)
         rows = []
-        for row in table.to_dict("records"):
-            best = best_exemplars(self.dataset, self.benchmark, row["code"], self.params["status"], n=3)
+        records = table.to_dict("records")
+        found = exemplars_by_code(
+            self.dataset, self.benchmark, [r["code"] for r in records], self.params["status"], n=3
+        )
+        for row in records:
+            best = found[row["code"]]
             evidence = EVIDENCE_WEIGHTS[best[0][1].confidence] if best else 0.0
             check = verification_check(zone, codebook.category(row["code"]), [m for _z, m in best])
             rows.append(
@@ -509,8 +513,9 @@ def _gap_table(
     low = _low_confidence(dataset, portfolio, target, benchmark, rule, statuses, secondary_weight)
     zone = dataset.zone(target)
     rows = []
+    found = exemplars_by_code(dataset, benchmark, list(codebook.codes), statuses, n=1)
     for j, cat in enumerate(codebook.categories):
-        best = best_exemplars(dataset, benchmark, cat.code, statuses, n=1)
+        best = found[cat.code]
         evidence = EVIDENCE_WEIGHTS[best[0][1].confidence] if best else 0.0
         gap = max(0.0, f[j] - s[j]) if not np.isnan(s[j]) else float("nan")
         adoption = shrunk_adoption(adopted[j], examined[j], *prior)

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .._params import check_positive_int, check_type
 from ..data.codebook import is_counted, prerequisites
-from .scores import best_exemplars, ranking, weighted_dtf
+from .scores import exemplars_by_code, ranking, weighted_dtf
 
 if TYPE_CHECKING:
     from ..data.model import Measure, Zone
@@ -75,16 +75,16 @@ def recommend(gap: GapAnalysis, *, top: int = 10) -> pd.DataFrame:
 
     check_type("recommend", "gap", gap, GapAnalysis, "a GapAnalysis (see gap_analysis)")
     check_positive_int("recommend", "top", top)
-    ranked = ranking(gap).head(top)
-    rows = [_row(gap, rank, row) for rank, row in enumerate(ranked.to_dict("records"), start=1)]
+    ranked = ranking(gap).head(top).to_dict("records")
+    found = exemplars_by_code(gap.dataset, gap.benchmark, [r["code"] for r in ranked], gap.params["status"], n=3)
+    rows = [_row(gap, rank, row, found[row["code"]]) for rank, row in enumerate(ranked, start=1)]
     return pd.DataFrame(rows, columns=list(RECOMMENDATION_COLUMNS))
 
 
-def _row(gap: GapAnalysis, rank: int, row: dict[str, Any]) -> dict[str, Any]:
+def _row(gap: GapAnalysis, rank: int, row: dict[str, Any], exemplars: list[tuple[Zone, Measure]]) -> dict[str, Any]:
     dataset = gap.dataset
     code = row["code"]
     statuses = gap.params["status"]
-    exemplars = best_exemplars(dataset, gap.benchmark, code, statuses, n=3)
     target_zone = dataset.zone(gap.target)
     own = [m for m in target_zone.measures if code in m.categories]
     planned = [m.id for m in own if m.status == "proposed"]

@@ -23,6 +23,7 @@ __all__ = [
     "CONFIDENCE_ORDER",
     "EVIDENCE_WEIGHTS",
     "best_exemplars",
+    "exemplars_by_code",
     "frontier_scores",
     "frontier_values",
     "ranking",
@@ -107,18 +108,31 @@ def best_exemplars(
     A measure whose primary category is ``code`` ranks before one that has it as secondary
     at the same depth; ties end on the measure id so the order is deterministic.
     """
-    found = []
+    return exemplars_by_code(dataset, zones, [code], statuses, n=n)[code]
+
+
+def exemplars_by_code(
+    dataset: Dataset, zones: Sequence[str], codes: Sequence[str], statuses: Sequence[str], *, n: int = 3
+) -> dict[str, list[tuple[Zone, Measure]]]:
+    """:func:`best_exemplars` of each of ``codes``, with one pass over the zones' measures."""
+    wanted = set(codes)
+    found: dict[str, list[tuple[Zone, Measure]]] = {code: [] for code in codes}
     for zone_id in zones:
         zone = dataset.zone(zone_id)
         for m in zone.measures:
-            if is_counted(m, statuses) and code in m.categories:
-                found.append((zone, m))
+            carried = wanted.intersection(m.categories)
+            if carried and is_counted(m, statuses):
+                for code in carried:
+                    found[code].append((zone, m))
 
-    def key(item: tuple[Zone, Measure]) -> tuple[Any, ...]:
-        m = item[1]
-        return (-m.depth, m.category != code, CONFIDENCE_ORDER[m.confidence], _negated_date(m.start), m.id)
+    def ranked(code: str) -> list[tuple[Zone, Measure]]:
+        def key(item: tuple[Zone, Measure]) -> tuple[Any, ...]:
+            m = item[1]
+            return (-m.depth, m.category != code, CONFIDENCE_ORDER[m.confidence], _negated_date(m.start), m.id)
 
-    return sorted(found, key=key)[:n]
+        return sorted(found[code], key=key)[:n]
+
+    return {code: ranked(code) for code in codes}
 
 
 def _negated_date(start: str | None) -> tuple[int, ...]:

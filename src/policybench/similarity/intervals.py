@@ -63,6 +63,9 @@ __all__ = ["ESTIMATE_COLUMNS", "ESTIMATE_MEMORY", "SimilarityEstimate", "adoptio
 #: taken in row blocks of the upper triangle, whose products differ from the full array's only in
 #: the last bits (the estimates are rounded to 12 decimals; a test bounds the difference by 1e-12).
 ESTIMATE_MEMORY = 512 * 2**20
+#: Up to this many zones, an estimate of a few rows computes the whole array (cheap there), so
+#: that its numbers are exactly those of the all-pairs estimate; beyond, only the rows wanted.
+WHOLE_ROWS_UP_TO = 100
 
 #: Columns of :meth:`SimilarityEstimate.table`.
 ESTIMATE_COLUMNS: dict[str, str] = {
@@ -336,8 +339,14 @@ def _statistics(
     quantiles: tuple[float, float],
     wanted: np.ndarray | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean and quantiles of the similarities over the draws: the whole array when it fits, else blocks."""
-    if draws * n**2 * 8 <= ESTIMATE_MEMORY:
+    """Mean and quantiles of the similarities over the draws.
+
+    The whole array when it fits (and, for a few wanted rows, when there are at most
+    ``WHOLE_ROWS_UP_TO`` zones: then the rows are exactly the whole estimate's), else row blocks (only
+    the wanted rows when ``wanted`` is given), whose numbers agree with the whole array's to 1e-12
+    (tests compare the two paths).
+    """
+    if (wanted is None or n <= WHOLE_ROWS_UP_TO) and draws * n**2 * 8 <= ESTIMATE_MEMORY:
         sims = np.empty((draws, n, n))
         for d in range(draws):
             sims[d] = pairwise_similarity(imputed(d), metric, weights=w, sigma=sigma, domains=domains)
