@@ -6,10 +6,10 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from .._params import (
     STATUS,
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 __all__ = ["Dataset", "load_codebook", "load_dataset", "load_zone"]
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class Dataset:
@@ -59,6 +61,7 @@ class Dataset:
     data_version: str = field(default="", compare=False)
 
     _by_id: dict[str, Zone] = field(init=False, repr=False, compare=False)
+    _derived: dict[Any, Any] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_type("Dataset", "codebook", self.codebook, Codebook, "a Codebook (see load_codebook)")
@@ -72,6 +75,17 @@ class Dataset:
             dup = sorted(i for i, n in counts.items() if n > 1)
             raise InputError(f"duplicate zone ids in the dataset: {', '.join(dup)}")
         object.__setattr__(self, "_by_id", by_id)
+        object.__setattr__(self, "_derived", {})
+
+    def derived(self, key: Hashable, make: Callable[[], T]) -> T:
+        """``make()``, computed once per dataset and ``key`` (the dataset is immutable, so is the result).
+
+        For results that depend on the data alone and are read many times (the data hash, a text
+        index fitted on every measure); a what-if copy is a new dataset with nothing derived yet.
+        """
+        if key not in self._derived:
+            self._derived[key] = make()
+        return cast(T, self._derived[key])
 
     def __repr__(self) -> str:
         n = sum(len(z.measures) for z in self.zones)
@@ -203,8 +217,12 @@ class Dataset:
     def data_hash(self) -> str:
         """SHA-256 (first 16 hex digits) of the codebook and zones as canonical JSON.
 
-        It identifies the data a result was computed on; file order does not change it.
+        It identifies the data a result was computed on; file order does not change it. Computed
+        once per dataset.
         """
+        return self.derived("data_hash", self._data_hash)
+
+    def _data_hash(self) -> str:
         payload = {
             "codebook": self.codebook.model_dump(mode="json", by_alias=True),
             "zones": sorted((z.model_dump(mode="json", by_alias=True) for z in self.zones), key=lambda d: d["id"]),

@@ -253,7 +253,8 @@ def fitted_index(dataset: Dataset, lang: str) -> TextIndex:
 
     Character n-grams only (``segmenter=None``), so that scores do not depend on whether
     jieba happens to be installed; pass your own ``text_index`` to use word segmentation.
+    Fitted once per dataset and language (:meth:`Dataset.derived`); do not refit the index returned.
     """
     from .text import TextIndex
 
-    return TextIndex.from_dataset(dataset, lang=lang, segmenter=None)
+    return dataset.derived(("text-index", lang), lambda: TextIndex.from_dataset(dataset, lang=lang, segmenter=None))
