@@ -52,3 +52,29 @@ def test_hostile_and_plain_shapes_read_the_same(text: str, monkeypatch: pytest.M
     fast, slow = _both(text, monkeypatch)
     assert (fast.data, fast.positions) == (slow.data, slow.positions)
     assert [str(i) for i in fast.issues] == [str(i) for i in slow.issues]
+
+
+def test_reading_pauses_the_garbage_collector_and_restores_it() -> None:
+    import gc
+    import importlib
+
+    validate_module = importlib.import_module("policybench.data.validate")
+
+    seen: list[bool] = []
+    real = validate_module._collect
+
+    def spy(*args, **kwargs):
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    validate_module._collect = spy
+    try:
+        assert gc.isenabled()
+        validate_module.collect()
+        assert seen == [False] and gc.isenabled()
+        gc.disable()  # a caller who had it off keeps it off
+        validate_module.collect()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        validate_module._collect = real
