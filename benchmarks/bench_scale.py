@@ -177,7 +177,15 @@ def run_step(step: str, folder: Path, draws: int, batch_jobs: int | None) -> lis
             ds = pickle.load(handle)
     else:
         ds = load_dataset(folder)
+    input_mb = peak_mb()  # the dataset in memory: what the step adds is peak_mb - input_mb
     ids = [z.id for z in ds.zones if z.kind != "national-policy"]
+    return [{**r, "input_mb": input_mb} for r in _timed_step(step, folder, ds, ids, draws, batch_jobs)]
+
+
+def _timed_step(
+    step: str, folder: Path, ds: Any, ids: list[str], draws: int, batch_jobs: int | None
+) -> list[dict[str, Any]]:
+    """The steps that work on a dataset already in memory."""
     if step == "matrices":
         from policybench.similarity import portfolio_matrix, scope_matrix
 
@@ -255,10 +263,24 @@ def _batch(step: str, folder: Path, ids: list[str], draws: int, batch_jobs: int 
     return [row]
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory in MB.
+
+    Linux's VmHWM starts afresh at exec; ``ru_maxrss`` does not (a child started by a parent that
+    holds a large dataset would report the parent's size), so it is only the fallback.
+    """
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def child(args: argparse.Namespace) -> None:
     rows = run_step(args.step, Path(args.folder), args.draws, args.batch_jobs)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps([{**r, "peak_mb": round(peak, 1)} for r in rows]))
+    print(json.dumps([{**r, "peak_mb": peak_mb()} for r in rows]))
 
 
 def measure(step: str, folder: Path, n: int, args: argparse.Namespace) -> list[dict[str, Any]]:
@@ -275,8 +297,7 @@ def measure(step: str, folder: Path, n: int, args: argparse.Namespace) -> list[d
 def quick(step: str, folder: Path, n: int, args: argparse.Namespace) -> list[dict[str, Any]]:
     """--quick: the step in this process (no fresh process; peak_mb is this process's so far)."""
     rows = run_step(step, folder, args.draws, args.batch_jobs)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return [{"zones": n, **r, "peak_mb": round(peak, 1)} for r in rows]
+    return [{"zones": n, **r, "peak_mb": peak_mb()} for r in rows]
 
 
 # ----------------------------------------------------------------------------- results and table
@@ -338,8 +359,14 @@ def table(results: dict[str, Any]) -> str:
                 values.append("")
                 continue
             mark = " (extrapolated)" if r.get("extrapolated") else ""
-            values.append(f"{r['seconds']:.2f} s, {r['peak_mb']:,.0f} MB{mark}")
+            held = f" (data {r['input_mb']:,.0f})" if "input_mb" in r else ""
+            values.append(f"{r['seconds']:.2f} s, {r['peak_mb']:,.0f} MB{held}{mark}")
         lines.append(f"| {step} | " + " | ".join(values) + " |")
+    lines.append("")
+    lines.append(
+        "Memory is each step's process peak (Linux VmHWM, fresh in each step's process); '(data N)' is the peak "
+        "once the dataset was in memory, before the step ran."
+    )
     lines.append("")
     lines += [_verdict_line(v) for v in results.get("targets", [])]
     meta = results["meta"]

@@ -49,9 +49,9 @@ def test_rows_give_the_whole_estimates_pairs(shipped, budget: int | None, monkey
 
 
 def test_rows_of_a_large_dataset_take_only_the_wanted_rows(shipped, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Beyond WHOLE_ROWS_UP_TO zones a few rows are computed alone: the same numbers to 1e-12."""
+    """Beyond WHOLE_ARRAY_UP_TO zones a few rows are computed alone: the same numbers to 1e-12."""
     whole = similarity_estimate(shipped, draws=60, seed=4)
-    monkeypatch.setattr(intervals, "WHOLE_ROWS_UP_TO", 0)
+    monkeypatch.setattr(intervals, "WHOLE_ARRAY_UP_TO", 0)
     calls: list[int] = []
     blocked = intervals._blocked
     monkeypatch.setattr(intervals, "_blocked", lambda *a, **k: calls.append(1) or blocked(*a, **k))
