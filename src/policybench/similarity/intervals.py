@@ -355,7 +355,7 @@ def _statistics(
         low, high = (np.quantile(sims, q, axis=0, method="linear").round(12) for q in quantiles)
         return estimate, low, high
     # draws x zones x zones would not fit: row blocks (of the upper triangle, or the wanted rows)
-    return _blocked([imputed(d) for d in range(draws)], metric, w, sigma, domains, quantiles, wanted)
+    return _blocked(imputed, draws, metric, w, sigma, domains, quantiles, wanted)
 
 
 def _wanted(fn: str, rows: Sequence[str] | None, ids: list[str]) -> np.ndarray | None:
@@ -370,7 +370,8 @@ def _wanted(fn: str, rows: Sequence[str] | None, ids: list[str]) -> np.ndarray |
 
 
 def _blocked(
-    xs: list[np.ndarray],
+    imputed: Callable[[int], np.ndarray],
+    draws: int,
     metric: str,
     w: np.ndarray,
     sigma: float,
@@ -378,7 +379,7 @@ def _blocked(
     quantiles: tuple[float, float],
     wanted: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mean and two quantiles over the draws ``xs`` (imputed zones x codes), in row blocks.
+    """Mean and two quantiles over the draws ``imputed(0..draws-1)`` (zones x codes), in row blocks.
 
     A block holds block rows x the zones from the block's first row on x draws (draws last, so
     that each pair's draws are sorted in place, which makes ``np.quantile`` cheap; it gives the
@@ -386,15 +387,16 @@ def _blocked(
     exact path does. The lower triangle mirrors the upper. With ``wanted`` (row indices) only
     those rows are computed, against every zone; the rest stays NaN.
     """
-    n, draws = xs[0].shape[0], len(xs)
-    prepared = [_prepared(x, metric, w, sigma, domains) for x in xs]
+    prepared = [_prepared(imputed(d), metric, w, sigma, domains) for d in range(draws)]  # each draw's x freed
+    n = prepared[0][0].shape[0]
     estimate, low, high = (np.full((n, n), np.nan) for _ in range(3))
     if wanted is not None:
         blocks = [(wanted[i : i + 64], 0) for i in range(0, len(wanted), 64)]
     else:
         blocks, start = [], 0
         while start < n:
-            size = max(1, min(n - start, ESTIMATE_MEMORY // (8 * draws * (n - start))))
+            # half the budget for the block: its sorted copy, the running total and the imputed draws share the rest
+            size = max(1, min(n - start, ESTIMATE_MEMORY // 2 // (8 * draws * (n - start))))
             blocks.append((np.arange(start, start + size), start))
             start += size
     for rows, first in blocks:
