@@ -213,3 +213,35 @@ def test_kill_9_oom_and_resume(tmp_path: Path) -> None:
         "wuhan-city-partner.json",
         "shenzhen-qianhai.md",
     }
+
+
+def test_workers_run_job_after_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Four jobs on two workers start two worker processes (each loads the data once), not four."""
+    import importlib
+
+    batch = importlib.import_module("policybench.batch")
+    started: list[int] = []
+    real = batch._start_worker
+
+    def counted(*args, **kwargs):
+        started.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "_start_worker", counted)
+    jobs = _jobs(
+        tmp_path,
+        ("one", "tianjin-htz", '"out/{target}.md"'),
+        ("two", "wuhan-city-partner", '"out/{target}.md"'),
+        ("three", "shenzhen-qianhai", '"out/{target}.md"'),
+        ("four", "changsha-htz", '"out/{target}.md"'),
+    )
+    results = batch.run_jobs(jobs, workers=2)
+    assert [r.status for r in results] == ["ok"] * 4, [r.error for r in results]
+    assert [r.name for r in results] == ["one", "two", "three", "four"]
+    assert len(started) == 2
+    assert {p.name for p in (tmp_path / "out").iterdir()} == {
+        "tianjin-htz.md",
+        "wuhan-city-partner.md",
+        "shenzhen-qianhai.md",
+        "changsha-htz.md",
+    }

@@ -410,7 +410,8 @@ def run_jobs(
     path : path-like
         The jobs file.
     workers : int
-        Jobs run at once, each in its own process (1 = in this process). At most
+        Jobs run at once, on that many worker processes, each loading the data once and running
+        job after job (1 = in this process). At most
         :data:`MAX_WORKERS`.
     resume : bool
         Skip jobs whose outputs all exist; remove stale temporary files first.
@@ -509,64 +510,92 @@ def _run_in_processes(
     workers: int,
     report: Callable[[JobResult], None],
 ) -> list[JobResult]:
-    """Each job in its own spawned process, at most ``workers`` at once.
+    """The jobs on at most ``workers`` spawned worker processes, each running job after job.
 
-    A process that dies without a result (killed by a signal, e.g. the OOM killer) fails
-    only its own job. The children die with this process (see :func:`_die_with_parent`).
+    A worker loads the data once (:func:`run_job` keeps it per process) and takes the next job
+    when it sends back a result. A worker that dies without a result (killed by a signal, e.g.
+    the OOM killer) fails only the job it was running; a new worker takes over the jobs left.
+    The workers die with this process (see :func:`_die_with_parent`).
     """
     context = multiprocessing.get_context("spawn")  # clean workers: no forked BLAS or logging state
     pending = list(jobs)
-    running: dict[Connection, tuple[Job, Any, float]] = {}
+    idle: list[tuple[Connection, Any]] = []
+    busy: dict[Connection, tuple[Job, Any, float]] = {}
     results: list[JobResult] = []
     try:
-        while pending or running:
-            while pending and len(running) < workers:
+        while pending or busy:
+            while pending and len(busy) < workers:
+                connection, process = idle.pop() if idle else _start_worker(context, base, data, resume, shipped)
                 job = pending.pop(0)
-                receive, send = context.Pipe(duplex=False)
-                process = context.Process(
-                    target=_job_process, args=(send, os.getpid(), job, base, data, resume, shipped), daemon=True
-                )
-                process.start()
-                send.close()  # the child holds the only write end: EOF when it dies
-                running[receive] = (job, process, time.perf_counter())
-            for connection in wait(list(running)):
-                assert isinstance(connection, Connection)
-                job, process, started = running.pop(connection)
-                result = _receive(connection, job, process, started)
+                try:
+                    connection.send(job)
+                except OSError:  # the worker died while idle: it ran no job; start another
+                    connection.close()
+                    process.join(10)
+                    pending.insert(0, job)
+                    continue
+                busy[connection] = (job, process, time.perf_counter())
+            for ready in wait(list(busy)):
+                assert isinstance(ready, Connection)
+                job, process, started = busy.pop(ready)
+                result, alive = _receive(ready, job, process, started)
                 results.append(result)
                 report(result)
+                if alive:
+                    idle.append((ready, process))
+        for connection, _process in idle:
+            connection.send(None)  # no more jobs: the worker returns
     finally:
-        for _job, process, _started in running.values():
+        for connection, (_job, process, _started) in busy.items():  # interrupted: stop their jobs now
             process.kill()
             process.join(5)
+            connection.close()
+        for connection, process in idle:
+            connection.close()
+            process.join(5)
+            if process.is_alive():
+                process.kill()
+                process.join(5)
     return results
 
 
-def _receive(connection: Connection, job: Job, process: Any, started: float) -> JobResult:
-    """The child's result, or a failed result naming how it died."""
+def _start_worker(
+    context: Any, base: str, data: list[str] | None, resume: bool, shipped: bool
+) -> tuple[Connection, Any]:
+    """A new worker process and this side of its two-way pipe."""
+    here, there = context.Pipe(duplex=True)
+    process = context.Process(target=_worker, args=(there, os.getpid(), base, data, resume, shipped), daemon=True)
+    process.start()
+    there.close()  # the worker holds the only other end: EOF here when it dies
+    return here, process
+
+
+def _receive(connection: Connection, job: Job, process: Any, started: float) -> tuple[JobResult, bool]:
+    """The worker's result and True, or a failed result naming how it died and False."""
     try:
         result: JobResult = connection.recv()
+        return result, True
     except (EOFError, OSError):
+        connection.close()
         process.join(10)
         code = process.exitcode
         how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
         hint = " (out of memory?)" if code == -signal.SIGKILL else ""
-        result = JobResult(job.name, "failed", (), time.perf_counter() - started, f"the worker died: {how}{hint}")
-    finally:
-        connection.close()
-    process.join(10)
-    return result
+        return JobResult(job.name, "failed", (), time.perf_counter() - started, f"the worker died: {how}{hint}"), False
 
 
-def _job_process(
-    send: Connection, parent: int, job: Job, base: str, data: list[str] | None, resume: bool, shipped: bool
+def _worker(
+    connection: Connection, parent: int, base: str, data: list[str] | None, resume: bool, shipped: bool
 ) -> None:
-    """Body of a worker process: run one job and send back its result."""
+    """Body of a worker process: run the jobs it is sent, one at a time, until it is sent None."""
     _die_with_parent(parent)
     try:
-        send.send(run_job(job, base, data, resume, shipped))
+        while (job := connection.recv()) is not None:
+            connection.send(run_job(job, base, data, resume, shipped))
+    except (EOFError, OSError):  # the batch closed the pipe: nothing more to do
+        pass
     finally:
-        send.close()
+        connection.close()
 
 
 def _die_with_parent(parent: int) -> None:
