@@ -135,7 +135,7 @@ LARGE_MODULES: dict[str, str] = {
     "report/render.py": "turning report content into HTML, Markdown, JSON and XLSX",
     "assessment.py": "the Assessment result object and assess()",
     "data/model.py": "the pydantic models of the codebook and zone files (the schema)",
-    "labels.py": "the report's words in Chinese and English (no logic)",
+    "labels.py": "every word the package shows, in Chinese and English (tables of words, no logic)",
     "batch.py": "the batch runner (jobs file, processes, Dask, resume)",
     "similarity/text.py": "the TextIndex class (fit, query, save, load)",
     "data/documents.py": "the bounded YAML reader with positions",
@@ -144,6 +144,7 @@ LARGE_MODULES: dict[str, str] = {
     "data/checks.py": "the validation rules of codebook and zone files",
     "similarity/combined.py": "combined zone similarity: one pair's estimate and interval, and the same for many pairs",
     "agreement.py": "coder agreement: measures matched one to one and checklist cells, with Krippendorff's alpha",
+    "similarity/intervals.py": "the similarity estimate by multiple imputation (whole array and row blocks)",
     "_params.py": "the declared constraints of the public parameters and the one checker of them",
     "cli/analysis.py": "the analysis subcommands (coverage, compare, similarity, gap) and their printing",
 }
