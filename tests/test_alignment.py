@@ -153,3 +153,18 @@ def test_gap_analysis_with_nearest_peers(shipped_examined) -> None:
     assert gap.benchmark == tuple(sorted(similarity_estimate(shipped).peers("tianjin-htz", 3)["zone_id"]))
     assert len(gap_analysis(load_dataset(), "tianjin-htz", peers=3).benchmark) == 3  # K peers on the real data
     assert gap.params["peers"] == 3
+
+
+@pytest.mark.parametrize(("a", "b"), [("tianjin-htz", "donghu-htz"), ("suzhou-industrial-park", "nanjing-htz")])
+def test_pairs_come_sorted_by_similarity_then_measure(a: str, b: str) -> None:
+    """The pairs table is built in its final order: highest similarity first, ties by measure_a; score as summed."""
+    import pandas as pd
+
+    ds = load_dataset()
+    pairs = align(ds, a, b).pairs
+    assert len(pairs) > 3
+    resorted = pairs.sort_values(["similarity", "measure_a"], ascending=[False, True], kind="mergesort")
+    pd.testing.assert_frame_equal(pairs, resorted.reset_index(drop=True))
+    result = align(ds, a, b)
+    n = len(result.pairs) + len(result.unmatched_a) + len(result.pairs) + len(result.unmatched_b)
+    assert result.score == pytest.approx(2 * result.pairs["similarity"].sum() / n, abs=1e-12)

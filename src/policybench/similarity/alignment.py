@@ -175,10 +175,14 @@ def align(
         where = "" if codes is None else f" in the {len(kept)} categories selected"
         raise InputError(f"zone '{empty}' has no measure to align{where} (status filter: {list(statuses)})")
     index = text_index if text_index is not None else fitted_index(dataset, lang)
-    text = index.similarity([m.id for m in a], [m.id for m in b]).to_numpy()
+    text = index.similarity_array([m.id for m in a], [m.id for m in b])
     cat = _category_similarity(dataset, a, b, sigma, secondary_weight)
     sim = alpha * text + (1 - alpha) * cat
     rows, cols = assign_pairs(sim, sim >= threshold)
+    total = sim[rows, cols].sum()  # in the assignment's order, before the table's
+    # highest similarity first, ties by measure_a (unique: one-to-one pairs), sorted before the table is built
+    ranked = np.lexsort((np.array([a[i].id for i in rows], dtype=str), -sim[rows, cols]))
+    rows, cols = rows[ranked], cols[ranked]
     pairs = pd.DataFrame(
         {
             "measure_a": [a[i].id for i in rows],
@@ -191,9 +195,6 @@ def align(
         },
         columns=PAIR_COLUMNS,
     )
-    pairs = pairs.sort_values(["similarity", "measure_a"], ascending=[False, True], kind="mergesort").reset_index(
-        drop=True
-    )
     codes_a = {c for m in a for c in m.categories}
     codes_b = {c for m in b for c in m.categories}
     order = {c: i for i, c in enumerate(dataset.codebook.codes)}
@@ -205,7 +206,7 @@ def align(
         unmatched_b=tuple(b[j].id for j in range(len(b)) if j not in set(cols)),
         coverage_a_by_b=len(rows) / len(a),
         coverage_b_by_a=len(cols) / len(b),
-        score=float(2 * sim[rows, cols].sum() / (len(a) + len(b))),
+        score=float(2 * total / (len(a) + len(b))),
         shared_codes=tuple(sorted(codes_a & codes_b, key=order.__getitem__)),
         only_a_codes=tuple(sorted(codes_a - codes_b, key=order.__getitem__)),
         only_b_codes=tuple(sorted(codes_b - codes_a, key=order.__getitem__)),

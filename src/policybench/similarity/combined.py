@@ -366,12 +366,13 @@ def _pair(
     n_codes = facts.known.shape[1]
     overlap = int(facts.overlap[r, j])
     note = facts.notes.get((r, j), "")
-    alignment = _empty_alignment(a, b)
     both = facts.known[ia] & facts.known[j]
     codes = [c for c, ok in zip(facts.codes, both, strict=True) if ok]
-    if method != "structured" and (r, j) in facts.one_sided:
+    if method == "structured" or (note and (r, j) not in facts.one_sided):
+        alignment = _empty_alignment(a, b)
+    elif (r, j) in facts.one_sided:
         alignment = _one_sided_alignment(dataset, a, b, facts.one_sided[r, j], codes, cfg.statuses)
-    elif method != "structured" and not note:
+    else:
         alignment = align(
             dataset,
             a,
@@ -454,7 +455,11 @@ _PAIR_PARAMS = {
 
 def _empty_alignment(a: str, b: str) -> Alignment:
     nan = float("nan")
-    return Alignment(a, b, pd.DataFrame(columns=PAIR_COLUMNS), (), (), nan, nan, nan)
+    return Alignment(a, b, _NO_PAIRS.copy(), (), (), nan, nan, nan)
+
+
+#: The pairs table of an alignment with nothing to pair (copied for each: results own their frames).
+_NO_PAIRS = pd.DataFrame(columns=PAIR_COLUMNS)
 
 
 #: Most zones a zone's alignment row is computed against when it serves to impute a missing

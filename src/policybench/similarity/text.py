@@ -356,10 +356,17 @@ class TextIndex:
         UnknownIdError
             Naming every id the index does not have.
         """
+        values = self.similarity_array(ids_a, ids_b)
+        return pd.DataFrame(values, index=pd.Index(list(ids_a)), columns=pd.Index(list(ids_b)))
+
+    @validate_params(
+        {"ids_a": Strs("ids of the index"), "ids_b": Strs("ids of the index")}, name="TextIndex.similarity_array"
+    )
+    def similarity_array(self, ids_a: Sequence[str], ids_b: Sequence[str]) -> np.ndarray:
+        """:meth:`similarity` as a bare array (rows ``ids_a``, columns ``ids_b``), for callers that need no labels."""
         split = self._fitted_split()
         rows, columns = self._lookup("ids_a", ids_a), self._lookup("ids_b", ids_b)
-        values = split.rows(rows).dot(split.rows(columns))
-        return pd.DataFrame(values, index=pd.Index(list(ids_a)), columns=pd.Index(list(ids_b)))
+        return np.asarray(split.rows(rows).dot(split.rows(columns)))
 
     def query(self, texts: Sequence[str], k: int = 10, *, client: Any = None) -> pd.DataFrame:
         """The ``k`` corpus items most similar to each of ``texts`` (new texts).
