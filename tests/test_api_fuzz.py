@@ -457,3 +457,30 @@ def test_a_class_among_the_options_is_accepted() -> None:
 
     for dtype in (np.float32, np.float64):  # valid choices that are classes, as the benchmarks pass them
         assert pairwise_similarity(np.eye(3), "cosine", dtype=dtype).dtype == dtype
+
+
+def test_parameters_are_checked_once_at_the_boundary() -> None:
+    """A decorated function called by another runs unchecked; the flag is per call, reset even on error."""
+    from policybench._params import Int, validate_params
+    from policybench.errors import InputError as Refused
+
+    @validate_params({"k": Int(1)})
+    def inner(k: int) -> int:
+        return k
+
+    @validate_params({"k": Int(1)})
+    def outer(k: int, bad: int) -> int:
+        return inner(k=bad)  # nested: not checked again
+
+    assert outer(k=1, bad=-5) == -5
+    with pytest.raises(Refused, match="'k' parameter of inner"):
+        inner(k=-5)  # at the boundary: checked
+
+    @validate_params({"k": Int(1)})
+    def failing(k: int) -> int:
+        raise ValueError("boom")
+
+    with pytest.raises(ValueError, match="boom"):
+        failing(k=1)
+    with pytest.raises(Refused):
+        inner(k=0)  # the flag was reset by the failure

@@ -19,13 +19,16 @@ import pandas as pd
 
 from ._json import json_safe
 from ._params import (
+    MAX_DRAWS,
     PROGRESS,
     STATUS,
     Instance,
     Int,
     Maybe,
     Options,
+    OrderedStrs,
     Str,
+    Weights,
     check_choice,
     check_status,
     check_type,
@@ -399,9 +402,13 @@ _TABLE_MAKERS = {
     {
         "dataset": Instance("Dataset"),
         "target": Str(empty=True),
+        "against": Maybe(OrderedStrs("zone ids")),
+        "peers": Maybe(Int(1)),
+        "frontier": Str(),
+        "weights": Maybe(Weights()),
         "status": STATUS,
         "top": Int(1),
-        "draws": Int(0),
+        "draws": Int(0, MAX_DRAWS),
         "seed": Int(0),
         "text_lang": Options("zh", "en"),
         "progress": PROGRESS,
