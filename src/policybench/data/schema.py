@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..batch import BatchFile
 from .io import atomic_write
+from .jobs import BatchFile
 from .model import Codebook, Zone
 
 __all__ = ["SCHEMAS", "render_schema", "write_schemas"]
