@@ -484,3 +484,29 @@ def test_parameters_are_checked_once_at_the_boundary() -> None:
         failing(k=1)
     with pytest.raises(Refused):
         inner(k=0)  # the flag was reset by the failure
+
+
+def test_one_table_of_defaults() -> None:
+    """A parameter shared by several public functions has one default, the one in _params.DEFAULTS."""
+    from policybench._params import DEFAULTS, OTHER_MEANINGS
+
+    modules = ["policybench", "policybench.similarity", "policybench.gaps", "policybench.data", "policybench.report"]
+    modules += ["policybench.draft", "policybench.diffusion", "policybench.agreement", "policybench.batch"]
+    found: dict[str, set[str]] = {}
+    wrong = []
+    for module_name in modules:
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", []):
+            func = getattr(module, name)
+            if not callable(func) or inspect.isclass(func):
+                continue
+            for parameter in inspect.signature(func).parameters.values():
+                if parameter.default is inspect.Parameter.empty:
+                    continue
+                found.setdefault(parameter.name, set()).add(repr(parameter.default))
+                if parameter.name in DEFAULTS and parameter.default != DEFAULTS[parameter.name]:
+                    wrong.append(f"{module_name}.{name}({parameter.name}={parameter.default!r})")
+    assert not wrong, wrong
+    several = {n for n, defaults in found.items() if len(defaults) > 1}
+    assert several == set(OTHER_MEANINGS), several  # a new conflict must be resolved or named there
+    assert set(DEFAULTS) <= set(found)  # the table names no parameter that does not exist

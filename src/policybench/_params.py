@@ -451,6 +451,36 @@ _P = ParamSpec("_P")
 _R = TypeVar("_R")
 
 
+#: The one table of defaults of the parameters that several public functions share: a parameter
+#: of this name means the same everywhere and has this default (tests/test_api_fuzz.py holds every
+#: public signature to it). Names used with another meaning are in ``OTHER_MEANINGS``.
+DEFAULTS: dict[str, object] = {
+    "metric": "soft_cosine",  # structured similarity
+    "sigma": 0.3,  # within-domain credit of the soft cosine
+    "lam": 0.5,  # weight of the structured part of the combined similarity
+    "alpha": 0.5,  # weight of text in a measure pair's similarity
+    "threshold": 0.35,  # least similarity of an aligned pair
+    "secondary_weight": 0.5,  # weight of a secondary category
+    "method": "combined",  # zone similarity: combined, structured or alignment
+    "min_overlap": None,  # default_min_overlap of the codebook
+    "status": None,  # the codebook's counted statuses
+    "frontier": "max",
+    "adoption_prior": 2.0,
+    "adoption_basis": "documented",
+    "prior_strength": 2.0,
+    "weight_range": (0.5, 1.5),
+    "seed": 0,
+    "lang": "zh",  # language of the measure texts compared
+    "text_lang": "zh",
+    "k": 5,  # nearest peers
+}
+#: Parameter names that mean different things in different functions, so have different defaults.
+OTHER_MEANINGS: dict[str, str] = {
+    "draws": "robustness draws (1,000) in assess and sensitivity; imputation draws (200) in similarity_estimate",
+    "level": "'category' or 'domain' in the matrices; the interval's coverage (0.9) in similarity_estimate",
+    "top": "recommendations (10) in assess and recommend; P(top k) (5) in sensitivity; candidates (3) in draft",
+}
+
 #: Per thread: True while a decorated function runs (its nested calls are not checked again).
 _BOUNDARY = threading.local()
 

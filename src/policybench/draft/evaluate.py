@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..data.model import Zone
@@ -103,8 +102,3 @@ def score_draft(draft: Zone, coded: Zone, *, draft_source: str, coded_source: st
         drafted=len(drafted),
         coded=len(gold),
     )
-
-
-def zone_codes(zone: Zone, source: str) -> Iterable[str]:
-    """Primary categories of the measures citing ``source``."""
-    return sorted({code for _loc, code in _pairs(zone, source)})
