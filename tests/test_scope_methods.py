@@ -310,3 +310,14 @@ def test_adoption_is_shrunk_toward_the_base_rate_by_hand(ds) -> None:
         gap_analysis(ds, "tee", against=["bee", "cee"], adoption_basis="all")
     with pytest.raises(InputError, match="adoption_prior"):
         gap_analysis(ds, "tee", against=["bee", "cee"], adoption_prior=-1)
+
+
+def test_dataset_states_are_zone_states_computed_once() -> None:
+    from policybench.data.states import zone_states
+
+    data = load_dataset()
+    counted = data.codebook.counted_statuses
+    first = data.states("tianjin-htz", counted)
+    assert first is data.states("tianjin-htz", list(counted))  # one computation per zone and filter
+    assert first == zone_states(data.codebook, data.zone("tianjin-htz"), counted)
+    assert data.states("tianjin-htz", ("proposed",)) != first  # another filter, another entry

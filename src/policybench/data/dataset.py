@@ -29,6 +29,7 @@ from .checks import check_codebook, check_zones
 from .documents import suggest
 from .io import codebook_loader, shipped_data_dir, zone_loader
 from .model import Codebook, Measure, Zone
+from .states import ZoneStates, zone_states
 from .validate import collect
 
 if TYPE_CHECKING:
@@ -213,6 +214,14 @@ class Dataset:
                 f"Dataset.filter kept no zone: nothing matches {asked}; known zones: {', '.join(self.zone_ids)}"
             )
         return self.replace_zones(kept)
+
+    def states(self, zone_id: str, statuses: Sequence[str]) -> ZoneStates:
+        """:func:`~policybench.data.states.zone_states` of one zone under a status filter, computed once per dataset.
+
+        Read-only: the result is shared by every later call (matrices, robustness draws, batch jobs).
+        """
+        zone = self.zone(zone_id)
+        return self.derived(("states", zone_id, tuple(statuses)), lambda: zone_states(self.codebook, zone, statuses))
 
     def data_hash(self) -> str:
         """SHA-256 (first 16 hex digits) of the codebook and zones as canonical JSON.

@@ -33,7 +33,6 @@ from .._params import (
     validate_params,
 )
 from ..data.codebook import is_counted
-from ..data.states import zone_states
 from ..errors import InputError
 from .scores import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, ranking, shrunk_adoption
 
@@ -369,7 +368,7 @@ class _Problem:
                     cells.update({(i, j): v for j, v in row.items() if v > 0})
         examined = np.zeros((len(zones), len(codes)), dtype=bool)
         for z, zone_id in enumerate(zones):
-            found = zone_states(ds.codebook, ds.zone(zone_id), statuses).states
+            found = ds.states(zone_id, statuses).states
             examined[z] = [found[c] == "absent" for c in codes]
         weights = gap.full_table.set_index("code").loc[codes, "weight"].to_numpy(dtype=float)
         pair_measure = np.array([i for i, _ in cells], dtype=np.int64)

@@ -25,7 +25,7 @@ from .._params import (
     validate_params,
 )
 from ..data.codebook import is_counted
-from ..data.states import CELL_STATES, zone_states
+from ..data.states import CELL_STATES
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
@@ -81,7 +81,7 @@ def scope_matrix(
     codes = list(dataset.codebook.codes)
     rows = []
     for zone_id in zone_ids:
-        found = zone_states(dataset.codebook, dataset.zone(zone_id), statuses).states
+        found = dataset.states(zone_id, statuses).states
         rows.append([found[c] for c in codes])
     frame = pd.DataFrame(rows, index=pd.Index(zone_ids, name="zone_id"), columns=pd.Index(codes, name="code"))
     return frame
@@ -159,7 +159,7 @@ def portfolio_matrix(
     top = float(dataset.codebook.max_depth)
     duty = 1.0 / top  # a national duty in force: depth 1 (on paper, binding) unless a measure says more
     for i, zone_id in enumerate(zone_ids):
-        for code in zone_states(dataset.codebook, dataset.zone(zone_id), statuses).by_duty:
+        for code in dataset.states(zone_id, statuses).by_duty:
             values[i, column[code]] = duty
         for measure in dataset.zone(zone_id).measures:
             if not is_counted(measure, statuses):
