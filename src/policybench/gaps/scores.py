@@ -6,6 +6,7 @@ table with them, :mod:`.sensitivity` redraws them, :mod:`.recommend` picks exemp
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -135,6 +136,7 @@ def exemplars_by_code(
     return {code: ranked(code) for code in codes}
 
 
+@functools.lru_cache(maxsize=4096)  # a few hundred distinct dates, read for every exemplar candidate
 def _negated_date(start: str | None) -> tuple[int, ...]:
     """Sort key that puts recent dates first and unknown dates last."""
     if not start:
