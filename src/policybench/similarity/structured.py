@@ -64,7 +64,7 @@ def similarity_matrix(
 
     Unknown cells (NaN, see :func:`portfolio_matrix`) are left out pair by pair: the
     similarity of two zones is computed over their overlap O, the codes known for both.
-    A pair gets NaN, with a reason in ``attrs["undefined"]``, when |O| is under
+    A pair gets NaN (the reason: :func:`undefined_pairs`) when |O| is under
     ``min_overlap``, or (all metrics but heterogeneity) when one of the two zones has no
     counted measure in O: no misleading number is given.
 
