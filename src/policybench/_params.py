@@ -30,14 +30,11 @@ __all__ = [
     "MAX_WORKERS",
     "check_choice",
     "check_int",
-    "check_names",
     "check_path",
     "check_paths",
     "check_positive_int",
     "check_status",
     "check_type",
-    "check_unit_interval",
-    "check_weights",
     "fail",
     "validate_params",
 ]
@@ -73,13 +70,6 @@ def check_positive_int(function: str, name: str, value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise fail(function, name, "a positive int", value)
     return value
-
-
-def check_unit_interval(function: str, name: str, value: object) -> float:
-    """A real number in [0, 1]."""
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= float(value) <= 1.0:
-        raise fail(function, name, "a number in [0, 1]", value)
-    return float(value)
 
 
 def check_status(codebook: Codebook, status: Sequence[str] | str | None, function: str) -> tuple[str, ...]:
@@ -137,16 +127,6 @@ def check_path(function: str, name: str, value: Any) -> None:
 def check_paths(function: str, name: str, value: Any) -> None:
     """``value`` is a path or a list/tuple of paths."""
     FilePaths()(function, name, value)
-
-
-def check_names(function: str, name: str, value: Any, *, what: str = "ids") -> None:
-    """``value`` is a list or tuple of str (a single str is refused: it is not a list of ids)."""
-    OrderedStrs(what)(function, name, value)
-
-
-def check_weights(function: str, name: str, value: Any) -> None:
-    """``value`` maps category codes (str) to finite numbers."""
-    Weights()(function, name, value)
 
 
 # ----------------------------------------------------------------------------- declared parameters

@@ -69,17 +69,18 @@ SENSITIVITY_COLUMNS: dict[str, str] = {
 }
 
 
-@validate_params(
-    {
-        "gap": Instance("GapAnalysis"),
-        "draws": Int(1, MAX_DRAWS),
-        "seed": Int(0),
-        "top": Int(1),
-        "progress": PROGRESS,
-        "weight_range": Range(0),
-        "keep_probability": Maybe(Probabilities()),
-    }
-)
+#: The parameters of sensitivity_parameters; sensitivity adds ``progress``.
+_PARAMS = {
+    "gap": Instance("GapAnalysis"),
+    "draws": Int(1, MAX_DRAWS),
+    "seed": Int(0),
+    "top": Int(1),
+    "weight_range": Range(0),
+    "keep_probability": Maybe(Probabilities()),
+}
+
+
+@validate_params({**_PARAMS, "progress": PROGRESS})
 def sensitivity(
     gap: GapAnalysis,
     *,
@@ -153,16 +154,7 @@ def sensitivity(
     return result[list(SENSITIVITY_COLUMNS)]
 
 
-@validate_params(
-    {
-        "gap": Instance("GapAnalysis"),
-        "draws": Int(1, MAX_DRAWS),
-        "seed": Int(0),
-        "top": Int(1),
-        "weight_range": Range(0),
-        "keep_probability": Maybe(Probabilities()),
-    }
-)
+@validate_params(_PARAMS)
 def sensitivity_parameters(
     gap: GapAnalysis,
     *,

@@ -33,6 +33,16 @@ METRICS: tuple[str, ...] = ("cosine", "jaccard", "soft_cosine", "heterogeneity")
 _MAX_LEVELS = 64  # above this many distinct values, min/max sums use blocked broadcasting
 
 
+#: The parameters of similarity_matrix and undefined_pairs (the same call, two views of it).
+_MATRIX_PARAMS = {
+    "portfolio": Instance("DataFrame"),
+    "metric": Options(*METRICS),
+    "weights": Maybe(Weights()),
+    "sigma": Real(0, 1),
+    "min_overlap": Maybe(Int(1)),
+}
+
+
 @validate_params({"n_codes": Int(0, 10**9)})
 def default_min_overlap(n_codes: int) -> int:
     """The default minimum overlap: 8 categories, or a third of the codes when that is fewer.
@@ -43,15 +53,7 @@ def default_min_overlap(n_codes: int) -> int:
     return max(1, min(8, math.ceil(n_codes / 3)))
 
 
-@validate_params(
-    {
-        "portfolio": Instance("DataFrame"),
-        "metric": Options(*METRICS),
-        "weights": Maybe(Weights()),
-        "sigma": Real(0, 1),
-        "min_overlap": Maybe(Int(1)),
-    }
-)
+@validate_params(_MATRIX_PARAMS)
 def similarity_matrix(
     portfolio: pd.DataFrame,
     *,
@@ -102,15 +104,7 @@ def similarity_matrix(
     return _similarity_and_reasons(portfolio, metric, weights, sigma, min_overlap, "similarity_matrix")[0]
 
 
-@validate_params(
-    {
-        "portfolio": Instance("DataFrame"),
-        "metric": Options(*METRICS),
-        "weights": Maybe(Weights()),
-        "sigma": Real(0, 1),
-        "min_overlap": Maybe(Int(1)),
-    }
-)
+@validate_params(_MATRIX_PARAMS)
 def undefined_pairs(
     portfolio: pd.DataFrame,
     *,
