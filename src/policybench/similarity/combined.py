@@ -32,6 +32,7 @@ import pandas as pd
 
 from .._json import json_safe
 from .._params import (
+    DEFAULTS,
     PROGRESS,
     STATUS,
     ZONES,
@@ -277,7 +278,11 @@ class _Settings:
 
 
 def _settings(dataset: Dataset, function: str, **kw: Any) -> _Settings:
-    """The settings of one call, declared and checked by the public function (the statuses resolved here)."""
+    """The settings of one call, declared and checked by the public function (the statuses resolved here).
+
+    A setting the function does not take as a parameter has its default from ``DEFAULTS``.
+    """
+    kw = {**{k: DEFAULTS[k] for k in ("alpha", "threshold", "sigma", "secondary_weight")}, **kw}
     statuses = check_status(dataset.codebook, kw["status"], function)
     return _Settings(
         float(kw["lam"]),
@@ -748,10 +753,7 @@ def zone_similarity_estimate(
         lam=lam,
         metric=metric,
         status=status,
-        alpha=0.5,
-        threshold=0.35,
         sigma=sigma,
-        secondary_weight=0.5,
         min_overlap=min_overlap,
         lang=lang,
     )
@@ -913,10 +915,6 @@ def similarities_to(
         lam=lam,
         metric=metric,
         status=status,
-        alpha=0.5,
-        threshold=0.35,
-        sigma=0.3,
-        secondary_weight=0.5,
         min_overlap=min_overlap,
         lang=lang,
     )
@@ -975,10 +973,6 @@ def nearest_peers(
         lam=lam,
         metric=metric,
         status=status,
-        alpha=0.5,
-        threshold=0.35,
-        sigma=0.3,
-        secondary_weight=0.5,
         min_overlap=min_overlap,
         lang=lang,
     )
