@@ -37,7 +37,7 @@ import numpy as np
 from policybench import load_dataset
 from policybench.data.dataset import Dataset
 from policybench.data.model import Zone
-from policybench.draft import draft, read_policy_text, rules
+from policybench.draft import draft, read_policy_text, rules, tense
 from policybench.draft.classify import fit_classifier
 from policybench.draft.segment import split_paragraphs, split_sentences
 from policybench.similarity import TextIndex
@@ -49,9 +49,10 @@ TEXTS = [("tianjin-htz", HERE / "texts" / "tianjin-htz-reform-2020.txt", "articl
 #: Texts of zones not in the data, each with <id>.gold.tsv: (id, split)
 HELD_OUT = [
     ("city-devzone-worknote", "dev"),
-    ("xianyang-devzones-2024", "held-out"),
-    ("liaocheng-etdz-review", "held-out"),
-    ("shandong-bianban-2023", "held-out"),
+    # held out until session 9, then looked at while improving the drafter: dev since
+    ("xianyang-devzones-2024", "dev"),
+    ("liaocheng-etdz-review", "dev"),
+    ("shandong-bianban-2023", "dev"),
 ]
 
 
@@ -96,7 +97,7 @@ def sentences_of(text: str, *, measure_only: bool):
 
 
 def rule_fields(sentence, default=None) -> tuple[str, int]:
-    status, _ = rules.guess_status(sentence.text, sentence.paragraph.headings, default=default)
+    status, _ = tense.guess_status(sentence.text, sentence.paragraph.headings, default=default)
     depth, _ = rules.guess_depth(status, sentence.text, rules.find_indicators(sentence.text))
     return status, depth
 
@@ -135,12 +136,12 @@ def keyword_code(dataset: Dataset, text: str) -> str | None:
 
 
 def keyword_baseline(dataset: Dataset, text: str) -> Zone:
-    tense = rules.document_tense(text)
+    text_tense = tense.document_tense(text)
     items = {}
     for s in sentences_of(text, measure_only=False):
         code = keyword_code(dataset, s.text)
         if code is not None:
-            items.setdefault((s.paragraph.locator, code), (s.paragraph.locator, code, *rule_fields(s, tense)))
+            items.setdefault((s.paragraph.locator, code), (s.paragraph.locator, code, *rule_fields(s, text_tense)))
     return as_zone("keywords", list(items.values()))
 
 
@@ -151,7 +152,7 @@ def nearest_index(dataset: Dataset, leave_out: str | None) -> tuple[TextIndex, d
 
 
 def nearest_baseline(dataset: Dataset, text: str, leave_out: str | None) -> Zone:
-    tense = rules.document_tense(text)
+    text_tense = tense.document_tense(text)
     index, code_of = nearest_index(dataset, leave_out)
     sentences = list(sentences_of(text, measure_only=True))
     found = index.query([s.text for s in sentences], k=1)
@@ -159,7 +160,7 @@ def nearest_baseline(dataset: Dataset, text: str, leave_out: str | None) -> Zone
     for row in found.itertuples():
         s = sentences[row.query]
         code = code_of[row.neighbour_id]
-        items.setdefault((s.paragraph.locator, code), (s.paragraph.locator, code, *rule_fields(s, tense)))
+        items.setdefault((s.paragraph.locator, code), (s.paragraph.locator, code, *rule_fields(s, text_tense)))
     return as_zone("nearest", list(items.values()))
 
 

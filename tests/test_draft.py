@@ -12,8 +12,9 @@ from policybench import InputError, load_dataset, load_zone, validate
 from policybench.cli import main
 from policybench.data.io import shipped_data_dir
 from policybench.draft import draft, read_policy_text
-from policybench.draft.rules import find_indicators, guess_depth, guess_status, key_phrase, measure_clauses
+from policybench.draft.rules import find_indicators, guess_depth, key_phrase, measure_clauses
 from policybench.draft.segment import split_paragraphs
+from policybench.draft.tense import guess_status
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "tests" / "data" / "draft" / "example-plan.txt"

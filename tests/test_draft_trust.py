@@ -23,7 +23,8 @@ from policybench.draft.classify import (
     nonmeasure_examples,
     training_examples,
 )
-from policybench.draft.rules import document_tense, find_start, guess_status, non_measure_kind, reform_parts
+from policybench.draft.rules import measure_clauses, non_measure_kind, reform_parts, without_problems
+from policybench.draft.tense import document_tense, find_start, guess_status
 
 ROOT = Path(__file__).resolve().parents[1]
 TIANJIN_TEXT = ROOT / "benchmarks" / "texts" / "tianjin-htz-reform-2020.txt"
@@ -139,6 +140,61 @@ def test_status_rules_read_clause_then_sentence_then_text() -> None:
     assert done[0] == "implemented"
     assert guess_status("设立基金", (), default=done) == done
     assert document_tense("拟设立基金。力争到2025年建成。")[0] == "proposed"
+
+
+def test_a_plan_marker_governs_what_follows_it_not_what_came_before() -> None:
+    sentence = "开发区可自主设置和调整内设机构,支持开发区推进政府购买服务,探索将建设、招商等事项交由市场承担。"
+    default = ("implemented", "the text reports")
+    first = guess_status("开发区可自主设置和调整内设机构", (), context=sentence, default=default)
+    assert first == default  # 支持 and 探索 come after it: they do not make it a plan
+    last = guess_status("探索将建设、招商等事项交由市场承担", (), context=sentence, default=default)
+    assert last == ("proposed", "wording '探索'")
+    second = guess_status("支持开发区推进政府购买服务", (), context=sentence, default=default)
+    assert second[0] == "proposed"  # its own weak verb
+    # a result later in the sentence still reports the clause before it
+    done = guess_status("实行大部门制", (), context="实行大部门制,内设机构由22个精简为9个。")
+    assert done[0] == "implemented" and "(in its sentence)" in done[1]
+
+
+def test_document_tense_counts_firm_plans_only() -> None:
+    # open directions (探索, 逐步) are not plans of the whole text; 将X交由Y is the object marker
+    report = "制定出台《若干措施》。探索将建设、招商等事项交由市场承担,逐步推进员额管理。"
+    assert document_tense(report) == (
+        "implemented",
+        "the text reports more than it plans (1 markers of done vs 0 of firm plans)",
+    )
+    assert document_tense("探索设立基金。研究建立机制。")[0] == "proposed"  # nothing done: the cautious reading
+    assert document_tense("已设立基金。下一步将推进改革,拟设立公司。")[0] == "proposed"  # 2 firm plans vs 1
+
+
+def test_problem_and_goal_clauses_are_not_measures() -> None:
+    assert measure_clauses("针对机构设置不够规范等突出问题,推行全员聘任制") == ["推行全员聘任制"]
+    assert measure_clauses("真正实现管委会精简高效,推行全员聘任制") == ["推行全员聘任制"]
+    assert without_problems("针对机构设置不够规范等突出问题,制定出台若干措施。") == "制定出台若干措施。"
+    assert without_problems("推行全员聘任制。") == "推行全员聘任制。"
+    result = draft(
+        "咸阳市针对开发区机构设置不够规范、运行机制不够灵活等突出问题,制定出台若干措施。", source_kind="news"
+    )
+    assert all("不够" not in p.key_phrase for p in result.proposals)
+
+
+def test_a_quoted_name_is_one_item_of_a_list() -> None:
+    assert reform_parts("推行“一区多园、一个机构”管理模式") == []
+    assert reform_parts("推进去行政化、去社会化改革") == ["去行政化", "去社会化"]
+
+
+def test_one_clause_gives_one_reform_and_the_cli_default_is_the_librarys() -> None:
+    import inspect
+
+    from policybench.cli import build_parser
+
+    text = "将经济管理中行使频率高的27类273项事项委托开发区实施,事项办理采取“见章盖章”方式。"
+    result = draft(text, source_kind="news", min_score=0.0)
+    phrases = [(p.paragraph.locator, p.key_phrase) for p in result.proposals]
+    assert len(phrases) == len(set(phrases))  # no clause read as two reforms
+    default = inspect.signature(draft).parameters["min_score"].default
+    args = build_parser().parse_args(["draft", "x.txt", "--source-kind", "news"])
+    assert args.min_score == default
 
 
 def test_start_is_a_stated_year_not_a_target() -> None:

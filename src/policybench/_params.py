@@ -453,6 +453,7 @@ DEFAULTS: dict[str, object] = {
     "lang": "zh",  # language of the measure texts compared
     "text_lang": "zh",
     "k": 5,  # nearest peers
+    "min_score": 0.6,  # a draft's least calibrated score (maximises F1 on the dev texts + leave-one-zone-out)
 }
 #: Parameter names that mean different things in different functions, so have different defaults.
 OTHER_MEANINGS: dict[str, str] = {

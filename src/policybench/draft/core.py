@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from .._params import Date, FilePath, Instance, Int, Maybe, Options, Real, Str, Strs, validate_params
 from ..data.model import ID_PATTERN, Evidence, Indicator, LocalText, Measure, Region, Source, Zone
 from ..errors import InputError
-from . import rules
+from . import rules, tense
 from .segment import Paragraph, Sentence, split_paragraphs, split_sentences
 
 if TYPE_CHECKING:
@@ -167,12 +167,12 @@ def _units(paragraphs: Sequence[Paragraph]) -> list[tuple[Sentence, str, str | N
         for sentence in split_sentences(p):
             if not rules.is_measure_sentence(sentence.text):
                 continue
-            units.append((sentence, sentence.text, None))
             clauses = rules.measure_clauses(sentence.text)
             for clause in clauses:
                 if len(clauses) > 1:
                     units.append((sentence, clause, None))
                 units += [(sentence, part, clause) for part in rules.reform_parts(clause)]
+            units.append((sentence, rules.without_problems(sentence.text), None))
     return units
 
 
@@ -205,23 +205,33 @@ def _candidates(
         for clause, ranking in zip(clauses, classifier.top(clauses, k=top), strict=True)
     }
     code_index = {code: j for j, code in enumerate(classifier.codes)}
-    proposals: list[Proposal] = []
-    seen: set[tuple[str, str]] = set()
+    # a clause states one reform: of the readings that quote the same phrase, the best scored is kept
+    readings: list[tuple[Sentence, str, tuple[tuple[str, float], ...], str]] = []
+    best: dict[tuple[str, str], tuple[float, int]] = {}
     for (sentence, unit, clause), ranking in zip(units, ranked, strict=True):
         code, score = ranking[0]
-        key = (sentence.paragraph.locator, code)
-        if code == NOT_A_MEASURE or score < min_score or key in seen:
+        if code == NOT_A_MEASURE or score < min_score:
             continue
         if clause is not None and code not in clause_codes[clause]:  # a list item names one of its clause's reforms
             continue
+        phrase = rules.key_phrase(unit, rank=_ranker(classifier, code_index[code]))
+        where = (sentence.paragraph.locator, phrase)
+        if where not in best or score > best[where][0]:
+            best[where] = (score, len(readings))
+        readings.append((sentence, unit, tuple(ranking), phrase))
+    proposals: list[Proposal] = []
+    seen: set[tuple[str, str]] = set()
+    for n, (sentence, unit, reading, phrase) in enumerate(readings):
+        key = (sentence.paragraph.locator, reading[0][0])
+        if best[(sentence.paragraph.locator, phrase)][1] != n or key in seen:
+            continue
         seen.add(key)
-        candidates = tuple((c, s) for c, s in ranking if c != NOT_A_MEASURE)[:top]
+        candidates = tuple((c, s) for c, s in reading if c != NOT_A_MEASURE)[:top]
         context = sentence.text if unit != sentence.text else ""
-        status, status_reason = rules.guess_status(unit, sentence.paragraph.headings, context=context, default=default)
+        status, status_reason = tense.guess_status(unit, sentence.paragraph.headings, context=context, default=default)
         found = rules.find_indicators(unit) or rules.find_indicators(sentence.text)
         depth, depth_reason = rules.guess_depth(status, unit, found)
-        start, start_reason = rules.find_start(unit, context, latest=latest)
-        phrase = rules.key_phrase(unit, rank=_ranker(classifier, code_index[code]))
+        start, start_reason = tense.find_start(unit, context, latest=latest)
         proposals.append(
             Proposal(
                 sentence.paragraph,
@@ -311,7 +321,7 @@ def draft(
     date: str | None = None,
     exclude_zones: Sequence[str] = (),
     top: int = 3,
-    min_score: float = 0.3,
+    min_score: float = 0.6,
     segmenter: str | None = None,
     classifier: CategoryClassifier | None = None,
 ) -> Draft:
@@ -378,7 +388,7 @@ def draft(
     model = classifier or cached_classifier(dataset, exclude_zones=exclude_zones, segmenter=segmenter)
     paragraphs = split_paragraphs(text)
     as_of = date or _document_date(text)
-    proposals = _candidates(paragraphs, model, top, min_score, rules.document_tense(text), as_of)
+    proposals = _candidates(paragraphs, model, top, min_score, tense.document_tense(text), as_of)
     title = _title(paragraphs)
     measures = [_measure(zone_id, n, p, model.labels, as_of) for n, p in enumerate(proposals, start=1)]
     where = f"drafted from: {source_path}" if source_path else "drafted from a text given in memory"

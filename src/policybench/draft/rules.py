@@ -14,12 +14,10 @@ from ..data.model import KEY_PHRASE_MAX
 __all__ = [
     "FoundIndicator",
     "find_indicators",
-    "find_start",
-    "document_tense",
     "non_measure_kind",
     "reform_parts",
+    "without_problems",
     "guess_depth",
-    "guess_status",
     "is_measure_sentence",
     "is_title_line",
     "measure_clauses",
@@ -40,21 +38,6 @@ ACTION_WORDS = re.compile(
 )
 #: Sentences of context, not measures (history, macro figures, motives).
 CONTEXT_WORDS = re.compile("十九大以来|以来,随着|GDP|增速|经济总量|形势|大变局|当前位置|来源:|点击")
-_PILOT = re.compile("试点|试行|先行先试")
-#: Done: perfect markers, results of counts ("由22个精简为9个"), reports of adoption.
-_DONE = re.compile(
-    r"已经|已(?!有的)|累计|截至|截止|先后|完成了|实现了|建成了|改革后|共计|共有|目前|此前|率先|成功|"
-    r"由\s*\d+(?:\.\d+)?\s*[个人名项家]?\S{0,8}?(?:精简|精减|减少|压缩|调整|整合|缩减)(?:为|至|到)\s*\d+|"
-    r"(?:精简|精减|压缩|减少)(?:了|为|至)\s*\d+|制定出台|出台了|印发了|(?<![为除])(?:[\u4e00-\u9fff])了(?=[\u4e00-\u9fff，,。；;])"
-)
-#: Future: plans, intentions, directions (将 only before a verb or adverb, not as the object marker of 将X委托).
-_FUTURE = re.compile(
-    r"拟|计划|力争|下一步|争取|到\d{4}年|探索|研究|鼓励|逐步|加快|着力|(?<![主重需必只紧摘纲])要(?!求|素|点|事|件|害|闻)|"
-    r"将(?:进一步|继续|逐步|全面|加快|着力|重点|积极|在|于|推|建|实施|实行|开展|出台|设立|成立|启动|探索|打造|构建|形成)"
-)
-_WEAK_FUTURE = re.compile("推动|推进|进一步|积极|支持")
-_DONE_HEADINGS = re.compile("经验|成效|做法|实践|成果|进展|回顾|举措")
-_FUTURE_HEADINGS = re.compile("方向|展望|下一步|建议|思路|任务|目标|计划|规划|路径")
 #: Sentences that state no measure, by kind: issuing boilerplate, bylines, quoted national documents, history, results.
 _NON_MEASURE = (
     (
@@ -80,6 +63,11 @@ _NON_MEASURE = (
     ("summary", re.compile("通过.{2,80}?等(?:一?系列|多项)?(?:创新)?举措|成效(?:瞩目|显著)")),
     ("history", re.compile("经国务院批准|始建于|建区以来|获批(?:设立|成立|升级)|升级为国家级|前身为|启动开发时")),
     ("outcome", re.compile(r"排名|位居|名列|第\d+位|同比增长|增长\d|生产总值|营业收入|总产值|规上工业|满意度")),
+)
+#: Clauses that name a problem or a goal, not a measure: "机构设置不够规范", "真正实现管委会精简高效".
+_PROBLEM_OR_GOAL = re.compile(
+    "不够|不足|不强|不高|不畅|不到位|不适应|短板|瓶颈|滞后|薄弱|突出问题|"
+    "^(?:真正|从而|进而|以|努力|力求|切实)实现|^确保"
 )
 _FRAME = re.compile(
     r"^(伴随|随着|为了)|^(在|为|根据|围绕|按照|结合|针对|对于).*(方面|上|中|下|要求|问题|过程|背景|趋势)$"
@@ -166,109 +154,6 @@ def non_measure_kind(sentence: str) -> str | None:
     return None
 
 
-def document_tense(text: str) -> tuple[str, str]:
-    """(status, reason) a statement without markers of its own takes: what the text mostly does.
-
-    A text with more markers of things done (已, 累计, 由22个精简为9个, ...了) than of things
-    planned (拟, 计划, 力争, 探索, 将推进, ...) reports; otherwise it plans.
-
-    Examples
-    --------
-    >>> document_tense("已取消编制。累计承接185项。拟设立基金。")[0]
-    'implemented'
-    """
-    done = len(_DONE.findall(text))
-    future = len(_FUTURE.findall(text))
-    if done > future:
-        return "implemented", f"the text reports more than it plans ({done} markers of done vs {future} of plans)"
-    return "proposed", f"the text plans more than it reports ({future} markers of plans vs {done} of done)"
-
-
-def _marked(sentence: str, context: str) -> tuple[str, str] | None:
-    """(status, reason) from a marker of piloting, done or plans in the clause, else in its sentence."""
-    for text in (sentence, context):
-        if not text:
-            continue
-        for pattern, status in ((_PILOT, "piloting"), (_DONE, "implemented"), (_FUTURE, "proposed")):
-            match = pattern.search(text)
-            if match:
-                where = "" if text is sentence else " (in its sentence)"
-                return status, f"wording '{match.group(0)}'{where}"
-    return None
-
-
-def guess_status(
-    sentence: str, headings: tuple[str, ...], *, context: str = "", default: tuple[str, str] | None = None
-) -> tuple[str, str]:
-    """(status, reason) from the wording: 试点 -> piloting; 已/累计/由X精简为Y/...了 -> implemented; 拟/将推进/探索 -> proposed.
-
-    The clause is read first, then its sentence (``context``); weak future verbs (推动, 推进)
-    defer to the section: under a heading of experience or results (经验, 成效, 做法) they
-    describe something done, under one of direction or tasks (方向, 任务, 下一步) something
-    proposed. A clause giving an operating count (370名, 185项) with no word of plans reports
-    something done. With no marker at all the section decides, then ``default`` (what the whole text
-    mostly does, :func:`document_tense`), else "proposed", the cautious reading. The reason
-    quotes the phrase the answer rests on.
-
-    Examples
-    --------
-    >>> guess_status("探索园区合伙人制度。", ("方向",))
-    ('proposed', "wording '探索'")
-    >>> guess_status("全面推动法定机构改革。", ("经验:打破制度障碍",))
-    ('implemented', "section '经验:打破制度障碍' reports experience; '推动' read as done")
-    >>> guess_status("改革后人员由463人精减为272人", ())
-    ('implemented', "wording '改革后'")
-    """
-    marked = _marked(sentence, context)
-    if marked is not None:
-        return marked
-    counts = [i for i in find_indicators(sentence) if i.unit != "%"]
-    if counts:
-        return "implemented", f"an operating count ({counts[0].value:g} {counts[0].unit}) with no word of plans"
-    weak = _WEAK_FUTURE.search(sentence) or _WEAK_FUTURE.search(context)
-    for heading in reversed(headings):
-        if _FUTURE_HEADINGS.search(heading):
-            return "proposed", f"section '{heading}' sets out directions"
-        if _DONE_HEADINGS.search(heading):
-            verb = f"; '{weak.group(0)}' read as done" if weak else ""
-            return "implemented", f"section '{heading}' reports experience{verb}"
-    if weak:
-        return "proposed", f"wording '{weak.group(0)}'"
-    if default is not None:
-        return default
-    return "proposed", "no status wording and no telling section: the cautious reading"
-
-
-_YEAR = re.compile(r"(?P<year>(?:19|20)\d{2})\s*年(?:\s*(?P<month>\d{1,2})\s*月)?")
-_TARGET_BEFORE = re.compile(r"(?:到|至|截至|截止|力争|争取|预计)\s*$")
-
-
-def find_start(sentence: str, context: str = "", *, latest: str | None = None) -> tuple[str | None, str]:
-    """(start, reason): the first year (and month) stated in the clause, else in its sentence.
-
-    Targets (到2025年, 力争2025年) and as-of dates (截至2020年) are not starts; nor is a year
-    after ``latest`` (the text's date).
-
-    Examples
-    --------
-    >>> find_start("2019年2月起全面推开法定机构改革")
-    ('2019-02', "stated '2019年2月'")
-    >>> find_start("到2025年建成一流园区")
-    (None, 'no year stated')
-    """
-    for text in (sentence, context):
-        for match in _YEAR.finditer(text or ""):
-            if _TARGET_BEFORE.search(text[: match.start()]):
-                continue
-            year, month = match.group("year"), match.group("month")
-            value = f"{year}-{int(month):02d}" if month and 1 <= int(month) <= 12 else year
-            if latest is not None and value[:4] > latest[:4]:
-                continue
-            where = "" if text is sentence else " in its sentence"
-            return value, f"stated '{match.group(0)}'{where}"
-    return None, "no year stated"
-
-
 #: What a count of the design counts (protocol D3): bodies, departments, posts, listed items and powers, documents.
 _DESIGN_AFTER = re.compile(
     r"[^，,。；;、]{0,6}?(?:机构|部门|处室|科室|局|中心|岗位|职位|职数|员额|编制|类|事项|职能|职责|权限|权力|"
@@ -340,7 +225,11 @@ def measure_clauses(sentence: str) -> list[str]:
     ['推出“多项合一”审批模式', '支持“一址多照”和集群注册']
     """
     clauses = [c.strip() for c in re.split(r"[,，;；:：。!！?？]", sentence) if c.strip()]
-    return [c for c in clauses if len(c) >= 6 and ACTION_WORDS.search(c) and not _FRAME.match(c)]
+    return [
+        c
+        for c in clauses
+        if len(c) >= 6 and ACTION_WORDS.search(c) and not _FRAME.match(c) and not _PROBLEM_OR_GOAL.search(c)
+    ]
 
 
 _PART_SPLIT = re.compile("、|以及|和|及|与")
@@ -349,6 +238,32 @@ _REFORM_NOUN = re.compile("[化制]$|[化制](?:改革|管理)")
 _PART_TRIM = re.compile(
     "^(?:全面|积极|深入|加快|大力|进一步|持续)*(?:推进|推行|实施|实行|深化|开展|推动)?|(?:改革|工作|等)$"
 )
+
+
+def without_problems(sentence: str) -> str:
+    """The sentence without its clauses that name a problem or a goal (what is classified of it).
+
+    Examples
+    --------
+    >>> without_problems("针对机构设置不够规范等突出问题,制定出台若干措施,推行全员聘任。")
+    '制定出台若干措施,推行全员聘任。'
+    """
+    pieces = re.split(r"(?<=[,，;；:：])", sentence)
+    kept = [p for p in pieces if not _PROBLEM_OR_GOAL.search(p.rstrip(",，;；:：。"))]
+    return "".join(kept) if kept and len(kept) < len(pieces) else sentence
+
+
+def _unquoted_split(clause: str) -> list[str]:
+    """The clause cut at its list separators, except inside quotation marks ("一区多园、一个机构" is one name)."""
+    quoted = [m.span() for m in re.finditer(r"“[^”]*”|\"[^\"]*\"|「[^」]*」|《[^》]*》", clause)]
+    parts, start = [], 0
+    for m in _PART_SPLIT.finditer(clause):
+        if any(a < m.start() < b for a, b in quoted):
+            continue
+        parts.append(clause[start : m.start()])
+        start = m.end()
+    parts.append(clause[start:])
+    return parts
 
 
 def reform_parts(clause: str) -> list[str]:
@@ -364,7 +279,7 @@ def reform_parts(clause: str) -> list[str]:
     >>> reform_parts("推行全员聘任制")
     []
     """
-    parts = [_PART_TRIM.sub("", p.strip()) for p in _PART_SPLIT.split(clause) if p.strip()]
+    parts = [_PART_TRIM.sub("", p.strip()) for p in _unquoted_split(clause) if p.strip()]
     if len(parts) < 2:
         return []
     return [p for p in parts if len(p) >= 4 and (MEASURE_WORDS.search(p) or _REFORM_NOUN.search(p))]
@@ -385,7 +300,11 @@ def key_phrase(
     '全面取消行政事业在编人员身份'
     """
     clauses = [c.strip() for c in re.split(r"[,，;；。:：!！?？]", sentence) if c.strip()]
-    candidates = [c for c in clauses if MEASURE_WORDS.search(c) and len(c) >= 4 and not _FRAME.match(c)]
+    candidates = [
+        c
+        for c in clauses
+        if MEASURE_WORDS.search(c) and len(c) >= 4 and not _FRAME.match(c) and not _PROBLEM_OR_GOAL.search(c)
+    ]
     if not candidates:
         return (clauses[0] if clauses else sentence.strip())[:limit]
     if rank is not None and len(candidates) > 1:
