@@ -53,6 +53,13 @@ HELD_OUT = [
     ("xianyang-devzones-2024", "dev"),
     ("liaocheng-etdz-review", "dev"),
     ("shandong-bianban-2023", "dev"),
+    # coded blind in session 9 by a coder who never ran or read the drafter; drafted after it was frozen
+    ("tangshan-bianban-2022", "held-out"),
+    ("xuchang-devzones-2022", "held-out"),
+    ("hebei-devzones-2020", "held-out"),
+    ("jian-parks-news", "held-out"),
+    ("shiyan-etdz-deployment", "held-out"),
+    ("ganzhou-zone-worksummary", "held-out"),
 ]
 
 
