@@ -156,6 +156,17 @@ def test_a_plan_marker_governs_what_follows_it_not_what_came_before() -> None:
     assert done[0] == "implemented" and "(in its sentence)" in done[1]
 
 
+def test_a_sentence_opening_as_a_plan_and_a_pilot_frame() -> None:
+    plan = "下一步,市发改委将督促试点开发区严格落实改制方案,推动领导班子任期制、员工全员聘任制。"
+    status, reason = guess_status("推动领导班子任期制、员工全员聘任制", (), context=plan)
+    assert (status, reason) == ("proposed", "wording '下一步' (its sentence opens as a plan)")
+    pilot = "目前,两个试点开发区印发了改制方案,完成了全员竞聘、机构优化和公司组建。"
+    status, reason = guess_status("完成了全员竞聘、机构优化和公司组建", (), context=pilot)
+    assert (status, reason) == ("piloting", "wording '完成了' under '试点' (in its sentence)")
+    # without a pilot frame, the same clause reports something done
+    assert guess_status("完成了全员竞聘", (), context="目前,开发区完成了全员竞聘。")[0] == "implemented"
+
+
 def test_document_tense_counts_firm_plans_only() -> None:
     # open directions (探索, 逐步) are not plans of the whole text; 将X交由Y is the object marker
     report = "制定出台《若干措施》。探索将建设、招商等事项交由市场承担,逐步推进员额管理。"

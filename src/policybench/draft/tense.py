@@ -75,27 +75,48 @@ def _governing(clause: str, context: str) -> str:
     return context if at < 0 else context[: at + len(clause)]
 
 
+#: A sentence that opens as a plan ("下一步, 市发改委将督促……"): every clause of it is planned.
+_PLAN_OPENING = re.compile(r"^[^，,。；;]{0,12}?(?:下一步|今后|未来|接下来)|^(?:拟|计划|将要)")
+
+
 def _marked(clause: str, context: str) -> tuple[str, str] | None:
     """(status, reason) from a marker of piloting, done or plans in the clause, else in its sentence.
 
     In the sentence, a result (已, 精简为9个) speaks of the clauses before it too, but a marker of
     plans or piloting governs only what follows it: "可自主设置内设机构, 探索将招商交由市场" is not
-    a plan to let the zone set up its own bodies.
+    a plan to let the zone set up its own bodies. A sentence that opens as a plan (下一步, 今后)
+    plans all its clauses that report nothing done themselves, and something done under a pilot
+    frame of its sentence ("试点开发区……完成了全员竞聘") is piloting.
     """
-    for text in (clause, context):
-        if not text:
-            continue
-        governs = _governing(clause, text) if text is context else text
-        for status in ("piloting", "implemented", "proposed"):
-            if status == "piloting":
-                match = _PILOT.search(governs)
-            elif status == "implemented":
-                match = _DONE.search(text)
-            else:
-                match = next(iter(_plans(governs)), None)
-            if match:
-                where = "" if text is clause else " (in its sentence)"
-                return status, f"wording '{match.group(0)}'{where}"
+    own = _first_marker(clause, clause)
+    if context:
+        governs = _governing(clause, context)
+        opening = _PLAN_OPENING.search(context)
+        if opening and (own is None or own[0] != "implemented"):
+            return "proposed", f"wording '{opening.group(0).lstrip()}' (its sentence opens as a plan)"
+        pilot = _PILOT.search(governs)
+        if own is not None and own[0] == "implemented" and pilot:
+            return "piloting", f"{own[1]} under '{pilot.group(0)}' (in its sentence)"
+    if own is not None:
+        return own
+    if context:
+        found = _first_marker(context, _governing(clause, context))
+        if found is not None:
+            return found[0], f"{found[1]} (in its sentence)"
+    return None
+
+
+def _first_marker(text: str, governs: str) -> tuple[str, str] | None:
+    """The first kind of marker found: piloting (in ``governs``), done (anywhere), plans (in ``governs``)."""
+    for status in ("piloting", "implemented", "proposed"):
+        if status == "piloting":
+            match = _PILOT.search(governs)
+        elif status == "implemented":
+            match = _DONE.search(text)
+        else:
+            match = next(iter(_plans(governs)), None)
+        if match:
+            return status, f"wording '{match.group(0)}'"
     return None
 
 
