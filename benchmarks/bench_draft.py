@@ -389,6 +389,71 @@ def key_phrase_lozo(dataset: Dataset, segmenter: str | None) -> None:
     )
 
 
+README_START = "<!-- bench_draft: pooled tables from results-draft.json (generated; do not edit) -->"
+README_END = "<!-- bench_draft: end of generated tables -->"
+
+
+ROUNDS = HERE / "results-draft-rounds"
+
+
+def rounds_table(rounds: dict[str, dict]) -> list[str]:
+    """One row per held-out round: the frozen drafter of that round on texts nobody had looked at."""
+    lines = [
+        "| round (results file) | texts | min_score | cat. P | cat. R | status | depth | matched / drafted / coded |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, results in rounds.items():
+        r = results["pooled"]["held-out"]["draft"]
+        n = sum(1 for sp in results["texts"].values() if sp == "held-out")
+        cells = " | ".join(
+            "n/a" if r.get(k) is None else f"{float(r[k]):.2f}"
+            for k in ("category_precision", "category_recall", "status_accuracy", "depth_accuracy")
+        )
+        lines.append(
+            f"| {name} | {n} | {results['min_score']} | {cells} | {r['matched']} / {r['drafted']} / {r['coded']} |"
+        )
+    return lines
+
+
+def readme_block(results: dict, rounds: dict[str, dict] | None = None) -> str:
+    """The pooled tables of a results file as Markdown (the block benchmarks/README.md carries)."""
+    lines = [README_START, ""]
+    if rounds:
+        lines += ["**Held-out rounds** (each split reported once, then looked at and made dev)", ""]
+        lines += [*rounds_table(rounds), ""]
+    for split in ("held-out", "dev", "lozo"):
+        rows = results["pooled"].get(split)
+        if not rows:
+            continue
+        texts = [t for t, sp in results["texts"].items() if sp == split]
+        lines += [f"**{split}** ({len(texts)} texts, min_score {results['min_score']})", ""]
+        lines.append("| method | " + " | ".join(h for _k, h in COLUMNS) + " | matched / drafted / coded |")
+        lines.append("|---" * (len(COLUMNS) + 2) + "|")
+        for name, r in rows.items():
+            cells = " | ".join("n/a" if r.get(k) is None else f"{float(r[k]):.2f}" for k, _h in COLUMNS)
+            lines.append(f"| {name} | {cells} | {r['matched']} / {r['drafted']} / {r['coded']} |")
+        lines.append("")
+    lines.append(README_END)
+    return "\n".join(lines)
+
+
+def write_readme(results_path: Path, readme: Path) -> None:
+    """Replace the generated block of ``readme`` with the tables of ``results_path``."""
+    results = json.loads(Path(results_path).read_text(encoding="utf-8"))
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.index(README_START), text.index(README_END) + len(README_END)
+    readme.write_text(text[:start] + readme_block(results, past_rounds(results)) + text[end:], encoding="utf-8")
+
+
+def past_rounds(current: dict) -> dict[str, dict]:
+    """The earlier held-out rounds' results files (benchmarks/results-draft-rounds/), then the current one."""
+    rounds = {
+        f"results-draft-rounds/{f.name}": json.loads(f.read_text(encoding="utf-8"))
+        for f in sorted(ROUNDS.glob("*.json"))
+    }
+    return {**rounds, "results-draft.json": current}
+
+
 def no_nan(value):
     """The value with NaN floats as None (null in JSON)."""
     if isinstance(value, float) and math.isnan(value):
@@ -400,6 +465,22 @@ def no_nan(value):
     return value
 
 
+def min_score_sensitivity(dataset: Dataset, splits: set[str]) -> dict[str, dict]:
+    """Pooled draft scores at other thresholds (reported after the default was fixed; not used to choose it)."""
+    sensitivity = {}
+    for threshold in (0.2, 0.4, 0.5, 0.6, 0.8):
+        pooled = evaluate(dataset, threshold, splits)["pooled"]
+        sensitivity[str(threshold)] = {s: rows["draft"] for s, rows in pooled.items()}
+    print("\n### Sensitivity to min_score (draft only, pooled; the default was chosen on dev before)\n")
+    for threshold, by_split in sensitivity.items():
+        for split, r in by_split.items():
+            print(
+                f"- {threshold} {split}: category P {fmt(float(r['category_precision']))} "
+                f"R {fmt(float(r['category_recall']))}, status {fmt(float(r['status_accuracy']))}"
+            )
+    return sensitivity
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-score", type=float, default=None, help="draft threshold (default: the library's)")
@@ -407,9 +488,17 @@ def main() -> None:
     parser.add_argument("--json", metavar="FILE", help="write the results here")
     parser.add_argument("--key-phrases", action="store_true", help="also the key-phrase leave-one-zone-out (slow)")
     parser.add_argument(
+        "--readme", metavar="FILE", help="regenerate this README's tables from the --json results file, then stop"
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="the dev text only, no threshold sweep or timing (the test suite runs it)"
     )
     args = parser.parse_args()
+    if args.readme:
+        if not args.json:
+            parser.error("--readme needs --json (the results file to read)")
+        write_readme(Path(args.json), Path(args.readme))
+        return
     import inspect
 
     min_score = args.min_score
@@ -425,17 +514,7 @@ def main() -> None:
         table(f"pooled: {split}", rows)
     if args.quick:
         return
-    sensitivity = {}
-    for threshold in (0.2, 0.4, 0.5, 0.6, 0.8):  # reported after the default was fixed on dev; not used to choose it
-        pooled = evaluate(dataset, threshold, splits)["pooled"]
-        sensitivity[str(threshold)] = {s: rows["draft"] for s, rows in pooled.items()}
-    print("\n### Sensitivity to min_score (draft only, pooled; the default was chosen on dev before)\n")
-    for threshold, by_split in sensitivity.items():
-        for split, r in by_split.items():
-            print(
-                f"- {threshold} {split}: category P {fmt(float(r['category_precision']))} "
-                f"R {fmt(float(r['category_recall']))}, status {fmt(float(r['status_accuracy']))}"
-            )
+    sensitivity = min_score_sensitivity(dataset, splits)
     results["min_score_sensitivity"] = sensitivity
     speed = timing(TEXTS[0][1])
     print(f"\nwarm draft of {TEXTS[0][1].name}: {speed}")
@@ -445,7 +524,11 @@ def main() -> None:
             "data_hash": dataset.data_hash(),
             "min_score": min_score,
             "texts": {tid: split for tid, split in HELD_OUT} | {z: "lozo" for z, _p, _s in TEXTS},
-            "gold": "one coder (the helper who wrote the drafter), gold written before the drafter ran on the text",
+            "gold": (
+                "one coder per text, written before the drafter ran on it: the first dev texts by the helper who "
+                "wrote the drafter; the session-9 texts (dev since round 2, held-out in round 3) by blind coders "
+                "who never ran or read the drafter"
+            ),
             **results,
             "speed": speed,
         }

@@ -42,6 +42,25 @@ def test_bench_draft_quick(tmp_path: Path) -> None:
     assert "## Draft quality" in out and "pooled: dev" in out
 
 
+def test_bench_draft_tables_in_the_readme_come_from_its_results_files() -> None:
+    spec = importlib.util.spec_from_file_location("bench_draft_for_test", BENCH / "bench_draft.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    sys.path.insert(0, str(BENCH))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(BENCH))
+        sys.modules.pop(spec.name, None)
+    results = json.loads((BENCH / "results-draft.json").read_text(encoding="utf-8"))
+    block = module.readme_block(results, module.past_rounds(results))
+    readme = (BENCH / "README.md").read_text(encoding="utf-8")
+    assert block in readme  # regenerate with: bench_draft.py --json benchmarks/results-draft.json --readme ...
+    held_out = [t for t, split in results["texts"].items() if split == "held-out"]
+    assert held_out and all((BENCH / "texts" / f"{t}.gold.tsv").is_file() for t in held_out)
+
+
 def test_bench_gaps_quick_peers_are_identical() -> None:
     out = _run("bench_gaps.py", "--quick")
     assert out.count("identical: True") == 2 and "sensitivity 200 draws" in out
