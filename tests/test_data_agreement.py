@@ -48,3 +48,24 @@ def test_protocol_reports_the_cell_state_alphas_of_the_blind_second_codings() ->
         assert cells.loc["cell_state", "disagreements"] == int(differ), zone
         assert result.alpha("cell_depth") == pytest.approx(float(depth), abs=5e-4), zone
         assert cells.loc["cell_depth", "pairs"] == int(depth_cells), zone
+
+
+def test_protocol_reports_the_cell_state_alphas_of_the_third_blind_codings() -> None:
+    section = DOC.read_text(encoding="utf-8").split("**A third blind coding", 1)[1].split("**What the numbers", 1)[0]
+    pattern = r"^\| ([a-z-]+) \| (shipped 2\.5\.0|second coding) \| ([\d.]+) \| ([\d.]+) \| (\d+) of 34 \| ([\d.]+) \| (\d+) \|$"
+    rows = re.findall(pattern, section, re.M)
+    assert len(rows) == 4 and {r[0] for r in rows} == {"donghu-htz", "hefei-htz"}
+    qa = ROOT / "datasets" / "qa"
+    for zone, against, state, raw, differ, depth, depth_cells in rows:
+        other = (
+            ROOT / "datasets" / "zones" / f"{zone}.yaml"
+            if against.startswith("shipped")
+            else qa / f"{zone}.second-coding.yaml"
+        )
+        result = agreement(load_zone(other), load_zone(qa / f"{zone}.third-coding.yaml"))
+        cells = result.cell_fields.set_index("field")
+        assert result.alpha("cell_state") == pytest.approx(float(state), abs=5e-4), (zone, against)
+        assert cells.loc["cell_state", "agreement"] == pytest.approx(float(raw), abs=5e-4), (zone, against)
+        assert cells.loc["cell_state", "disagreements"] == int(differ), (zone, against)
+        assert result.alpha("cell_depth") == pytest.approx(float(depth), abs=5e-4), (zone, against)
+        assert cells.loc["cell_depth", "pairs"] == int(depth_cells), (zone, against)
