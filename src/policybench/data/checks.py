@@ -497,6 +497,8 @@ def check_placeholders(doc: Document) -> list[Issue]:
     The placeholder is the word FILL in capitals, as in "FILL IN ..." or "FILL.IN_A_CODE".
     """
     issues: list[Issue] = []
+    if doc.placeholder_free:  # the text has no FILL to find (checked while reading)
+        return issues
 
     def walk(value: object, path: tuple[str | int, ...]) -> None:
         if isinstance(value, str):
