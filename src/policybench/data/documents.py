@@ -41,6 +41,8 @@ __all__ = [
     "PathKey",
     "format_path",
     "max_file_size",
+    "parse_bytes",
+    "read_bytes",
     "read_document",
     "suggest",
 ]
@@ -298,11 +300,23 @@ def read_document(
     >>> read_document("/dev/zero").issues[0].code
     'not-a-file'
     """
+    raw = read_bytes(path, display=display, max_bytes=max_bytes)
+    return raw if isinstance(raw, Document) else parse_bytes(raw, display or str(path))
+
+
+def read_bytes(
+    path: str | os.PathLike[str], *, display: str | None = None, max_bytes: int | None = None
+) -> bytes | Document:
+    """The bytes of a regular file within the size limit, or a Document with the one issue that stopped it.
+
+    The first half of :func:`read_document` (the cache of validated files hashes these bytes).
+    """
     name = display or str(path)
-    limit = max_file_size() if max_bytes is None else max_bytes
-    raw = _read_bytes(path, name, limit)
-    if isinstance(raw, Document):
-        return raw
+    return _read_bytes(path, name, max_file_size() if max_bytes is None else max_bytes)
+
+
+def parse_bytes(raw: bytes, name: str) -> Document:
+    """The second half of :func:`read_document`: the bytes of the file ``name`` decoded and read as YAML."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
