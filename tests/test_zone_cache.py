@@ -182,3 +182,31 @@ def test_the_cache_parameter_is_checked() -> None:
         load_dataset(cache="yes")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="cache"):
         validate(cache=1)  # type: ignore[arg-type]
+
+
+def test_the_shipped_ids_are_kept_and_a_damaged_record_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    validate_module = importlib.import_module("policybench.data.validate")
+
+    monkeypatch.setenv("POLICYBENCH_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv(zonecache.DISABLE_ENV, raising=False)
+    validate_module._ids_of.cache_clear()
+    ids = validate_module.shipped_ids()
+    assert "tianjin-htz" in ids
+    records = list((tmp_path / "shipped-ids").glob("*.json"))
+    assert len(records) == 1
+    data = json.loads(records[0].read_text(encoding="utf-8"))
+    for damage in ("garbage", "extra-id"):
+        if damage == "garbage":
+            records[0].write_text("{not json", encoding="utf-8")
+        else:  # an id added without its hash: not trusted (it could hide a dangling reference)
+            records[0].write_text(json.dumps({**data, "ids": [*data["ids"], "made-up"]}), encoding="utf-8")
+        validate_module._ids_of.cache_clear()
+        assert validate_module.shipped_ids() == ids
+        assert json.loads(records[0].read_text(encoding="utf-8")) == data  # written anew
+    validate_module._ids_of.cache_clear()
+    monkeypatch.setattr(validate_module, "_quick_ids", lambda path: pytest.fail("read again"))
+    monkeypatch.setattr(validate_module, "zone_loader", lambda path: pytest.fail("read again"))
+    assert validate_module.shipped_ids() == ids  # from the record
+    validate_module._ids_of.cache_clear()

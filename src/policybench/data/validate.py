@@ -24,7 +24,7 @@ from .documents import Document, parse_bytes, read_bytes
 from .io import codebook_loader, document_model, shipped_data_dir, zone_loader
 from .model import Codebook, Zone
 from .protocol import check_protocol
-from .zonecache import ZoneCache, cached_document
+from .zonecache import ZoneCache, cache_enabled, cached_document, ids_key, store_ids, stored_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -243,7 +243,7 @@ def _collect(
             if store is not None and digest:
                 store.put(digest, zone, zone_issues + placeholders, own, rules)
     if codebook is not None:
-        external = shipped_ids() if paths is not None and loaded.zones else set()  # no zone read: no lookups
+        external = shipped_ids(cache=cache) if paths is not None and loaded.zones else set()  # no zone: no lookups
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external, alone=alone)
     if protocol:
         loaded.issues += [issue for rules in by_protocol for issue in rules]
@@ -261,24 +261,32 @@ def _unique_files(paths: list[Path]) -> list[Path]:
     return list(seen.values())
 
 
-def shipped_ids() -> set[str]:
-    """Zone and measure ids of the shipped data (empty when it is not installed)."""
+def shipped_ids(*, cache: bool = True) -> set[str]:
+    """Zone and measure ids of the shipped data (empty when it is not installed).
+
+    ``cache=True``: kept in the cache folder too, under a hash of the files' names and bytes
+    (:func:`policybench.data.zonecache.stored_ids`), so a new process does not read them again.
+    """
     try:
         shipped = shipped_data_dir()
     except FileNotFoundError:
         return set()
     files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted((shipped / "zones").glob("*.yaml")))
-    return set(_ids_of(files))
+    return set(_ids_of(files, cache_enabled(cache)))
 
 
 @functools.lru_cache(maxsize=4)
-def _ids_of(files: tuple[tuple[str, int, int], ...]) -> frozenset[str]:
+def _ids_of(files: tuple[tuple[str, int, int], ...], cache: bool) -> frozenset[str]:
     """Ids in these files; cached on (path, mtime, size) so a changed file is read again.
 
     The shipped files are composed by libyaml when it is there (ten times faster than the checked,
     line-tracking loader; ``validate`` of one file waits for this); a file it cannot read that
     way goes through the full loader.
     """
+    key = ids_key([Path(path) for path, _mtime, _size in files]) if cache else None
+    stored = stored_ids(key) if key else None
+    if stored is not None:
+        return stored
     ids: set[str] = set()
     for path, _mtime, _size in files:
         found = _quick_ids(path)
@@ -286,6 +294,8 @@ def _ids_of(files: tuple[tuple[str, int, int], ...]) -> frozenset[str]:
             zone, _doc, _issues = zone_loader(path)
             found = {zone.id, *(m.id for m in zone.measures)} if zone is not None else set()
         ids.update(found)
+    if key:
+        store_ids(key, ids)
     return frozenset(ids)
 
 

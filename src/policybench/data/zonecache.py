@@ -47,14 +47,24 @@ from ..errors import Issue
 from .documents import Document, PathKey, read_document
 from .model import Codebook, Zone
 
-__all__ = ["DISABLE_ENV", "FORMAT", "Entry", "ZoneCache", "cache_enabled", "cached_document"]
+__all__ = [
+    "DISABLE_ENV",
+    "FORMAT",
+    "Entry",
+    "ZoneCache",
+    "cache_enabled",
+    "cached_document",
+    "ids_key",
+    "store_ids",
+    "stored_ids",
+]
 
 #: Layout of an entry; raise it when the layout or the meaning of its content changes.
 FORMAT = 1
 #: Environment variable that turns the cache off (any value but '' and '0').
 DISABLE_ENV = "POLICYBENCH_NO_CACHE"
 #: The modules whose rules decide what a valid zone file is and what its checks find.
-_RULE_MODULES = ("documents", "io", "model", "checks", "cells", "codebook", "protocol", "zonecache")
+_RULE_MODULES = ("documents", "io", "model", "checks", "cells", "codebook", "protocol", "validate", "zonecache")
 _SEVERITIES = frozenset({"error", "warning"})
 _STAGES = ("read", "checks", "protocol")
 
@@ -275,3 +285,54 @@ class _Reread(dict[PathKey, tuple[int, int]]):
 def cached_document(path: Path, display: str) -> Document:
     """The Document of a file whose zone came from the cache: no data, positions read on demand."""
     return Document(display, None, _Reread(path, display), (), placeholder_free=True)
+
+
+# ----------------------------------------------------------------------------- ids of the shipped zones
+
+
+def ids_key(files: list[Path]) -> str | None:
+    """Hash of the names and bytes of ``files`` (with :data:`FORMAT` and the version); None when one cannot be read."""
+    digest = hashlib.sha256(f"ids {FORMAT} {__version__}".encode())
+    try:
+        for file in files:
+            digest.update(file.name.encode() + b"\0" + file.read_bytes() + b"\0")
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def _ids_path(key: str) -> Path:
+    return cache_dir() / "shipped-ids" / f"{key[:40]}.json"
+
+
+def stored_ids(key: str) -> frozenset[str] | None:
+    """The zone and measure ids stored under ``key`` (by :func:`store_ids`); None when missing or not matching."""
+    try:
+        data = json.loads(_ids_path(key).read_bytes())
+        ids = data["ids"]
+        if data["key"] != key or not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
+            return None
+        if data["hash"] != hashlib.sha256("\n".join(ids).encode()).hexdigest():
+            return None
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    return frozenset(ids)
+
+
+def store_ids(key: str, ids: set[str] | frozenset[str]) -> None:
+    """Keep ``ids`` under ``key`` (atomic; a folder that cannot be written is skipped)."""
+    listed = sorted(ids)
+    blob = json.dumps({"key": key, "hash": hashlib.sha256("\n".join(listed).encode()).hexdigest(), "ids": listed})
+    target = _ids_path(key)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(blob)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
