@@ -82,6 +82,8 @@ _DATE_RE = re.compile(DATE_PATTERN)
 
 def coerce_partial_date(value: object) -> object:
     """Accept ``2019``, ``"2019"``, ``"2019-09"``, ``"2019-09-15"``; keep the precision."""
+    if value.__class__ is str:  # the usual case first (300,000 dates at 2,500 zones)
+        return _checked_date(value)
     if isinstance(value, bool):
         return value  # let the str check reject it
     if isinstance(value, int):

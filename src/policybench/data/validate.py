@@ -210,8 +210,9 @@ def _collect(
     alone: list[list[Issue]] = []  # each zone's checks against the codebook alone (check_zone_alone)
     by_protocol: list[list[Issue]] = []  # each zone's protocol issues
     held: set[tuple[str, str]] = set()  # (file, path) of the skeleton placeholders left in place
-    for path in _unique_files(zone_paths):
-        display = _display(path)
+    cwd = Path.cwd().resolve()
+    for path, resolved in _unique_files(zone_paths):
+        display = _display(path, resolved, cwd)
         raw = read_bytes(path, display=display)
         digest = hashlib.sha256(raw).hexdigest() if store is not None and isinstance(raw, bytes) else ""
         entry = store.get(digest) if store is not None and digest else None
@@ -253,12 +254,12 @@ def _collect(
     return loaded
 
 
-def _unique_files(paths: list[Path]) -> list[Path]:
-    """``paths`` without repeats of the same file (compared resolved), first occurrence kept."""
+def _unique_files(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """``paths`` without repeats of the same file (compared resolved), first occurrence kept; each with its resolved path."""
     seen: dict[Path, Path] = {}
     for path in paths:
         seen.setdefault(path.resolve(), path)
-    return list(seen.values())
+    return [(path, resolved) for resolved, path in seen.items()]
 
 
 def shipped_ids(*, cache: bool = True) -> set[str]:
@@ -320,10 +321,14 @@ def _quick_ids(path: str) -> set[str] | None:
     return set(ids) if all(isinstance(i, str) for i in ids) else None
 
 
-def _display(path: Path) -> str:
-    """Name a file relative to the working directory when it is below it."""
+def _display(path: Path, resolved: Path | None = None, cwd: Path | None = None) -> str:
+    """Name a file relative to the working directory when it is below it.
+
+    ``resolved`` and ``cwd``: ``path.resolve()`` and ``Path.cwd().resolve()`` when known already
+    (thousands of files: each resolve is a few system calls).
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((resolved or path.resolve()).relative_to(cwd or Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
