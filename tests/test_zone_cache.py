@@ -89,7 +89,17 @@ def test_no_cache_environment_variable_turns_it_off(folder: Path, monkeypatch: p
 
 @pytest.mark.parametrize(
     "damage",
-    ["body-byte", "truncated", "header-key", "empty", "not-json", "error-issue", "invalid-zone-with-its-hash"],
+    [
+        "body-byte",
+        "truncated",
+        "header-key",
+        "empty",
+        "not-json",
+        "deep-json",
+        "huge",
+        "error-issue",
+        "invalid-zone-with-its-hash",
+    ],
 )
 def test_a_damaged_entry_is_ignored_and_rebuilt(folder: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
     cold = load_dataset(folder, cache=False)
@@ -110,6 +120,13 @@ def test_a_damaged_entry_is_ignored_and_rebuilt(folder: Path, monkeypatch: pytes
         raw = b""
     elif damage == "not-json":
         raw = b"\x80\x81 not json\n" + body
+    elif damage == "deep-json":
+        raw = b"[" * 100_000 + b"]" * 100_000 + b"\n" + body
+    elif damage == "huge":  # consistent, but larger than any entry can be: not read whole
+        monkeypatch.setenv("POLICYBENCH_MAX_FILE_SIZE", "200KB")
+        body += b" " * 1_500_000
+        header["body"] = __import__("hashlib").sha256(body).hexdigest()
+        raw = json.dumps(header).encode() + b"\n" + body
     elif damage == "error-issue":  # consistent, but claims an error: put() never writes that
         header["issues"]["read"] = [[1, 1, "bad-value", "id", "m", "", "", "", "error"]]
         raw = json.dumps(header).encode() + b"\n" + body

@@ -44,7 +44,7 @@ from typing import Any
 from .._cachedir import cache_dir
 from .._version import __version__
 from ..errors import Issue
-from .documents import Document, PathKey, read_document
+from .documents import Document, PathKey, max_file_size, read_document
 from .model import Codebook, Zone
 
 __all__ = [
@@ -158,8 +158,11 @@ class ZoneCache:
     def get(self, digest: str) -> Entry | None:
         """The entry for a file whose bytes hash to ``digest``; None when missing, unreadable or not matching."""
         try:
-            raw = self.path(digest).read_bytes()
+            with self.path(digest).open("rb") as handle:
+                raw = handle.read(_max_entry_bytes() + 1)
         except OSError:
+            return None
+        if len(raw) > _max_entry_bytes():  # not an entry of ours: never read whole
             return None
         head, newline, body = raw.partition(b"\n")
         try:
@@ -172,8 +175,8 @@ class ZoneCache:
             if any(i.severity == "error" for stage in stages for i in stage):
                 return None  # never stored by put(): not an entry of ours
             zone = Zone.model_validate_json(body)
-        except (ValueError, TypeError, KeyError, AttributeError):  # bad JSON, a wrong shape, a zone the schema refuses
-            return None
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):  # bad JSON, a wrong shape, ...
+            return None  # ... or a zone the schema refuses
         return Entry(zone, *stages)
 
     def put(self, digest: str, zone: Zone, read: list[Issue], checks: list[Issue], protocol: list[Issue]) -> bool:
@@ -205,6 +208,11 @@ class ZoneCache:
             self._writable = False  # a read-only or full folder: stop trying for this load
             return False
         return True
+
+
+def _max_entry_bytes() -> int:
+    """The largest entry read: twice the largest zone file read, and 1 MB for its issues."""
+    return 2 * max_file_size() + 1_000_000
 
 
 def _record(issue: Issue) -> list[Any]:
@@ -308,13 +316,17 @@ def _ids_path(key: str) -> Path:
 def stored_ids(key: str) -> frozenset[str] | None:
     """The zone and measure ids stored under ``key`` (by :func:`store_ids`); None when missing or not matching."""
     try:
-        data = json.loads(_ids_path(key).read_bytes())
+        with _ids_path(key).open("rb") as handle:
+            raw = handle.read(_max_entry_bytes() + 1)
+        if len(raw) > _max_entry_bytes():
+            return None
+        data = json.loads(raw)
         ids = data["ids"]
         if data["key"] != key or not isinstance(ids, list) or not all(isinstance(i, str) for i in ids):
             return None
         if data["hash"] != hashlib.sha256("\n".join(ids).encode()).hexdigest():
             return None
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, RecursionError):
         return None
     return frozenset(ids)
 
