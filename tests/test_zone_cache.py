@@ -181,6 +181,11 @@ def test_an_error_across_files_is_found_warm_at_the_right_line(folder: Path, mon
     lines = copy.read_text(encoding="utf-8").splitlines()
     assert lines[duplicate[0].line - 1].startswith("id: tianjin-htz")
     assert parsed == []  # the zones came from the cache; only the copy's positions were read again
+    for report in (warm, validate([folder], cache=False)):  # read afresh, the positions are read again too
+        measure = next(i for i in report.issues if i.code == "duplicate-id" and i.path.endswith(".id"))
+        assert lines[measure.line - 1].strip() == f"- id: {measure.found}"
+        other = int(measure.message.rsplit(":", 1)[1])  # "... also used at <file>:<line>"
+        assert source.read_text(encoding="utf-8").splitlines()[other - 1].strip() == f"- id: {measure.found}"
 
 
 def test_a_folder_that_cannot_be_written_is_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

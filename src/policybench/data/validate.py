@@ -24,7 +24,7 @@ from .documents import Document, parse_bytes, read_bytes
 from .io import codebook_loader, document_model, shipped_data_dir, zone_loader
 from .model import Codebook, Zone
 from .protocol import check_protocol
-from .zonecache import ZoneCache, cache_enabled, cached_document, ids_key, store_ids, stored_ids
+from .zonecache import ZoneCache, cache_enabled, ids_key, lazy_document, store_ids, stored_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,7 +104,11 @@ class ValidationReport:
 
 @dataclass
 class LoadedFiles:
-    """What ``collect`` read: the codebook, the zones that parsed, and every issue."""
+    """What ``collect`` read: the codebook, the zones that parsed, and every issue.
+
+    The Document beside each zone has no data; its positions are read again from the file when
+    an issue asks for one (:func:`policybench.data.zonecache.lazy_document`).
+    """
 
     codebook: Codebook | None
     zones: list[tuple[Zone, Document]] = field(default_factory=list)
@@ -176,7 +180,8 @@ def collect(
     ``cache=True``: a zone file read before with the same bytes and codebook, and found free of
     errors then, is taken from the cache of validated files (:mod:`policybench.data.zonecache`)
     with the issues its own checks found; a file read afresh and free of errors is stored there.
-    Its Document then has no data (positions are read again from the file when needed).
+    The Documents of the zones that were read have no data: their positions are read again from
+    the file if an issue needs one, so that a large set of files is not held twice in memory.
     """
     with _collector_paused():
         return _collect(paths, codebook_path, protocol, cache)
@@ -219,7 +224,7 @@ def _collect(
         if entry is not None:
             loaded.files.append(display)
             loaded.issues += entry.issues("read", display)
-            loaded.zones.append((entry.zone, cached_document(path, display)))
+            loaded.zones.append((entry.zone, lazy_document(path, display)))
             alone.append(entry.issues("checks", display))
             by_protocol.append(entry.issues("protocol", display) if protocol else [])
             continue
@@ -236,13 +241,15 @@ def _collect(
             zone_issues = [i for i in zone_issues if i.path not in replaced] + by_codes
         loaded.issues += zone_issues + placeholders
         if zone is not None:
-            loaded.zones.append((zone, doc))
             own = check_zone_alone(zone, doc, codebook) if codebook is not None else []
             rules = check_protocol(zone, doc) if protocol or store is not None else []
             alone.append(own)
             by_protocol.append(rules)
             if store is not None and digest:
                 store.put(digest, zone, zone_issues + placeholders, own, rules)
+            # what is left to check (across files) needs a position only for an error: the file is read
+            # again then, and its plain data and positions (three times the zone's memory) are let go now
+            loaded.zones.append((zone, lazy_document(path, display)))
     if codebook is not None:
         external = shipped_ids(cache=cache) if paths is not None and loaded.zones else set()  # no zone: no lookups
         loaded.issues += check_zones(loaded.zones, codebook, external_ids=external, alone=alone)

@@ -53,8 +53,8 @@ __all__ = [
     "Entry",
     "ZoneCache",
     "cache_enabled",
-    "cached_document",
     "ids_key",
+    "lazy_document",
     "store_ids",
     "stored_ids",
 ]
@@ -290,8 +290,8 @@ class _Reread(dict[PathKey, tuple[int, int]]):
         return super().values()
 
 
-def cached_document(path: Path, display: str) -> Document:
-    """The Document of a file whose zone came from the cache: no data, positions read on demand."""
+def lazy_document(path: Path, display: str) -> Document:
+    """The Document of a zone file read already (or taken from the cache): no data, positions read again on demand."""
     return Document(display, None, _Reread(path, display), (), placeholder_free=True)
 
 
