@@ -536,9 +536,34 @@ class _Builder:
         try:
             if isinstance(node, yaml.MappingNode):
                 return self._mapping(node, path)
-            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+            return self._sequence(node, path)
         finally:
             self._open.discard(id(node))
+
+    def _sequence(self, node: yaml.Node, path: PathKey) -> list[Any]:
+        items = []
+        for i, child in enumerate(node.value):
+            item: PathKey = (*path, i)
+            if self._plain(child, item):
+                self.positions[item] = (child.start_mark.line + 1, child.start_mark.column + 1)
+                items.append(child.value)
+            else:
+                items.append(self.build(child, item))
+        return items
+
+    def _plain(self, node: yaml.Node, path: PathKey) -> bool:
+        """True for plain text that :meth:`build` would return as is, with no issue, no limit, no budget to count.
+
+        The caller then takes ``node.value`` itself (most nodes of a zone file: the saving is a call each).
+        """
+        return (
+            self._budget is None
+            and node.tag == _STR_TAG
+            and node.__class__ is yaml.ScalarNode
+            and len(path) <= MAX_DEPTH
+            and not self.stopped
+            and not _CONTROL.search(node.value)
+        )
 
     def _limit(self, node: yaml.Node, path: PathKey) -> None:
         """Stop building: an alias cycle, too many alias nodes, or nesting too deep."""
@@ -659,7 +684,10 @@ class _Builder:
                 continue
             first[key] = key_node
             child: PathKey = (*path, str(key))
-            result[key] = self.build(value_node, child)
+            if self._plain(value_node, child):
+                result[key] = value_node.value  # what build() returns for plain text, without its bookkeeping
+            else:
+                result[key] = self.build(value_node, child)
             self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         self.positions.pop((*path, "<key>"), None)
         return result
