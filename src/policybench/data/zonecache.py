@@ -7,7 +7,8 @@ checks of that file alone found (warnings, located), under a key made of
 
 - the SHA-256 of the file's bytes,
 - the policybench version and a hash of the source of the modules that decide what is valid
-  (so a changed rule never reuses an old verdict, even between releases),
+  (so a changed rule never reuses an old verdict, even between releases) and of the versions of
+  PyYAML and pydantic,
 - a hash of the codebook's validated content, and :data:`FORMAT`.
 
 A later read of the same bytes against the same codebook takes the zone from the entry instead.
@@ -80,8 +81,11 @@ def cache_enabled(cache: bool = True) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _rules_fingerprint() -> str:
-    """SHA-256 of the source of the modules that decide validity ('' when a source cannot be read)."""
-    digest = hashlib.sha256()
+    """SHA-256 of the rules' source and of the versions of PyYAML and pydantic ('' when a source cannot be read)."""
+    import pydantic
+    import yaml
+
+    digest = hashlib.sha256(f"pyyaml {yaml.__version__} pydantic {pydantic.VERSION}\0".encode())
     here = Path(__file__).resolve().parent
     try:
         for name in _RULE_MODULES:
