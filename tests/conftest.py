@@ -4,11 +4,30 @@ import ctypes.util
 import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import pytest
 
 DATA = Path(__file__).parent / "data"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The cache of validated zone files in a fresh folder of this session, never the user's."""
+    if not os.environ.get("POLICYBENCH_CACHE_DIR"):
+        os.environ["POLICYBENCH_CACHE_DIR"] = tempfile.mkdtemp(prefix="policybench-tests-cache-")
+        config.stash[_CACHE_KEY] = os.environ["POLICYBENCH_CACHE_DIR"]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    made = config.stash.get(_CACHE_KEY, None)
+    if made:
+        shutil.rmtree(made, ignore_errors=True)
+        if os.environ.get("POLICYBENCH_CACHE_DIR") == made:
+            del os.environ["POLICYBENCH_CACHE_DIR"]
+
+
+_CACHE_KEY = pytest.StashKey[str]()
 
 
 @pytest.fixture(scope="session")

@@ -33,12 +33,15 @@ def test_every_benchmark_script_has_a_quick_mode() -> None:
 
 
 def test_bench_draft_quick(tmp_path: Path) -> None:
-    env_cache = {"POLICYBENCH_CACHE_DIR": str(tmp_path)}  # a fresh model cache: the first draft trains
-    os.environ.update(env_cache)
+    before = os.environ.get("POLICYBENCH_CACHE_DIR")
+    os.environ["POLICYBENCH_CACHE_DIR"] = str(tmp_path)  # a fresh model cache: the first draft trains
     try:
         out = _run("bench_draft.py", "--quick")
     finally:
-        os.environ.pop("POLICYBENCH_CACHE_DIR", None)
+        if before is None:
+            os.environ.pop("POLICYBENCH_CACHE_DIR", None)
+        else:
+            os.environ["POLICYBENCH_CACHE_DIR"] = before
     assert "## Draft quality" in out and "pooled: dev" in out
 
 

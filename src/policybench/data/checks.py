@@ -15,7 +15,15 @@ from .codebook import expand_codes, is_counted, requires_cycle
 from .documents import Document, suggest
 from .model import Codebook, Measure, Scope, Zone, date_bounds
 
-__all__ = ["check_codebook", "check_placeholders", "check_raw_codes", "check_scope", "check_zones", "suggest_code"]
+__all__ = [
+    "check_codebook",
+    "check_placeholders",
+    "check_raw_codes",
+    "check_scope",
+    "check_zone_alone",
+    "check_zones",
+    "suggest_code",
+]
 
 
 # ----------------------------------------------------------------------------- codebook
@@ -103,12 +111,18 @@ def _duplicates(document: Document, values: list[str], section: str, key: str, w
 
 
 def check_zones(
-    zones: Sequence[tuple[Zone, Document]], codebook: Codebook, *, external_ids: Iterable[str] = ()
+    zones: Sequence[tuple[Zone, Document]],
+    codebook: Codebook,
+    *,
+    external_ids: Iterable[str] = (),
+    alone: Sequence[Sequence[Issue]] | None = None,
 ) -> list[Issue]:
     """Check zones against the codebook and against each other.
 
     ``external_ids`` are zone and measure ids that references may point to besides the
     zones checked (e.g. the shipped dataset when a user's own file is validated alone).
+    ``alone``, when given, holds each zone's :func:`check_zone_alone` issues, already found
+    (read from the cache of validated files): only the checks across files run again.
     """
     issues: list[Issue] = []
     zone_seen: dict[str, Document] = {}
@@ -142,8 +156,9 @@ def check_zones(
             else:
                 measure_seen[measure.id] = (doc, path)
     known = set(zone_seen) | set(measure_seen) | set(external_ids)
-    for zone, doc in zones:
-        issues += _check_zone(zone, doc, codebook, known)
+    for n, (zone, doc) in enumerate(zones):
+        issues += check_zone_alone(zone, doc, codebook) if alone is None else alone[n]
+        issues += _check_references(zone, doc, known)
     issues += _parent_cycles(zones)
     return issues
 
@@ -173,9 +188,9 @@ def _parent_cycles(zones: Sequence[tuple[Zone, Document]]) -> list[Issue]:
     return issues
 
 
-def _check_zone(zone: Zone, doc: Document, codebook: Codebook, known: set[str]) -> list[Issue]:
+def _check_references(zone: Zone, doc: Document, known: set[str]) -> list[Issue]:
+    """The zone's references to other zones and measures (``parent``, ``inspired_by``) against ``known``."""
     issues: list[Issue] = []
-    issues += _duplicates(doc, [s.id for s in zone.sources], "sources", "id", "source id")
     if zone.parent is not None and zone.parent not in known:
         issues.append(
             doc.issue(
@@ -187,6 +202,29 @@ def _check_zone(zone: Zone, doc: Document, codebook: Codebook, known: set[str]) 
                 hint=suggest(zone.parent, known),
             )
         )
+    for i, measure in enumerate(zone.measures):
+        if measure.inspired_by is not None and measure.inspired_by not in known:
+            issues.append(
+                doc.issue(
+                    "dangling-reference",
+                    ("measures", i, "inspired_by"),
+                    f"inspired_by '{measure.inspired_by}' is not a known zone or measure id",
+                    expected="a zone id or measure id",
+                    found=measure.inspired_by,
+                    hint=suggest(measure.inspired_by, known),
+                )
+            )
+    return issues
+
+
+def check_zone_alone(zone: Zone, doc: Document, codebook: Codebook) -> list[Issue]:
+    """The checks of one zone that need the codebook and no other file (everything but its references).
+
+    What it finds depends on the zone file and the codebook alone, so it is stored with a
+    validated file in the cache (:mod:`policybench.data.zonecache`).
+    """
+    issues: list[Issue] = []
+    issues += _duplicates(doc, [s.id for s in zone.sources], "sources", "id", "source id")
     source_kinds = {s.id: s.kind for s in zone.sources}
     for i, measure in enumerate(zone.measures):
         base: tuple[str | int, ...] = ("measures", i)
@@ -202,7 +240,7 @@ def _check_zone(zone: Zone, doc: Document, codebook: Codebook, known: set[str]) 
                 )
             )
         issues += _check_codes(measure.category, measure.secondary, base, doc, codebook)
-        issues += _check_measure_refs(measure, base, doc, codebook, known, source_kinds)
+        issues += _check_measure_refs(measure, base, doc, codebook, source_kinds)
         if measure.review == "pending":
             issues.append(
                 doc.issue(
@@ -384,7 +422,6 @@ def _check_measure_refs(
     base: tuple[str | int, ...],
     doc: Document,
     codebook: Codebook,
-    known: set[str],
     source_kinds: Mapping[str, str],
 ) -> list[Issue]:
     issues = []
@@ -417,17 +454,6 @@ def _check_measure_refs(
                 f"the measure ends ({measure.end}) before it starts ({measure.start})",
                 expected=f"an end on or after {measure.start}",
                 found=measure.end,
-            )
-        )
-    if measure.inspired_by is not None and measure.inspired_by not in known:
-        issues.append(
-            doc.issue(
-                "dangling-reference",
-                (*base, "inspired_by"),
-                f"inspired_by '{measure.inspired_by}' is not a known zone or measure id",
-                expected="a zone id or measure id",
-                found=measure.inspired_by,
-                hint=suggest(measure.inspired_by, known),
             )
         )
     cited = [((*base, "evidence", j, "source"), e.source) for j, e in enumerate(measure.evidence)]
@@ -497,6 +523,8 @@ def check_placeholders(doc: Document) -> list[Issue]:
     The placeholder is the word FILL in capitals, as in "FILL IN ..." or "FILL.IN_A_CODE".
     """
     issues: list[Issue] = []
+    if doc.placeholder_free:  # the text has no FILL to find (checked while reading)
+        return issues
 
     def walk(value: object, path: tuple[str | int, ...]) -> None:
         if isinstance(value, str):

@@ -317,12 +317,15 @@ def load_zone(path: str | os.PathLike[str], *, codebook: Codebook | None = None)
     return zone
 
 
-@validate_params({"path": Maybe(FilePaths()), "codebook": Maybe(FilePath()), "include_shipped": Bool()})
+@validate_params(
+    {"path": Maybe(FilePaths()), "codebook": Maybe(FilePath()), "include_shipped": Bool(), "cache": Bool()}
+)
 def load_dataset(
     path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]] | None = None,
     *,
     codebook: str | os.PathLike[str] | None = None,
     include_shipped: bool = False,
+    cache: bool = True,
 ) -> Dataset:
     """Load a dataset: a folder, zone files, or None for the data shipped with policybench.
 
@@ -330,6 +333,11 @@ def load_dataset(
     shipped codebook). With ``include_shipped=True`` the given files and folders are added to
     the shipped zones (a file given twice, or a shipped file given again, is read once) and the
     data version is the shipped one with ``+local``.
+
+    ``cache=True`` (the default) takes zone files read before with the same bytes and codebook,
+    and valid then, from the cache of validated files instead of reading them again, and stores
+    the files read afresh (:mod:`policybench.data.zonecache`); the dataset and every issue are
+    the same either way. ``POLICYBENCH_NO_CACHE=1`` also turns it off.
 
     Raises
     ------
@@ -353,7 +361,7 @@ def load_dataset(
     if added:
         _check_addable(paths or [])
         paths = [shipped_data_dir(), *(paths or [])]
-    loaded = collect(paths, codebook_path=codebook)
+    loaded = collect(paths, codebook_path=codebook, cache=cache)
     _raise_on_errors(loaded.issues)
     if not loaded.zones:
         raise InputError(f"no zones to load from {path!r}")

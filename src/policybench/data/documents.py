@@ -41,6 +41,8 @@ __all__ = [
     "PathKey",
     "format_path",
     "max_file_size",
+    "parse_bytes",
+    "read_bytes",
     "read_document",
     "suggest",
 ]
@@ -78,6 +80,9 @@ class Document:
     data: Any
     positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
     issues: tuple[Issue, ...] = ()
+    #: True when no text of ``data`` can hold the word FILL (the text has neither 'FILL' nor an escape):
+    #: the placeholder check then has nothing to look for.
+    placeholder_free: bool = field(default=False, repr=False, compare=False)
 
     def position(self, path: PathKey) -> tuple[int, int]:
         """Position of ``path``, or of its nearest ancestor that has one."""
@@ -204,7 +209,34 @@ _NESTING: dict[type, int] = {
 }
 
 
-def _fast_compose(text: str) -> tuple[yaml.Node, int] | None:
+#: What may open a block collection on a line: indentation, then indicators ('- ', '? ', ': ', '--- ')
+#: and node properties (anchors, tags) each followed by blanks.
+_LINE_PREFIX = re.compile(r"^[ \t]*(?:(?:---|[-?:]|[!&][^ \t\n]*)[ \t]+)*", re.MULTILINE)
+#: The line breaks of YAML besides '\n' (the prefix scan counts lines by '\n' only).
+_OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+
+
+def _shallow(text: str) -> bool:
+    """True when ``text`` has no alias and provably nests at most :data:`MAX_DEPTH` levels.
+
+    Then libyaml may compose it without first counting its events (a third of the reading
+    time). The bound is cheap and never too low: a block collection nested in another starts
+    at a greater column, or at the same column for a sequence in a mapping, so block nesting is
+    at most twice (the widest line prefix that can open one + 1); every flow level needs its own
+    '[' or '{' not immediately closed (an empty '[]' or '{}' adds one level at most, counted once).
+    A '*' anywhere (an alias needs one) or another kind of line break: not shallow, the events
+    are counted as before.
+    """
+    if "*" in text or any(brk in text for brk in _OTHER_BREAKS):
+        return False
+    flows = text.count("[") + text.count("{") - text.count("[]") - text.count("{}")
+    if flows >= MAX_DEPTH:
+        return False
+    widest = max(map(len, _LINE_PREFIX.findall(text)), default=0)
+    return 2 * (widest + 1) + flows + 1 <= MAX_DEPTH
+
+
+def _fast_compose(text: str) -> tuple[yaml.Node, int | None] | None:
     """The document's node tree composed by libyaml (about 7x faster), with its node count.
 
     libyaml runs only where it cannot be hurt: its events are counted first (nesting depth,
@@ -215,13 +247,15 @@ def _fast_compose(text: str) -> tuple[yaml.Node, int] | None:
     if _CLoader is None:
         return None
     try:
-        # libyaml's parser is a state machine (any depth is safe to parse); only the composer
-        # recurses. The events are counted with C-level iteration: deepest nesting, nodes.
-        kinds = list(map(type, yaml.parse(text, Loader=_CLoader)))
-        if max(accumulate(map(_NESTING.get, kinds, repeat(0))), default=0) > MAX_DEPTH:
-            return None
-        counts = Counter(kinds)
-        composed = sum(counts[kind] for kind, step in _NESTING.items() if step >= 0)
+        composed: int | None = None  # no alias possible: no node count needed (no budget)
+        if not _shallow(text):
+            # libyaml's parser is a state machine (any depth is safe to parse); only the composer
+            # recurses. The events are counted with C-level iteration: deepest nesting, nodes.
+            kinds = list(map(type, yaml.parse(text, Loader=_CLoader)))
+            if max(accumulate(map(_NESTING.get, kinds, repeat(0))), default=0) > MAX_DEPTH:
+                return None
+            counts = Counter(kinds)
+            composed = sum(counts[kind] for kind, step in _NESTING.items() if step >= 0)
         loader = _CLoader(text)
         try:
             node = loader.get_single_node()
@@ -229,7 +263,7 @@ def _fast_compose(text: str) -> tuple[yaml.Node, int] | None:
             loader.dispose()
     except Exception:  # noqa: BLE001 - any problem: the Python composer reports it precisely
         return None
-    return (node, composed) if node is not None else None
+    return (node, composed) if node is not None else None  # composed None: no alias, no budget
 
 
 def _failed(
@@ -266,11 +300,23 @@ def read_document(
     >>> read_document("/dev/zero").issues[0].code
     'not-a-file'
     """
+    raw = read_bytes(path, display=display, max_bytes=max_bytes)
+    return raw if isinstance(raw, Document) else parse_bytes(raw, display or str(path))
+
+
+def read_bytes(
+    path: str | os.PathLike[str], *, display: str | None = None, max_bytes: int | None = None
+) -> bytes | Document:
+    """The bytes of a regular file within the size limit, or a Document with the one issue that stopped it.
+
+    The first half of :func:`read_document` (the cache of validated files hashes these bytes).
+    """
     name = display or str(path)
-    limit = max_file_size() if max_bytes is None else max_bytes
-    raw = _read_bytes(path, name, limit)
-    if isinstance(raw, Document):
-        return raw
+    return _read_bytes(path, name, max_file_size() if max_bytes is None else max_bytes)
+
+
+def parse_bytes(raw: bytes, name: str) -> Document:
+    """The second half of :func:`read_document`: the bytes of the file ``name`` decoded and read as YAML."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -347,7 +393,7 @@ def _too_large(name: str, size: int, limit: int) -> Document:
 def _parse(text: str, name: str) -> Document:
     fast = _fast_compose(text)
     if fast is not None:
-        return _built(name, *fast)
+        return _built(name, *fast, placeholder_free=_placeholder_free(text))
     loader: _PlainLoader | None = None
     try:
         loader = _PlainLoader(text)  # the reader refuses raw control characters here
@@ -409,16 +455,21 @@ def _parse(text: str, name: str) -> Document:
             expected="a mapping with the zone or codebook fields",
             found="nothing",
         )
-    return _built(name, node, loader.composed if loader else 0)
+    return _built(name, node, loader.composed if loader else 0, placeholder_free=_placeholder_free(text))
 
 
-def _built(name: str, node: yaml.Node, composed: int) -> Document:
-    """The plain data of a composed document, within the alias budget."""
-    builder = _Builder(name, budget=composed + MAX_ALIAS_NODES)
+def _placeholder_free(text: str) -> bool:
+    """No 'FILL' in the text and no backslash (a double-quoted escape could spell it)."""
+    return "FILL" not in text and "\\" not in text
+
+
+def _built(name: str, node: yaml.Node, composed: int | None, *, placeholder_free: bool = False) -> Document:
+    """The plain data of a composed document, within the alias budget (None: no alias, no budget)."""
+    builder = _Builder(name, budget=None if composed is None else composed + MAX_ALIAS_NODES)
     data = builder.build(node, ())
     if builder.stopped:  # cut short by a limit: what was built is not the document
         return Document(name, None, issues=tuple(builder.issues))
-    return Document(name, data, builder.positions, tuple(builder.issues))
+    return Document(name, data, builder.positions, tuple(builder.issues), placeholder_free)
 
 
 def _line_at(text: str, line: int) -> str:
@@ -445,7 +496,7 @@ class _Builder:
     one of them (a cycle) is an issue rather than endless recursion.
     """
 
-    def __init__(self, file: str, *, budget: int) -> None:
+    def __init__(self, file: str, *, budget: int | None) -> None:
         self.file = file
         self.positions: dict[PathKey, tuple[int, int]] = {}
         self.issues: list[Issue] = []
@@ -457,8 +508,12 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathKey) -> Any:
         if self.stopped:
             return None
-        self._budget -= 1
-        if self._budget < 0 or len(path) > MAX_DEPTH or id(node) in self._open:
+        if self._budget is not None:
+            self._budget -= 1
+            if self._budget < 0 or id(node) in self._open:
+                self._limit(node, path)
+                return None
+        if len(path) > MAX_DEPTH:
             self._limit(node, path)
             return None
         self.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -481,9 +536,34 @@ class _Builder:
         try:
             if isinstance(node, yaml.MappingNode):
                 return self._mapping(node, path)
-            return [self.build(child, (*path, i)) for i, child in enumerate(node.value)]
+            return self._sequence(node, path)
         finally:
             self._open.discard(id(node))
+
+    def _sequence(self, node: yaml.Node, path: PathKey) -> list[Any]:
+        items = []
+        for i, child in enumerate(node.value):
+            item: PathKey = (*path, i)
+            if self._plain(child, item):
+                self.positions[item] = (child.start_mark.line + 1, child.start_mark.column + 1)
+                items.append(child.value)
+            else:
+                items.append(self.build(child, item))
+        return items
+
+    def _plain(self, node: yaml.Node, path: PathKey) -> bool:
+        """True for plain text that :meth:`build` would return as is, with no issue, no limit, no budget to count.
+
+        The caller then takes ``node.value`` itself (most nodes of a zone file: the saving is a call each).
+        """
+        return (
+            self._budget is None
+            and node.tag == _STR_TAG
+            and node.__class__ is yaml.ScalarNode
+            and len(path) <= MAX_DEPTH
+            and not self.stopped
+            and not _CONTROL.search(node.value)
+        )
 
     def _limit(self, node: yaml.Node, path: PathKey) -> None:
         """Stop building: an alias cycle, too many alias nodes, or nesting too deep."""
@@ -565,7 +645,20 @@ class _Builder:
                     found="<<",
                 )
                 continue
-            key = self.build(key_node, (*path, "<key>"))
+            if (
+                key_node.tag == _STR_TAG
+                and key_node.__class__ is yaml.ScalarNode
+                and len(path) < MAX_DEPTH
+                and not _CONTROL.search(key_node.value)
+            ):
+                key: Any = key_node.value  # a plain text key (most keys): what build() returns, without its bookkeeping
+                if self._budget is not None:
+                    self._budget -= 1
+                    if self._budget < 0:
+                        self._limit(key_node, (*path, "<key>"))
+                        break
+            else:
+                key = self.build(key_node, (*path, "<key>"))
             if not isinstance(key, str | int | float | bool) and key is not None:
                 self._add(
                     key_node,
@@ -591,7 +684,10 @@ class _Builder:
                 continue
             first[key] = key_node
             child: PathKey = (*path, str(key))
-            result[key] = self.build(value_node, child)
+            if self._plain(value_node, child):
+                result[key] = value_node.value  # what build() returns for plain text, without its bookkeeping
+            else:
+                result[key] = self.build(value_node, child)
             self.positions[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
         self.positions.pop((*path, "<key>"), None)
         return result

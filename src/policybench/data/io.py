@@ -29,6 +29,7 @@ __all__ = [
     "atomic_write",
     "check_model",
     "codebook_loader",
+    "document_model",
     "dump_model",
     "dump_zone",
     "load_model",
@@ -212,12 +213,18 @@ def load_model(
 ) -> tuple[ModelT | None, Document, list[Issue]]:
     """Read ``path`` and check it against ``model``: (object or None, document, all issues)."""
     document = read_document(path, display=display)
+    obj, all_issues = document_model(document, model)
+    return obj, document, all_issues
+
+
+def document_model(document: Document, model: type[ModelT]) -> tuple[ModelT | None, list[Issue]]:
+    """A document read already, checked against ``model``: (object or None, the document's issues and the model's)."""
     obj, issues = check_model(document, model)
     reported = {i.path for i in document.issues}
     all_issues = [*document.issues, *(i for i in issues if i.path not in reported)]
     if any(i.severity == "error" for i in document.issues):
         obj = None
-    return obj, document, all_issues
+    return obj, all_issues
 
 
 def zone_loader(path: str | os.PathLike[str], display: str | None = None) -> tuple[Zone | None, Document, list[Issue]]:

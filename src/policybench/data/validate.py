@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
@@ -16,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .._params import check_path, check_paths
+from .._params import check_path, check_paths, check_type
 from ..errors import Issue
-from .checks import check_codebook, check_placeholders, check_raw_codes, check_zones
-from .documents import Document
-from .io import codebook_loader, shipped_data_dir, zone_loader
+from .checks import check_codebook, check_placeholders, check_raw_codes, check_zone_alone, check_zones
+from .documents import Document, parse_bytes, read_bytes
+from .io import codebook_loader, document_model, shipped_data_dir, zone_loader
 from .model import Codebook, Zone
 from .protocol import check_protocol
+from .zonecache import ZoneCache, cache_enabled, ids_key, lazy_document, store_ids, stored_ids
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,7 +104,11 @@ class ValidationReport:
 
 @dataclass
 class LoadedFiles:
-    """What ``collect`` read: the codebook, the zones that parsed, and every issue."""
+    """What ``collect`` read: the codebook, the zones that parsed, and every issue.
+
+    The Document beside each zone has no data; its positions are read again from the file when
+    an issue asks for one (:func:`policybench.data.zonecache.lazy_document`).
+    """
 
     codebook: Codebook | None
     zones: list[tuple[Zone, Document]] = field(default_factory=list)
@@ -161,6 +167,7 @@ def collect(
     *,
     codebook_path: str | os.PathLike[str] | None = None,
     protocol: bool = False,
+    cache: bool = True,
 ) -> LoadedFiles:
     """Read and check a set of files (None = the shipped dataset). Never raises for bad input.
 
@@ -169,9 +176,15 @@ def collect(
     reading builds millions of small acyclic objects, and its passes over the growing heap made
     reading time grow faster than the number of files (500 synthetic zones: 16.6 s with it, 6.5 s
     without); it runs again as soon as the files are read.
+
+    ``cache=True``: a zone file read before with the same bytes and codebook, and found free of
+    errors then, is taken from the cache of validated files (:mod:`policybench.data.zonecache`)
+    with the issues its own checks found; a file read afresh and free of errors is stored there.
+    The Documents of the zones that were read have no data: their positions are read again from
+    the file if an issue needs one, so that a large set of files is not held twice in memory.
     """
     with _collector_paused():
-        return _collect(paths, codebook_path, protocol)
+        return _collect(paths, codebook_path, protocol, cache)
 
 
 @contextmanager
@@ -187,7 +200,10 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _collect(
-    paths: Sequence[str | os.PathLike[str]] | None, codebook_path: str | os.PathLike[str] | None, protocol: bool
+    paths: Sequence[str | os.PathLike[str]] | None,
+    codebook_path: str | os.PathLike[str] | None,
+    protocol: bool,
+    cache: bool,
 ) -> LoadedFiles:
     found_codebook, zone_paths, issues = _expand([shipped_data_dir()] if paths is None else list(paths))
     cb_path = Path(codebook_path) if codebook_path else (found_codebook or shipped_data_dir() / "codebook.yaml")
@@ -195,58 +211,90 @@ def _collect(
     loaded = LoadedFiles(codebook, files=[cb_doc.file], issues=issues + cb_issues)
     if codebook is not None:
         loaded.issues += check_codebook(codebook, cb_doc)
+    store = ZoneCache.open(codebook, cache=cache) if codebook is not None else None
+    alone: list[list[Issue]] = []  # each zone's checks against the codebook alone (check_zone_alone)
+    by_protocol: list[list[Issue]] = []  # each zone's protocol issues
     held: set[tuple[str, str]] = set()  # (file, path) of the skeleton placeholders left in place
-    for path in _unique_files(zone_paths):
-        zone, doc, zone_issues = zone_loader(path, _display(path))
+    cwd = Path.cwd().resolve()
+    for path, resolved in _unique_files(zone_paths):
+        display = _display(path, resolved, cwd)
+        raw = read_bytes(path, display=display)
+        digest = hashlib.sha256(raw).hexdigest() if store is not None and isinstance(raw, bytes) else ""
+        entry = store.get(digest) if store is not None and digest else None
+        if entry is not None:
+            loaded.files.append(display)
+            loaded.issues += entry.issues("read", display)
+            loaded.zones.append((entry.zone, lazy_document(path, display)))
+            alone.append(entry.issues("checks", display))
+            by_protocol.append(entry.issues("protocol", display) if protocol else [])
+            continue
+        doc = raw if isinstance(raw, Document) else parse_bytes(raw, display)
+        zone, zone_issues = document_model(doc, Zone)
         loaded.files.append(doc.file)
         placeholders = check_placeholders(doc)
         held.update((doc.file, i.path) for i in placeholders)
         if zone is None and codebook is not None:
             # a file that failed the schema: still report its unknown codes, statuses and depths, in
             # the codebook's words (with a did-you-mean) rather than the schema's pattern
-            raw = check_raw_codes(doc, codebook)
-            replaced = {i.path for i in raw}
-            zone_issues = [i for i in zone_issues if i.path not in replaced] + raw
+            by_codes = check_raw_codes(doc, codebook)
+            replaced = {i.path for i in by_codes}
+            zone_issues = [i for i in zone_issues if i.path not in replaced] + by_codes
         loaded.issues += zone_issues + placeholders
         if zone is not None:
-            loaded.zones.append((zone, doc))
+            own = check_zone_alone(zone, doc, codebook) if codebook is not None else []
+            rules = check_protocol(zone, doc) if protocol or store is not None else []
+            alone.append(own)
+            by_protocol.append(rules)
+            if store is not None and digest:
+                store.put(digest, zone, zone_issues + placeholders, own, rules)
+            # what is left to check (across files) needs a position only for an error: the file is read
+            # again then, and its plain data and positions (three times the zone's memory) are let go now
+            loaded.zones.append((zone, lazy_document(path, display)))
     if codebook is not None:
-        external = shipped_ids() if paths is not None and loaded.zones else set()  # no zone read: no lookups
-        loaded.issues += check_zones(loaded.zones, codebook, external_ids=external)
+        external = shipped_ids(cache=cache) if paths is not None and loaded.zones else set()  # no zone: no lookups
+        loaded.issues += check_zones(loaded.zones, codebook, external_ids=external, alone=alone)
     if protocol:
-        loaded.issues += [issue for zone, doc in loaded.zones for issue in check_protocol(zone, doc)]
+        loaded.issues += [issue for rules in by_protocol for issue in rules]
     # a placeholder left in place is the one thing to say about its field
     loaded.issues = [i for i in loaded.issues if (i.file, i.path) not in held or i.code == "placeholder"]
     loaded.issues.sort(key=lambda i: (i.file, i.line, i.column, i.code))
     return loaded
 
 
-def _unique_files(paths: list[Path]) -> list[Path]:
-    """``paths`` without repeats of the same file (compared resolved), first occurrence kept."""
+def _unique_files(paths: list[Path]) -> list[tuple[Path, Path]]:
+    """``paths`` without repeats of the same file (compared resolved), first occurrence kept; each with its resolved path."""
     seen: dict[Path, Path] = {}
     for path in paths:
         seen.setdefault(path.resolve(), path)
-    return list(seen.values())
+    return [(path, resolved) for resolved, path in seen.items()]
 
 
-def shipped_ids() -> set[str]:
-    """Zone and measure ids of the shipped data (empty when it is not installed)."""
+def shipped_ids(*, cache: bool = True) -> set[str]:
+    """Zone and measure ids of the shipped data (empty when it is not installed).
+
+    ``cache=True``: kept in the cache folder too, under a hash of the files' names and bytes
+    (:func:`policybench.data.zonecache.stored_ids`), so a new process does not read them again.
+    """
     try:
         shipped = shipped_data_dir()
     except FileNotFoundError:
         return set()
     files = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in sorted((shipped / "zones").glob("*.yaml")))
-    return set(_ids_of(files))
+    return set(_ids_of(files, cache_enabled(cache)))
 
 
 @functools.lru_cache(maxsize=4)
-def _ids_of(files: tuple[tuple[str, int, int], ...]) -> frozenset[str]:
+def _ids_of(files: tuple[tuple[str, int, int], ...], cache: bool) -> frozenset[str]:
     """Ids in these files; cached on (path, mtime, size) so a changed file is read again.
 
     The shipped files are composed by libyaml when it is there (ten times faster than the checked,
     line-tracking loader; ``validate`` of one file waits for this); a file it cannot read that
     way goes through the full loader.
     """
+    key = ids_key([Path(path) for path, _mtime, _size in files]) if cache else None
+    stored = stored_ids(key) if key else None
+    if stored is not None:
+        return stored
     ids: set[str] = set()
     for path, _mtime, _size in files:
         found = _quick_ids(path)
@@ -254,6 +302,8 @@ def _ids_of(files: tuple[tuple[str, int, int], ...]) -> frozenset[str]:
             zone, _doc, _issues = zone_loader(path)
             found = {zone.id, *(m.id for m in zone.measures)} if zone is not None else set()
         ids.update(found)
+    if key:
+        store_ids(key, ids)
     return frozenset(ids)
 
 
@@ -278,16 +328,23 @@ def _quick_ids(path: str) -> set[str] | None:
     return set(ids) if all(isinstance(i, str) for i in ids) else None
 
 
-def _display(path: Path) -> str:
-    """Name a file relative to the working directory when it is below it."""
+def _display(path: Path, resolved: Path | None = None, cwd: Path | None = None) -> str:
+    """Name a file relative to the working directory when it is below it.
+
+    ``resolved`` and ``cwd``: ``path.resolve()`` and ``Path.cwd().resolve()`` when known already
+    (thousands of files: each resolve is a few system calls).
+    """
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str((resolved or path.resolve()).relative_to(cwd or Path.cwd().resolve()))
     except ValueError:
         return str(path)
 
 
 def validate(
-    paths: Sequence[str | os.PathLike[str]] | None = None, *, codebook: str | os.PathLike[str] | None = None
+    paths: Sequence[str | os.PathLike[str]] | None = None,
+    *,
+    codebook: str | os.PathLike[str] | None = None,
+    cache: bool = True,
 ) -> ValidationReport:
     """Validate zone files and folders (None = the shipped dataset) against a codebook.
 
@@ -302,6 +359,10 @@ def validate(
         folder of zone files). None validates the shipped data.
     codebook : path-like, optional
         The codebook to check against; default: the one in a given folder, else the shipped one.
+    cache : bool, default True
+        Take files validated before (same bytes, same codebook, no error then) from the cache of
+        validated files, and store the ones read afresh (:mod:`policybench.data.zonecache`);
+        the report is the same either way. ``POLICYBENCH_NO_CACHE=1`` also turns it off.
 
     Returns
     -------
@@ -317,5 +378,6 @@ def validate(
         check_paths("validate", "paths", paths)
     if codebook is not None:
         check_path("validate", "codebook", codebook)
-    loaded = collect(paths, codebook_path=codebook, protocol=True)
+    check_type("validate", "cache", cache, bool, "a bool")
+    loaded = collect(paths, codebook_path=codebook, protocol=True, cache=cache)
     return ValidationReport(tuple(loaded.issues), tuple(loaded.files))

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .._cachedir import cache_dir
 from .._version import __version__
 from .classify import NONMEASURES_FILE, Block, CategoryClassifier
 
@@ -29,14 +30,6 @@ if TYPE_CHECKING:
 __all__ = ["cache_dir", "cached_classifier", "load_model", "save_model"]
 
 FORMAT = 1
-
-
-def cache_dir() -> Path:
-    """The folder of cached models (see the module docstring)."""
-    if os.environ.get("POLICYBENCH_CACHE_DIR"):
-        return Path(os.environ["POLICYBENCH_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "policybench"
 
 
 def _shipped_fingerprint() -> str:
