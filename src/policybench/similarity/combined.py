@@ -50,7 +50,7 @@ from ..data.codebook import is_counted
 from ..errors import InputError
 from ..labels import phrase
 from ..numbers import shown
-from .alignment import PAIR_COLUMNS, Alignment, align, fitted_index
+from .alignment import PAIR_COLUMNS, Alignment, _Aligner, align, fitted_index
 from .intervals import SimilarityEstimate, similarity_estimate
 from .portfolio import portfolio_matrix
 from .structured import METRICS, default_min_overlap
@@ -361,10 +361,12 @@ def _pair(
     *,
     method: str = "combined",
     imputer: _AlignmentImputer | None = None,
+    aligner: _Aligner | None = None,
 ) -> Comparison:
     """One pair (row ``r`` of ``facts``, zone ``j``) by ``method``: the one definition of the combined similarity.
 
     ``estimate`` is the pair's structured estimate (estimate, low, high, known_share, level).
+    ``aligner``, when given, aligns zone ``rows[r]`` with the others (the same alignments as :func:`align`).
     """
     ia = int(facts.rows[r])
     a, b = ids[ia], ids[j]
@@ -377,6 +379,8 @@ def _pair(
         alignment = _empty_alignment(a, b)
     elif (r, j) in facts.one_sided:
         alignment = _one_sided_alignment(dataset, a, b, facts.one_sided[r, j], codes, cfg.statuses)
+    elif aligner is not None:
+        alignment = aligner.align(b, codes)
     else:
         alignment = align(
             dataset,
@@ -857,11 +861,37 @@ def _similarities(
     facts = _facts(dataset, portfolio, cfg, [0], with_alignment=aligned)
     structured = estimates if estimates is not None else _estimate_of(dataset, ids, cfg, rows=[target])
     imputer = _AlignmentImputer(dataset, cfg, index)
+    aligner = _aligner(dataset, target, cfg, index) if aligned else None
     return tuple(
         _pair(
-            dataset, facts, 0, j, ids, cfg, index, _pair_of(structured, target, ids[j]), method=method, imputer=imputer
+            dataset,
+            facts,
+            0,
+            j,
+            ids,
+            cfg,
+            index,
+            _pair_of(structured, target, ids[j]),
+            method=method,
+            imputer=imputer,
+            aligner=aligner,
         )
         for j in range(1, len(ids))
+    )
+
+
+def _aligner(dataset: Dataset, zone: str, cfg: _Settings, index: TextIndex | None) -> _Aligner:
+    """The alignments of ``zone`` with many others under ``cfg`` (:func:`align`'s, computed together)."""
+    return _Aligner(
+        dataset,
+        zone,
+        alpha=cfg.alpha,
+        threshold=cfg.threshold,
+        sigma=cfg.sigma,
+        lang=cfg.lang,
+        statuses=cfg.statuses,
+        secondary_weight=cfg.secondary_weight,
+        text_index=index,
     )
 
 
