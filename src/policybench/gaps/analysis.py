@@ -35,7 +35,7 @@ from .._version import __version__
 from ..data.codebook import category_weights, is_counted
 from ..data.documents import suggest
 from ..errors import InputError
-from ..similarity.portfolio import portfolio_matrix, scope_matrix
+from ..similarity.portfolio import counted_measures, portfolio_matrix, scope_matrix
 from .evidence import absence_evidence, verification_check
 from .scores import (
     EVIDENCE_WEIGHTS,
@@ -586,16 +586,15 @@ def _low_confidence(
     """
     top = float(dataset.codebook.max_depth)
     weight = secondary_weight
-    best = portfolio.loc[list(benchmark)].fillna(0.0).max(axis=0)
+    best_values = portfolio.loc[list(benchmark)].fillna(0.0).max(axis=0)
+    best = dict(zip(best_values.index, best_values.to_numpy().tolist(), strict=True))
     cells = portfolio.to_numpy(dtype=float)
     row = {z: i for i, z in enumerate(portfolio.index)}
     col = {c: j for j, c in enumerate(portfolio.columns)}
     behind: dict[tuple[str, str], set[str]] = {}  # (side, code) -> confidences
     for zone_id in (*benchmark, target):
         side = "target" if zone_id == target else "frontier"
-        for m in dataset.zone(zone_id).measures:
-            if not is_counted(m, statuses):
-                continue
+        for m in counted_measures(dataset, zone_id, statuses):
             for code in m.categories:
                 cell = float(cells[row[zone_id], col[code]])
                 sets_cell = cell > 0 and m.depth / top * (1.0 if code == m.category else weight) == cell

@@ -32,8 +32,8 @@ from .._params import (
     Range,
     validate_params,
 )
-from ..data.codebook import is_counted
 from ..errors import InputError
+from ..similarity.portfolio import STATES, counted_measures, state_codes
 from .scores import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, ranking, shrunk_adoption
 
 if TYPE_CHECKING:
@@ -347,21 +347,19 @@ class _Problem:
         cells: dict[tuple[int, int], float] = {}  # (measure, code) -> value
         zone_of: list[int] = []
         for z, zone_id in enumerate(zones):
-            for m in ds.zone(zone_id).measures:
+            for m in counted_measures(ds, zone_id, statuses):
                 row: dict[int, float] = {}
                 for code in m.categories:
                     if code in column:
                         j = column[code]
                         row[j] = max(row.get(j, 0.0), m.depth / top * (1.0 if code == m.category else secondary))
-                if is_counted(m, statuses) and any(v > 0 for v in row.values()):
+                if any(v > 0 for v in row.values()):
                     i = len(measures)
                     measures.append(m)
                     zone_of.append(z)
                     cells.update({(i, j): v for j, v in row.items() if v > 0})
-        examined = np.zeros((len(zones), len(codes)), dtype=bool)
-        for z, zone_id in enumerate(zones):
-            found = ds.states(zone_id, statuses).states
-            examined[z] = [found[c] == "absent" for c in codes]
+        position = {c: j for j, c in enumerate(ds.codebook.codes)}
+        examined = state_codes(ds, zones, statuses)[:, [position[c] for c in codes]] == STATES.index("absent")
         weights = gap.full_table.set_index("code").loc[codes, "weight"].to_numpy(dtype=float)
         pair_measure = np.array([i for i, _ in cells], dtype=np.int64)
         pair_code = np.array([j for _, j in cells], dtype=np.int64)

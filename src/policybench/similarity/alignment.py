@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..labels import phrase
 from ..numbers import shown
 from ._topk import round_similarity
+from .portfolio import counted_measures
 from .structured import cosine_block, soft_cosine_features
 
 if TYPE_CHECKING:
@@ -413,12 +414,6 @@ class _Aligner:
             mine = rest[np.array([positions[i] for i in known], dtype=np.int64)]
             self._sparse = (rest @ mine.T).toarray()
         return self._sparse
-
-
-def counted_measures(dataset: Dataset, zone_id: str, statuses: Sequence[str]) -> tuple[Measure, ...]:
-    """The counted measures of a zone (:func:`is_counted`), in file order; computed once per dataset and statuses."""
-    key = ("counted-measures", zone_id, tuple(statuses))
-    return dataset.derived(key, lambda: tuple(m for m in dataset.zone(zone_id).measures if is_counted(m, statuses)))
 
 
 def _selected(measure: Measure, statuses: Sequence[str], codes: set[str]) -> bool:

@@ -46,13 +46,12 @@ from .._params import (
     fail,
     validate_params,
 )
-from ..data.codebook import is_counted
 from ..errors import InputError
 from ..labels import phrase
 from ..numbers import shown
 from .alignment import PAIR_COLUMNS, Alignment, _Aligner, align, fitted_index
 from .intervals import SimilarityEstimate, similarity_estimate
-from .portfolio import portfolio_matrix
+from .portfolio import carried_codes, counted_measures, portfolio_matrix
 from .structured import METRICS, default_min_overlap
 
 if TYPE_CHECKING:
@@ -329,17 +328,20 @@ def _facts(
     notes: dict[tuple[int, int], str] = {}
     one_sided: dict[tuple[int, int], str] = {}
     if with_alignment:
-        columns = {str(c): i for i, c in enumerate(portfolio.columns)}
-        carried = np.zeros(known.shape)  # zone has a counted measure carrying the code
-        for z, zone_id in enumerate(ids):
-            for m in dataset.zone(zone_id).measures:
-                if is_counted(m, cfg.statuses):
-                    carried[z, [columns[c] for c in m.categories if c in columns]] = 1.0
-        has = (carried * k) @ k.T > 0  # has[a, b]: a counted measure of a carries a code known for both
-        for r, j in zip(*np.nonzero(~(has[rows_] & has.T[rows_])), strict=True):
+        # the portfolio's columns are the codebook's codes, in its order
+        carried = carried_codes(dataset, ids, cfg.statuses)  # zone has a counted measure carrying the code
+        ck = carried * k
+        # has_out[r, j] (has_in[r, j]): a counted measure of rows[r] (of j) carries a code known for both;
+        # integer counts, exact in any order of summation
+        if 2 * len(rows_) < len(ids):
+            has_out, has_in = ck[rows_] @ k.T > 0, (ck @ k[rows_].T > 0).T
+        else:
+            has = ck @ k.T > 0
+            has_out, has_in = has[rows_], has.T[rows_]
+        for r, j in zip(*np.nonzero(~(has_out & has_in)), strict=True):
             a, b = ids[rows_[r]], ids[j]
-            if has[rows_[r], j] or has[j, rows_[r]]:  # one side only: nothing matches, the alignment is 0
-                one_sided[int(r), int(j)] = a if has[rows_[r], j] else b
+            if has_out[r, j] or has_in[r, j]:  # one side only: nothing matches, the alignment is 0
+                one_sided[int(r), int(j)] = a if has_out[r, j] else b
             elif overlap[r, j] == 0:
                 notes[int(r), int(j)] = f"{a} and {b} have no category known for both"
             else:
@@ -526,9 +528,7 @@ def _one_sided_alignment(
 ) -> Alignment:
     """The alignment when only ``side`` has counted measures in the overlap: none matches, score 0."""
     kept = set(codes)
-    ids = tuple(
-        m.id for m in dataset.zone(side).measures if is_counted(m, statuses) and any(c in kept for c in m.categories)
-    )
+    ids = tuple(m.id for m in counted_measures(dataset, side, statuses) if any(c in kept for c in m.categories))
     nan = float("nan")
     pairs = pd.DataFrame(columns=PAIR_COLUMNS)
     if side == a:

@@ -53,7 +53,7 @@ from .._params import (
 )
 from ..errors import InputError
 from ._topk import one_blas_thread
-from .portfolio import portfolio_matrix, scope_matrix
+from .portfolio import NOT_APPLICABLE, portfolio_matrix, state_codes
 from .structured import METRICS, pairwise_similarity, weight_vector
 
 if TYPE_CHECKING:
@@ -263,11 +263,11 @@ def similarity_estimate(
     if not ids:
         raise InputError(f"{fn}: no zone to compare")
     portfolio = portfolio_matrix(dataset, status=status, secondary_weight=secondary_weight, zones=ids)
-    states = scope_matrix(dataset, status=status, zones=ids).to_numpy()
+    states = state_codes(dataset, ids, check_status(dataset.codebook, status, fn))
     codes = [str(c) for c in portfolio.columns]
     w = weight_vector(codes, weights)
     values = portfolio.to_numpy(dtype=np.float64, copy=True)
-    not_applicable = states == "not-applicable"
+    not_applicable = states == NOT_APPLICABLE
     values[not_applicable] = 0.0
     known = ~np.isnan(values)
     observed = known & ~not_applicable
@@ -338,7 +338,8 @@ def _draw_scores(
     order = np.argsort(columns, kind="stable")  # the cells of each category side by side, one run each
     categories, starts = np.unique(columns[order], return_index=True)
     pools = []
-    for c, start, stop in zip(categories, starts, [*starts[1:], len(order)], strict=True):
+    stops = [*starts[1:], len(order)] if len(starts) else []
+    for c, start, stop in zip(categories, starts, stops, strict=True):
         pool = np.sort(filled[positive[:, c], c])
         pools.append((slice(start, stop), pool if len(pool) else pool_all))
     out = np.empty((draws, len(columns)))

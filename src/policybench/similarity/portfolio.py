@@ -29,11 +29,14 @@ from ..data.states import CELL_STATES
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
+    from ..data.model import Measure
 
 __all__ = ["STATES", "portfolio_matrix", "scope_matrix"]
 
 #: The states of a zone x category cell (defined in policybench.data.states).
 STATES: tuple[str, ...] = CELL_STATES
+#: Positions of two states in :data:`STATES` (the values of :func:`state_codes`).
+UNKNOWN, NOT_APPLICABLE = CELL_STATES.index("unknown"), CELL_STATES.index("not-applicable")
 
 
 @validate_params({"dataset": Instance("Dataset"), "status": STATUS, "zones": ZONES})
@@ -79,12 +82,91 @@ def scope_matrix(
     statuses = check_status(dataset.codebook, status, "scope_matrix")
     zone_ids = list(dataset.zone_ids if zones is None else zones)
     codes = list(dataset.codebook.codes)
-    rows = []
-    for zone_id in zone_ids:
-        found = dataset.states(zone_id, statuses).states
-        rows.append([found[c] for c in codes])
+    names = np.array(CELL_STATES, dtype=object)
+    values = names[state_codes(dataset, zone_ids, statuses)] if zone_ids else np.empty((0, len(codes)), dtype=object)
+    rows = values.tolist()
     frame = pd.DataFrame(rows, index=pd.Index(zone_ids, name="zone_id"), columns=pd.Index(codes, name="code"))
     return frame
+
+
+def state_codes(dataset: Dataset, zone_ids: Sequence[str], statuses: Sequence[str]) -> np.ndarray:
+    """Zones x codebook codes: the position in :data:`CELL_STATES` of each cell's state (int8).
+
+    Each zone's row is computed once per dataset and status filter (from :meth:`Dataset.states`).
+    The zones must exist (checked by the caller).
+    """
+    statuses = tuple(statuses)
+    if not zone_ids:
+        return np.zeros((0, len(dataset.codebook.codes)), dtype=np.int8)
+    return np.vstack([_state_row(dataset, zone_id, statuses) for zone_id in zone_ids])
+
+
+def _state_row(dataset: Dataset, zone_id: str, statuses: tuple[str, ...]) -> np.ndarray:
+    def make() -> np.ndarray:
+        found = dataset.states(zone_id, statuses).states
+        position = {state: k for k, state in enumerate(CELL_STATES)}
+        row = np.array([position[found[c]] for c in dataset.codebook.codes], dtype=np.int8)
+        row.setflags(write=False)
+        return row
+
+    return dataset.derived(("state-codes", zone_id, statuses), make)
+
+
+def counted_measures(dataset: Dataset, zone_id: str, statuses: Sequence[str]) -> tuple[Measure, ...]:
+    """The measures of a zone that count (:func:`~policybench.data.codebook.is_counted`), in file order.
+
+    Computed once per dataset, zone and status filter: every module that walks the counted
+    measures of many zones (portfolios, alignments, frontiers, robustness draws) reads this.
+    """
+    statuses = tuple(statuses)
+
+    def make() -> tuple[Measure, ...]:
+        return tuple(m for m in dataset.zone(zone_id).measures if is_counted(m, statuses))
+
+    return dataset.derived(("counted-measures", zone_id, statuses), make)
+
+
+def carried_codes(dataset: Dataset, zone_ids: Sequence[str], statuses: Sequence[str]) -> np.ndarray:
+    """Zones x codebook codes, 1.0 where a counted measure of the zone carries the code (primary or secondary).
+
+    Each zone's row is computed once per dataset and status filter.
+    """
+    statuses = tuple(statuses)
+
+    def row(zone_id: str) -> np.ndarray:
+        def make() -> np.ndarray:
+            column = {code: j for j, code in enumerate(dataset.codebook.codes)}
+            out = np.zeros(len(column))
+            for m in counted_measures(dataset, zone_id, statuses):
+                out[[column[c] for c in m.categories if c in column]] = 1.0
+            out.setflags(write=False)
+            return out
+
+        return dataset.derived(("carried-codes", zone_id, statuses), make)
+
+    if not zone_ids:
+        return np.zeros((0, len(dataset.codebook.codes)))
+    return np.vstack([row(zone_id) for zone_id in zone_ids])
+
+
+def _portfolio_row(dataset: Dataset, zone_id: str, statuses: tuple[str, ...], secondary_weight: float) -> np.ndarray:
+    """One zone's row of :func:`portfolio_matrix` before unknown cells are set to NaN (computed once, read-only)."""
+
+    def make() -> np.ndarray:
+        column = {code: j for j, code in enumerate(dataset.codebook.codes)}
+        row = np.zeros(len(column))
+        top = float(dataset.codebook.max_depth)
+        duty = 1.0 / top  # a national duty in force: depth 1 (on paper, binding) unless a measure says more
+        for code in dataset.states(zone_id, statuses).by_duty:
+            row[column[code]] = duty
+        for measure in counted_measures(dataset, zone_id, statuses):
+            for role, code in [(1.0, measure.category), *[(float(secondary_weight), c) for c in measure.secondary]]:
+                j = column[code]
+                row[j] = max(row[j], measure.depth / top * role)
+        row.setflags(write=False)
+        return row
+
+    return dataset.derived(("portfolio-row", zone_id, statuses, float(secondary_weight)), make)
 
 
 @validate_params(
@@ -154,22 +236,12 @@ def portfolio_matrix(
     for zone_id in zone_ids:
         dataset.zone(zone_id)  # raises UnknownIdError with a suggestion
     codes = list(dataset.codebook.codes)
-    column = {code: j for j, code in enumerate(codes)}
     values = np.zeros((len(zone_ids), len(codes)))
-    top = float(dataset.codebook.max_depth)
-    duty = 1.0 / top  # a national duty in force: depth 1 (on paper, binding) unless a measure says more
-    for i, zone_id in enumerate(zone_ids):
-        for code in dataset.states(zone_id, statuses).by_duty:
-            values[i, column[code]] = duty
-        for measure in dataset.zone(zone_id).measures:
-            if not is_counted(measure, statuses):
-                continue
-            for role, code in [(1.0, measure.category), *[(float(secondary_weight), c) for c in measure.secondary]]:
-                j = column[code]
-                values[i, j] = max(values[i, j], measure.depth / top * role)
+    for i, zone_id in enumerate(zone_ids):  # each zone's row computed once per dataset and setting
+        values[i] = _portfolio_row(dataset, zone_id, statuses, secondary_weight)
     if unknown == "nan":
-        states = scope_matrix(dataset, status=statuses, zones=zone_ids).to_numpy()
-        values[(states == "unknown") | (states == "not-applicable")] = np.nan
+        states = state_codes(dataset, zone_ids, statuses)
+        values[(states == UNKNOWN) | (states == NOT_APPLICABLE)] = np.nan
     frame = pd.DataFrame(values, index=pd.Index(zone_ids, name="zone_id"), columns=pd.Index(codes, name="code"))
     if level == "domain":
         domains = [c.split(".")[0] for c in codes]
