@@ -49,3 +49,18 @@ def test_results_do_not_share_the_cached_rows(shipped) -> None:
     assert not (again.fillna(0.0).to_numpy() == 0.5).all()
     empty = scope_matrix(shipped, zones=[])
     assert empty.shape == (0, len(shipped.codebook.codes)) and isinstance(empty, pd.DataFrame)
+
+
+def test_the_data_hash_of_an_analysis_is_computed_when_read(toy_codebook_path) -> None:
+    import dataclasses
+
+    from policybench import load_dataset
+    from policybench.gaps import gap_analysis
+
+    ds = load_dataset(toy_codebook_path.parent)
+    gap = gap_analysis(ds, "alpha")
+    assert "data_hash" not in ds._derived  # an assessment does not wait for the hash
+    assert gap.data_hash == ds.data_hash() and len(gap.data_hash) == 16
+    assert f"data_hash='{gap.data_hash}'" in repr(gap)
+    assert dataclasses.replace(gap, target="beta").data_hash == gap.data_hash
+    assert dataclasses.replace(gap, data_hash="given").data_hash == "given"

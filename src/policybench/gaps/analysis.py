@@ -303,6 +303,30 @@ class GapAnalysis:
         return summary_html(self)
 
 
+#: The data hash of a :class:`GapAnalysis` before it is first read: :meth:`Dataset.data_hash` then
+#: (cached per dataset). Hashing 2,500 zones takes seconds that an assessment need not wait for.
+_HASH_WHEN_READ = object()
+
+
+class _DataHashField:
+    """The ``data_hash`` field of :class:`GapAnalysis`: given, or the dataset's, computed when first read."""
+
+    def __get__(self, obj: GapAnalysis | None, owner: type | None = None) -> str:
+        if obj is None:
+            return ""  # the field's default
+        value = obj.__dict__["data_hash"]
+        if value is _HASH_WHEN_READ:
+            value = obj.dataset.data_hash()
+            obj.__dict__["data_hash"] = value
+        return str(value)
+
+    def __set__(self, obj: GapAnalysis, value: object) -> None:
+        obj.__dict__["data_hash"] = value  # only the dataclass's __init__ sets it (frozen)
+
+
+GapAnalysis.data_hash = _DataHashField()  # type: ignore[assignment]
+
+
 @validate_params(
     {
         "dataset": Instance("Dataset"),
@@ -423,7 +447,7 @@ def gap_analysis(
         table,
         portfolio,
         dataset.codebook.version,
-        dataset.data_hash(),
+        _HASH_WHEN_READ,  # type: ignore[arg-type]
     )
 
 
