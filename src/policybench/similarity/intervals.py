@@ -298,11 +298,6 @@ def similarity_estimate(
     estimate, low, high = _statistics(
         imputed, draws, len(ids), metric, w, float(sigma), domains, (tail, 1.0 - tail), wanted
     )
-    if wanted is not None:  # the same NaN outside the wanted pairs on every path
-        outside = np.ones(estimate.shape, dtype=bool)
-        outside[wanted, :] = outside[:, wanted] = False
-        for arr in (estimate, low, high):
-            arr[outside] = np.nan
     kw = known * w
     share = (kw @ known.T.astype(np.float64)) / float(w.sum())
     nothing = ~known.any(axis=1)  # nothing known about a zone: no estimate
@@ -335,20 +330,18 @@ def _draw_scores(
     pool_all = np.sort(filled[positive])
     if not len(pool_all):
         pool_all = np.array([1.0])
-    order = np.argsort(columns, kind="stable")  # the cells of each category side by side, one run each
-    categories, starts = np.unique(columns[order], return_index=True)
-    pools = []
-    stops = [*starts[1:], len(order)] if len(starts) else []
-    for c, start, stop in zip(categories, starts, stops, strict=True):
-        pool = np.sort(filled[positive[:, c], c])
-        pools.append((slice(start, stop), pool if len(pool) else pool_all))
+    # every category's pool (its known positive scores, sorted; all categories' when it has none), end to end
+    pools = [np.sort(filled[positive[:, c], c]) for c in range(filled.shape[1])]
+    pools = [pool if len(pool) else pool_all for pool in pools]
+    sizes = np.array([len(pool) for pool in pools], dtype=np.int64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+    joined = np.concatenate(pools) if pools else np.empty(0)
+    size, offset = sizes[columns], offsets[columns]  # per cell
     out = np.empty((draws, len(columns)))
     for chunk in _draw_chunks(draws, len(columns)):  # the stream rng.random((draws, cells)) reads, in pieces
-        u = rng.random((chunk.stop - chunk.start, len(columns)))[:, order]
-        grouped = np.empty(u.shape)
-        for run, pool in pools:
-            grouped[:, run] = pool[np.minimum((u[:, run] * len(pool)).astype(np.int64), len(pool) - 1)]
-        out[chunk][:, order] = grouped
+        u = rng.random((chunk.stop - chunk.start, len(columns)))
+        # pool[min(floor(u x |pool|), |pool| - 1)] of each cell's pool, all cells at once
+        out[chunk] = joined[offset + np.minimum((u * size).astype(np.int64), size - 1)]
     return out
 
 
@@ -382,6 +375,11 @@ def _statistics(
             sims[d] = pairwise_similarity(imputed(d), metric, weights=w, sigma=sigma, domains=domains)
         estimate = sims.mean(axis=0).round(12)
         low, high = (np.quantile(sims, q, axis=0, method="linear").round(12) for q in quantiles)
+        if wanted is not None:  # the same NaN outside the wanted pairs as the row blocks leave
+            outside = np.ones(estimate.shape, dtype=bool)
+            outside[wanted, :] = outside[:, wanted] = False
+            for arr in (estimate, low, high):
+                arr[outside] = np.nan
         return estimate, low, high
     # draws x zones x zones would not fit: row blocks (of the upper triangle, or the wanted rows)
     return _blocked(imputed, draws, metric, w, sigma, domains, quantiles, wanted)
