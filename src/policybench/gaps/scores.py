@@ -7,13 +7,14 @@ table with them, :mod:`.sensitivity` redraws them, :mod:`.recommend` picks exemp
 from __future__ import annotations
 
 import functools
+import heapq
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from ..data.codebook import is_counted
+from ..similarity.portfolio import counted_measures
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
@@ -120,18 +121,16 @@ def exemplars_by_code(
     found: dict[str, list[tuple[Zone, Measure]]] = {code: [] for code in codes}
     for zone_id in zones:
         zone = dataset.zone(zone_id)
-        for m in zone.measures:
-            carried = wanted.intersection(m.categories)
-            if carried and is_counted(m, statuses):
-                for code in carried:
-                    found[code].append((zone, m))
+        for m in counted_measures(dataset, zone_id, statuses):  # is_counted, computed once per dataset
+            for code in wanted.intersection(m.categories):
+                found[code].append((zone, m))
 
     def ranked(code: str) -> list[tuple[Zone, Measure]]:
         def key(item: tuple[Zone, Measure]) -> tuple[Any, ...]:
             m = item[1]
             return (-m.depth, m.category != code, CONFIDENCE_ORDER[m.confidence], _negated_date(m.start), m.id)
 
-        return sorted(found[code], key=key)[:n]
+        return heapq.nsmallest(n, found[code], key=key)  # sorted(...)[:n], without sorting the rest
 
     return {code: ranked(code) for code in codes}
 
