@@ -303,6 +303,7 @@ def _aligned(
     text: np.ndarray,
     cat: np.ndarray,
     params: dict[str, Any],
+    order: dict[str, int] | None = None,
 ) -> Alignment:
     """The alignment of ``a`` and ``b`` from their text and category similarities: the one definition.
 
@@ -317,7 +318,8 @@ def _aligned(
     rows, cols = rows[ranked], cols[ranked]
     codes_a = {c for m in a for c in m.categories}
     codes_b = {c for m in b for c in m.categories}
-    order = {c: i for i, c in enumerate(dataset.codebook.codes)}
+    if order is None:
+        order = {c: i for i, c in enumerate(dataset.codebook.codes)}
     matched_a, matched_b = set(rows.tolist()), set(cols.tolist())
     return Alignment(
         zone_a=zone_a,
@@ -377,15 +379,18 @@ class _Aligner:
             "secondary_weight": secondary_weight,
         }
         self.index = text_index if text_index is not None else fitted_index(dataset, lang)
-        self.counted_a = counted_measures(dataset, zone_a, self.statuses)
+        self.counted_a = _with_categories(dataset, zone_a, self.statuses)
+        self.order = {c: i for i, c in enumerate(dataset.codebook.codes)}
         self._sparse: np.ndarray | None = None  # index measures x A's counted measures (those in the index)
         self._column: dict[str, int] = {}
 
     def align(self, zone_b: str, codes: Collection[str]) -> Alignment:
         """``align(dataset, zone_a, zone_b, codes=codes, ...)`` with this aligner's settings."""
         kept = set(codes)
-        a = [m for m in self.counted_a if any(c in kept for c in m.categories)]
-        b = [m for m in counted_measures(self.dataset, zone_b, self.statuses) if any(c in kept for c in m.categories)]
+        mask = np.zeros(len(self.order), dtype=bool)
+        mask[[self.order[c] for c in kept if c in self.order]] = True
+        a = _carrying(self.counted_a, mask)
+        b = _carrying(_with_categories(self.dataset, zone_b, self.statuses), mask)
         if not a or not b:
             empty = self.zone_a if not a else zone_b
             raise InputError(
@@ -393,8 +398,7 @@ class _Aligner:
                 f"(status filter: {list(self.statuses)})"
             )
         index = self.index
-        positions_a = index._lookup("ids_a", [m.id for m in a])
-        positions_b = index._lookup("ids_b", [m.id for m in b])
+        positions_a, positions_b = self._positions(index, "ids_a", a), self._positions(index, "ids_b", b)
         sparse = self._sparse_scores()
         split = index._fitted_split()
         scores = np.ascontiguousarray(split.dense[positions_a]) @ np.ascontiguousarray(split.dense[positions_b]).T
@@ -402,18 +406,50 @@ class _Aligner:
         text = round_similarity(scores)
         cat = _category_similarity(self.dataset, a, b, self.sigma, self.secondary_weight)
         params = {**self.params, "codes": sorted(kept)}
-        return _aligned(self.dataset, self.zone_a, zone_b, a, b, text, cat, params)
+        return _aligned(self.dataset, self.zone_a, zone_b, a, b, text, cat, params, self.order)
+
+    @staticmethod
+    def _positions(index: TextIndex, name: str, measures: list[Measure]) -> np.ndarray:
+        """Index positions of ``measures`` (unknown ids raise as :meth:`TextIndex.similarity_array` does)."""
+        known = index._positions
+        try:
+            return np.array([known[m.id] for m in measures], dtype=np.int64)
+        except KeyError:
+            return index._lookup(name, [m.id for m in measures])
 
     def _sparse_scores(self) -> np.ndarray:
         """The sparse part of the text cosines: every measure of the index (rows) x A's counted measures."""
         if self._sparse is None:
             positions = self.index._positions
-            known = [m.id for m in self.counted_a if m.id in positions]
+            known = [m.id for m in self.counted_a[0] if m.id in positions]
             self._column = {measure_id: k for k, measure_id in enumerate(known)}
             rest = self.index._fitted_split().sparse
             mine = rest[np.array([positions[i] for i in known], dtype=np.int64)]
             self._sparse = (rest @ mine.T).toarray()
         return self._sparse
+
+
+def _with_categories(
+    dataset: Dataset, zone_id: str, statuses: tuple[str, ...]
+) -> tuple[tuple[Measure, ...], np.ndarray]:
+    """The counted measures of a zone and which codebook codes each carries (measures x codes), once per dataset."""
+
+    def make() -> tuple[tuple[Measure, ...], np.ndarray]:
+        measures = counted_measures(dataset, zone_id, statuses)
+        column = {code: j for j, code in enumerate(dataset.codebook.codes)}
+        carries = np.zeros((len(measures), len(column)), dtype=bool)
+        for i, m in enumerate(measures):
+            carries[i, [column[c] for c in m.categories if c in column]] = True
+        carries.setflags(write=False)
+        return measures, carries
+
+    return dataset.derived(("counted-with-categories", zone_id, statuses), make)
+
+
+def _carrying(counted: tuple[tuple[Measure, ...], np.ndarray], codes: np.ndarray) -> list[Measure]:
+    """The measures of ``counted`` that carry one of the codes marked in ``codes``, in their order."""
+    measures, carries = counted
+    return [measures[i] for i in np.flatnonzero(carries[:, codes].any(axis=1))]
 
 
 def _selected(measure: Measure, statuses: Sequence[str], codes: set[str]) -> bool:

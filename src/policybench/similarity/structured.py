@@ -383,8 +383,20 @@ def cosine_block(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
     Exactly the off-diagonal block of :func:`pairwise_similarity` of the rows stacked on the
     columns (the same floats: the same BLAS call on the same matrix).
     """
-    full = _cosine(np.vstack([rows, columns]), np.float64)
-    return full[: len(rows), len(rows) :]
+    stacked = np.vstack([rows, columns])
+    if len(stacked) > _MIRROR_BLOCK:
+        full = _cosine(stacked, np.float64)
+        return full[: len(rows), len(rows) :]
+    # One mirror block: _cosine's steps on the block asked for. In the upper triangle, where the block
+    # lies, mirroring adds 0.0 (the strict lower triangle, zero, transposed); the diagonal is not in it.
+    from scipy.linalg import blas
+
+    norms = np.linalg.norm(stacked, axis=1)
+    unit = (stacked / np.where(norms > 0, norms, 1.0)[:, None]).astype(np.float64)
+    gram = blas.dsyrk(1.0, unit.T, trans=1)  # upper triangle of unit @ unit.T, Fortran order
+    block = gram[: len(rows), len(rows) :] + 0.0
+    np.minimum(np.maximum(block, 0.0, out=block), 1.0, out=block)  # np.clip's steps (no NaN here)
+    return block
 
 
 def _levels(x: np.ndarray) -> np.ndarray:
