@@ -95,3 +95,24 @@ def test_prepared_draws_are_computed_as_before(metric: str) -> None:
         y = np.hstack([np.sqrt(0.7) * y, np.sqrt(0.3) * (y @ member)])
     norms = np.linalg.norm(y, axis=1)
     np.testing.assert_array_equal(got[0], y / np.where(norms > 0, norms, 1.0)[:, None])
+
+
+def test_score_draws_row_by_row_are_the_draws_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each unknown cell's depth: pool[min(floor(u |pool|), |pool| - 1)] of its category's pool, u drawn at once."""
+    rng = np.random.default_rng(11)
+    filled = np.where(rng.random((30, 6)) < 0.5, rng.integers(1, 5, (30, 6)) / 4, 0.0)
+    known = rng.random((30, 6)) < 0.7
+    known[:, 5] = False  # a category nobody is known for: the pool of all scores
+    filled[~known] = 0.0
+    columns = np.nonzero(~known)[1]
+    u = np.random.default_rng(5).random((25, len(columns)))
+    positive = known & (filled > 0)
+    expected = np.empty(u.shape)
+    for k, c in enumerate(columns):
+        pool = np.sort(filled[positive[:, c], c])
+        pool = pool if len(pool) else np.sort(filled[positive])
+        expected[:, k] = pool[np.minimum((u[:, k] * len(pool)).astype(np.int64), len(pool) - 1)]
+    for chunk_bytes in (1, 2**40):
+        monkeypatch.setattr(intervals, "CHUNK_BYTES", chunk_bytes)
+        draws = intervals._ScoreDraws(filled, known, columns, np.random.default_rng(5), 25)
+        np.testing.assert_array_equal(np.array([draws.row(d) for d in range(25)]), expected)

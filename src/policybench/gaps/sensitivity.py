@@ -48,6 +48,8 @@ KEEP_PROBABILITY: dict[str, float] = {"high": 0.95, "medium": 0.8, "low": 0.5}
 #: Draws ranked at a time; a ``progress`` callback hears after each chunk. Ranks are computed
 #: draw by draw, so the chunk size changes no number (a test checks byte identity).
 DRAW_CHUNK = 250
+#: Bytes of random numbers drawn at a time for the evidence draws (the same numbers in any pieces).
+KEPT_CHUNK_BYTES = 4 * 2**20
 
 #: The variants, in the order of the columns.
 VARIANTS: tuple[str, ...] = ("both", "weights", "evidence")
@@ -136,7 +138,7 @@ def sensitivity(
     rng = np.random.default_rng(seed)
     factors = rng.uniform(low, high, size=(draws, len(problem.codes)))
     rule = rng.integers(0, len(rules), size=draws)
-    kept = rng.random((draws, len(problem.measures))) < problem.keep_vector(keep)[None, :]
+    kept = _kept(rng, draws, problem.keep_vector(keep))
     holds = rng.random((draws, len(problem.codes))) < problem.lacks[None, :]  # drawn last: other streams unchanged
     base_rule = np.full(draws, rules.index(gap.params["frontier"]) if gap.params["frontier"] in rules else 0)
     variants = _ranked(problem, factors, rule, kept, holds, base_rule, rules, progress)
@@ -177,6 +179,20 @@ def sensitivity_parameters(
         "weight_range": [weight_range[0], weight_range[1]],
         "keep_probability": _keep(keep_probability),
     }
+
+
+def _kept(rng: np.random.Generator, draws: int, keep: np.ndarray) -> np.ndarray:
+    """Draws x measures: ``rng.random((draws, measures)) < keep``, the random numbers drawn a few rows at a time.
+
+    The same numbers as one call (the generator's stream is read in the same order), without a
+    draws x measures array of floats (200 MB at 2,500 zones).
+    """
+    kept = np.empty((draws, len(keep)), dtype=bool)
+    rows = max(1, KEPT_CHUNK_BYTES // (8 * max(len(keep), 1)))
+    for start in range(0, draws, rows):
+        stop = min(draws, start + rows)
+        kept[start:stop] = rng.random((stop - start, len(keep))) < keep[None, :]
+    return kept
 
 
 def _rules(gap: GapAnalysis) -> list[str]:

@@ -283,7 +283,7 @@ def similarity_estimate(
     present = np.empty((draws, len(unknown_rows)), dtype=bool)
     for chunk in _draw_chunks(draws, len(unknown_rows)):  # the stream rng.random((draws, cells)) reads, in pieces
         present[chunk] = rng.random((chunk.stop - chunk.start, len(unknown_rows))) < rates[chunk][:, unknown_cols]
-    depth = _draw_scores(filled, known, unknown_cols, rng, draws)
+    depth = _ScoreDraws(filled, known, unknown_cols, rng, draws)  # the last draws from rng: read row by row
     domains = np.array([c.split(".")[0] for c in codes])
     tail = (1.0 - float(level)) / 2.0
 
@@ -291,7 +291,7 @@ def similarity_estimate(
 
     def imputed(d: int) -> np.ndarray:
         x = filled.copy()
-        x.ravel()[unknown_flat] = np.where(present[d], depth[d], 0.0)
+        x.ravel()[unknown_flat] = np.where(present[d], depth.row(d), 0.0)
         return x
 
     wanted = _wanted(fn, rows, ids)
@@ -322,27 +322,42 @@ def similarity_estimate(
     return SimilarityEstimate(tuple(ids), estimate, low, high, share, MappingProxyType(params))
 
 
-def _draw_scores(
-    filled: np.ndarray, known: np.ndarray, columns: np.ndarray, rng: np.random.Generator, draws: int
-) -> np.ndarray:
-    """Draws x unknown-cells scores, each from the known positive scores of its category (or of all)."""
-    positive = known & (filled > 0)
-    pool_all = np.sort(filled[positive])
-    if not len(pool_all):
-        pool_all = np.array([1.0])
-    # every category's pool (its known positive scores, sorted; all categories' when it has none), end to end
-    pools = [np.sort(filled[positive[:, c], c]) for c in range(filled.shape[1])]
-    pools = [pool if len(pool) else pool_all for pool in pools]
-    sizes = np.array([len(pool) for pool in pools], dtype=np.int64)
-    offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
-    joined = np.concatenate(pools) if pools else np.empty(0)
-    size, offset = sizes[columns], offsets[columns]  # per cell
-    out = np.empty((draws, len(columns)))
-    for chunk in _draw_chunks(draws, len(columns)):  # the stream rng.random((draws, cells)) reads, in pieces
-        u = rng.random((chunk.stop - chunk.start, len(columns)))
-        # pool[min(floor(u x |pool|), |pool| - 1)] of each cell's pool, all cells at once
-        out[chunk] = joined[offset + np.minimum((u * size).astype(np.int64), size - 1)]
-    return out
+class _ScoreDraws:
+    """Draws x unknown-cells scores, each from the known positive scores of its category (or of all).
+
+    One draw's row at a time, the rows read in order (0, 1, ...). The random numbers are drawn a piece of draws at a time (:func:`_draw_chunks`) when the first
+    row of the piece is read: the same numbers as drawing them all at once, as long as nothing
+    else draws from ``rng`` in between (the estimate draws these last), and only a piece is held.
+    """
+
+    def __init__(
+        self, filled: np.ndarray, known: np.ndarray, columns: np.ndarray, rng: np.random.Generator, draws: int
+    ) -> None:
+        positive = known & (filled > 0)
+        pool_all = np.sort(filled[positive])
+        if not len(pool_all):
+            pool_all = np.array([1.0])
+        # every category's pool (its known positive scores, sorted; all categories' when it has none), end to end
+        pools = [np.sort(filled[positive[:, c], c]) for c in range(filled.shape[1])]
+        pools = [pool if len(pool) else pool_all for pool in pools]
+        sizes = np.array([len(pool) for pool in pools], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.joined = np.concatenate(pools) if pools else np.empty(0)
+        self.size, self.offset = sizes[columns], offsets[columns]  # per cell
+        self.rng, self.cells = rng, len(columns)
+        self.chunks = iter(_draw_chunks(draws, len(columns)))
+        self.chunk, self.scores = slice(0, 0), np.empty((0, len(columns)))
+
+    def row(self, d: int) -> np.ndarray:
+        """The scores of draw ``d`` (draws must be read in order)."""
+        while d >= self.chunk.stop:
+            self.chunk = next(self.chunks)
+            u = self.rng.random((self.chunk.stop - self.chunk.start, self.cells))
+            # pool[min(floor(u x |pool|), |pool| - 1)] of each cell's pool, all cells at once
+            self.scores = self.joined[self.offset + np.minimum((u * self.size).astype(np.int64), self.size - 1)]
+        if d < self.chunk.start:
+            raise RuntimeError(f"score draw {d} read after draw {self.chunk.start}")  # pragma: no cover
+        return self.scores[d - self.chunk.start]
 
 
 def _draw_chunks(draws: int, cells: int) -> list[slice]:
