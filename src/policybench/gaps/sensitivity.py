@@ -33,7 +33,7 @@ from .._params import (
     validate_params,
 )
 from ..errors import InputError
-from ..similarity.portfolio import STATES, counted_measures, state_codes
+from ..similarity.portfolio import STATES, counted_categories, state_codes
 from .scores import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, ranking, shrunk_adoption
 
 if TYPE_CHECKING:
@@ -355,32 +355,30 @@ class _Problem:
         ds, statuses = gap.dataset, gap.params["status"]
         known = gap.known_table()
         codes = ranked + [c for c in known["code"] if c not in set(ranked)]
-        column = {c: j for j, c in enumerate(codes)}
         zones = [gap.target, *gap.benchmark]
         top = float(ds.codebook.max_depth)
         secondary = float(gap.params["secondary_weight"])
-        measures: list[Measure] = []
-        cells: dict[tuple[int, int], float] = {}  # (measure, code) -> value
-        zone_of: list[int] = []
-        for z, zone_id in enumerate(zones):
-            for m in counted_measures(ds, zone_id, statuses):
-                row: dict[int, float] = {}
-                for code in m.categories:
-                    if code in column:
-                        j = column[code]
-                        row[j] = max(row.get(j, 0.0), m.depth / top * (1.0 if code == m.category else secondary))
-                if any(v > 0 for v in row.values()):
-                    i = len(measures)
-                    measures.append(m)
-                    zone_of.append(z)
-                    cells.update({(i, j): v for j, v in row.items() if v > 0})
         position = {c: j for j, c in enumerate(ds.codebook.codes)}
-        examined = state_codes(ds, zones, statuses)[:, [position[c] for c in codes]] == STATES.index("absent")
+        at = np.array([position[c] for c in codes], dtype=np.int64)  # the codes' positions in the codebook
+        parts = [counted_categories(ds, zone_id, statuses) for zone_id in zones]
+        counted = [m for part in parts for m in part.measures]  # zone by zone, in file order
+        zone_of = np.repeat(np.arange(len(zones), dtype=np.int64), [len(part.measures) for part in parts])
+        carries = np.concatenate([part.carries for part in parts])[:, at]  # counted measures x codes
+        primary = np.concatenate([part.primary for part in parts])[:, None] == at[None, :]
+        depth = np.array([m.depth for m in counted], dtype=np.int64)
+        # a cell's value: depth / d_max x (1 for the primary category, the secondary weight otherwise), as
+        # gap_analysis computes it; the cells of a measure with a positive value make its pairs
+        value = depth[:, None] / top * np.where(primary, 1.0, secondary)
+        cell = carries & (value > 0)
+        included = np.flatnonzero(cell.any(axis=1))
+        measures: list[Measure] = [counted[i] for i in included]
+        zone_of = zone_of[included]
+        pair_measure, pair_code = np.nonzero(cell[included])  # (measure, code) pairs; _Pairs.build sorts them
+        pair_measure, pair_code = pair_measure.astype(np.int64), pair_code.astype(np.int64)
+        pair_value = value[included][pair_measure, pair_code]
+        examined = state_codes(ds, zones, statuses)[:, at] == STATES.index("absent")
         weights = gap.full_table.set_index("code").loc[codes, "weight"].to_numpy(dtype=float)
-        pair_measure = np.array([i for i, _ in cells], dtype=np.int64)
-        pair_code = np.array([j for _, j in cells], dtype=np.int64)
-        pair_value = np.array(list(cells.values()), dtype=float)
-        pair_zone = np.array(zone_of, dtype=np.int64)[pair_measure]
+        pair_zone = zone_of[pair_measure]
         levels = np.unique(pair_value)
         level_values = np.zeros(len(levels) + 1)
         total = 0.0
@@ -389,13 +387,13 @@ class _Problem:
             level_values[k + 1] = total
         pair_level = (np.searchsorted(levels, pair_value) + 1).astype(np.int16)
         # evidence order of an exemplar: deeper first, primary before secondary, then by confidence
-        key = np.array(
-            [
-                (-measures[i].depth, codes[j] != measures[i].category, CONFIDENCE_ORDER[measures[i].confidence])
-                for i, j in cells
-            ],
-            dtype=[("depth", np.int64), ("secondary", np.int64), ("confidence", np.int64)],
-        ).reshape(len(cells))
+        confidence = np.array([CONFIDENCE_ORDER[m.confidence] for m in measures], dtype=np.int64)
+        key = np.empty(
+            len(pair_measure), dtype=[("depth", np.int64), ("secondary", np.int64), ("confidence", np.int64)]
+        )
+        key["depth"] = -depth[included][pair_measure]
+        key["secondary"] = ~primary[included][pair_measure, pair_code]
+        key["confidence"] = confidence[pair_measure]
         distinct, pair_rank = np.unique(key, return_inverse=True)
         by_confidence = {v: k for k, v in CONFIDENCE_ORDER.items()}
         rank_weight = np.array([EVIDENCE_WEIGHTS[by_confidence[int(c)]] for c in distinct["confidence"]] + [0.0])

@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..labels import phrase
 from ..numbers import shown
 from ._topk import round_similarity
-from .portfolio import counted_measures
+from .portfolio import counted_categories
 from .structured import cosine_block, soft_cosine_features
 
 if TYPE_CHECKING:
@@ -433,17 +433,8 @@ def _with_categories(
     dataset: Dataset, zone_id: str, statuses: tuple[str, ...]
 ) -> tuple[tuple[Measure, ...], np.ndarray]:
     """The counted measures of a zone and which codebook codes each carries (measures x codes), once per dataset."""
-
-    def make() -> tuple[tuple[Measure, ...], np.ndarray]:
-        measures = counted_measures(dataset, zone_id, statuses)
-        column = {code: j for j, code in enumerate(dataset.codebook.codes)}
-        carries = np.zeros((len(measures), len(column)), dtype=bool)
-        for i, m in enumerate(measures):
-            carries[i, [column[c] for c in m.categories if c in column]] = True
-        carries.setflags(write=False)
-        return measures, carries
-
-    return dataset.derived(("counted-with-categories", zone_id, statuses), make)
+    found = counted_categories(dataset, zone_id, statuses)
+    return found.measures, found.carries
 
 
 def _carrying(counted: tuple[tuple[Measure, ...], np.ndarray], codes: np.ndarray) -> list[Measure]:

@@ -10,6 +10,7 @@ the caller asks for it (``unknown="zero"``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -126,34 +127,73 @@ def counted_measures(dataset: Dataset, zone_id: str, statuses: Sequence[str]) ->
     return dataset.derived(("counted-measures", zone_id, statuses), make)
 
 
+@dataclass(frozen=True)
+class CountedCategories:
+    """The counted measures of one zone as arrays over the codebook's codes (read-only).
+
+    Attributes
+    ----------
+    measures : tuple of Measure
+        :func:`counted_measures` of the zone, in file order.
+    carries : numpy.ndarray
+        measures x codes, True where the measure carries the code (primary or secondary).
+    primary : numpy.ndarray
+        Position of each measure's primary category among the codes.
+    carried : numpy.ndarray
+        codes: 1.0 where some counted measure carries the code, else 0.0.
+    """
+
+    measures: tuple[Measure, ...]
+    carries: np.ndarray
+    primary: np.ndarray
+    carried: np.ndarray
+
+
+def counted_categories(dataset: Dataset, zone_id: str, statuses: Sequence[str]) -> CountedCategories:
+    """:class:`CountedCategories` of a zone, computed once per dataset and status filter."""
+    statuses = tuple(statuses)
+
+    def make() -> CountedCategories:
+        measures = counted_measures(dataset, zone_id, statuses)
+        column = _code_columns(dataset)
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, m in enumerate(measures):
+            for c in m.categories:
+                if c in column:
+                    rows.append(i)
+                    cols.append(column[c])
+        carries = np.zeros((len(measures), len(column)), dtype=bool)
+        carries[rows, cols] = True
+        primary = np.array([column.get(m.category, -1) for m in measures], dtype=np.int64)
+        carried = np.array(carries.any(axis=0), dtype=np.float64)
+        for array in (carries, primary, carried):
+            array.setflags(write=False)
+        return CountedCategories(measures, carries, primary, carried)
+
+    return dataset.derived(("counted-categories", zone_id, statuses), make)
+
+
+def _code_columns(dataset: Dataset) -> dict[str, int]:
+    """Codebook code -> its position (once per dataset; do not change the dict)."""
+    return dataset.derived("code-columns", lambda: {code: j for j, code in enumerate(dataset.codebook.codes)})
+
+
 def carried_codes(dataset: Dataset, zone_ids: Sequence[str], statuses: Sequence[str]) -> np.ndarray:
     """Zones x codebook codes, 1.0 where a counted measure of the zone carries the code (primary or secondary).
 
     Each zone's row is computed once per dataset and status filter.
     """
-    statuses = tuple(statuses)
-
-    def row(zone_id: str) -> np.ndarray:
-        def make() -> np.ndarray:
-            column = {code: j for j, code in enumerate(dataset.codebook.codes)}
-            out = np.zeros(len(column))
-            for m in counted_measures(dataset, zone_id, statuses):
-                out[[column[c] for c in m.categories if c in column]] = 1.0
-            out.setflags(write=False)
-            return out
-
-        return dataset.derived(("carried-codes", zone_id, statuses), make)
-
     if not zone_ids:
         return np.zeros((0, len(dataset.codebook.codes)))
-    return np.vstack([row(zone_id) for zone_id in zone_ids])
+    return np.vstack([counted_categories(dataset, zone_id, statuses).carried for zone_id in zone_ids])
 
 
 def _portfolio_row(dataset: Dataset, zone_id: str, statuses: tuple[str, ...], secondary_weight: float) -> np.ndarray:
     """One zone's row of :func:`portfolio_matrix` before unknown cells are set to NaN (computed once, read-only)."""
 
     def make() -> np.ndarray:
-        column = {code: j for j, code in enumerate(dataset.codebook.codes)}
+        column = _code_columns(dataset)
         row = np.zeros(len(column))
         top = float(dataset.codebook.max_depth)
         duty = 1.0 / top  # a national duty in force: depth 1 (on paper, binding) unless a measure says more
