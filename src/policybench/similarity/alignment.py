@@ -303,7 +303,7 @@ def _aligned(
     text: np.ndarray,
     cat: np.ndarray,
     params: dict[str, Any],
-    order: dict[str, int] | None = None,
+    codes: tuple[tuple[str, ...], tuple[str, ...], dict[str, int]] | None = None,
 ) -> Alignment:
     """The alignment of ``a`` and ``b`` from their text and category similarities: the one definition.
 
@@ -316,10 +316,13 @@ def _aligned(
     # highest similarity first, ties by measure_a (unique: one-to-one pairs), sorted before the table is built
     ranked = np.lexsort((np.array([a[i].id for i in rows], dtype=str), -sim[rows, cols]))
     rows, cols = rows[ranked], cols[ranked]
-    codes_a = {c for m in a for c in m.categories}
-    codes_b = {c for m in b for c in m.categories}
-    if order is None:
-        order = {c: i for i, c in enumerate(dataset.codebook.codes)}
+    if codes is None:  # the codes each side carries, and the codebook's order
+        codes = (
+            tuple({c for m in a for c in m.categories}),
+            tuple({c for m in b for c in m.categories}),
+            {c: i for i, c in enumerate(dataset.codebook.codes)},
+        )
+    codes_a, codes_b, order = set(codes[0]), set(codes[1]), codes[2]
     matched_a, matched_b = set(rows.tolist()), set(cols.tolist())
     return Alignment(
         zone_a=zone_a,
@@ -380,7 +383,8 @@ class _Aligner:
         }
         self.index = text_index if text_index is not None else fitted_index(dataset, lang)
         self.counted_a = _with_categories(dataset, zone_a, self.statuses)
-        self.order = {c: i for i, c in enumerate(dataset.codebook.codes)}
+        self.codes = tuple(dataset.codebook.codes)
+        self.order = {c: i for i, c in enumerate(self.codes)}
         self._sparse: np.ndarray | None = None  # index measures x A's counted measures (those in the index)
         self._column: dict[str, int] = {}
 
@@ -389,8 +393,8 @@ class _Aligner:
         kept = set(codes)
         mask = np.zeros(len(self.order), dtype=bool)
         mask[[self.order[c] for c in kept if c in self.order]] = True
-        a = _carrying(self.counted_a, mask)
-        b = _carrying(_with_categories(self.dataset, zone_b, self.statuses), mask)
+        a, carried_a = _carrying(self.counted_a, mask)
+        b, carried_b = _carrying(_with_categories(self.dataset, zone_b, self.statuses), mask)
         if not a or not b:
             empty = self.zone_a if not a else zone_b
             raise InputError(
@@ -406,7 +410,8 @@ class _Aligner:
         text = round_similarity(scores)
         cat = _category_similarity(self.dataset, a, b, self.sigma, self.secondary_weight)
         params = {**self.params, "codes": sorted(kept)}
-        return _aligned(self.dataset, self.zone_a, zone_b, a, b, text, cat, params, self.order)
+        codes_a, codes_b = (tuple(self.codes[k] for k in np.flatnonzero(m)) for m in (carried_a, carried_b))
+        return _aligned(self.dataset, self.zone_a, zone_b, a, b, text, cat, params, (codes_a, codes_b, self.order))
 
     @staticmethod
     def _positions(index: TextIndex, name: str, measures: list[Measure]) -> np.ndarray:
@@ -437,10 +442,14 @@ def _with_categories(
     return found.measures, found.carries
 
 
-def _carrying(counted: tuple[tuple[Measure, ...], np.ndarray], codes: np.ndarray) -> list[Measure]:
-    """The measures of ``counted`` that carry one of the codes marked in ``codes``, in their order."""
+def _carrying(counted: tuple[tuple[Measure, ...], np.ndarray], codes: np.ndarray) -> tuple[list[Measure], np.ndarray]:
+    """The measures of ``counted`` carrying one of the codes marked in ``codes`` (in their order).
+
+    With them, every code they carry (a mask over the codebook's codes).
+    """
     measures, carries = counted
-    return [measures[i] for i in np.flatnonzero(carries[:, codes].any(axis=1))]
+    chosen = np.flatnonzero(carries[:, codes].any(axis=1))
+    return [measures[i] for i in chosen], np.asarray(carries[chosen].any(axis=0), dtype=bool)
 
 
 def _selected(measure: Measure, statuses: Sequence[str], codes: set[str]) -> bool:

@@ -562,7 +562,7 @@ def _default_zones(dataset: Dataset) -> list[str]:
 
 
 def _pair_of(estimates: SimilarityEstimate, a: str, b: str) -> Mapping[str, float]:
-    return MappingProxyType({**estimates.pair(a, b), "level": float(estimates.params["level"])})
+    return MappingProxyType({**estimates._pair(a, b), "level": float(estimates.params["level"])})
 
 
 @validate_params({**_PAIR_PARAMS, "estimates": Maybe(Instance("SimilarityEstimate"))})

@@ -109,6 +109,10 @@ class SimilarityEstimate:
     @validate_params({"a": Str(empty=True), "b": Str(empty=True)}, name="SimilarityEstimate.pair")
     def pair(self, a: str, b: str) -> dict[str, float]:
         """estimate, low, high and known_share of one pair."""
+        return self._pair(a, b)
+
+    def _pair(self, a: str, b: str) -> dict[str, float]:
+        """:meth:`pair` for zone ids already checked (the combined similarity reads thousands)."""
         i, j = self._position(a), self._position(b)
         return {k: float(getattr(self, k)[i, j]) for k in ("estimate", "low", "high", "known_share")}
 
