@@ -35,7 +35,7 @@ from .._version import __version__
 from ..data.codebook import category_weights, is_counted
 from ..data.documents import suggest
 from ..errors import InputError
-from ..similarity.portfolio import counted_measures, portfolio_matrix, scope_matrix
+from ..similarity.portfolio import counted_categories, portfolio_matrix, scope_matrix
 from .evidence import absence_evidence, verification_check
 from .scores import (
     EVIDENCE_WEIGHTS,
@@ -609,20 +609,31 @@ def _low_confidence(
     benchmark zone with a positive score (rule "mean").
     """
     top = float(dataset.codebook.max_depth)
-    weight = secondary_weight
-    best_values = portfolio.loc[list(benchmark)].fillna(0.0).max(axis=0)
-    best = dict(zip(best_values.index, best_values.to_numpy().tolist(), strict=True))
-    cells = portfolio.to_numpy(dtype=float)
+    codes = list(dataset.codebook.codes)
+    column = {str(c): j for j, c in enumerate(portfolio.columns)}
+    columns = np.array([column[c] for c in codes], dtype=np.int64)
+    best = portfolio.loc[list(benchmark)].fillna(0.0).max(axis=0).to_numpy()[columns]
+    cells = portfolio.to_numpy(dtype=float)[:, columns]  # zones x codes, codebook order
     row = {z: i for i, z in enumerate(portfolio.index)}
-    col = {c: j for j, c in enumerate(portfolio.columns)}
-    behind: dict[tuple[str, str], set[str]] = {}  # (side, code) -> confidences
-    for zone_id in (*benchmark, target):
-        side = "target" if zone_id == target else "frontier"
-        for m in counted_measures(dataset, zone_id, statuses):
-            for code in m.categories:
-                cell = float(cells[row[zone_id], col[code]])
-                sets_cell = cell > 0 and m.depth / top * (1.0 if code == m.category else weight) == cell
-                in_frontier = rule == "mean" or (rule == "max" and cell == best[code]) or rule == zone_id
-                if sets_cell and (side == "target" or in_frontier):
-                    behind.setdefault((side, code), set()).add(m.confidence)
-    return {code for (_side, code), confidences in behind.items() if confidences == {"low"}}
+    zones = [*benchmark, target]
+    parts = [counted_categories(dataset, zone_id, statuses) for zone_id in zones]
+    sizes = [len(part.measures) for part in parts]
+    if not sum(sizes):
+        return set()
+    zone_of = np.repeat(np.arange(len(zones)), sizes)  # each counted measure's zone
+    carries = np.concatenate([part.carries for part in parts])  # measures x codes
+    primary = np.concatenate([part.primary for part in parts])[:, None] == np.arange(len(codes))[None, :]
+    depth = np.concatenate([part.depth for part in parts])
+    # the measures behind a cell are those whose value (as the portfolio computes it) is the cell's
+    cell = cells[np.array([row[z] for z in zones])[zone_of]]
+    value = depth[:, None] / top * np.where(primary, 1.0, secondary_weight)
+    sets_cell = carries & (cell > 0) & (value == cell)
+    on_target = np.array([z == target for z in zones])[zone_of][:, None]
+    named = np.array([z == rule for z in zones])[zone_of][:, None]
+    in_frontier = (rule == "mean") | ((rule == "max") & (cell == best[None, :])) | named
+    behind = sets_cell & (on_target | in_frontier)
+    low = (np.concatenate([part.confidence for part in parts]) == "low")[:, None]
+    rests_on_low = np.zeros(len(codes), dtype=bool)
+    for side in (on_target, ~on_target):  # a score rests only on low-confidence measures
+        rests_on_low |= (behind & side).any(axis=0) & ~(behind & side & ~low).any(axis=0)
+    return {codes[k] for k in np.flatnonzero(rests_on_low)}

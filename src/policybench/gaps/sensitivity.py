@@ -380,7 +380,7 @@ class _Problem:
         zone_of = np.repeat(np.arange(len(zones), dtype=np.int64), [len(part.measures) for part in parts])
         carries = np.concatenate([part.carries for part in parts])[:, at]  # counted measures x codes
         primary = np.concatenate([part.primary for part in parts])[:, None] == at[None, :]
-        depth = np.array([m.depth for m in counted], dtype=np.int64)
+        depth = np.concatenate([part.depth for part in parts])
         # a cell's value: depth / d_max x (1 for the primary category, the secondary weight otherwise), as
         # gap_analysis computes it; the cells of a measure with a positive value make its pairs
         value = depth[:, None] / top * np.where(primary, 1.0, secondary)
@@ -402,7 +402,8 @@ class _Problem:
             level_values[k + 1] = total
         pair_level = (np.searchsorted(levels, pair_value) + 1).astype(np.int16)
         # evidence order of an exemplar: deeper first, primary before secondary, then by confidence
-        confidence = np.array([CONFIDENCE_ORDER[m.confidence] for m in measures], dtype=np.int64)
+        labels, at_label = np.unique(np.concatenate([part.confidence for part in parts])[included], return_inverse=True)
+        confidence = np.array([CONFIDENCE_ORDER[str(c)] for c in labels], dtype=np.int64)[at_label.reshape(-1)]
         key = np.empty(
             len(pair_measure), dtype=[("depth", np.int64), ("secondary", np.int64), ("confidence", np.int64)]
         )

@@ -141,12 +141,16 @@ class CountedCategories:
         Position of each measure's primary category among the codes.
     carried : numpy.ndarray
         codes: 1.0 where some counted measure carries the code, else 0.0.
+    depth, confidence : numpy.ndarray
+        Each measure's depth (int) and confidence (str).
     """
 
     measures: tuple[Measure, ...]
     carries: np.ndarray
     primary: np.ndarray
     carried: np.ndarray
+    depth: np.ndarray
+    confidence: np.ndarray
 
 
 def counted_categories(dataset: Dataset, zone_id: str, statuses: Sequence[str]) -> CountedCategories:
@@ -167,9 +171,11 @@ def counted_categories(dataset: Dataset, zone_id: str, statuses: Sequence[str]) 
         carries[rows, cols] = True
         primary = np.array([column.get(m.category, -1) for m in measures], dtype=np.int64)
         carried = np.array(carries.any(axis=0), dtype=np.float64)
-        for array in (carries, primary, carried):
+        depth = np.array([m.depth for m in measures], dtype=np.int64)
+        confidence = np.array([m.confidence for m in measures], dtype=str)
+        for array in (carries, primary, carried, depth, confidence):
             array.setflags(write=False)
-        return CountedCategories(measures, carries, primary, carried)
+        return CountedCategories(measures, carries, primary, carried, depth, confidence)
 
     return dataset.derived(("counted-categories", zone_id, statuses), make)
 
