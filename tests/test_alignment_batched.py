@@ -1,4 +1,4 @@
-"""One zone aligned with many at once (_Aligner) gives align's alignments, float for float; pairs tables are lazy.
+"""One zone aligned with many at once (Aligner) gives align's alignments, float for float; pairs tables are lazy.
 
 The reference is the pair-by-pair computation align made before the batched path existed
 (a pairs DataFrame per pair, the text block sliced from the index, the category soft cosine
@@ -21,8 +21,8 @@ from policybench import InputError, load_dataset
 from policybench.similarity import align, similarities_to, similarity_estimate, zone_similarity
 from policybench.similarity.alignment import (
     PAIR_COLUMNS,
+    Aligner,
     Alignment,
-    _Aligner,
     assign_pairs,
     category_vectors,
     fitted_index,
@@ -89,8 +89,8 @@ def assert_same(batched: Alignment, single: Alignment) -> None:
     pd.testing.assert_frame_equal(batched.pairs, single.pairs, check_exact=True)
 
 
-def aligner(ds: Any, zone: str) -> _Aligner:
-    return _Aligner(
+def aligner(ds: Any, zone: str) -> Aligner:
+    return Aligner(
         ds,
         zone,
         alpha=0.5,

@@ -307,7 +307,7 @@ def _aligned(
 ) -> Alignment:
     """The alignment of ``a`` and ``b`` from their text and category similarities: the one definition.
 
-    :func:`align` and :class:`_Aligner` (one zone against many) both end here.
+    :func:`align` and :class:`Aligner` (one zone against many) both end here.
     """
     alpha = params["alpha"]
     sim = alpha * text + (1 - alpha) * cat
@@ -340,7 +340,7 @@ def _aligned(
     )
 
 
-class _Aligner:
+class Aligner:
     """:func:`align` of one zone (A) with many others, the same alignments (float for float), at a fraction of the cost.
 
     The sparse part of the text cosines of A's counted measures with every measure of the

@@ -49,7 +49,7 @@ from .._params import (
 from ..errors import InputError
 from ..labels import phrase
 from ..numbers import shown
-from .alignment import PAIR_COLUMNS, Alignment, _Aligner, align, fitted_index
+from .alignment import PAIR_COLUMNS, Aligner, Alignment, align, fitted_index
 from .intervals import SimilarityEstimate, similarity_estimate
 from .portfolio import carried_codes, counted_measures, portfolio_matrix
 from .structured import METRICS, default_min_overlap
@@ -363,7 +363,7 @@ def _pair(
     *,
     method: str = "combined",
     imputer: _AlignmentImputer | None = None,
-    aligner: _Aligner | None = None,
+    aligner: Aligner | None = None,
 ) -> Comparison:
     """One pair (row ``r`` of ``facts``, zone ``j``) by ``method``: the one definition of the combined similarity.
 
@@ -880,9 +880,9 @@ def _similarities(
     )
 
 
-def _aligner(dataset: Dataset, zone: str, cfg: _Settings, index: TextIndex | None) -> _Aligner:
+def _aligner(dataset: Dataset, zone: str, cfg: _Settings, index: TextIndex | None) -> Aligner:
     """The alignments of ``zone`` with many others under ``cfg`` (:func:`align`'s, computed together)."""
-    return _Aligner(
+    return Aligner(
         dataset,
         zone,
         alpha=cfg.alpha,
