@@ -329,9 +329,10 @@ def similarity_estimate(
 class _ScoreDraws:
     """Draws x unknown-cells scores, each from the known positive scores of its category (or of all).
 
-    One draw's row at a time, the rows read in order (0, 1, ...). The random numbers are drawn a piece of draws at a time (:func:`_draw_chunks`) when the first
-    row of the piece is read: the same numbers as drawing them all at once, as long as nothing
-    else draws from ``rng`` in between (the estimate draws these last), and only a piece is held.
+    One draw's row at a time, the rows read in order (0, 1, ...). The random numbers are drawn a
+    piece of draws at a time (:func:`_draw_chunks`) when the first row of the piece is read: the
+    same numbers as drawing them all at once, as long as nothing else draws from ``rng`` in
+    between (the estimate draws these last), and only a piece is held.
     """
 
     def __init__(
