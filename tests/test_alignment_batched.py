@@ -248,3 +248,18 @@ def test_pairs_table_is_lazy_and_pickles_as_a_table(shipped) -> None:
         _ = al == copied
     with pytest.raises(AttributeError):
         al.pairs = al.pairs  # type: ignore[misc]
+
+
+def test_category_features_with_a_repeated_measure_id() -> None:
+    """Data built in code may repeat a measure id with other categories: each measure keeps its own vector."""
+    from policybench.similarity.alignment import _category_similarity
+
+    toy = load_dataset(TOY)
+    alpha, beta, gamma = toy.zones
+    twin = beta.measures[0].model_copy(update={"id": alpha.measures[0].id, "category": "MKT.MIXED_OWNERSHIP"})
+    ds = toy.replace_zones([alpha, beta.model_copy(update={"measures": [twin, *beta.measures[1:]]}), gamma])
+    a, b = list(ds.zone("alpha").measures), list(ds.zone("beta").measures)
+    vectors = category_vectors(ds, [*a, *b], secondary_weight=0.5)
+    domains = np.array([c.split(".")[0] for c in ds.codebook.codes])
+    expected = pairwise_similarity(vectors, "soft_cosine", sigma=0.3, domains=domains)[: len(a), len(a) :]
+    np.testing.assert_array_equal(_category_similarity(ds, a, b, 0.3, 0.5), expected)

@@ -176,20 +176,24 @@ class _CategoryFeatures:
         signature: dict[tuple[str, frozenset[str]], int] = {}
         representatives: list[Measure] = []
         of_measure: dict[str, int] = {}
+        self.by_id = True  # measure ids name one signature each (always, in validated data)
         for _zone, m in dataset.measures():
             key = (m.category, frozenset(m.secondary))
             if key not in signature:
                 signature[key] = len(representatives)
                 representatives.append(m)
-            of_measure[m.id] = signature[key]
+            if of_measure.setdefault(m.id, signature[key]) != signature[key]:
+                self.by_id = False  # a repeated id with other categories (data built in code)
         vectors = category_vectors(dataset, representatives, secondary_weight=secondary_weight)
         domains = np.array([c.split(".")[0] for c in dataset.codebook.codes])
         self.rows = soft_cosine_features(np.asarray(vectors, dtype=np.float64), float(sigma), domains)
-        self.of_measure = of_measure
+        self.of_measure, self.signature = of_measure, signature
 
     def of(self, measures: Sequence[Measure]) -> np.ndarray:
         """The features of ``measures``, one row each."""
-        return self.rows[[self.of_measure[m.id] for m in measures]]
+        if self.by_id:
+            return self.rows[[self.of_measure[m.id] for m in measures]]
+        return self.rows[[self.signature[(m.category, frozenset(m.secondary))] for m in measures]]
 
 
 def _category_similarity(
