@@ -511,12 +511,17 @@ class _AlignmentImputer:
             facts = _facts(self.dataset, portfolio, cfg, [0], with_alignment=True)
             nan = {"estimate": math.nan, "low": math.nan, "high": math.nan, "known_share": math.nan}
             found = []
+            aligner: Aligner | None = None
             for j, other in enumerate(ids):
                 if other == x or (0, j) in facts.notes:
                     continue
                 key = (min(x, other), max(x, other))
                 if key not in self.scores:
-                    pair = _pair(self.dataset, facts, 0, j, ids, cfg, self.index, nan, method="alignment")
+                    if aligner is None:  # the row's alignments together (align's, float for float)
+                        aligner = _aligner(self.dataset, x, cfg, self.index)
+                    pair = _pair(
+                        self.dataset, facts, 0, j, ids, cfg, self.index, nan, method="alignment", aligner=aligner
+                    )
                     self.scores[key] = pair.alignment_score
                 found.append(self.scores[key])
             self.rows[x] = np.array(sorted(found), dtype=np.float64)
@@ -779,11 +784,12 @@ def zone_similarity_estimate(
     done = 0
     level = float(structured.params["level"])
     for i in range(len(ids)):
+        aligner = _aligner(dataset, ids[i], cfg, index) if aligned and i + 1 < len(ids) else None
         for j in range(i + 1, len(ids)):
             if not aligned:
                 continue
             est = {k: float(v[i, j]) for k, v in arrays.items()} | {"level": level}
-            pair = _pair(dataset, facts, i, j, ids, cfg, index, est, method=method, imputer=imputer)
+            pair = _pair(dataset, facts, i, j, ids, cfg, index, est, method=method, imputer=imputer, aligner=aligner)
             for name, value in (("estimate", pair.score), ("low", pair.low), ("high", pair.high)):
                 arrays[name][i, j] = arrays[name][j, i] = value
             done += 1
