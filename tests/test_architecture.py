@@ -145,6 +145,7 @@ LARGE_MODULES: dict[str, str] = {
     "similarity/combined.py": "combined zone similarity: one pair's estimate and interval, and the same for many pairs",
     "agreement.py": "coder agreement: measures matched one to one and checklist cells, with Krippendorff's alpha",
     "similarity/intervals.py": "the similarity estimate by multiple imputation (whole array and row blocks)",
+    "similarity/alignment.py": "measure alignment: one pair (align) and one zone against many (Aligner), the same floats",
     "_params.py": "the declared constraints of the public parameters and the one checker of them",
     "cli/analysis.py": "the analysis subcommands (coverage, compare, similarity, gap) and their printing",
 }

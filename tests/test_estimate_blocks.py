@@ -60,3 +60,59 @@ def test_rows_of_a_large_dataset_take_only_the_wanted_rows(shipped, monkeypatch:
     i = whole.zone_ids.index("wuhan-city-partner")
     for name in ("estimate", "low", "high"):
         np.testing.assert_allclose(getattr(rows, name)[i], getattr(whole, name)[i], rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("whole_up_to", [100, 0])
+def test_draws_in_pieces_are_the_draws_at_once(shipped, whole_up_to: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The random numbers drawn in pieces (CHUNK_BYTES) and the prepared draws: the same numbers, bit for bit."""
+    monkeypatch.setattr(intervals, "WHOLE_ARRAY_UP_TO", whole_up_to)
+    monkeypatch.setattr(intervals, "CHUNK_BYTES", 2**40)  # one piece
+    at_once = similarity_estimate(shipped, draws=40, seed=7, rows=["tianjin-htz"])
+    monkeypatch.setattr(intervals, "CHUNK_BYTES", 1)  # one draw a piece
+    in_pieces = similarity_estimate(shipped, draws=40, seed=7, rows=["tianjin-htz"])
+    assert len(intervals._draw_chunks(40, 1000)) == 40
+    for name in ("estimate", "low", "high", "known_share"):
+        np.testing.assert_array_equal(getattr(in_pieces, name), getattr(at_once, name), err_msg=name)
+
+
+@pytest.mark.parametrize("metric", ["soft_cosine", "cosine", "jaccard"])
+def test_prepared_draws_are_computed_as_before(metric: str) -> None:
+    """_Prepare gives the unit rows the stacked formula gave (the same floats)."""
+    rng = np.random.default_rng(3)
+    x = np.where(rng.random((40, 9)) < 0.4, rng.random((40, 9)), 0.0)
+    x[5] = 0.0  # a row with nothing: norm 0
+    w = rng.random(9) + 0.5
+    domains = np.array(["A", "A", "B", "C", "C", "C", "B", "A", "D"])
+    got = intervals._prepared(x, metric, w, 0.3, domains)
+    if metric == "jaccard":
+        assert got[0] is x and got[1] is w
+        return
+    y = x * np.sqrt(w)
+    if metric == "soft_cosine":
+        labels = np.unique(domains, return_inverse=True)[1]
+        member = np.zeros((9, int(labels.max()) + 1))
+        member[np.arange(9), labels] = 1.0
+        y = np.hstack([np.sqrt(0.7) * y, np.sqrt(0.3) * (y @ member)])
+    norms = np.linalg.norm(y, axis=1)
+    np.testing.assert_array_equal(got[0], y / np.where(norms > 0, norms, 1.0)[:, None])
+
+
+def test_score_draws_row_by_row_are_the_draws_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each unknown cell's depth: pool[min(floor(u |pool|), |pool| - 1)] of its category's pool, u drawn at once."""
+    rng = np.random.default_rng(11)
+    filled = np.where(rng.random((30, 6)) < 0.5, rng.integers(1, 5, (30, 6)) / 4, 0.0)
+    known = rng.random((30, 6)) < 0.7
+    known[:, 5] = False  # a category nobody is known for: the pool of all scores
+    filled[~known] = 0.0
+    columns = np.nonzero(~known)[1]
+    u = np.random.default_rng(5).random((25, len(columns)))
+    positive = known & (filled > 0)
+    expected = np.empty(u.shape)
+    for k, c in enumerate(columns):
+        pool = np.sort(filled[positive[:, c], c])
+        pool = pool if len(pool) else np.sort(filled[positive])
+        expected[:, k] = pool[np.minimum((u[:, k] * len(pool)).astype(np.int64), len(pool) - 1)]
+    for chunk_bytes in (1, 2**40):
+        monkeypatch.setattr(intervals, "CHUNK_BYTES", chunk_bytes)
+        draws = intervals._ScoreDraws(filled, known, columns, np.random.default_rng(5), 25)
+        np.testing.assert_array_equal(np.array([draws.row(d) for d in range(25)]), expected)

@@ -99,3 +99,12 @@ def test_chunks_change_nothing(shipped, monkeypatch: pytest.MonkeyPatch) -> None
     whole = sensitivity(gap, draws=600, seed=9)
     monkeypatch.setattr(module, "DRAW_CHUNK", 7)
     assert sensitivity(gap, draws=600, seed=9).equals(whole)
+
+
+def test_evidence_draws_in_pieces_are_the_draws_at_once(shipped, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept-measure draws read a row of random numbers at a time: the loop's numbers all the same."""
+    module = importlib.import_module("policybench.gaps.sensitivity")
+    monkeypatch.setattr(module, "KEPT_CHUNK_BYTES", 1)  # one draw a piece
+    ids = _zones(shipped)
+    gap = gap_analysis(shipped, ids[1], against=[i for i in ids if i != ids[1]])
+    _same(gap, draws=300, seed=4)

@@ -35,7 +35,7 @@ from .._version import __version__
 from ..data.codebook import category_weights, is_counted
 from ..data.documents import suggest
 from ..errors import InputError
-from ..similarity.portfolio import portfolio_matrix, scope_matrix
+from ..similarity.portfolio import counted_categories, portfolio_matrix, scope_matrix
 from .evidence import absence_evidence, verification_check
 from .scores import (
     EVIDENCE_WEIGHTS,
@@ -303,6 +303,30 @@ class GapAnalysis:
         return summary_html(self)
 
 
+#: The data hash of a :class:`GapAnalysis` before it is first read: :meth:`Dataset.data_hash` then
+#: (cached per dataset). Hashing 2,500 zones takes seconds that an assessment need not wait for.
+_HASH_WHEN_READ = object()
+
+
+class _DataHashField:
+    """The ``data_hash`` field of :class:`GapAnalysis`: given, or the dataset's, computed when first read."""
+
+    def __get__(self, obj: GapAnalysis | None, owner: type | None = None) -> str:
+        if obj is None:
+            return ""  # the field's default
+        value = obj.__dict__["data_hash"]
+        if value is _HASH_WHEN_READ:
+            value = obj.dataset.data_hash()
+            obj.__dict__["data_hash"] = value
+        return str(value)
+
+    def __set__(self, obj: GapAnalysis, value: object) -> None:
+        obj.__dict__["data_hash"] = value  # only the dataclass's __init__ sets it (frozen)
+
+
+GapAnalysis.data_hash = _DataHashField()  # type: ignore[assignment]
+
+
 @validate_params(
     {
         "dataset": Instance("Dataset"),
@@ -423,7 +447,7 @@ def gap_analysis(
         table,
         portfolio,
         dataset.codebook.version,
-        dataset.data_hash(),
+        _HASH_WHEN_READ,  # type: ignore[arg-type]
     )
 
 
@@ -585,21 +609,31 @@ def _low_confidence(
     benchmark zone with a positive score (rule "mean").
     """
     top = float(dataset.codebook.max_depth)
-    weight = secondary_weight
-    best = portfolio.loc[list(benchmark)].fillna(0.0).max(axis=0)
-    cells = portfolio.to_numpy(dtype=float)
+    codes = list(dataset.codebook.codes)
+    column = {str(c): j for j, c in enumerate(portfolio.columns)}
+    columns = np.array([column[c] for c in codes], dtype=np.int64)
+    best = portfolio.loc[list(benchmark)].fillna(0.0).max(axis=0).to_numpy()[columns]
+    cells = portfolio.to_numpy(dtype=float)[:, columns]  # zones x codes, codebook order
     row = {z: i for i, z in enumerate(portfolio.index)}
-    col = {c: j for j, c in enumerate(portfolio.columns)}
-    behind: dict[tuple[str, str], set[str]] = {}  # (side, code) -> confidences
-    for zone_id in (*benchmark, target):
-        side = "target" if zone_id == target else "frontier"
-        for m in dataset.zone(zone_id).measures:
-            if not is_counted(m, statuses):
-                continue
-            for code in m.categories:
-                cell = float(cells[row[zone_id], col[code]])
-                sets_cell = cell > 0 and m.depth / top * (1.0 if code == m.category else weight) == cell
-                in_frontier = rule == "mean" or (rule == "max" and cell == best[code]) or rule == zone_id
-                if sets_cell and (side == "target" or in_frontier):
-                    behind.setdefault((side, code), set()).add(m.confidence)
-    return {code for (_side, code), confidences in behind.items() if confidences == {"low"}}
+    zones = [*benchmark, target]
+    parts = [counted_categories(dataset, zone_id, statuses) for zone_id in zones]
+    sizes = [len(part.measures) for part in parts]
+    if not sum(sizes):
+        return set()
+    zone_of = np.repeat(np.arange(len(zones)), sizes)  # each counted measure's zone
+    carries = np.concatenate([part.carries for part in parts])  # measures x codes
+    primary = np.concatenate([part.primary for part in parts])[:, None] == np.arange(len(codes))[None, :]
+    depth = np.concatenate([part.depth for part in parts])
+    # the measures behind a cell are those whose value (as the portfolio computes it) is the cell's
+    cell = cells[np.array([row[z] for z in zones])[zone_of]]
+    value = depth[:, None] / top * np.where(primary, 1.0, secondary_weight)
+    sets_cell = carries & (cell > 0) & (value == cell)
+    on_target = np.array([z == target for z in zones])[zone_of][:, None]
+    named = np.array([z == rule for z in zones])[zone_of][:, None]
+    in_frontier = (rule == "mean") | ((rule == "max") & (cell == best[None, :])) | named
+    behind = sets_cell & (on_target | in_frontier)
+    low = (np.concatenate([part.confidence for part in parts]) == "low")[:, None]
+    rests_on_low = np.zeros(len(codes), dtype=bool)
+    for side in (on_target, ~on_target):  # a score rests only on low-confidence measures
+        rests_on_low |= (behind & side).any(axis=0) & ~(behind & side & ~low).any(axis=0)
+    return {codes[k] for k in np.flatnonzero(rests_on_low)}

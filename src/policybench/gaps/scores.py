@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from ..data.codebook import is_counted
+from ..similarity.portfolio import counted_categories
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
@@ -115,25 +115,43 @@ def best_exemplars(
 def exemplars_by_code(
     dataset: Dataset, zones: Sequence[str], codes: Sequence[str], statuses: Sequence[str], *, n: int = 3
 ) -> dict[str, list[tuple[Zone, Measure]]]:
-    """:func:`best_exemplars` of each of ``codes``, with one pass over the zones' measures."""
-    wanted = set(codes)
-    found: dict[str, list[tuple[Zone, Measure]]] = {code: [] for code in codes}
-    for zone_id in zones:
-        zone = dataset.zone(zone_id)
-        for m in zone.measures:
-            carried = wanted.intersection(m.categories)
-            if carried and is_counted(m, statuses):
-                for code in carried:
-                    found[code].append((zone, m))
+    """:func:`best_exemplars` of each of ``codes``, with one pass over the zones' measures.
+
+    The counted measures of the zones are arrays (cached per zone); each code's candidates are
+    ordered by the key (-depth, secondary, confidence, negated date, id) with a stable lexsort,
+    so candidates with equal keys keep zone and file order, as a stable sort of them would.
+    """
+    owners = [dataset.zone(zone_id) for zone_id in zones]
+    parts = [counted_categories(dataset, zone.id, statuses) for zone in owners]
+    measures = [m for part in parts for m in part.measures]  # zone by zone, in file order
+    if not measures:
+        return {code: [] for code in codes}
+    zone_of = np.repeat(np.arange(len(owners)), [len(part.measures) for part in parts])
+    carries = np.concatenate([part.carries for part in parts])  # measures x codebook codes
+    primary = np.concatenate([part.primary for part in parts])
+    depth = np.concatenate([part.depth for part in parts])
+    labels, at = np.unique(np.concatenate([part.confidence for part in parts]), return_inverse=True)
+    confidence = np.array([CONFIDENCE_ORDER[str(c)] for c in labels], dtype=np.int64)[at.reshape(-1)]
+    date = _ranks([_negated_date(m.start) for m in measures])
+    ids = _ranks([m.id for m in measures])
+    column = {code: j for j, code in enumerate(dataset.codebook.codes)}
 
     def ranked(code: str) -> list[tuple[Zone, Measure]]:
-        def key(item: tuple[Zone, Measure]) -> tuple[Any, ...]:
-            m = item[1]
-            return (-m.depth, m.category != code, CONFIDENCE_ORDER[m.confidence], _negated_date(m.start), m.id)
-
-        return sorted(found[code], key=key)[:n]
+        j = column.get(code)
+        if j is None:
+            return []
+        found = np.flatnonzero(carries[:, j])
+        # the last key sorts first: deeper, primary before secondary, confidence, more recent, id
+        order = np.lexsort((ids[found], date[found], confidence[found], primary[found] != j, -depth[found]))
+        return [(owners[zone_of[i]], measures[i]) for i in found[order[:n]]]
 
     return {code: ranked(code) for code in codes}
+
+
+def _ranks(values: Sequence[Any]) -> np.ndarray:
+    """Each value's position among the distinct values, sorted as Python sorts them (equal values, equal ranks)."""
+    position = {value: k for k, value in enumerate(sorted(set(values)))}
+    return np.array([position[value] for value in values], dtype=np.int64)
 
 
 @functools.lru_cache(maxsize=4096)  # a few hundred distinct dates, read for every exemplar candidate

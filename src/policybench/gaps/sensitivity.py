@@ -32,8 +32,8 @@ from .._params import (
     Range,
     validate_params,
 )
-from ..data.codebook import is_counted
 from ..errors import InputError
+from ..similarity.portfolio import STATES, counted_categories, state_codes
 from .scores import CONFIDENCE_ORDER, EVIDENCE_WEIGHTS, ranking, shrunk_adoption
 
 if TYPE_CHECKING:
@@ -48,6 +48,8 @@ KEEP_PROBABILITY: dict[str, float] = {"high": 0.95, "medium": 0.8, "low": 0.5}
 #: Draws ranked at a time; a ``progress`` callback hears after each chunk. Ranks are computed
 #: draw by draw, so the chunk size changes no number (a test checks byte identity).
 DRAW_CHUNK = 250
+#: Bytes of random numbers drawn at a time for the evidence draws (the same numbers in any pieces).
+KEPT_CHUNK_BYTES = 4 * 2**20
 
 #: The variants, in the order of the columns.
 VARIANTS: tuple[str, ...] = ("both", "weights", "evidence")
@@ -136,7 +138,7 @@ def sensitivity(
     rng = np.random.default_rng(seed)
     factors = rng.uniform(low, high, size=(draws, len(problem.codes)))
     rule = rng.integers(0, len(rules), size=draws)
-    kept = rng.random((draws, len(problem.measures))) < problem.keep_vector(keep)[None, :]
+    kept = _kept(rng, draws, problem.keep_vector(keep))
     holds = rng.random((draws, len(problem.codes))) < problem.lacks[None, :]  # drawn last: other streams unchanged
     base_rule = np.full(draws, rules.index(gap.params["frontier"]) if gap.params["frontier"] in rules else 0)
     variants = _ranked(problem, factors, rule, kept, holds, base_rule, rules, progress)
@@ -177,6 +179,20 @@ def sensitivity_parameters(
         "weight_range": [weight_range[0], weight_range[1]],
         "keep_probability": _keep(keep_probability),
     }
+
+
+def _kept(rng: np.random.Generator, draws: int, keep: np.ndarray) -> np.ndarray:
+    """Draws x measures: ``rng.random((draws, measures)) < keep``, the random numbers drawn a few rows at a time.
+
+    The same numbers as one call (the generator's stream is read in the same order), without a
+    draws x measures array of floats (200 MB at 2,500 zones).
+    """
+    kept = np.empty((draws, len(keep)), dtype=bool)
+    rows = max(1, KEPT_CHUNK_BYTES // (8 * max(len(keep), 1)))
+    for start in range(0, draws, rows):
+        stop = min(draws, start + rows)
+        kept[start:stop] = rng.random((stop - start, len(keep))) < keep[None, :]
+    return kept
 
 
 def _rules(gap: GapAnalysis) -> list[str]:
@@ -275,6 +291,8 @@ class _Pairs:
     code_group_start: np.ndarray  # one per code with groups: its first group
     code_pair_start: np.ndarray  # the same: its first pair
     with_groups: np.ndarray  # the code indices that have groups, ascending
+    # (groups with more than k pairs, their (k+1)-th pair) for k = 1, 2, ...: a group's maximum in steps
+    steps: tuple[tuple[np.ndarray, np.ndarray], ...] = ()
 
     @classmethod
     def build(
@@ -289,6 +307,12 @@ class _Pairs:
         new_code = np.ones(len(group_start), dtype=bool)
         new_code[1:] = group_code[1:] != group_code[:-1]
         code_group_start = np.flatnonzero(new_code)
+        size = np.diff(np.append(group_start, len(order)))
+        steps = tuple(
+            (groups, group_start[groups] + k)
+            for k in range(1, int(size.max(initial=1)))
+            for groups in [np.flatnonzero(size > k)]
+        )
         return cls(
             measure,
             level,
@@ -299,14 +323,21 @@ class _Pairs:
             code_group_start,
             group_start[code_group_start],
             group_code[code_group_start],
+            steps,
         )
 
     def group_levels(self, kept: np.ndarray) -> np.ndarray:
         """Draws x groups: the highest level among the group's kept pairs (0 when none is kept)."""
         if not len(self.measure):
             return np.zeros((kept.shape[0], 0), dtype=self.level.dtype)
-        lv = np.where(kept[:, self.measure], self.level[None, :], np.int16(0))
-        return np.maximum.reduceat(lv, self.group_start, axis=1)
+        # (take, not [:, index], gives C-ordered arrays: every later step reads along the rows)
+        lv = np.where(kept.take(self.measure, axis=1), self.level[None, :], np.int16(0))
+        # the maximum over each group's pairs (as np.maximum.reduceat), pair by pair: most groups have
+        # one or two pairs, and reduceat pays for each of 20,000 groups in every draw
+        out = lv.take(self.group_start, axis=1)
+        for groups, pairs in self.steps:
+            out[:, groups] = np.maximum(out.take(groups, axis=1), lv.take(pairs, axis=1))
+        return out
 
     def per_code(self, ufunc: np.ufunc, values: np.ndarray, n_codes: int, empty: float | int) -> np.ndarray:
         """Draws x codes: ``ufunc`` reduced over each code's groups (``empty`` for codes without)."""
@@ -339,34 +370,30 @@ class _Problem:
         ds, statuses = gap.dataset, gap.params["status"]
         known = gap.known_table()
         codes = ranked + [c for c in known["code"] if c not in set(ranked)]
-        column = {c: j for j, c in enumerate(codes)}
         zones = [gap.target, *gap.benchmark]
         top = float(ds.codebook.max_depth)
         secondary = float(gap.params["secondary_weight"])
-        measures: list[Measure] = []
-        cells: dict[tuple[int, int], float] = {}  # (measure, code) -> value
-        zone_of: list[int] = []
-        for z, zone_id in enumerate(zones):
-            for m in ds.zone(zone_id).measures:
-                row: dict[int, float] = {}
-                for code in m.categories:
-                    if code in column:
-                        j = column[code]
-                        row[j] = max(row.get(j, 0.0), m.depth / top * (1.0 if code == m.category else secondary))
-                if is_counted(m, statuses) and any(v > 0 for v in row.values()):
-                    i = len(measures)
-                    measures.append(m)
-                    zone_of.append(z)
-                    cells.update({(i, j): v for j, v in row.items() if v > 0})
-        examined = np.zeros((len(zones), len(codes)), dtype=bool)
-        for z, zone_id in enumerate(zones):
-            found = ds.states(zone_id, statuses).states
-            examined[z] = [found[c] == "absent" for c in codes]
+        position = {c: j for j, c in enumerate(ds.codebook.codes)}
+        at = np.array([position[c] for c in codes], dtype=np.int64)  # the codes' positions in the codebook
+        parts = [counted_categories(ds, zone_id, statuses) for zone_id in zones]
+        counted = [m for part in parts for m in part.measures]  # zone by zone, in file order
+        zone_of = np.repeat(np.arange(len(zones), dtype=np.int64), [len(part.measures) for part in parts])
+        carries = np.concatenate([part.carries for part in parts])[:, at]  # counted measures x codes
+        primary = np.concatenate([part.primary for part in parts])[:, None] == at[None, :]
+        depth = np.concatenate([part.depth for part in parts])
+        # a cell's value: depth / d_max x (1 for the primary category, the secondary weight otherwise), as
+        # gap_analysis computes it; the cells of a measure with a positive value make its pairs
+        value = depth[:, None] / top * np.where(primary, 1.0, secondary)
+        cell = carries & (value > 0)
+        included = np.flatnonzero(cell.any(axis=1))
+        measures: list[Measure] = [counted[i] for i in included]
+        zone_of = zone_of[included]
+        pair_measure, pair_code = np.nonzero(cell[included])  # (measure, code) pairs; _Pairs.build sorts them
+        pair_measure, pair_code = pair_measure.astype(np.int64), pair_code.astype(np.int64)
+        pair_value = value[included][pair_measure, pair_code]
+        examined = state_codes(ds, zones, statuses)[:, at] == STATES.index("absent")
         weights = gap.full_table.set_index("code").loc[codes, "weight"].to_numpy(dtype=float)
-        pair_measure = np.array([i for i, _ in cells], dtype=np.int64)
-        pair_code = np.array([j for _, j in cells], dtype=np.int64)
-        pair_value = np.array(list(cells.values()), dtype=float)
-        pair_zone = np.array(zone_of, dtype=np.int64)[pair_measure]
+        pair_zone = zone_of[pair_measure]
         levels = np.unique(pair_value)
         level_values = np.zeros(len(levels) + 1)
         total = 0.0
@@ -375,13 +402,14 @@ class _Problem:
             level_values[k + 1] = total
         pair_level = (np.searchsorted(levels, pair_value) + 1).astype(np.int16)
         # evidence order of an exemplar: deeper first, primary before secondary, then by confidence
-        key = np.array(
-            [
-                (-measures[i].depth, codes[j] != measures[i].category, CONFIDENCE_ORDER[measures[i].confidence])
-                for i, j in cells
-            ],
-            dtype=[("depth", np.int64), ("secondary", np.int64), ("confidence", np.int64)],
-        ).reshape(len(cells))
+        labels, at_label = np.unique(np.concatenate([part.confidence for part in parts])[included], return_inverse=True)
+        confidence = np.array([CONFIDENCE_ORDER[str(c)] for c in labels], dtype=np.int64)[at_label.reshape(-1)]
+        key = np.empty(
+            len(pair_measure), dtype=[("depth", np.int64), ("secondary", np.int64), ("confidence", np.int64)]
+        )
+        key["depth"] = -depth[included][pair_measure]
+        key["secondary"] = ~primary[included][pair_measure, pair_code]
+        key["confidence"] = confidence[pair_measure]
         distinct, pair_rank = np.unique(key, return_inverse=True)
         by_confidence = {v: k for k, v in CONFIDENCE_ORDER.items()}
         rank_weight = np.array([EVIDENCE_WEIGHTS[by_confidence[int(c)]] for c in distinct["confidence"]] + [0.0])
@@ -436,7 +464,7 @@ class _Problem:
         adoption = shrunk_adoption(adopted, n_examined, *self.prior)
         if len(self.bench.measure):
             none = np.int32(len(self.rank_weight) - 1)
-            ranks = np.where(kept[:, self.bench.measure], self.bench.rank[None, :], none)
+            ranks = np.where(kept.take(self.bench.measure, axis=1), self.bench.rank[None, :], none)
             best = np.full((kept.shape[0], n_codes), none, dtype=np.int32)
             best[:, self.bench.with_groups] = np.minimum.reduceat(ranks, self.bench.code_pair_start, axis=1)
         else:

@@ -46,13 +46,12 @@ from .._params import (
     fail,
     validate_params,
 )
-from ..data.codebook import is_counted
 from ..errors import InputError
 from ..labels import phrase
 from ..numbers import shown
-from .alignment import PAIR_COLUMNS, Alignment, align, fitted_index
+from .alignment import PAIR_COLUMNS, Aligner, Alignment, align, fitted_index
 from .intervals import SimilarityEstimate, similarity_estimate
-from .portfolio import portfolio_matrix
+from .portfolio import carried_codes, counted_measures, portfolio_matrix
 from .structured import METRICS, default_min_overlap
 
 if TYPE_CHECKING:
@@ -329,17 +328,20 @@ def _facts(
     notes: dict[tuple[int, int], str] = {}
     one_sided: dict[tuple[int, int], str] = {}
     if with_alignment:
-        columns = {str(c): i for i, c in enumerate(portfolio.columns)}
-        carried = np.zeros(known.shape)  # zone has a counted measure carrying the code
-        for z, zone_id in enumerate(ids):
-            for m in dataset.zone(zone_id).measures:
-                if is_counted(m, cfg.statuses):
-                    carried[z, [columns[c] for c in m.categories if c in columns]] = 1.0
-        has = (carried * k) @ k.T > 0  # has[a, b]: a counted measure of a carries a code known for both
-        for r, j in zip(*np.nonzero(~(has[rows_] & has.T[rows_])), strict=True):
+        # the portfolio's columns are the codebook's codes, in its order
+        carried = carried_codes(dataset, ids, cfg.statuses)  # zone has a counted measure carrying the code
+        ck = carried * k
+        # has_out[r, j] (has_in[r, j]): a counted measure of rows[r] (of j) carries a code known for both;
+        # integer counts, exact in any order of summation
+        if 2 * len(rows_) < len(ids):
+            has_out, has_in = ck[rows_] @ k.T > 0, (ck @ k[rows_].T > 0).T
+        else:
+            has = ck @ k.T > 0
+            has_out, has_in = has[rows_], has.T[rows_]
+        for r, j in zip(*np.nonzero(~(has_out & has_in)), strict=True):
             a, b = ids[rows_[r]], ids[j]
-            if has[rows_[r], j] or has[j, rows_[r]]:  # one side only: nothing matches, the alignment is 0
-                one_sided[int(r), int(j)] = a if has[rows_[r], j] else b
+            if has_out[r, j] or has_in[r, j]:  # one side only: nothing matches, the alignment is 0
+                one_sided[int(r), int(j)] = a if has_out[r, j] else b
             elif overlap[r, j] == 0:
                 notes[int(r), int(j)] = f"{a} and {b} have no category known for both"
             else:
@@ -361,10 +363,12 @@ def _pair(
     *,
     method: str = "combined",
     imputer: _AlignmentImputer | None = None,
+    aligner: Aligner | None = None,
 ) -> Comparison:
     """One pair (row ``r`` of ``facts``, zone ``j``) by ``method``: the one definition of the combined similarity.
 
     ``estimate`` is the pair's structured estimate (estimate, low, high, known_share, level).
+    ``aligner``, when given, aligns zone ``rows[r]`` with the others (the same alignments as :func:`align`).
     """
     ia = int(facts.rows[r])
     a, b = ids[ia], ids[j]
@@ -377,6 +381,8 @@ def _pair(
         alignment = _empty_alignment(a, b)
     elif (r, j) in facts.one_sided:
         alignment = _one_sided_alignment(dataset, a, b, facts.one_sided[r, j], codes, cfg.statuses)
+    elif aligner is not None:
+        alignment = aligner.align(b, codes)
     else:
         alignment = align(
             dataset,
@@ -505,12 +511,17 @@ class _AlignmentImputer:
             facts = _facts(self.dataset, portfolio, cfg, [0], with_alignment=True)
             nan = {"estimate": math.nan, "low": math.nan, "high": math.nan, "known_share": math.nan}
             found = []
+            aligner: Aligner | None = None
             for j, other in enumerate(ids):
                 if other == x or (0, j) in facts.notes:
                     continue
                 key = (min(x, other), max(x, other))
                 if key not in self.scores:
-                    pair = _pair(self.dataset, facts, 0, j, ids, cfg, self.index, nan, method="alignment")
+                    if aligner is None:  # the row's alignments together (align's, float for float)
+                        aligner = _aligner(self.dataset, x, cfg, self.index)
+                    pair = _pair(
+                        self.dataset, facts, 0, j, ids, cfg, self.index, nan, method="alignment", aligner=aligner
+                    )
                     self.scores[key] = pair.alignment_score
                 found.append(self.scores[key])
             self.rows[x] = np.array(sorted(found), dtype=np.float64)
@@ -522,9 +533,7 @@ def _one_sided_alignment(
 ) -> Alignment:
     """The alignment when only ``side`` has counted measures in the overlap: none matches, score 0."""
     kept = set(codes)
-    ids = tuple(
-        m.id for m in dataset.zone(side).measures if is_counted(m, statuses) and any(c in kept for c in m.categories)
-    )
+    ids = tuple(m.id for m in counted_measures(dataset, side, statuses) if any(c in kept for c in m.categories))
     nan = float("nan")
     pairs = pd.DataFrame(columns=PAIR_COLUMNS)
     if side == a:
@@ -558,7 +567,7 @@ def _default_zones(dataset: Dataset) -> list[str]:
 
 
 def _pair_of(estimates: SimilarityEstimate, a: str, b: str) -> Mapping[str, float]:
-    return MappingProxyType({**estimates.pair(a, b), "level": float(estimates.params["level"])})
+    return MappingProxyType({**estimates._pair(a, b), "level": float(estimates.params["level"])})
 
 
 @validate_params({**_PAIR_PARAMS, "estimates": Maybe(Instance("SimilarityEstimate"))})
@@ -775,11 +784,12 @@ def zone_similarity_estimate(
     done = 0
     level = float(structured.params["level"])
     for i in range(len(ids)):
+        aligner = _aligner(dataset, ids[i], cfg, index) if aligned and i + 1 < len(ids) else None
         for j in range(i + 1, len(ids)):
             if not aligned:
                 continue
             est = {k: float(v[i, j]) for k, v in arrays.items()} | {"level": level}
-            pair = _pair(dataset, facts, i, j, ids, cfg, index, est, method=method, imputer=imputer)
+            pair = _pair(dataset, facts, i, j, ids, cfg, index, est, method=method, imputer=imputer, aligner=aligner)
             for name, value in (("estimate", pair.score), ("low", pair.low), ("high", pair.high)):
                 arrays[name][i, j] = arrays[name][j, i] = value
             done += 1
@@ -857,11 +867,37 @@ def _similarities(
     facts = _facts(dataset, portfolio, cfg, [0], with_alignment=aligned)
     structured = estimates if estimates is not None else _estimate_of(dataset, ids, cfg, rows=[target])
     imputer = _AlignmentImputer(dataset, cfg, index)
+    aligner = _aligner(dataset, target, cfg, index) if aligned else None
     return tuple(
         _pair(
-            dataset, facts, 0, j, ids, cfg, index, _pair_of(structured, target, ids[j]), method=method, imputer=imputer
+            dataset,
+            facts,
+            0,
+            j,
+            ids,
+            cfg,
+            index,
+            _pair_of(structured, target, ids[j]),
+            method=method,
+            imputer=imputer,
+            aligner=aligner,
         )
         for j in range(1, len(ids))
+    )
+
+
+def _aligner(dataset: Dataset, zone: str, cfg: _Settings, index: TextIndex | None) -> Aligner:
+    """The alignments of ``zone`` with many others under ``cfg`` (:func:`align`'s, computed together)."""
+    return Aligner(
+        dataset,
+        zone,
+        alpha=cfg.alpha,
+        threshold=cfg.threshold,
+        sigma=cfg.sigma,
+        lang=cfg.lang,
+        statuses=cfg.statuses,
+        secondary_weight=cfg.secondary_weight,
+        text_index=index,
     )
 
 

@@ -23,8 +23,10 @@ and is counted as known. A zone with no known cell at all has no estimate (NaN).
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Callable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -50,7 +52,8 @@ from .._params import (
     validate_params,
 )
 from ..errors import InputError
-from .portfolio import portfolio_matrix, scope_matrix
+from ._topk import one_blas_thread
+from .portfolio import NOT_APPLICABLE, portfolio_matrix, state_codes
 from .structured import METRICS, pairwise_similarity, weight_vector
 
 if TYPE_CHECKING:
@@ -63,6 +66,8 @@ __all__ = ["ESTIMATE_COLUMNS", "ESTIMATE_MEMORY", "SimilarityEstimate", "adoptio
 #: taken in row blocks of the upper triangle, whose products differ from the full array's only in
 #: the last bits (the estimates are rounded to 12 decimals; a test bounds the difference by 1e-12).
 ESTIMATE_MEMORY = 512 * 2**20
+#: Bytes of random numbers drawn at a time for the imputation (the draws are the same in any pieces).
+CHUNK_BYTES = 4 * 2**20
 #: Up to this many zones the estimate computes the whole draws x zones x zones array (cheap there;
 #: an estimate of a few rows then has exactly the all-pairs numbers); beyond, row blocks, which are
 #: faster (500 synthetic zones, 200 draws: 1.0 s against 4.3 s) and, for a few rows, take only those.
@@ -104,6 +109,10 @@ class SimilarityEstimate:
     @validate_params({"a": Str(empty=True), "b": Str(empty=True)}, name="SimilarityEstimate.pair")
     def pair(self, a: str, b: str) -> dict[str, float]:
         """estimate, low, high and known_share of one pair."""
+        return self._pair(a, b)
+
+    def _pair(self, a: str, b: str) -> dict[str, float]:
+        """:meth:`pair` for zone ids already checked (the combined similarity reads thousands)."""
         i, j = self._position(a), self._position(b)
         return {k: float(getattr(self, k)[i, j]) for k in ("estimate", "low", "high", "known_share")}
 
@@ -133,10 +142,18 @@ class SimilarityEstimate:
         return frame.head(k).reset_index(drop=True)
 
     def _position(self, zone_id: str) -> int:
-        try:
-            return self.zone_ids.index(zone_id)
-        except ValueError:
-            raise InputError(f"'{zone_id}' is not one of the zones of this estimate") from None
+        position = self._positions.get(zone_id)
+        if position is None:
+            raise InputError(f"'{zone_id}' is not one of the zones of this estimate")
+        return position
+
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        """Zone id -> first position (as ``zone_ids.index``), built on first use."""
+        positions: dict[str, int] = {}
+        for i, zone_id in enumerate(self.zone_ids):
+            positions.setdefault(zone_id, i)
+        return positions
 
     def _repr_html_(self) -> str:
         head = "".join(f"<th>{html.escape(z)}</th>" for z in self.zone_ids)
@@ -250,11 +267,11 @@ def similarity_estimate(
     if not ids:
         raise InputError(f"{fn}: no zone to compare")
     portfolio = portfolio_matrix(dataset, status=status, secondary_weight=secondary_weight, zones=ids)
-    states = scope_matrix(dataset, status=status, zones=ids).to_numpy()
+    states = state_codes(dataset, ids, check_status(dataset.codebook, status, fn))
     codes = [str(c) for c in portfolio.columns]
     w = weight_vector(codes, weights)
     values = portfolio.to_numpy(dtype=np.float64, copy=True)
-    not_applicable = states == "not-applicable"
+    not_applicable = states == NOT_APPLICABLE
     values[not_applicable] = 0.0
     known = ~np.isnan(values)
     observed = known & ~not_applicable
@@ -267,25 +284,24 @@ def similarity_estimate(
     a = float(prior_strength)
     # each draw takes its own adoption rates from the Beta posterior (proper multiple imputation)
     rates = rng.beta(k + a * base, n - k + a * (1.0 - base), size=(draws, len(codes)))
-    present = rng.random((draws, len(unknown_rows))) < rates[:, unknown_cols]
-    depth = _draw_scores(filled, known, unknown_cols, rng, draws)
+    present = np.empty((draws, len(unknown_rows)), dtype=bool)
+    for chunk in _draw_chunks(draws, len(unknown_rows)):  # the stream rng.random((draws, cells)) reads, in pieces
+        present[chunk] = rng.random((chunk.stop - chunk.start, len(unknown_rows))) < rates[chunk][:, unknown_cols]
+    depth = _ScoreDraws(filled, known, unknown_cols, rng, draws)  # the last draws from rng: read row by row
     domains = np.array([c.split(".")[0] for c in codes])
     tail = (1.0 - float(level)) / 2.0
 
+    unknown_flat = np.ravel_multi_index((unknown_rows, unknown_cols), filled.shape)
+
     def imputed(d: int) -> np.ndarray:
         x = filled.copy()
-        x[unknown_rows, unknown_cols] = np.where(present[d], depth[d], 0.0)
+        x.ravel()[unknown_flat] = np.where(present[d], depth.row(d), 0.0)
         return x
 
     wanted = _wanted(fn, rows, ids)
     estimate, low, high = _statistics(
         imputed, draws, len(ids), metric, w, float(sigma), domains, (tail, 1.0 - tail), wanted
     )
-    if wanted is not None:  # the same NaN outside the wanted pairs on every path
-        outside = np.ones(estimate.shape, dtype=bool)
-        outside[wanted, :] = outside[:, wanted] = False
-        for arr in (estimate, low, high):
-            arr[outside] = np.nan
     kw = known * w
     share = (kw @ known.T.astype(np.float64)) / float(w.sum())
     nothing = ~known.any(axis=1)  # nothing known about a zone: no estimate
@@ -310,23 +326,49 @@ def similarity_estimate(
     return SimilarityEstimate(tuple(ids), estimate, low, high, share, MappingProxyType(params))
 
 
-def _draw_scores(
-    filled: np.ndarray, known: np.ndarray, columns: np.ndarray, rng: np.random.Generator, draws: int
-) -> np.ndarray:
-    """Draws x unknown-cells scores, each from the known positive scores of its category (or of all)."""
-    positive = known & (filled > 0)
-    pool_all = np.sort(filled[positive])
-    if not len(pool_all):
-        pool_all = np.array([1.0])
-    out = np.empty((draws, len(columns)))
-    u = rng.random((draws, len(columns)))
-    for c in np.unique(columns):
-        pool = np.sort(filled[positive[:, c], c])
-        if not len(pool):
-            pool = pool_all
-        where = columns == c
-        out[:, where] = pool[np.minimum((u[:, where] * len(pool)).astype(np.int64), len(pool) - 1)]
-    return out
+class _ScoreDraws:
+    """Draws x unknown-cells scores, each from the known positive scores of its category (or of all).
+
+    One draw's row at a time, the rows read in order (0, 1, ...). The random numbers are drawn a
+    piece of draws at a time (:func:`_draw_chunks`) when the first row of the piece is read: the
+    same numbers as drawing them all at once, as long as nothing else draws from ``rng`` in
+    between (the estimate draws these last), and only a piece is held.
+    """
+
+    def __init__(
+        self, filled: np.ndarray, known: np.ndarray, columns: np.ndarray, rng: np.random.Generator, draws: int
+    ) -> None:
+        positive = known & (filled > 0)
+        pool_all = np.sort(filled[positive])
+        if not len(pool_all):
+            pool_all = np.array([1.0])
+        # every category's pool (its known positive scores, sorted; all categories' when it has none), end to end
+        pools = [np.sort(filled[positive[:, c], c]) for c in range(filled.shape[1])]
+        pools = [pool if len(pool) else pool_all for pool in pools]
+        sizes = np.array([len(pool) for pool in pools], dtype=np.int64)
+        offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+        self.joined = np.concatenate(pools) if pools else np.empty(0)
+        self.size, self.offset = sizes[columns], offsets[columns]  # per cell
+        self.rng, self.cells = rng, len(columns)
+        self.chunks = iter(_draw_chunks(draws, len(columns)))
+        self.chunk, self.scores = slice(0, 0), np.empty((0, len(columns)))
+
+    def row(self, d: int) -> np.ndarray:
+        """The scores of draw ``d`` (draws must be read in order)."""
+        while d >= self.chunk.stop:
+            self.chunk = next(self.chunks)
+            u = self.rng.random((self.chunk.stop - self.chunk.start, self.cells))
+            # pool[min(floor(u x |pool|), |pool| - 1)] of each cell's pool, all cells at once
+            self.scores = self.joined[self.offset + np.minimum((u * self.size).astype(np.int64), self.size - 1)]
+        if d < self.chunk.start:
+            raise RuntimeError(f"score draw {d} read after draw {self.chunk.start}")  # pragma: no cover
+        return self.scores[d - self.chunk.start]
+
+
+def _draw_chunks(draws: int, cells: int) -> list[slice]:
+    """Runs of draws of about ``CHUNK_BYTES`` of float64 per cell each (temporaries that stay small)."""
+    size = max(1, CHUNK_BYTES // (8 * max(cells, 1)))
+    return [slice(start, min(start + size, draws)) for start in range(0, draws, size)]
 
 
 def _statistics(
@@ -353,6 +395,11 @@ def _statistics(
             sims[d] = pairwise_similarity(imputed(d), metric, weights=w, sigma=sigma, domains=domains)
         estimate = sims.mean(axis=0).round(12)
         low, high = (np.quantile(sims, q, axis=0, method="linear").round(12) for q in quantiles)
+        if wanted is not None:  # the same NaN outside the wanted pairs as the row blocks leave
+            outside = np.ones(estimate.shape, dtype=bool)
+            outside[wanted, :] = outside[:, wanted] = False
+            for arr in (estimate, low, high):
+                arr[outside] = np.nan
         return estimate, low, high
     # draws x zones x zones would not fit: row blocks (of the upper triangle, or the wanted rows)
     return _blocked(imputed, draws, metric, w, sigma, domains, quantiles, wanted)
@@ -387,47 +434,90 @@ def _blocked(
     exact path does. The lower triangle mirrors the upper. With ``wanted`` (row indices) only
     those rows are computed, against every zone; the rest stays NaN.
     """
-    prepared = [_prepared(imputed(d), metric, w, sigma, domains) for d in range(draws)]  # each draw's x freed
-    n = prepared[0][0].shape[0]
-    estimate, low, high = (np.full((n, n), np.nan) for _ in range(3))
-    if wanted is not None:
-        blocks = [(wanted[i : i + 64], 0) for i in range(0, len(wanted), 64)]
-    else:
-        blocks, start = [], 0
-        while start < n:
-            # half the budget for the block: its sorted copy, the running total and the imputed draws share the rest
-            size = max(1, min(n - start, ESTIMATE_MEMORY // 2 // (8 * draws * (n - start))))
-            blocks.append((np.arange(start, start + size), start))
-            start += size
-    for rows, first in blocks:
-        block = np.empty((len(rows), n - first, draws))
-        total = np.zeros((len(rows), n - first))
-        for d, p in enumerate(prepared):
-            cross = _cross(p, metric, rows, first)
-            block[:, :, d] = cross
-            total = cross.copy() if d == 0 else total + cross
-        mean = (total / draws).round(12)
-        block.sort(axis=-1)
-        lo, hi = np.quantile(block, list(quantiles), axis=-1, method="linear", overwrite_input=True).round(12)
-        del block
-        for out, part in ((estimate, mean), (low, lo), (high, hi)):
-            out[rows, first:] = part
-            out[first:, rows] = part.T
+    # many small products: BLAS threads would only wait (and a product's values do not depend on them)
+    with one_blas_thread():
+        prepare = _Prepare(metric, w, sigma, domains)
+        first_draw = prepare(imputed(0))
+        n = first_draw[0].shape[0]
+        estimate, low, high = (np.full((n, n), np.nan) for _ in range(3))
+        if wanted is not None:
+            blocks = [(wanted[i : i + 64], 0) for i in range(0, len(wanted), 64)]
+        else:
+            blocks, start = [], 0
+            while start < n:
+                # half the budget for the block: its sorted copy, the running total and the imputed draws share the rest
+                size = max(1, min(n - start, ESTIMATE_MEMORY // 2 // (8 * draws * (n - start))))
+                blocks.append((np.arange(start, start + size), start))
+                start += size
+        prepared: Iterable[tuple[np.ndarray, ...]]
+        if len(blocks) == 1:  # each draw prepared when its turn comes, and freed
+            prepared = itertools.chain([first_draw], (prepare(imputed(d)) for d in range(1, draws)))
+        else:  # each draw's x freed, its prepared rows kept for every block
+            prepared = [first_draw, *(prepare(imputed(d)) for d in range(1, draws))]
+        for rows, first in blocks:
+            _block_statistics(prepared, metric, rows, first, draws, quantiles, (estimate, low, high))
     return estimate, low, high
+
+
+def _block_statistics(
+    prepared: Iterable[tuple[np.ndarray, ...]],
+    metric: str,
+    rows: np.ndarray,
+    first: int,
+    draws: int,
+    quantiles: tuple[float, float],
+    out: tuple[np.ndarray, np.ndarray, np.ndarray],
+) -> None:
+    """Mean and quantiles of the similarities of ``rows`` to the zones ``first:`` over the draws, into ``out``."""
+    n = out[0].shape[0]
+    block = np.empty((len(rows), n - first, draws))
+    total = np.zeros((len(rows), n - first))
+    for d, p in enumerate(prepared):
+        cross = _cross(p, metric, rows, first)
+        block[:, :, d] = cross
+        total = cross.copy() if d == 0 else total + cross
+    mean = (total / draws).round(12)
+    block.sort(axis=-1)
+    lo, hi = np.quantile(block, list(quantiles), axis=-1, method="linear", overwrite_input=True).round(12)
+    del block
+    for whole, part in zip(out, (mean, lo, hi), strict=True):
+        whole[rows, first:] = part
+        whole[first:, rows] = part.T
 
 
 def _prepared(x: np.ndarray, metric: str, w: np.ndarray, sigma: float, domains: np.ndarray) -> tuple[np.ndarray, ...]:
     """What :func:`_cross` needs of one imputed portfolio (unit rows for the cosines)."""
-    if metric in ("cosine", "soft_cosine"):
-        y = x * np.sqrt(w)
+    return _Prepare(metric, w, sigma, domains)(x)
+
+
+class _Prepare:
+    """:func:`_prepared` for many draws of one setting: what does not depend on the draw computed once.
+
+    The same floats as computing each draw from scratch: the same operations on the same arrays,
+    written into one array instead of stacked.
+    """
+
+    def __init__(self, metric: str, w: np.ndarray, sigma: float, domains: np.ndarray) -> None:
+        self.metric, self.w, self.sigma = metric, w, sigma
+        self.root_w = np.sqrt(w)
         if metric == "soft_cosine":
             labels = np.unique(domains, return_inverse=True)[1]
-            member = np.zeros((x.shape[1], int(labels.max()) + 1))
-            member[np.arange(x.shape[1]), labels] = 1.0
-            y = np.hstack([np.sqrt(1.0 - sigma) * y, np.sqrt(sigma) * (y @ member)])
+            self.member = np.zeros((len(domains), int(labels.max()) + 1))
+            self.member[np.arange(len(domains)), labels] = 1.0
+
+    def __call__(self, x: np.ndarray) -> tuple[np.ndarray, ...]:
+        if self.metric not in ("cosine", "soft_cosine"):
+            return (x, self.w)
+        y = x * self.root_w
+        if self.metric == "soft_cosine":
+            m = y.shape[1]
+            stacked = np.empty((y.shape[0], m + self.member.shape[1]))
+            np.multiply(np.sqrt(1.0 - self.sigma), y, out=stacked[:, :m])
+            np.multiply(np.sqrt(self.sigma), y @ self.member, out=stacked[:, m:])
+            y = stacked
         norms = np.linalg.norm(y, axis=1)
-        return (y / np.where(norms > 0, norms, 1.0)[:, None],)
-    return (x, w)
+        y /= np.where(norms > 0, norms, 1.0)[:, None]
+        return (y,)
 
 
 def _cross(prepared: tuple[np.ndarray, ...], metric: str, rows: np.ndarray, first: int) -> np.ndarray:

@@ -358,13 +358,45 @@ def _cosine(x: np.ndarray, dtype: type[np.floating]) -> np.ndarray:
 
 def _soft_cosine(x: np.ndarray, sigma: float, domains: np.ndarray | None, dtype: type[np.floating]) -> np.ndarray:
     """Soft cosine: u'Sv with S = (1 - sigma) I + sigma M M' (M: column -> domain membership), normalised."""
+    return _cosine(soft_cosine_features(x, sigma, domains), dtype)
+
+
+def soft_cosine_features(x: np.ndarray, sigma: float, domains: np.ndarray | None) -> np.ndarray:
+    """Rows whose dot products are the soft cosine's bilinear form: [sqrt(1 - sigma) X, sqrt(sigma) X M].
+
+    Row i depends on row i of ``x`` alone (for the category vectors of measures, whose
+    entries are 0, 1/2 or 1, the sums X M are exact in any order), so the rows of a subset of
+    ``x`` are the same floats as the subset of the rows: computed once, they serve every pair.
+    The soft cosine of two sets of rows is :func:`cosine_block` of their features.
+    """
     labels = np.arange(x.shape[1]) if domains is None else np.unique(domains, return_inverse=True)[1]
     member = np.zeros((x.shape[1], int(labels.max()) + 1))
     member[np.arange(x.shape[1]), labels] = 1.0
     rolled = x @ member
     # Stack the two parts so one GEMM gives (1 - sigma) X X' + sigma (XM)(XM)'.
-    stacked = np.hstack([np.sqrt(1.0 - sigma) * x, np.sqrt(sigma) * rolled])
-    return _cosine(stacked, dtype)
+    return np.hstack([np.sqrt(1.0 - sigma) * x, np.sqrt(sigma) * rolled])
+
+
+def cosine_block(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """The cosines of ``rows`` (n x m) with ``columns`` (k x m), clipped to [0, 1], as n x k.
+
+    Exactly the off-diagonal block of :func:`pairwise_similarity` of the rows stacked on the
+    columns (the same floats: the same BLAS call on the same matrix).
+    """
+    stacked = np.vstack([rows, columns])
+    if len(stacked) > _MIRROR_BLOCK:
+        full = _cosine(stacked, np.float64)
+        return full[: len(rows), len(rows) :]
+    # One mirror block: _cosine's steps on the block asked for. In the upper triangle, where the block
+    # lies, mirroring adds 0.0 (the strict lower triangle, zero, transposed); the diagonal is not in it.
+    from scipy.linalg import blas
+
+    norms = np.linalg.norm(stacked, axis=1)
+    unit = (stacked / np.where(norms > 0, norms, 1.0)[:, None]).astype(np.float64)
+    gram = blas.dsyrk(1.0, unit.T, trans=1)  # upper triangle of unit @ unit.T, Fortran order
+    block = gram[: len(rows), len(rows) :] + 0.0
+    np.minimum(np.maximum(block, 0.0, out=block), 1.0, out=block)  # np.clip's steps (no NaN here)
+    return block
 
 
 def _levels(x: np.ndarray) -> np.ndarray:
