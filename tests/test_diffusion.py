@@ -163,3 +163,25 @@ def test_report_shows_who_did_it_first_for_the_recommended_categories(shipped) -
     section = page[page.index('id="timeline"') : page.index('id="plan"')]
     assert "<title>武汉“城市合伙人”计划: 2015-07-20</title>" in section  # first adopter of MKT.PARTNER_SYSTEM
     assert section.index("武汉“城市合伙人”计划: 2015-07-20") < section.index("中关村（含海淀核心区中关村科学城）: 2018")
+
+
+def test_adoption_order_counts_the_zones_surely_earlier_as_the_pairwise_definition() -> None:
+    """order = 1 + the zones whose latest possible date precedes this zone's earliest (ties share an order)."""
+    import random
+
+    from policybench.data.asof import date_bounds
+    from policybench.diffusion import _order
+
+    rng = random.Random(3)
+    starts = [f"{rng.randint(2008, 2012)}" + rng.choice(["", f"-{rng.randint(1, 12):02d}"]) for _ in range(60)]
+    zone = type("Z", (), {"kind": "national-high-tech-zone"})()
+    firsts = {
+        f"z{i:02d}": (zone, type("M", (), {"start": s, "id": f"z{i:02d}.m", "status": "implemented"})())
+        for i, s in enumerate(starts)
+    }
+    rows = _order("GOV.X", firsts, [])  # type: ignore[arg-type]
+    spans = {z: date_bounds(s) for z, s in zip(firsts, starts, strict=True)}
+    for row in rows:
+        lo = spans[row["zone_id"]][0]
+        assert row["order"] == 1 + sum(hi < lo for _lo, hi in spans.values())
+    assert [r["order"] for r in rows] == sorted(r["order"] for r in rows)

@@ -22,6 +22,7 @@ before it ended).
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -272,8 +273,8 @@ def _earliest_by_zone(
     """Per adopting zone, its earliest dated measure in ``code``; and the undated measures."""
     firsts: dict[str, tuple[Zone, Measure]] = {}
     undated: list[dict[str, Any]] = []
-    for zone, measure in dataset.measures():
-        if zone.kind == NATIONAL_KIND or not is_counted(measure, statuses) or not _carries(measure, code, secondary):
+    for zone, measure in _carriers(dataset, secondary).get(code, ()):
+        if zone.kind == NATIONAL_KIND or not is_counted(measure, statuses):
             continue
         if measure.start is None:
             undated.append({"code": code, "zone_id": zone.id, "measure_id": measure.id, "status": measure.status})
@@ -282,6 +283,20 @@ def _earliest_by_zone(
         if held is None or _key(measure) < _key(held[1]):
             firsts[zone.id] = (zone, measure)
     return firsts, undated
+
+
+def _carriers(dataset: Dataset, secondary: bool) -> dict[str, list[tuple[Zone, Measure]]]:
+    """Per category code, the (zone, measure) pairs carrying it, in dataset order (built once per dataset)."""
+
+    def make() -> dict[str, list[tuple[Zone, Measure]]]:
+        found: dict[str, list[tuple[Zone, Measure]]] = {}
+        for zone, measure in dataset.measures():
+            codes = [measure.category, *(measure.secondary if secondary else ())]
+            for code in dict.fromkeys(codes):
+                found.setdefault(code, []).append((zone, measure))
+        return found
+
+    return dataset.derived(("diffusion.carriers", secondary), make)
 
 
 def _key(measure: Measure) -> tuple[_dt.date, _dt.date, str]:
@@ -293,16 +308,15 @@ def _key(measure: Measure) -> tuple[_dt.date, _dt.date, str]:
 def _directions(dataset: Dataset, code: str, secondary: bool) -> list[Measure]:
     """National directions naming ``code``, dated ones only, earliest first."""
     found = [
-        m
-        for z, m in dataset.measures()
-        if z.kind == NATIONAL_KIND and m.start is not None and _carries(m, code, secondary)
+        m for z, m in _carriers(dataset, secondary).get(code, ()) if z.kind == NATIONAL_KIND and m.start is not None
     ]
     return sorted(found, key=_key)
 
 
 def _order(code: str, firsts: dict[str, tuple[Zone, Measure]], directions: list[Measure]) -> list[dict[str, Any]]:
     spans = {z: date_bounds(m.start or "") for z, (_, m) in firsts.items()}
-    order = {z: 1 + sum(other[1] < span[0] for other in spans.values()) for z, span in spans.items()}
+    ends = sorted(span[1] for span in spans.values())  # order = 1 + how many zones had surely adopted before
+    order = {z: 1 + bisect.bisect_left(ends, span[0]) for z, span in spans.items()}
     ranked = sorted(firsts, key=lambda z: (order[z], spans[z][0], spans[z][1], z))
     if not ranked:
         return []

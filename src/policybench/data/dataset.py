@@ -240,10 +240,13 @@ class Dataset:
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
     def measures_table(self) -> pd.DataFrame:
-        """One row per measure x category; see :func:`policybench.data.frames.measures_table`."""
+        """One row per measure x category; see :func:`policybench.data.frames.measures_table`.
+
+        Built once per dataset (a batch reads it for every job); each call returns a copy.
+        """
         from .frames import measures_table
 
-        return measures_table(self)
+        return self.derived("measures_table", lambda: measures_table(self)).copy()
 
     def zones_table(self) -> pd.DataFrame:
         """One row per zone; see :func:`policybench.data.frames.zones_table`."""
