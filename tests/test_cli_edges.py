@@ -66,6 +66,7 @@ def bad_invocations(tmp: Path) -> list[tuple[list[str], int]]:
         (["batch", jobs], 1),
         (["batch", jobs, "--jobs", "0"], 2),
         (["where", "extra"], 2),
+        (["clear-cache", "extra"], 2),
         (["new-zone", "Bad Id!", "-o", str(tmp / "z.yaml")], 2),
         (["new-zone", "my-zone", "-o", str(tmp / "z.txt")], 2),
         (["new-zone", "my-zone", "-o", existing], 2),

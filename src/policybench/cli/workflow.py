@@ -69,6 +69,7 @@ def _configure_where(p: argparse.ArgumentParser) -> None:
 
 
 def _run_where(args: argparse.Namespace) -> int:
+    from .._cachedir import cache_dir, cache_files
     from .._version import __version__
     from ..data.io import shipped_data_dir, shipped_schema_dir
 
@@ -84,6 +85,22 @@ def _run_where(args: argparse.Namespace) -> int:
     print(f"           {schemas / 'codebook.schema.json'}")
     print(f"           {schemas / 'jobs.schema.json'}")
     print("add your own zone files to any command with --data PATH (they add to the shipped zones)")
+    files = cache_files()
+    size = sum(f.stat().st_size for f in files if f.exists())
+    print(f"cache:     {cache_dir()} ({len(files)} files, {size / 1e6:.1f} MB; rebuilt when needed)")
+    print("           remove with 'policybench clear-cache'; POLICYBENCH_NO_CACHE=1 turns it off")
+    return 0
+
+
+def _configure_clear_cache(p: argparse.ArgumentParser) -> None:
+    del p  # no options
+
+
+def _run_clear_cache(args: argparse.Namespace) -> int:
+    from .._cachedir import cache_dir, clear_cache
+
+    removed, freed = clear_cache()
+    print(f"removed {removed} files ({freed / 1e6:.1f} MB) from {cache_dir()}")
     return 0
 
 
@@ -116,6 +133,11 @@ def _run_new_zone(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, tuple[str, Configure, Run]] = {
-    "where": ("print where the shipped data and JSON Schemas are", _configure_where, _run_where),
+    "where": ("print where the shipped data, JSON Schemas and cache are", _configure_where, _run_where),
+    "clear-cache": (
+        "remove the cached draft models and validated zone files (rebuilt when needed)",
+        _configure_clear_cache,
+        _run_clear_cache,
+    ),
     "new-zone": ("write a commented skeleton zone file to fill in", _configure_new_zone, _run_new_zone),
 }
