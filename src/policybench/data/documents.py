@@ -25,6 +25,7 @@ import os
 import re
 import stat
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import accumulate, repeat
 from typing import Any
@@ -78,7 +79,7 @@ class Document:
 
     file: str
     data: Any
-    positions: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    positions: Mapping[PathKey, tuple[int, int]] = field(default_factory=dict)
     issues: tuple[Issue, ...] = ()
     #: True when no text of ``data`` can hold the word FILL (the text has neither 'FILL' nor an escape):
     #: the placeholder check then has nothing to look for.

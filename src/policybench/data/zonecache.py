@@ -39,6 +39,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -249,50 +250,31 @@ def _issue(item: Any) -> Issue:
     )
 
 
-class _Reread(dict[PathKey, tuple[int, int]]):
-    """Positions of a file whose zone came from the cache: the file is read again when one is first asked for."""
+class _Reread(Mapping[PathKey, tuple[int, int]]):
+    """Positions of a file whose zone came from the cache: the file is read again when one is first asked for.
+
+    A read-only mapping: ``get``, ``in``, ``keys`` and the rest come from :class:`~collections.abc.Mapping`
+    through the three methods below, each of which reads the file first.
+    """
 
     def __init__(self, path: Path, display: str) -> None:
-        super().__init__()
-        self._source: tuple[Path, str] | None = (path, display)
+        self._source = (path, display)
+        self._positions: Mapping[PathKey, tuple[int, int]] | None = None
 
-    def _fill(self) -> None:
-        if self._source is not None:
+    def _read(self) -> Mapping[PathKey, tuple[int, int]]:
+        if self._positions is None:
             path, display = self._source
-            self._source = None
-            self.update(read_document(path, display=display).positions)
-
-    def __contains__(self, key: object) -> bool:
-        self._fill()
-        return super().__contains__(key)
+            self._positions = read_document(path, display=display).positions
+        return self._positions
 
     def __getitem__(self, key: PathKey) -> tuple[int, int]:
-        self._fill()
-        return super().__getitem__(key)
+        return self._read()[key]
 
-    def get(self, key: PathKey, default: Any = None) -> Any:
-        self._fill()
-        return super().get(key, default)
-
-    def __iter__(self) -> Any:
-        self._fill()
-        return super().__iter__()
+    def __iter__(self) -> Iterator[PathKey]:
+        return iter(self._read())
 
     def __len__(self) -> int:
-        self._fill()
-        return super().__len__()
-
-    def keys(self) -> Any:
-        self._fill()
-        return super().keys()
-
-    def items(self) -> Any:
-        self._fill()
-        return super().items()
-
-    def values(self) -> Any:
-        self._fill()
-        return super().values()
+        return len(self._read())
 
 
 def lazy_document(path: Path, display: str) -> Document:
