@@ -116,3 +116,28 @@ def test_score_draws_row_by_row_are_the_draws_at_once(monkeypatch: pytest.Monkey
         monkeypatch.setattr(intervals, "CHUNK_BYTES", chunk_bytes)
         draws = intervals._ScoreDraws(filled, known, columns, np.random.default_rng(5), 25)
         np.testing.assert_array_equal(np.array([draws.row(d) for d in range(25)]), expected)
+
+
+@pytest.mark.parametrize("metric", ["soft_cosine", "jaccard"])
+def test_reused_imputations_give_the_same_rows_bit_for_bit(shipped, metric: str, monkeypatch) -> None:
+    """reuse_imputations (a batch): each target's row from draws kept on the dataset, the same floats as afresh."""
+    from policybench import Dataset
+    from policybench.similarity import reuse_imputations
+
+    monkeypatch.setattr(intervals, "WHOLE_ARRAY_UP_TO", 0)  # the row-block path, as beyond 100 zones
+    fresh = {z: similarity_estimate(shipped, metric=metric, draws=30, seed=5, rows=[z]) for z in shipped.zone_ids[:4]}
+    data = Dataset(shipped.codebook, shipped.zones)  # nothing derived yet
+    made: list[int] = []
+    prepare = intervals._Prepare.__call__
+    monkeypatch.setattr(intervals._Prepare, "__call__", lambda self, x: made.append(1) or prepare(self, x))
+    with reuse_imputations():
+        kept = {z: similarity_estimate(data, metric=metric, draws=30, seed=5, rows=[z]) for z in fresh}
+        other_seed = similarity_estimate(data, metric=metric, draws=30, seed=6, rows=[shipped.zone_ids[0]])
+    assert len(made) == 30 + 30  # each setting's draws prepared once, for every target after the first too
+    for z in fresh:
+        for name in ("estimate", "low", "high", "known_share"):
+            np.testing.assert_array_equal(getattr(kept[z], name), getattr(fresh[z], name), err_msg=f"{z} {name}")
+    assert not np.array_equal(other_seed.estimate[0], kept[shipped.zone_ids[0]].estimate[0], equal_nan=True)
+    made.clear()
+    similarity_estimate(data, metric=metric, draws=30, seed=5, rows=[shipped.zone_ids[0]])
+    assert len(made) == 30  # outside the block: afresh again

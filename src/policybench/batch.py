@@ -259,6 +259,7 @@ def run_job(job: Job, base: str, data: list[str] | None, resume: bool, shipped: 
     """Run one job; write all its outputs and its sidecar, or none. Never raises for a job's own failure."""
     from .assessment import assess
     from .report import FORMATS, GapReport, report
+    from .similarity import reuse_imputations
 
     started = time.perf_counter()
     paths = job.paths(Path(base))
@@ -271,17 +272,18 @@ def run_job(job: Job, base: str, data: list[str] | None, resume: bool, shipped: 
         ds = _dataset(data, shipped)
         if resume and _up_to_date(job, Path(base), paths, ds.data_hash()):
             return JobResult(job.name, "skipped", tuple(str(p) for _l, p in paths), time.perf_counter() - started)
-        assessment = assess(
-            ds,
-            job.target,
-            against=job.against,
-            peers=job.peers,
-            frontier=job.frontier,
-            weights=job.weights,
-            status=job.status,
-            top=job.top,
-            draws=job.draws,
-        )
+        with reuse_imputations():  # the jobs of a worker share the dataset, so the similarity draws too
+            assessment = assess(
+                ds,
+                job.target,
+                against=job.against,
+                peers=job.peers,
+                frontier=job.frontier,
+                weights=job.weights,
+                status=job.status,
+                top=job.top,
+                draws=job.draws,
+            )
         rendered: dict[str, GapReport] = {
             lang: report(assessment, lang=lang, generated=job.generated) for lang in job.lang
         }

@@ -93,6 +93,11 @@ LABELS: dict[str, dict[str, str]] = {
         "(with a wider interval)",
     },
     "list_sep": {"zh": "；", "en": "; "},
+    "more_zones": {
+        "zh": "另有{n}个园区未在此列出（JSON和XLSX格式的报告列出全部）",
+        "en": "{n} more zones not listed here (the JSON and XLSX reports list them all)",
+    },
+    "more_benchmark": {"zh": "等，共{n}个园区", "en": "and {more} more ({n} zones in all)"},
     "caveat_thin-overlap": {"zh": "双方均已知的类别少", "en": "few categories known for both"},
     "caveat_alignment-imputed": {"zh": "举措对齐为插补值", "en": "alignment imputed"},
     "caveat_structure-only": {"zh": "仅有结构相似度", "en": "structured part only"},

@@ -11,6 +11,7 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from .._json import json_safe
@@ -24,8 +25,16 @@ __all__ = ["build_content"]
 _DIGITS = 4
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _clean(value: Any) -> Any:
     """JSON-ready values: floats rounded, numpy scalars unwrapped, NaN as None."""
+    kind = type(value)
+    if kind in _PLAIN:  # the common cases first (a report at 2,500 zones has ~400,000 values)
+        return value
+    if kind is float:
+        return None if value != value else round(value, _DIGITS)
     if isinstance(value, dict):
         return {k: _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -40,7 +49,21 @@ def _clean(value: Any) -> Any:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [_clean(r) for r in frame.to_dict("records")]
+    """``[_clean(r) for r in frame.to_dict("records")]``, a column at a time (the same values, faster)."""
+    if not frame.columns.is_unique:  # repeated column names: to_dict's own rule
+        return [_clean(r) for r in frame.to_dict("records")]
+    names = list(frame.columns)
+    columns = []
+    for i in range(frame.shape[1]):
+        column = frame.iloc[:, i]
+        values = column.tolist()  # Python scalars, as to_dict gives them
+        if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
+            columns.append([None if v != v else round(v, _DIGITS) for v in values])
+        else:
+            columns.append([_clean(v) for v in values])
+    if not columns:
+        return [{} for _ in range(len(frame))]
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
 def report_date(generated: str | None) -> str:

@@ -329,11 +329,14 @@ def _rest(document: Document, c: dict[str, Any], lang: str) -> None:
         L["known_both"],
     ]
     _table(document, header, rows, numeric=(1, 2, 3, 4, 5, 6))
+    if c["similarity_more"]:
+        document.add_paragraph(c["similarity_more"])
     if c["similarity_imputed"]:
         document.add_paragraph(f"{L['similarity_imputed']}: {L['list_sep'].join(c['similarity_imputed'])}")
     if c["similarity_undefined"]:
         undefined = L["list_sep"].join(
-            f"{u['name']} ({L['overlap']} {u['overlap']})" for u in c["similarity_undefined"]
+            [f"{u['name']} ({L['overlap']} {u['overlap']})" for u in c["similarity_undefined"]]
+            + ([c["similarity_undefined_more"]] if c["similarity_undefined_more"] else [])
         )
         document.add_paragraph(f"{L['similarity_undefined']}: {undefined}")
     _alignment(document, c)

@@ -101,8 +101,18 @@ class GapReport:
             }
             for p in c.get("plan", [])
         ]
+        similar, more_similar = _first(c["similarity"])
+        undefined, more_undefined = _first(c["similarity_undefined"])
+        imputed, more_imputed = _first(c["similarity_imputed"])
+        more = LABELS["more_zones"][lang]
         return {
             **c,
+            # a benchmark of thousands of zones: the human formats list the first SHOWN_ZONES of each list
+            "similarity": similar,
+            "similarity_more": more.format(n=more_similar) if more_similar else "",
+            "similarity_undefined": undefined,
+            "similarity_undefined_more": more.format(n=more_undefined) if more_undefined else "",
+            "similarity_imputed": imputed + ([more.format(n=more_imputed)] if more_imputed else []),
             "recommendations": recs,
             "unverified": [
                 {
@@ -124,7 +134,7 @@ class GapReport:
             "sources": sources,
             "L": {k: v[lang] for k, v in LABELS.items()},
             "summary_text": summary_text,
-            "benchmark_text": _joined([b["name"] for b in c["meta"]["benchmark"]], lang, "；"),
+            "benchmark_text": _benchmark_text([b["name"] for b in c["meta"]["benchmark"]], lang),
             "domain_chart": paired_bars(domains),
             "gap_chart": paired_bars(gaps),
             "robust_k": c["meta"]["sensitivity"].get("top", 5),
@@ -259,6 +269,26 @@ def _left_out_text(c: dict[str, Any], names: Any, lang: str) -> str:
     if left_out["not_applicable_to_target"]:
         parts.append(L["left_out_na"].format(names=names.categories_list(left_out["not_applicable_to_target"])))
     return ("；" if lang == "zh" else "; ").join(parts) + ("。" if lang == "zh" else ".") if parts else ""
+
+
+#: The human formats (Markdown, HTML, DOCX, PDF) list at most this many zones in a list of zones
+#: (the benchmark, the similarity table); JSON and XLSX keep every zone.
+SHOWN_ZONES = 30
+
+
+def _first(items: list[Any]) -> tuple[list[Any], int]:
+    """The first :data:`SHOWN_ZONES` items and how many are left out."""
+    return items[:SHOWN_ZONES], max(0, len(items) - SHOWN_ZONES)
+
+
+def _benchmark_text(names: list[str], lang: str) -> str:
+    """The benchmark zones' names; beyond :data:`SHOWN_ZONES`, the first of them and the count."""
+    shown, more = _first(names)
+    text = _joined(shown, lang, "；")
+    if not more:
+        return text
+    tail = LABELS["more_benchmark"][lang].format(more=f"{more:,}", n=f"{len(names):,}")
+    return f"{text}{tail}" if lang == "zh" else f"{text} {tail}"
 
 
 def _joined(items: list[str], lang: str, zh_sep: str = "、") -> str:

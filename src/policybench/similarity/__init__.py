@@ -15,7 +15,7 @@ from .combined import (
     zone_similarity_estimate,
     zone_similarity_matrix,
 )
-from .intervals import SimilarityEstimate, similarity_estimate
+from .intervals import SimilarityEstimate, reuse_imputations, similarity_estimate
 from .portfolio import STATES, portfolio_matrix, scope_matrix
 from .structured import (
     METRICS,
@@ -43,6 +43,7 @@ __all__ = [
     "overlap_matrix",
     "pairwise_similarity",
     "portfolio_matrix",
+    "reuse_imputations",
     "scope_matrix",
     "similarities_to",
     "similarity_estimate",

@@ -23,10 +23,12 @@ and is counted as known. A zone with no known cell at all has no estimate (NaN).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import html
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -59,7 +61,14 @@ from .structured import METRICS, pairwise_similarity, weight_vector
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
 
-__all__ = ["ESTIMATE_COLUMNS", "ESTIMATE_MEMORY", "SimilarityEstimate", "adoption_rates", "similarity_estimate"]
+__all__ = [
+    "ESTIMATE_COLUMNS",
+    "ESTIMATE_MEMORY",
+    "SimilarityEstimate",
+    "adoption_rates",
+    "reuse_imputations",
+    "similarity_estimate",
+]
 
 #: Bytes of draws x zones x zones similarities held at once. Up to it every draw's zone x zone
 #: array is kept (the exact path); beyond it (e.g. 200 draws of 2,500 zones: 10 GB) the pairs are
@@ -72,6 +81,35 @@ CHUNK_BYTES = 4 * 2**20
 #: an estimate of a few rows then has exactly the all-pairs numbers); beyond, row blocks, which are
 #: faster (500 synthetic zones, 200 draws: 1.0 s against 4.3 s) and, for a few rows, take only those.
 WHOLE_ARRAY_UP_TO = 100
+
+#: Set by :func:`reuse_imputations`: estimates of a few rows keep their imputed draws on the dataset.
+_REUSE: contextvars.ContextVar[bool] = contextvars.ContextVar("policybench_reuse_imputations", default=False)
+
+
+@contextlib.contextmanager
+def reuse_imputations() -> Iterator[None]:
+    """Within the block, estimates of a few rows (one target) share their imputed draws.
+
+    The draws of an estimate depend on the data and the settings only, never on the rows
+    wanted; so when many targets are assessed on one dataset (a batch), the row-block path
+    imputes and prepares the draws once, keeps them on the dataset and reads each target's
+    row from them: the same numbers, float for float, as computing them afresh. The price
+    is memory: draws x zones x (categories + domains) floats (200 draws of 2,500 zones:
+    about 280 MB), held as long as the dataset. Off by default: one assessment gains nothing.
+
+    Examples
+    --------
+    >>> import policybench as pb
+    >>> from policybench.similarity import reuse_imputations
+    >>> with reuse_imputations():
+    ...     a = pb.assess(pb.load_dataset(), "tianjin-htz", draws=50)
+    """
+    token = _REUSE.set(True)
+    try:
+        yield
+    finally:
+        _REUSE.reset(token)
+
 
 #: Columns of :meth:`SimilarityEstimate.table`.
 ESTIMATE_COLUMNS: dict[str, str] = {
@@ -299,8 +337,26 @@ def similarity_estimate(
         return x
 
     wanted = _wanted(fn, rows, ids)
+    keep: _Keep | None = None
+    if wanted is not None and _REUSE.get():  # the draws depend on all but ``rows`` and ``level``
+        key = (
+            "imputed-draws",
+            tuple(ids),
+            metric,
+            tuple(check_status(dataset.codebook, status, fn)),
+            float(secondary_weight),
+            float(sigma),
+            None if weights is None else tuple(sorted((str(k), float(v)) for k, v in weights.items())),
+            int(draws),
+            float(prior_strength),
+            int(seed),
+        )
+
+        def keep(make: Callable[[], list[tuple[np.ndarray, ...]]]) -> list[tuple[np.ndarray, ...]]:
+            return dataset.derived(key, make)
+
     estimate, low, high = _statistics(
-        imputed, draws, len(ids), metric, w, float(sigma), domains, (tail, 1.0 - tail), wanted
+        imputed, draws, len(ids), metric, w, float(sigma), domains, (tail, 1.0 - tail), wanted, keep
     )
     kw = known * w
     share = (kw @ known.T.astype(np.float64)) / float(w.sum())
@@ -381,6 +437,7 @@ def _statistics(
     domains: np.ndarray,
     quantiles: tuple[float, float],
     wanted: np.ndarray | None,
+    keep: _Keep | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean and quantiles of the similarities over the draws.
 
@@ -402,7 +459,11 @@ def _statistics(
                 arr[outside] = np.nan
         return estimate, low, high
     # draws x zones x zones would not fit: row blocks (of the upper triangle, or the wanted rows)
-    return _blocked(imputed, draws, metric, w, sigma, domains, quantiles, wanted)
+    return _blocked(imputed, draws, metric, w, sigma, domains, quantiles, wanted, keep)
+
+
+#: ``keep(make)``: the prepared draws kept for later estimates (made by ``make()`` the first time).
+_Keep = Callable[[Callable[[], list[tuple[np.ndarray, ...]]]], list[tuple[np.ndarray, ...]]]
 
 
 def _wanted(fn: str, rows: Sequence[str] | None, ids: list[str]) -> np.ndarray | None:
@@ -425,6 +486,7 @@ def _blocked(
     domains: np.ndarray,
     quantiles: tuple[float, float],
     wanted: np.ndarray | None = None,
+    keep: _Keep | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Mean and two quantiles over the draws ``imputed(0..draws-1)`` (zones x codes), in row blocks.
 
@@ -432,12 +494,14 @@ def _blocked(
     that each pair's draws are sorted in place, which makes ``np.quantile`` cheap; it gives the
     same numbers on sorted input). The mean adds the draws in order, as ``mean(axis=0)`` of the
     exact path does. The lower triangle mirrors the upper. With ``wanted`` (row indices) only
-    those rows are computed, against every zone; the rest stays NaN.
+    those rows are computed, against every zone; the rest stays NaN. With ``keep``, the prepared
+    draws come from (or go to) the store it reads (:func:`reuse_imputations`): the same arrays.
     """
     # many small products: BLAS threads would only wait (and a product's values do not depend on them)
     with one_blas_thread():
         prepare = _Prepare(metric, w, sigma, domains)
-        first_draw = prepare(imputed(0))
+        kept = None if keep is None else keep(lambda: [prepare(imputed(d)) for d in range(draws)])
+        first_draw = prepare(imputed(0)) if kept is None else kept[0]
         n = first_draw[0].shape[0]
         estimate, low, high = (np.full((n, n), np.nan) for _ in range(3))
         if wanted is not None:
@@ -450,7 +514,9 @@ def _blocked(
                 blocks.append((np.arange(start, start + size), start))
                 start += size
         prepared: Iterable[tuple[np.ndarray, ...]]
-        if len(blocks) == 1:  # each draw prepared when its turn comes, and freed
+        if kept is not None:
+            prepared = kept
+        elif len(blocks) == 1:  # each draw prepared when its turn comes, and freed
             prepared = itertools.chain([first_draw], (prepare(imputed(d)) for d in range(1, draws)))
         else:  # each draw's x freed, its prepared rows kept for every block
             prepared = [first_draw, *(prepare(imputed(d)) for d in range(1, draws))]
