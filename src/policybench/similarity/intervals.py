@@ -318,20 +318,24 @@ def similarity_estimate(
     _, base = adoption_rates(np.nan_to_num(values), observed, prior_strength=prior_strength)
     filled = np.where(known, values, 0.0)
     unknown_rows, unknown_cols = np.nonzero(~known)
-    rng = np.random.default_rng(seed)
-    a = float(prior_strength)
-    # each draw takes its own adoption rates from the Beta posterior (proper multiple imputation)
-    rates = rng.beta(k + a * base, n - k + a * (1.0 - base), size=(draws, len(codes)))
-    present = np.empty((draws, len(unknown_rows)), dtype=bool)
-    for chunk in _draw_chunks(draws, len(unknown_rows)):  # the stream rng.random((draws, cells)) reads, in pieces
-        present[chunk] = rng.random((chunk.stop - chunk.start, len(unknown_rows))) < rates[chunk][:, unknown_cols]
-    depth = _ScoreDraws(filled, known, unknown_cols, rng, draws)  # the last draws from rng: read row by row
     domains = np.array([c.split(".")[0] for c in codes])
     tail = (1.0 - float(level)) / 2.0
-
     unknown_flat = np.ravel_multi_index((unknown_rows, unknown_cols), filled.shape)
 
+    @functools.cache
+    def random_draws() -> tuple[np.ndarray, _ScoreDraws]:
+        """The random part of every draw (drawn on first use: draws kept by reuse_imputations need none)."""
+        rng = np.random.default_rng(seed)
+        a = float(prior_strength)
+        # each draw takes its own adoption rates from the Beta posterior (proper multiple imputation)
+        rates = rng.beta(k + a * base, n - k + a * (1.0 - base), size=(draws, len(codes)))
+        present = np.empty((draws, len(unknown_rows)), dtype=bool)
+        for chunk in _draw_chunks(draws, len(unknown_rows)):  # the stream rng.random((draws, cells)) reads, in pieces
+            present[chunk] = rng.random((chunk.stop - chunk.start, len(unknown_rows))) < rates[chunk][:, unknown_cols]
+        return present, _ScoreDraws(filled, known, unknown_cols, rng, draws)  # the last draws from rng: row by row
+
     def imputed(d: int) -> np.ndarray:
+        present, depth = random_draws()
         x = filled.copy()
         x.ravel()[unknown_flat] = np.where(present[d], depth.row(d), 0.0)
         return x
