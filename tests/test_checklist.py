@@ -75,6 +75,31 @@ unknown:
     assert core and core[0][3] == "warning"
 
 
+def test_a_search_absence_rests_on_sources_read_in_full(tmp_path: Path) -> None:
+    """K5: the sources of a search-based absence are those scope.sources lists as read in full, or it cites evidence."""
+    body = """scope:
+  examined: [HR]
+  sources: [plan]
+absent:
+  - {code: HR.POST_QUOTA, basis: search, confidence: low, search: {date: "2026", sources: [plan, news]}}
+  - {code: HR.MARKET_HIRING, basis: search, confidence: low, search: {date: "2026", sources: [plan]}}
+  - {code: HR.PERFORMANCE_PAY, basis: search, confidence: low, search: {date: "2026", sources: [news]},
+     evidence: [{source: news, locator: para 2, key_phrase: 按编制管理}]}
+"""
+    path = tmp_path / "test-zone.yaml"
+    text = (
+        HEAD
+        + body
+        + SOURCES.replace(
+            "sources:\n", "sources:\n  - {id: news, title: 报道, publisher: 某报, date: '2022', kind: news}\n", 1
+        )
+    )
+    path.write_text(text, encoding="utf-8")
+    issues = [i for i in validate([path], codebook=SHIPPED_CODEBOOK).issues if i.code == "search-source-not-read"]
+    assert [(i.path, i.line, i.severity) for i in issues] == [("absent[0].search.sources", 11, "warning")]
+    assert "news" in issues[0].message and "plan" not in issues[0].found
+
+
 def test_states_duties_and_what_does_not_apply(tmp_path: Path) -> None:
     path = tmp_path / "test-zone.yaml"
     path.write_text(

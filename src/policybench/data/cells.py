@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..errors import Issue
 from .codebook import expand_codes, is_counted
 from .documents import Document, suggest
-from .model import Codebook, SearchRecord, Zone
+from .model import Absence, Codebook, SearchRecord, Zone
 from .states import core_coverage
 
 __all__ = ["check_cells"]
@@ -91,34 +91,66 @@ def _check_absences(zone: Zone, doc: Document, sources: set[str]) -> list[Issue]
                 )
             )
         if basis == "search":
-            if absence.search is None:
-                issues.append(
-                    doc.issue(
-                        "absent-without-search",
-                        base,
-                        f"absent entry for '{absence.code}' on basis 'search' has no search record",
-                        expected="search: {date, sources: [read in full], queries: [...]}",
-                        found="no search",
-                        hint="record the sources read and the queries run, or mark the cell unknown",
-                    )
-                )
-            if absence.confidence == "high":
-                issues.append(
-                    doc.issue(
-                        "search-absence-high",
-                        (*base, "confidence"),
-                        f"absent entry for '{absence.code}' rests on a search but is rated high",
-                        expected="medium (an official comprehensive source read in full) or low",
-                        found="high",
-                        hint="a search that found nothing is never high confidence (coding protocol K5)",
-                    )
-                )
+            issues += _check_search_basis(zone, doc, base, absence)
         for j, evidence in enumerate(absence.evidence):
             if evidence.source not in sources:
                 issues.append(_unknown_source(doc, (*base, "evidence", j, "source"), evidence.source, sources))
         if absence.search is not None:
             issues += _check_search(doc, (*base, "search"), absence.search, sources)
     return issues
+
+
+def _check_search_basis(zone: Zone, doc: Document, base: tuple[str | int, ...], absence: Absence) -> list[Issue]:
+    """K5: an absence on basis 'search' has a search record of sources read in full, and is never high."""
+    issues: list[Issue] = []
+    if absence.search is None:
+        issues.append(
+            doc.issue(
+                "absent-without-search",
+                base,
+                f"absent entry for '{absence.code}' on basis 'search' has no search record",
+                expected="search: {date, sources: [read in full], queries: [...]}",
+                found="no search",
+                hint="record the sources read and the queries run, or mark the cell unknown",
+            )
+        )
+    if absence.confidence == "high":
+        issues.append(
+            doc.issue(
+                "search-absence-high",
+                (*base, "confidence"),
+                f"absent entry for '{absence.code}' rests on a search but is rated high",
+                expected="medium (an official comprehensive source read in full) or low",
+                found="high",
+                hint="a search that found nothing is never high confidence (coding protocol K5)",
+            )
+        )
+    unread = _not_read_in_full(zone, absence.search)
+    if unread and not absence.evidence:
+        issues.append(
+            doc.issue(
+                "search-source-not-read",
+                (*base, "search", "sources"),
+                f"absent entry for '{absence.code}' rests on a search of sources the file does not list as "
+                f"read in full: {', '.join(unread)}",
+                expected="search.sources among scope.sources (read in full and covering the matter), or "
+                "evidence of an arrangement that rules the category out",
+                found=", ".join(unread),
+                hint="list the source under scope.sources if it was read in full, cite the passage as "
+                "evidence, or mark the cell unknown (coding protocol K5)",
+                severity="warning",
+            )
+        )
+    return issues
+
+
+def _not_read_in_full(zone: Zone, search: SearchRecord | None) -> list[str]:
+    """The listed sources of a search record that ``scope.sources`` (read in full) does not name."""
+    if search is None:
+        return []
+    read = set(zone.scope.sources) if zone.scope is not None else set()
+    listed = {s.id for s in zone.sources}
+    return [s for s in search.sources if s in listed and s not in read]
 
 
 def _check_search(doc: Document, base: tuple[str | int, ...], search: SearchRecord, sources: set[str]) -> list[Issue]:
