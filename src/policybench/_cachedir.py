@@ -1,4 +1,4 @@
-"""Where policybench keeps what it can rebuild: the trained draft model, the validated zone files."""
+"""Where policybench keeps what it can rebuild: the trained draft model, the validated zone files, text indexes."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from pathlib import Path
 __all__ = ["cache_dir", "cache_files", "clear_cache"]
 
 #: What policybench writes there, by subfolder: draft models (``<24 hex>.json`` + ``.npz``), validated
-#: zone files (``zones/<40 hex>.json``), the shipped ids (``shipped-ids/<40 hex>.json``), and the
-#: temporary files of interrupted writes. Nothing else in the folder is ever listed or removed.
+#: zone files (``zones/<40 hex>.json``), the shipped ids (``shipped-ids/<40 hex>.json``), the text
+#: indexes of large datasets (``text-index/<24 hex>.npz``), and the temporary files of interrupted writes.
+#: Nothing else in the folder is ever listed or removed.
 _TMP = r"(?:tmp|\.[0-9a-f]{24,40}\.(?:json|npz)\.)[A-Za-z0-9_]*\.tmp"
 _OWN = {
     "": re.compile(rf"^(?:[0-9a-f]{{24}}\.(?:json|npz)|{_TMP})$"),
     "zones": re.compile(rf"^(?:[0-9a-f]{{40}}\.json|{_TMP})$"),
     "shipped-ids": re.compile(rf"^(?:[0-9a-f]{{40}}\.json|{_TMP})$"),
+    "text-index": re.compile(rf"^(?:[0-9a-f]{{24}}\.npz|{_TMP})$"),
 }
 
 

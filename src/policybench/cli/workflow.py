@@ -135,7 +135,7 @@ def _run_new_zone(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, tuple[str, Configure, Run]] = {
     "where": ("print where the shipped data, JSON Schemas and cache are", _configure_where, _run_where),
     "clear-cache": (
-        "remove the cached draft models and validated zone files (rebuilt when needed)",
+        "remove the cached draft models, validated zone files and text indexes (rebuilt when needed)",
         _configure_clear_cache,
         _run_clear_cache,
     ),

@@ -490,6 +490,7 @@ def fitted_index(dataset: Dataset, lang: str) -> TextIndex:
     jieba happens to be installed; pass your own ``text_index`` to use word segmentation.
     Fitted once per dataset and language (:meth:`Dataset.derived`); do not refit the index returned.
     """
-    from .text import TextIndex
+    from .indexcache import dataset_index
 
-    return dataset.derived(("text-index", lang), lambda: TextIndex.from_dataset(dataset, lang=lang, segmenter=None))
+    # from_dataset(dataset, lang=lang, segmenter=None); for a large dataset kept on disk (indexcache)
+    return dataset.derived(("text-index", lang), lambda: dataset_index(dataset, lang))
