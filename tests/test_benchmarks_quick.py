@@ -81,7 +81,15 @@ def test_bench_scale_quick(tmp_path: Path) -> None:
     _run("bench_scale.py", "--quick", "--json", str(results))
     data = json.loads(results.read_text(encoding="utf-8"))
     steps = {r["step"] for r in data["rows"]}
-    assert {"load", "validate", "matrices", "similarity", "assess", "batch (2 processes)"} <= steps, data["rows"]
+    assert {
+        "load",
+        "validate",
+        "matrices",
+        "similarity",
+        "assess",
+        "assess (text index kept)",
+        "batch (2 processes)",
+    } <= steps, data["rows"]
     assert all("error" not in r for r in data["rows"]), data["rows"]
     assert all(r["peak_mb"] > 0 and r["threads"] >= 1 for r in data["rows"])
     assert any(r["step"] == "validate" and r["check"] == "valid=True" for r in data["rows"])
