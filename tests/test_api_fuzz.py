@@ -328,6 +328,8 @@ NOT_FUZZED = {
     "run_job": "slow",
     "job_record": "internal record of a Job built by load_jobs",
     "sidecar_path": "internal path of a Job built by load_jobs",
+    # a context manager without parameters: nothing to fuzz (tests/test_estimate_blocks.py checks its numbers)
+    "reuse_imputations": "no parameters",
 }
 
 #: Classes whose constructors are not part of the API (results are built by the functions).
