@@ -125,3 +125,30 @@ def test_every_format_shows_the_same_rounded_numbers(tianjin) -> None:
         # no DTF with a decimal, no share with a decimal, anywhere in the report's tables
         assert not re.search(r"\| \d+\.\d% \|", markdown)
         assert "33.3" not in markdown and "33.3" not in html
+
+
+def test_numbers_are_rounded_once_for_display() -> None:
+    """The report keeps each float as computed and rounds it once to show it; only JSON and XLSX round to 4 decimals.
+
+    (Rounding 0.48504 to 0.485 and then to two decimals shows 0.48; the table says 0.49.)
+    """
+    import json
+
+    from policybench import assess, load_dataset
+    from policybench.report import report
+
+    a = assess(load_dataset(), "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"], draws=0)
+    table = a.table("similarity").set_index("zone_id")
+    r = report(a, lang="en", generated="2026-01-01")
+    written = {row["zone"]: row for row in json.loads(r.to_json())["similarity"]}
+    for row in r.content["similarity"]:
+        exact = table.loc[row["zone"]]
+        assert (row["score"], row["low"], row["high"]) == (
+            exact["similarity"],
+            exact["similarity_low"],
+            exact["similarity_high"],
+        )
+        shown = f"{exact['similarity']:.2f} ({exact['similarity_low']:.2f}–{exact['similarity_high']:.2f})"
+        assert f"| {row['name']} | {shown} |" in r.to_markdown()
+        assert written[row["zone"]]["high"] == round(exact["similarity_high"], 4)
+    assert r.tables()["similarity"]["high"].tolist() == [written[z["zone"]]["high"] for z in r.content["similarity"]]

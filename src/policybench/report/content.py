@@ -1,4 +1,4 @@
-"""Assemble what a gap report says, as plain data (the JSON twin of every format).
+"""Assemble what a gap report says, as plain data (what every format shows; JSON rounds its floats).
 
 Computation happens once, in :func:`policybench.assess`; this module only arranges the
 tables of the resulting :class:`~policybench.assessment.Assessment`.
@@ -20,47 +20,60 @@ from ..labels import METHOD_TEXT, label
 if TYPE_CHECKING:
     from ..assessment import Assessment
 
-__all__ = ["build_content"]
+__all__ = ["build_content", "rounded"]
 
+#: Decimals of the floats in the JSON and XLSX outputs (:func:`rounded`); the content itself keeps every
+#: float as computed, so that the human formats round once, from the exact value (rounding a value already
+#: rounded to 4 decimals can show 0.48 for 0.48504).
 _DIGITS = 4
 
 
 _PLAIN = (str, int, bool, type(None))
 
 
-def _clean(value: Any) -> Any:
-    """JSON-ready values: floats rounded, numpy scalars unwrapped, NaN as None."""
+def _plain(value: Any) -> Any:
+    """JSON-ready values: numpy scalars unwrapped, NaN as None, floats as computed."""
     kind = type(value)
-    if kind in _PLAIN:  # the common cases first (a report at 2,500 zones has ~400,000 values)
-        return value
-    if kind is float:
-        return None if value != value else round(value, _DIGITS)
+    if kind in _PLAIN or kind is float:  # the common cases first (a report at 2,500 zones has ~400,000 values)
+        return None if kind is float and value != value else value
     if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
+        return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_clean(v) for v in value]
+        return [_plain(v) for v in value]
     if hasattr(value, "item") and not isinstance(value, str):
         value = value.item()
     if isinstance(value, float):
-        return None if value != value else round(value, _DIGITS)
+        return None if value != value else value
     if value is pd.NA:
         return None
     return value
 
 
+def rounded(value: Any) -> Any:
+    """A copy of plain content with every float rounded to :data:`_DIGITS` decimals (JSON and XLSX: stable floats)."""
+    kind = type(value)
+    if kind is float:
+        return round(value, _DIGITS)
+    if kind is dict:
+        return {k: rounded(v) for k, v in value.items()}
+    if kind is list:
+        return [rounded(v) for v in value]
+    return value
+
+
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """``[_clean(r) for r in frame.to_dict("records")]``, a column at a time (the same values, faster)."""
+    """``[_plain(r) for r in frame.to_dict("records")]``, a column at a time (the same values, faster)."""
     if not frame.columns.is_unique:  # repeated column names: to_dict's own rule
-        return [_clean(r) for r in frame.to_dict("records")]
+        return [_plain(r) for r in frame.to_dict("records")]
     names = list(frame.columns)
     columns = []
     for i in range(frame.shape[1]):
         column = frame.iloc[:, i]
         values = column.tolist()  # Python scalars, as to_dict gives them
         if isinstance(column.dtype, np.dtype) and column.dtype.kind == "f":
-            columns.append([None if v != v else round(v, _DIGITS) for v in values])
+            columns.append([None if v != v else v for v in values])
         else:
-            columns.append([_clean(v) for v in values])
+            columns.append([_plain(v) for v in values])
     if not columns:
         return [{} for _ in range(len(frame))]
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
@@ -155,7 +168,7 @@ def build_content(assessment: Assessment, *, lang: str = "zh", generated: str | 
         "methodology": METHOD_TEXT[lang],
     }
     content["names"] = _names(a, lang, content)
-    return _clean(content)
+    return _plain(content)
 
 
 def _unverified(a: Assessment, lang: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..labels import COLUMNS_ZH, LABELS, PARAMETER_LABELS, SHEETS_ZH, term
 from ..numbers import EXCEL_FORMATS, NUMBER_FORMATS, format_number, shown
 from .charts import paired_bars, timeline
-from .content import build_content
+from .content import build_content, rounded
 from .escaping import markdown_code, markdown_text, markdown_url, spreadsheet_cell, web_url, xml_safe
 from .readable import Names, publisher_text, title_recorded
 from .stable import stable_zip
@@ -65,7 +65,8 @@ def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
 class GapReport:
     """A gap report: the content (plain data) and its renderings.
 
-    Build it with :func:`report`; ``content`` is the JSON twin of every format.
+    Build it with :func:`report`; ``content`` holds every value of every format, floats as computed
+    (:meth:`to_json` and :meth:`tables` round them to 4 decimals; the other formats round once, for display).
     """
 
     content: dict[str, Any] = field(repr=False)
@@ -162,11 +163,11 @@ class GapReport:
 
     def to_json(self) -> str:
         """The content as JSON (sorted keys, UTF-8 text, stable floats)."""
-        return json.dumps(self.content, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+        return json.dumps(rounded(self.content), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The report's tables as DataFrames (one XLSX sheet each)."""
-        c = self.content
+        """The report's tables as DataFrames (one XLSX sheet each; floats to 4 decimals, as in JSON)."""
+        c = rounded(self.content)
         names = Names(c.get("names", {}), self.lang)
         recs = pd.DataFrame(c["recommendations"])
         if not recs.empty:
