@@ -50,46 +50,39 @@ def test_protocol_reports_the_cell_state_alphas_of_the_blind_second_codings() ->
         assert cells.loc["cell_depth", "pairs"] == int(depth_cells), zone
 
 
-def test_protocol_reports_the_cell_state_alphas_of_the_third_blind_codings() -> None:
-    text = DOC.read_text(encoding="utf-8").split("**A third blind coding", 1)[1]
-    section = text.split("**A fourth blind coding", 1)[0]
-    pattern = r"^\| ([a-z-]+) \| (shipped 2\.[56]\.0|second coding) \| ([\d.]+) \| ([\d.]+) \| (\d+) of 34 \| ([\d.]+) \| (\d+) \|$"
-    rows = re.findall(pattern, section, re.M)
-    assert len(rows) == 6 and {r[0] for r in rows} == {"donghu-htz", "hefei-htz"}
-    assert load_dataset().data_version == "2.6.0", "data changed: the 'shipped 2.6.0' rows are of that version"
+def _check_rows(rows: list[tuple[str, ...]], coding: str) -> None:
+    """Each documented row (zone, against, state alpha, raw, cells differing, depth alpha, depth cells), recomputed."""
     qa = ROOT / "datasets" / "qa"
     for zone, against, state, raw, differ, depth, depth_cells in rows:
         other = {
             "shipped 2.5.0": qa / f"{zone}.shipped-2.5.0.yaml",  # the shipped file when the third coding was made
             "shipped 2.6.0": ROOT / "datasets" / "zones" / f"{zone}.yaml",
             "second coding": qa / f"{zone}.second-coding.yaml",
+            "third coding": qa / f"{zone}.third-coding.yaml",
         }[against]
-        result = agreement(load_zone(other), load_zone(qa / f"{zone}.third-coding.yaml"))
+        result = agreement(load_zone(other), load_zone(qa / f"{zone}.{coding}-coding.yaml"))
         cells = result.cell_fields.set_index("field")
         assert result.alpha("cell_state") == pytest.approx(float(state), abs=5e-4), (zone, against)
         assert cells.loc["cell_state", "agreement"] == pytest.approx(float(raw), abs=5e-4), (zone, against)
         assert cells.loc["cell_state", "disagreements"] == int(differ), (zone, against)
         assert result.alpha("cell_depth") == pytest.approx(float(depth), abs=5e-4), (zone, against)
         assert cells.loc["cell_depth", "pairs"] == int(depth_cells), (zone, against)
+
+
+_ROW = r"^\| ([a-z-]+) \| (shipped 2\.[56]\.0|second coding|third coding) \| ([\d.]+) \| ([\d.]+) \| (\d+) of 34 \| ([\d.]+) \| (\d+) \|$"
+
+
+def test_protocol_reports_the_cell_state_alphas_of_the_third_blind_codings() -> None:
+    text = DOC.read_text(encoding="utf-8").split("**A third blind coding", 1)[1]
+    rows = re.findall(_ROW, text.split("**A fourth blind coding", 1)[0], re.M)
+    assert len(rows) == 6 and {r[0] for r in rows} == {"donghu-htz", "hefei-htz"}
+    assert load_dataset().data_version == "2.6.0", "data changed: the 'shipped 2.6.0' rows are of that version"
+    _check_rows(rows, "third")
 
 
 def test_protocol_reports_the_cell_state_alphas_of_the_fourth_blind_coding() -> None:
     section = DOC.read_text(encoding="utf-8").split("**A fourth blind coding", 1)[1].split("**What the numbers", 1)[0]
-    pattern = r"^\| ([a-z-]+) \| (shipped 2\.6\.0|second coding|third coding) \| ([\d.]+) \| ([\d.]+) \| (\d+) of 34 \| ([\d.]+) \| (\d+) \|$"
-    rows = re.findall(pattern, section, re.M)
+    rows = re.findall(_ROW, section, re.M)
     assert len(rows) == 3 and {r[0] for r in rows} == {"donghu-htz"}
     assert load_dataset().data_version == "2.6.0", "data changed: the 'shipped 2.6.0' row is of that version"
-    qa = ROOT / "datasets" / "qa"
-    for zone, against, state, raw, differ, depth, depth_cells in rows:
-        other = {
-            "shipped 2.6.0": ROOT / "datasets" / "zones" / f"{zone}.yaml",
-            "second coding": qa / f"{zone}.second-coding.yaml",
-            "third coding": qa / f"{zone}.third-coding.yaml",
-        }[against]
-        result = agreement(load_zone(other), load_zone(qa / f"{zone}.fourth-coding.yaml"))
-        cells = result.cell_fields.set_index("field")
-        assert result.alpha("cell_state") == pytest.approx(float(state), abs=5e-4), (zone, against)
-        assert cells.loc["cell_state", "agreement"] == pytest.approx(float(raw), abs=5e-4), (zone, against)
-        assert cells.loc["cell_state", "disagreements"] == int(differ), (zone, against)
-        assert result.alpha("cell_depth") == pytest.approx(float(depth), abs=5e-4), (zone, against)
-        assert cells.loc["cell_depth", "pairs"] == int(depth_cells), (zone, against)
+    _check_rows(rows, "fourth")
