@@ -37,3 +37,16 @@ def test_duplicate_zone_ids_are_named() -> None:
     zone = shipped.zones[0]
     with pytest.raises(InputError, match=f"duplicate zone ids in the dataset: {zone.id}"):
         Dataset(shipped.codebook, (zone, shipped.zones[1], zone))
+
+
+def test_measure_lookup_by_id_keeps_the_first_of_a_repeated_id() -> None:
+    shipped = load_dataset()
+    zone = shipped.zones[0]
+    first, second = zone.measures[0], zone.measures[1]
+    twin = second.model_copy(update={"id": first.id})  # data built in code may repeat an id
+    copy = zone.model_copy(update={"measures": [first, twin, *zone.measures[2:]]})
+    ds = shipped.replace_zones([copy, *shipped.zones[1:]])
+    assert ds.measure(first.id) is first  # the first, as the scan it replaced returned
+    assert ds.measure(shipped.zones[1].measures[0].id) is shipped.zones[1].measures[0]
+    with pytest.raises(UnknownIdError, match="unknown measure id 'no-such-measure'"):
+        ds.measure("no-such-measure")

@@ -35,6 +35,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, Literal
 
+from ._longlived import freeze_long_lived
 from ._params import MAX_DRAWS, MAX_WORKERS, Bool, FilePath, Maybe, validate_params
 from ._version import __version__
 from .data.documents import Document
@@ -252,6 +253,8 @@ def _dataset(data: list[str] | None, shipped: bool) -> Any:
     if key not in _LOADED:
         _LOADED.clear()  # one dataset at a time: a batch reads one
         _LOADED[key] = load_dataset(data, include_shipped=shipped) if data else load_dataset()
+        if multiprocessing.parent_process() is not None:  # a worker process (ours, or Dask's): it serves every job
+            freeze_long_lived()  # out of the GC's walks (never in the caller's own process: workers=1)
     return _LOADED[key]
 
 

@@ -373,11 +373,11 @@ def _national_rows(
 
 def _edges(dataset: Dataset, codes: set[str], secondary: bool) -> list[dict[str, Any]]:
     """``inspired_by`` links whose follower carries one of ``codes``, with their generation."""
-    measures = {m.id: (z, m) for z, m in dataset.measures()}
     rows = []
     for zone, measure in dataset.measures():
         if measure.inspired_by is None or not any(_carries(measure, c, secondary) for c in codes):
             continue
+        measures = _by_id(dataset)
         resolved = _source(dataset, measure, measures)
         if resolved is None:  # a dangling link is a validation issue; it has no place in the graph
             continue
@@ -396,6 +396,11 @@ def _edges(dataset: Dataset, codes: set[str], secondary: bool) -> list[dict[str,
             }
         )
     return sorted(rows, key=lambda r: (r["code"], r["generation"], r["target_measure"]))
+
+
+def _by_id(dataset: Dataset) -> dict[str, tuple[Zone, Measure]]:
+    """Every measure by id, with its zone (the last of a repeated id), built once per dataset."""
+    return dataset.derived("measures-by-id", lambda: {m.id: (z, m) for z, m in dataset.measures()})
 
 
 def _source(

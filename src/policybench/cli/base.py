@@ -153,11 +153,14 @@ def add_data(parser: argparse.ArgumentParser) -> None:
 
 def load_data(args: argparse.Namespace) -> Any:
     """The dataset selected by --data/--no-shipped/--codebook: the shipped zones plus --data."""
+    from .._longlived import freeze_long_lived
     from ..data.dataset import load_dataset
 
     if args.no_shipped and not args.data:
         raise UsageError("--no-shipped leaves no zones: give the zones to use with --data PATH")
-    return load_dataset(args.data, codebook=args.codebook, include_shipped=not args.no_shipped)
+    dataset = load_dataset(args.data, codebook=args.codebook, include_shipped=not args.no_shipped)
+    freeze_long_lived()  # the command's dataset lives until it exits: out of the GC's walks
+    return dataset
 
 
 def iso_date(text: str) -> str:

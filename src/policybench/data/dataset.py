@@ -135,11 +135,20 @@ class Dataset:
 
     @validate_params({"measure_id": Str(empty=True)}, name="Dataset.measure")
     def measure(self, measure_id: str) -> Measure:
-        """The measure with this id (:class:`UnknownIdError` if absent)."""
+        """The measure with this id (the first, should ids repeat; :class:`UnknownIdError` if absent).
+
+        Looked up in a map of every measure by id, built once per dataset.
+        """
+        found = self.derived("measure-by-id", self._first_by_id).get(measure_id)
+        if found is None:
+            raise UnknownIdError(f"unknown measure id '{measure_id}'")
+        return found
+
+    def _first_by_id(self) -> dict[str, Measure]:
+        first: dict[str, Measure] = {}
         for _zone, measure in self.measures():
-            if measure.id == measure_id:
-                return measure
-        raise UnknownIdError(f"unknown measure id '{measure_id}'")
+            first.setdefault(measure.id, measure)
+        return first
 
     @validate_params({"date": Date()}, name="Dataset.as_of")
     def as_of(self, date: str) -> Dataset:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -41,7 +42,13 @@ FORMATS = {
 _STATUS_NOTE = re.compile(r"\((proposed|piloting|implemented|discontinued)\)")
 
 
+@functools.cache
 def _environment(autoescape: bool, lang: str) -> jinja2.Environment:
+    """The template environment of one escaping mode and language, built once per process.
+
+    Jinja2 compiles a template on its first ``get_template`` and keeps it in the environment, so
+    a batch of reports compiles each template once instead of once per report.
+    """
     import jinja2
 
     env = jinja2.Environment(
