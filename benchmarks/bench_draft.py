@@ -73,6 +73,19 @@ HELD_OUT = [
     ("changchun-htz-news-2020", "held-out"),
     ("qijiang-parks-drc-2026", "held-out"),
     ("jiuquan-devzones-2023", "held-out"),
+    # round 4: coded blind in session 11 by another coder, before any drafter run on them
+    ("bijie-htz-bianban-2023", "held-out-4"),
+    ("huaian-etdz-bianban-2022", "held-out-4"),
+    ("hulunbuir-bianban-2021", "held-out-4"),
+    ("ningxia-devzones-2020", "held-out-4"),
+    ("boao-lecheng-measures-2019", "held-out-4"),
+    ("sanya-parks-npc-2020", "held-out-4"),
+    ("bingtuan-devzones-2023", "held-out-4"),
+    ("putian-beian-2021", "held-out-4"),
+    ("sichuan-etdz-opinion-2020", "held-out-4"),
+    ("guilin-htz-2010", "held-out-4"),
+    ("guizhou-devzones-2018", "held-out-4"),
+    ("harbin-etdz-notice-2023", "held-out-4"),
 ]
 
 
