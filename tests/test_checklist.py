@@ -185,3 +185,16 @@ def test_one_headline_count_everywhere() -> None:
     assert f"({counts['unknown']} more applicable ones are unknown" in md
     assert f"over {counts['known']} applicable categories known for the target" in a.gap.summary("en")
     assert f"over {counts['known']} applicable categories known for the target" in a._repr_html_()
+
+
+def test_a_code_or_source_listed_twice_in_the_scope_is_a_located_warning(tmp_path: Path) -> None:
+    path = tmp_path / "test-zone.yaml"
+    path.write_text(
+        HEAD + "scope:\n  examined: [HR, GOV.STATUTORY_BODY, HR]\n  sources: [plan, plan]\n" + SOURCES, encoding="utf-8"
+    )
+    issues = [i for i in validate([path], codebook=SHIPPED_CODEBOOK).issues if i.code == "repeated-entry"]
+    assert [(i.path, i.line, i.severity, i.found) for i in issues] == [
+        ("scope.examined[2]", 2 + HEAD.count("\n"), "warning", "HR"),
+        ("scope.sources[1]", 3 + HEAD.count("\n"), "warning", "plan"),
+    ]
+    assert "first as item 0" in issues[0].message

@@ -118,6 +118,7 @@ ISSUE_CODES: dict[str, str] = {
     "absent-without-search": "an absent entry on basis 'search' without a search record",
     "search-absence-high": "an absence resting on a search rated high confidence (protocol K5)",
     "empty-search": "a search record with neither a source read nor a query run",
+    "repeated-entry": "a code or source listed twice in a scope list (a warning: the repeat is ignored)",
     "search-source-not-read": "a search-based absence citing sources not listed as read in full, without "
     "evidence (warning, protocol K5)",
     "state-conflict": "a category given two states (two entries, or an entry beside a counted measure)",

@@ -291,6 +291,8 @@ def check_scope(zone: Zone, doc: Document, codebook: Codebook) -> list[Issue]:
         )
         for i, source_id in enumerate(zone.scope.sources):
             issues += _unknown_source(doc, ("scope", "sources", i), source_id, sources)
+        issues += _repeated(doc, ("scope", "examined"), zone.scope.examined, "code")
+        issues += _repeated(doc, ("scope", "sources"), zone.scope.sources, "source")
         issues += _check_outside_scope(zone, zone.scope, doc, codebook)
     issues += _check_scope_codes(
         doc,
@@ -342,6 +344,28 @@ def _check_scope_codes(
         for path, value in zip(paths, values, strict=True)
         if value not in choices
     ]
+
+
+def _repeated(doc: Document, path: tuple[str, ...], values: list[str], what: str) -> list[Issue]:
+    """A warning for each entry of a scope list that repeats an earlier one (harmless, but a sign of a slip)."""
+    first: dict[str, int] = {}
+    issues = []
+    for i, value in enumerate(values):
+        if value in first:
+            issues.append(
+                doc.issue(
+                    "repeated-entry",
+                    (*path, i),
+                    f"{what} '{value}' is listed twice in {'.'.join(path)} (first as item {first[value]})",
+                    expected=f"each {what} once",
+                    found=value,
+                    hint="delete the repeated entry",
+                    severity="warning",
+                )
+            )
+        else:
+            first[value] = i
+    return issues
 
 
 def _unknown_source(doc: Document, path: tuple[str | int, ...], source_id: str, sources: set[str]) -> list[Issue]:
