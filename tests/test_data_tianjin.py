@@ -14,7 +14,7 @@ from policybench.data.protocol import PROTOCOL_RULES
 from policybench.gaps import gap_analysis, recommend
 from policybench.similarity import scope_matrix
 
-DATA_VERSION = "2.6.0"
+DATA_VERSION = "2.7.0"
 MODELS = ["wuhan-city-partner", "donghu-htz"]
 
 #: Categories the 1.1.0 re-audit found Tianjin to have, with the source that shows it.

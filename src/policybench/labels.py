@@ -640,7 +640,7 @@ PHRASES: dict[str, dict[str, str]] = {
     },
     "rationale.uplift": {
         "zh": "若达到标杆深度，总体DTF可提高{uplift}分。",
-        "en": "Reaching the exemplar's depth would raise the overall DTF by {uplift} points.",
+        "en": "Reaching the exemplar's depth would add {uplift} to the overall DTF.",
     },
     # gaps/evidence.py: the check that settles a "verify first" cell
     "check.read": {"zh": "通读本区来源{sources}", "en": "read the target's source(s) {sources}"},

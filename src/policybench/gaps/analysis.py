@@ -402,7 +402,7 @@ def gap_analysis(
     >>> from policybench import load_dataset
     >>> gap = gap_analysis(load_dataset(), "tianjin-htz", against=["wuhan-city-partner", "donghu-htz"])
     >>> round(gap.overall), gap.counts()
-    (72, {'known': 27, 'unknown': 3, 'not_applicable': 31})
+    (73, {'known': 28, 'unknown': 3, 'not_applicable': 30})
     """
     statuses = check_status(dataset.codebook, status, "gap_analysis")
     dataset.zone(target)
