@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from policybench import validate
+from policybench import load_dataset, validate
 from policybench.data.frames import MEASURE_COLUMNS, ZONE_COLUMNS, coverage_summary
 from policybench.data.protocol import PROTOCOL_RULES
 
@@ -101,3 +103,38 @@ def test_coverage_with_all_statuses_and_domain_level(shipped) -> None:
     zones, codes = coverage_summary(shipped, shipped.coverage_table())
     assert zones.set_index("zone_id").loc["national-policy", "counted"] == 0
     assert codes.set_index("code").loc["MKT.PARTNER_SYSTEM", "zones"] == 2  # Wuhan and Zhongguancun (Tianjin: proposed)
+
+
+def test_readme_states_what_the_shipped_data_holds() -> None:
+    """README's summary of the shipped data is recomputed from the data (it must change with it)."""
+    import re
+
+    from policybench.data.states import core_coverage
+
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    line = re.search(
+        r"\(data (\S+)\): (\d+) zones and the frame of national directions, (\d+) measures\n  from (\d+) "
+        r"sources, (\d+) absences with evidence and (\d+) unknown cells",
+        text,
+    )
+    assert line is not None
+    ds = load_dataset()
+    zones = [z for z in ds.zones if z.kind != "national-policy"]
+    assert line.groups() == (
+        ds.data_version,
+        str(len(zones)),
+        str(sum(len(z.measures) for z in ds.zones)),
+        str(sum(len(z.sources) for z in ds.zones)),
+        str(sum(len(z.absent) for z in ds.zones)),
+        str(sum(len(z.unknown) for z in ds.zones)),
+    )
+    counted = ds.codebook.counted_statuses
+    shares = {z.id: core_coverage(ds.codebook, z, counted) for z in zones}
+    percent = {zone: round(100 * c.known / c.total) for zone, c in shares.items()}
+    at_goal = sorted(zone for zone, p in percent.items() if p >= 80)
+    words = {7: "Seven", 8: "Eight", 9: "Nine", 10: "Ten"}
+    assert f"{words.get(len(at_goal), len(at_goal))} zones\n  know at least 80 % of their core cells" in text
+    below = [p for p in percent.values() if p < 80]
+    assert f"the other {len(below)} know {min(below)}–{max(below)} %" in text.replace("eighteen", "18")
+    for zone in ("tianjin-htz", "tianjin-teda"):
+        assert f"{percent[zone]} %" in text
