@@ -185,3 +185,12 @@ def test_adoption_order_counts_the_zones_surely_earlier_as_the_pairwise_definiti
         lo = spans[row["zone_id"]][0]
         assert row["order"] == 1 + sum(hi < lo for _lo, hi in spans.values())
     assert [r["order"] for r in rows] == sorted(r["order"] for r in rows)
+
+
+def test_rows_kept_per_code_are_handed_out_as_copies(shipped) -> None:
+    code = "HR.COMPETITIVE_APPOINTMENT"
+    first = diffusion(shipped, code)
+    first._adoptions[0]["zone_id"] = "tampered"  # a caller changing what it was given
+    again = diffusion(shipped, [code, "HR.PERFORMANCE_PAY"])  # the per-code rows are kept on the dataset
+    assert again.adoption_table().query("code == @code")["zone_id"].iloc[0] == "donghu-htz"
+    assert again.adoption_table().equals(diffusion(shipped, [code, "HR.PERFORMANCE_PAY"]).adoption_table())

@@ -180,3 +180,15 @@ def test_zone_compared_with_itself_has_no_gaps(toy) -> None:
     gap = gap_analysis(ds, "gamma", against=["gamma-twin"])
     assert (gap.table()["gap"] == 0).all() and gap.overall == 100
     assert recommend(gap).empty
+
+
+def test_the_verify_first_table_is_built_once_and_handed_out_as_copies(shipped) -> None:
+    from policybench.gaps import gap_analysis
+
+    gap = gap_analysis(shipped, "tianjin-htz")
+    first = gap.unverified()
+    assert len(first) > 0
+    first.loc[0, "code"] = "tampered"
+    again = gap.unverified()
+    assert again.loc[0, "code"] != "tampered" and again is not gap.unverified()
+    assert gap.domain_table()["n_unknown"].sum() == len(again)  # the domain table reads the same table

@@ -257,14 +257,26 @@ def diffusion(
     national: list[dict[str, Any]] = []
     undated: list[dict[str, Any]] = []
     for code in chosen:
-        firsts, missing = _earliest_by_zone(dataset, code, statuses, secondary)
-        undated.extend(missing)
-        directions = _directions(dataset, code, secondary)
-        adoptions.extend(_order(code, firsts, directions))
-        national.extend(_national_rows(code, directions, firsts))
+        ordered, led, missing = _of_code(dataset, code, statuses, secondary)
+        adoptions += [dict(row) for row in ordered]  # copies: the cached rows stay as computed
+        national += [dict(row) for row in led]
+        undated += [dict(row) for row in missing]
     edges = _edges(dataset, set(chosen), secondary)
     params = {"codes": list(chosen), "status": list(statuses), "secondary": secondary}
     return Diffusion(chosen, params, adoptions, national, edges, undated)
+
+
+def _of_code(
+    dataset: Dataset, code: str, statuses: tuple[str, ...], secondary: bool
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    """One code's adoption order, national-direction rows and undated measures, once per dataset (a batch rereads them)."""
+
+    def make() -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        firsts, missing = _earliest_by_zone(dataset, code, statuses, secondary)
+        directions = _directions(dataset, code, secondary)
+        return _order(code, firsts, directions), _national_rows(code, directions, firsts), missing
+
+    return dataset.derived(("diffusion.code", code, statuses, secondary), make)
 
 
 def _earliest_by_zone(

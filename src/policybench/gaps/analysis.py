@@ -120,6 +120,8 @@ class GapAnalysis:
     codebook_version: str = ""
     data_hash: str = ""
     library_version: str = __version__
+    #: Tables derived once and handed out as copies (the result is immutable, so are they).
+    _memo: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def full_table(self) -> pd.DataFrame:
@@ -247,6 +249,11 @@ class GapAnalysis:
         first (ties by code). National duties are left out (presumed met). Columns as in
         ``UNVERIFIED_COLUMNS``.
         """
+        if "unverified" not in self._memo:  # read by the report, the domain table and the summary
+            self._memo["unverified"] = self._unverified()
+        return self._memo["unverified"].copy()
+
+    def _unverified(self) -> pd.DataFrame:
         table = self.table()
         codebook = self.dataset.codebook
         duty = np.array([codebook.category(c).national_duty is not None for c in table["code"]], dtype=bool)

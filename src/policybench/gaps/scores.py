@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -117,35 +118,83 @@ def exemplars_by_code(
 ) -> dict[str, list[tuple[Zone, Measure]]]:
     """:func:`best_exemplars` of each of ``codes``, with one pass over the zones' measures.
 
-    The counted measures of the zones are arrays (cached per zone); each code's candidates are
-    ordered by the key (-depth, secondary, confidence, negated date, id) with a stable lexsort,
-    so candidates with equal keys keep zone and file order, as a stable sort of them would.
+    The counted measures of every zone are arrays built once per dataset and status filter
+    (:func:`_candidates`); each code's candidates among ``zones`` are ordered by the key (-depth,
+    secondary, confidence, negated date, id) with a stable lexsort whose last key is the
+    candidate's place in ``zones`` and in its file, so candidates with equal keys keep zone and
+    file order, as a stable sort of them would. A zone named twice contributes its measures
+    twice (the arrays are then built for that list).
     """
-    owners = [dataset.zone(zone_id) for zone_id in zones]
-    parts = [counted_categories(dataset, zone.id, statuses) for zone in owners]
-    measures = [m for part in parts for m in part.measures]  # zone by zone, in file order
-    if not measures:
+    owners = [dataset.zone(zone_id) for zone_id in zones]  # unknown ids raise here
+    if len(set(zones)) == len(zones):
+        found = _candidates(dataset, tuple(statuses))
+        place = {zone_id: k for k, zone_id in enumerate(zones)}
+        zone_rank = np.array([place.get(zone.id, -1) for zone in found.owners], dtype=np.int64)[found.zone_of]
+        chosen = zone_rank >= 0
+        order_key = zone_rank * (int(found.within.max(initial=0)) + 1) + found.within
+    else:
+        found = _Candidates.of(dataset, owners, tuple(statuses))
+        chosen = np.ones(len(found.measures), dtype=bool)
+        order_key = np.arange(len(found.measures))
+    if not chosen.any():
         return {code: [] for code in codes}
-    zone_of = np.repeat(np.arange(len(owners)), [len(part.measures) for part in parts])
-    carries = np.concatenate([part.carries for part in parts])  # measures x codebook codes
-    primary = np.concatenate([part.primary for part in parts])
-    depth = np.concatenate([part.depth for part in parts])
-    labels, at = np.unique(np.concatenate([part.confidence for part in parts]), return_inverse=True)
-    confidence = np.array([CONFIDENCE_ORDER[str(c)] for c in labels], dtype=np.int64)[at.reshape(-1)]
-    date = _ranks([_negated_date(m.start) for m in measures])
-    ids = _ranks([m.id for m in measures])
     column = {code: j for j, code in enumerate(dataset.codebook.codes)}
 
     def ranked(code: str) -> list[tuple[Zone, Measure]]:
         j = column.get(code)
         if j is None:
             return []
-        found = np.flatnonzero(carries[:, j])
-        # the last key sorts first: deeper, primary before secondary, confidence, more recent, id
-        order = np.lexsort((ids[found], date[found], confidence[found], primary[found] != j, -depth[found]))
-        return [(owners[zone_of[i]], measures[i]) for i in found[order[:n]]]
+        at = np.flatnonzero(found.carries[:, j] & chosen)
+        # the last key sorts first: deeper, primary before secondary, confidence, more recent, id, then place
+        keys = (order_key[at], found.ids[at], found.date[at], found.confidence[at], found.primary[at] != j)
+        order = np.lexsort((*keys, -found.depth[at]))
+        return [(found.owners[found.zone_of[i]], found.measures[i]) for i in at[order[:n]]]
 
     return {code: ranked(code) for code in codes}
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """The counted measures of some zones, one row each, with what the exemplar key reads."""
+
+    owners: tuple[Zone, ...]
+    measures: tuple[Measure, ...]
+    zone_of: np.ndarray  # index into owners
+    within: np.ndarray  # place among its zone's counted measures
+    carries: np.ndarray  # measures x codebook codes
+    primary: np.ndarray
+    depth: np.ndarray
+    confidence: np.ndarray  # CONFIDENCE_ORDER
+    date: np.ndarray  # rank of the negated start date
+    ids: np.ndarray  # rank of the id
+
+    @classmethod
+    def of(cls, dataset: Dataset, owners: Sequence[Zone], statuses: tuple[str, ...]) -> _Candidates:
+        parts = [counted_categories(dataset, zone.id, statuses) for zone in owners]
+        measures = tuple(m for part in parts for m in part.measures)  # zone by zone, in file order
+        sizes = [len(part.measures) for part in parts]
+        codes = len(dataset.codebook.codes)
+        confidence = np.array([CONFIDENCE_ORDER[m.confidence] for m in measures], dtype=np.int64)
+        return cls(
+            tuple(owners),
+            measures,
+            np.repeat(np.arange(len(owners)), sizes),
+            np.concatenate([np.arange(size) for size in sizes]) if sizes else np.zeros(0, dtype=np.int64),
+            np.concatenate([part.carries for part in parts]) if parts else np.zeros((0, codes), dtype=bool),
+            np.concatenate([part.primary for part in parts]) if parts else np.zeros(0, dtype=np.int64),
+            np.concatenate([part.depth for part in parts]) if parts else np.zeros(0, dtype=np.int64),
+            confidence,
+            _ranks([_negated_date(m.start) for m in measures]),
+            _ranks([m.id for m in measures]),
+        )
+
+
+def _candidates(dataset: Dataset, statuses: tuple[str, ...]) -> _Candidates:
+    """:class:`_Candidates` of every zone of the dataset, in its order, built once per dataset and status filter.
+
+    Ranks of dates and ids among all candidates order any subset as ranks among the subset would.
+    """
+    return dataset.derived(("exemplar-candidates", statuses), lambda: _Candidates.of(dataset, dataset.zones, statuses))
 
 
 def _ranks(values: Sequence[Any]) -> np.ndarray:
