@@ -88,6 +88,7 @@ def test_bench_scale_quick(tmp_path: Path) -> None:
         "similarity",
         "assess",
         "assess (text index kept)",
+        "assess (another target, same process)",
         "batch (2 processes)",
     } <= steps, data["rows"]
     assert all("error" not in r for r in data["rows"]), data["rows"]
