@@ -248,3 +248,13 @@ def test_timestamp_tag_on_a_key_is_an_issue(tmp_path: Path) -> None:
     path.write_text("!!timestamp name:\n  zh: x\n")
     issues = read_document(path).issues
     assert [(i.code, i.line) for i in issues] == [("wrong-type", 1)]
+
+
+@pytest.mark.parametrize("text", ["~", "null", "&a ", "--- ", "--- ~\n"])
+def test_a_document_that_is_only_a_null_value_is_an_error_not_an_empty_zone(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "zone.yaml"
+    path.write_text(text, encoding="utf-8")
+    issues = [i for i in validate([path]).issues if i.file == str(path)]
+    assert [(i.code, i.severity) for i in issues] == [("empty-file", "error")]
+    with pytest.raises(DataValidationError, match="empty"):
+        load_zone(path)

@@ -470,6 +470,16 @@ def _built(name: str, node: yaml.Node, composed: int | None, *, placeholder_free
     data = builder.build(node, ())
     if builder.stopped:  # cut short by a limit: what was built is not the document
         return Document(name, None, issues=tuple(builder.issues))
+    if data is None and not builder.issues:  # '~', 'null', a bare anchor: a document with nothing in it
+        return _failed(
+            name,
+            "empty-file",
+            "the file's document is empty (a null value)",
+            line=node.start_mark.line + 1,
+            column=node.start_mark.column + 1,
+            expected="a mapping with the zone or codebook fields",
+            found=_clip(node.value) or "nothing",
+        )
     return Document(name, data, builder.positions, tuple(builder.issues), placeholder_free)
 
 
