@@ -28,7 +28,9 @@ __all__ = [
 MEASURE_WORDS = re.compile(
     "推行|推进|推动|实施|实行|建立|设立|成立|组建|开展|探索|取消|下放|承接|试点|试行|打造|构建|深化|优化|落实|"
     "引入|引进|鼓励|支持|推出|制定|出台|完善|健全|合并|整合|争取|授权|改革|创新|简化|精简|取消|赋予|授予|委托|"
-    "采取|采用|实现|设置|聘任|选聘|招聘|考核|外包|购买|补贴|奖励|基金|机制|制度|模式|办法|方案|清单"
+    "采取|采用|实现|设置|聘任|选聘|招聘|考核|外包|购买|补贴|奖励|基金|机制|制度|模式|办法|方案|清单|"
+    # every action verb states a measure in a sentence too (移交45项社会事务职能至属地镇街)
+    "精减|竞聘|剥离|划转|调整|核定|分离|移交|交由|组织|搭建|创设|启动"
 )
 #: Verbs by which a clause on its own states a measure (nouns such as 机制, 模式 are not enough for a clause).
 ACTION_WORDS = re.compile(
@@ -156,10 +158,12 @@ def non_measure_kind(sentence: str) -> str | None:
 
 #: What a count of the design counts (protocol D3): bodies, departments, posts, listed items and powers, documents.
 _DESIGN_AFTER = re.compile(
-    r"[^，,。；;、]{0,6}?(?:机构|部门|处室|科室|局|中心|岗位|职位|职数|员额|编制|类|事项|职能|职责|权限|权力|"
-    r"文件|政策|办法|条|章|园|片区|公司|平台|任务|清单|改革)"
+    r"[^，,。；;、]{0,6}?(?:机构|部门|部室|处室|科室|局|中心|岗位|职位|职数|员额|编制|类|事项|职能|职责|权限|权力|"
+    r"文件|政策|办法|条|章|园|开发区|功能区|片区|板块|公司|平台|基金|任务|清单|改革)"
 )
 _DESIGN_BEFORE = re.compile("控制数|员额|编制|职数|岗位数|定员")
+#: A count of 个 or 项 after a noun of the design counts the design: 内设机构由5个压缩至3个, 剥离清单42项.
+_DESIGN_NOUN_BEFORE = re.compile("机构|部门|部室|处室|科室|园区|开发区|限额|事项|职能|职责|清单|权限")
 
 
 def find_indicators(sentence: str) -> list[FoundIndicator]:
@@ -175,11 +179,12 @@ def find_indicators(sentence: str) -> list[FoundIndicator]:
     """
     found = []
     for match in _INDICATOR.finditer(sentence):
-        before = re.split(r"[,，、;；。:：\s]", sentence[: match.start()])[-1]
+        before = re.split(r"[,，、;；。:：\s]", sentence[: match.start()].rstrip())[-1]
         name = re.sub(r"\d+(?:\.\d+)?$", "", before)[-12:] or sentence[max(0, match.start() - 6) : match.start()]
         unit = match.group("unit")
         after = sentence[match.end() : match.end() + 10]
-        structural = unit == "%" or bool(_DESIGN_AFTER.match(after) or _DESIGN_BEFORE.search(before))
+        counted = unit in ("个", "项") and _DESIGN_NOUN_BEFORE.search(before) is not None
+        structural = unit == "%" or counted or bool(_DESIGN_AFTER.match(after) or _DESIGN_BEFORE.search(before))
         found.append(FoundIndicator(name or unit, float(match.group("value")), unit, UNITS[unit], structural))
     return found
 
