@@ -31,6 +31,7 @@ from policybench.draft.rules import (
     measure_clauses,
     non_measure_kind,
     reform_parts,
+    split_outside_brackets,
     without_problems,
 )
 from policybench.draft.tense import document_tense, find_start, guess_status
@@ -244,6 +245,14 @@ def test_problem_and_goal_clauses_are_not_measures() -> None:
 def test_a_quoted_name_is_one_item_of_a_list() -> None:
     assert reform_parts("推行“一区多园、一个机构”管理模式") == []
     assert reform_parts("推进去行政化、去社会化改革") == ["去行政化", "去社会化"]
+
+
+def test_a_list_in_brackets_stays_in_its_clause_and_names_its_systems() -> None:
+    sentence = "着力推进“三化三制”(专业化、市场化、国际化,任期制、聘任制、绩效薪酬制),强化开发区经济属性。"
+    clauses = measure_clauses(sentence)
+    assert clauses[0] == "着力推进“三化三制”(专业化、市场化、国际化,任期制、聘任制、绩效薪酬制)"
+    assert reform_parts(clauses[0]) == ["任期制", "聘任制", "绩效薪酬制"]  # a system (…制) is a reform; …化 a goal
+    assert split_outside_brackets("推进(甲,乙,强化") == ["推进(甲", "乙", "强化"]  # a bracket left open: cut everywhere
 
 
 def test_one_clause_gives_one_reform_and_the_cli_default_is_the_librarys() -> None:

@@ -16,6 +16,7 @@ __all__ = [
     "find_indicators",
     "non_measure_kind",
     "reform_parts",
+    "split_outside_brackets",
     "without_problems",
     "guess_depth",
     "is_measure_sentence",
@@ -229,7 +230,7 @@ def measure_clauses(sentence: str) -> list[str]:
     >>> measure_clauses("推出“多项合一”审批模式,支持“一址多照”和集群注册,效率明显提高。")
     ['推出“多项合一”审批模式', '支持“一址多照”和集群注册']
     """
-    clauses = [c.strip() for c in re.split(r"[,，;；:：。!！?？]", sentence) if c.strip()]
+    clauses = [c.strip() for c in split_outside_brackets(sentence) if c.strip()]
     return [
         c
         for c in clauses
@@ -237,7 +238,38 @@ def measure_clauses(sentence: str) -> list[str]:
     ]
 
 
-_PART_SPLIT = re.compile("、|以及|和|及|与")
+_CLAUSE_END = re.compile(r"[,，;；:：。!！?？]")
+_OPENING, _CLOSING = "(（“《「【", ")）”》」】"
+
+
+def split_outside_brackets(sentence: str) -> list[str]:
+    """The sentence cut at clause punctuation (，；：。), except inside brackets and quotation marks.
+
+    A list in brackets ("三化三制"(专业化、市场化、国际化,任期制、聘任制、绩效薪酬制)) stays in its
+    clause; with a bracket left open, the sentence is cut everywhere.
+
+    Examples
+    --------
+    >>> split_outside_brackets("推进“三化三制”(专业化,任期制、聘任制),强化经济属性")
+    ['推进“三化三制”(专业化,任期制、聘任制)', '强化经济属性']
+    """
+    pieces, start, depth = [], 0, 0
+    for i, ch in enumerate(sentence):
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING:
+            depth = max(0, depth - 1)
+        elif depth == 0 and _CLAUSE_END.match(ch):
+            pieces.append(sentence[start:i])
+            start = i + 1
+    if depth:
+        return _CLAUSE_END.split(sentence)
+    return [*pieces, sentence[start:]]
+
+
+_PART_SPLIT = re.compile("、|以及|和|及|与|[,，](?=[^()（）]*[)）])")  # a comma only inside brackets
+#: What a list item keeps of its brackets: the words inside them.
+_PART_BRACKETS = re.compile(r"^[^()（）]*[(（]|[)）][^()（）]*$")
 _REFORM_NOUN = re.compile("[化制]$|[化制](?:改革|管理)")
 #: The verb a list shares ("推进A、B改革") and its closing noun, trimmed from each item.
 _PART_TRIM = re.compile(
@@ -275,7 +307,9 @@ def reform_parts(clause: str) -> list[str]:
     """The parts of a clause that names several reforms in a list ("去行政化、去社会化").
 
     A part is kept when it has 4+ characters and reads as a reform: a measure word, or a
-    noun of reform ending in 化 or 制. A clause with one item gives no parts (it is classified whole).
+    noun of reform ending in 化 or 制; a three-character system (任期制, 聘任制) is kept too. A list
+    in brackets gives its items without the brackets. A clause with one item gives no parts (it
+    is classified whole).
 
     Examples
     --------
@@ -283,11 +317,20 @@ def reform_parts(clause: str) -> list[str]:
     ['去行政化', '去社会化']
     >>> reform_parts("推行全员聘任制")
     []
+    >>> reform_parts("着力推进“三化三制”(专业化、市场化,任期制、聘任制、绩效薪酬制)")
+    ['任期制', '聘任制', '绩效薪酬制']
     """
-    parts = [_PART_TRIM.sub("", p.strip()) for p in _unquoted_split(clause) if p.strip()]
+    parts = [_PART_TRIM.sub("", _PART_BRACKETS.sub("", p.strip())) for p in _unquoted_split(clause) if p.strip()]
     if len(parts) < 2:
         return []
-    return [p for p in parts if len(p) >= 4 and (MEASURE_WORDS.search(p) or _REFORM_NOUN.search(p))]
+    return [p for p in parts if _reads_as_reform(p)]
+
+
+def _reads_as_reform(part: str) -> bool:
+    """A list item naming a reform: 4+ characters with a measure word or a noun of reform, or a system (任期制)."""
+    if len(part) == 3:
+        return part.endswith("制")
+    return len(part) >= 4 and bool(MEASURE_WORDS.search(part) or _REFORM_NOUN.search(part))
 
 
 def key_phrase(
