@@ -3,7 +3,8 @@
 Each coded row of a ``<id>.gold.tsv`` gives one training example of its category: the verbatim
 fragments of its phrase column (cut at '…', notes in brackets dropped, fragments not found in the
 paragraph dropped). Each NONE row gives one non-measure example: the paragraph's text. UNCODED rows
-give nothing. Every example's group is its text id, so that an evaluation of that text leaves it
+give nothing. Texts of the ``held-out`` split of bench_draft.py are never read: a new round is
+scored once on the frozen drafter before its examples may train it. Every example's group is its text id, so that an evaluation of that text leaves it
 out of training (``fit_classifier(..., exclude_texts=[id])``; bench_draft.py does this for every
 gold text: leave one text out).
 
@@ -61,7 +62,9 @@ def rows_of(text_id: str) -> list[tuple[str, str, str]]:
 
 
 def render() -> str:
-    ids = sorted(p.name.removesuffix(".gold.tsv") for p in (HERE / "texts").glob("*.gold.tsv"))
+    from bench_draft import HELD_OUT  # this folder is on the path when run as a script
+
+    ids = sorted(text_id for text_id, split in HELD_OUT if split != "held-out")  # never a text still held out
     lines = [HEADER]
     for text_id in ids:
         lines += ["\t".join(row) + "\n" for row in rows_of(text_id) if "\t" not in row[2]]

@@ -109,7 +109,8 @@ def test_nonmeasures_of_a_left_out_zone_are_left_out_too() -> None:
 def test_gold_examples_train_the_model_and_are_left_out_with_their_text() -> None:
     gold_ids = {p.name.removesuffix(".gold.tsv") for p in (ROOT / "benchmarks" / "texts").glob("*.gold.tsv")}
     rows = text_examples()
-    assert {g for g, _c, _t in rows} == gold_ids  # every gold text gives examples, and nothing else does
+    groups = {g for g, _c, _t in rows}
+    assert groups <= gold_ids and len(groups) >= 22  # the gold texts looked at (a held-out round never is)
     assert {c for _g, c, _t in rows} > {NOT_A_MEASURE, "HR.COMPETITIVE_APPOINTMENT"}
     left_out = "qiantang-platforms-2020"
     assert left_out not in {g for g, _c, _t in text_examples([left_out])}
@@ -328,6 +329,14 @@ def test_cache_key_follows_data_and_parameters() -> None:
     assert key != cache_module.model_key("dataset:" + shipped.data_hash(), {"exclude": ["tianjin-htz"]})
     smaller = shipped.replace_zones([z for z in shipped.zones if z.id != "xian-htz"])
     assert key != cache_module.model_key("dataset:" + smaller.data_hash(), {"exclude": []})
+
+
+def test_cache_key_follows_the_gold_examples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    key = cache_module.model_key("shipped:x", {"exclude": []})
+    changed = tmp_path / "examples.tsv"
+    changed.write_bytes(cache_module.EXAMPLES_FILE.read_bytes() + b"x\tNONE\tnew example\n")
+    monkeypatch.setattr(cache_module, "EXAMPLES_FILE", changed)
+    assert key != cache_module.model_key("shipped:x", {"exclude": []})  # new training examples: a new model
 
 
 def test_unwritable_cache_folder_is_skipped(tmp_path: Path) -> None:
