@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._cachedir import cache_dir
 from .._version import __version__
-from .classify import EXAMPLES_FILE, NONMEASURES_FILE, Block, CategoryClassifier
+from .classify import EXAMPLES_FILE, NGRAMS, NONMEASURES_FILE, Block, CategoryClassifier
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
@@ -55,6 +55,7 @@ def model_key(data_id: str, params: dict[str, Any]) -> str:
             "nonmeasures": hashlib.sha256(NONMEASURES_FILE.read_bytes()).hexdigest(),
             "examples": hashlib.sha256(EXAMPLES_FILE.read_bytes()).hexdigest(),
             "params": params,
+            "ngrams": list(NGRAMS),
         },
         sort_keys=True,
     )

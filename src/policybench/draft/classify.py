@@ -6,14 +6,14 @@ inclusions and keywords, sentences that state no measure (:data:`NOT_A_MEASURE`,
 ``nonmeasures.tsv``: headlines, bylines, issuing boilerplate, history, outcomes, quoted
 higher-level documents, rhetoric), and the gold codings of the benchmark's texts of zones not in
 the data (``examples.tsv``: each coded phrase as an example of its category, each paragraph coded
-as stating no measure as a non-measure; grouped by text, so an evaluation leaves its text out). Features: character 1-3-grams of the NFKC-folded text (with
+as stating no measure as a non-measure; grouped by text, so an evaluation leaves its text out). Features: character 1-4-grams of the NFKC-folded text (with
 word traps such as 编制 "to compile" rewritten), and jieba words with word bigrams when asked
 (``segmenter="jieba"``). Scores are the softmax of the linear SVM's one-vs-rest decision values
 divided by a temperature fitted on out-of-fold predictions, the folds holding out whole zones.
 
 The fitted model is plain arrays (vocabulary, idf, coefficients), so it can be written to a
 cache and read back without pickles (:mod:`policybench.draft.cache`); the transform is the same
-as scikit-learn's ``TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)``.
+as scikit-learn's ``TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True)``.
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ EXAMPLES_FILE = Path(__file__).with_name("examples.tsv")
 #: 编制 followed by a document noun means "to compile", not "staffing establishment".
 _COMPILE = re.compile(r"编制(?=[^，,。；;]{0,14}?(?:清单|规划|方案|计划|目录|报告|预算|指南|标准|名录|图))")
 _SPACES = re.compile(r"\s\s+")
-NGRAMS = (1, 3)
+#: Character n-grams 1 to 4: four characters hold many a reform's name (全员聘任, 社会事务, 一区多园).
+NGRAMS = (1, 4)
 
 
 @dataclass(frozen=True)
@@ -160,12 +161,12 @@ def _jieba_words(text: str) -> list[str]:
 
 
 def char_ngrams(text: str) -> list[str]:
-    """The character 1-3-grams of the folded text, as scikit-learn's char analyzer makes them.
+    """The character 1-4-grams of the folded text, as scikit-learn's char analyzer makes them.
 
     Examples
     --------
     >>> char_ngrams("编制清单")
-    ['编', '写', '清', '单', '编写', '写清', '清单', '编写清', '写清单']
+    ['编', '写', '清', '单', '编写', '写清', '清单', '编写清', '写清单', '编写清单']
     """
     folded = _SPACES.sub(" ", _fold(text))
     low, high = NGRAMS

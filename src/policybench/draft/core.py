@@ -197,7 +197,7 @@ def draft(
     date: str | None = None,
     exclude_zones: Sequence[str] = (),
     top: int = 3,
-    min_score: float = 0.7,
+    min_score: float = 0.65,
     segmenter: str | None = None,
     classifier: CategoryClassifier | None = None,
 ) -> Draft:
@@ -242,9 +242,9 @@ def draft(
     top : int
         Candidate categories listed per measure.
     min_score : float
-        Calibrated score under which a sentence is not proposed, in [0, 1]. The default, 0.7, gives
+        Calibrated score under which a sentence is not proposed, in [0, 1]. The default, 0.65, gives
         the highest recall at a precision of at least 0.7 on the benchmark's gold texts (chosen
-        leaving each text out, it is 0.7 in 20 of 23 folds; see ``benchmarks/README.md``).
+        leaving each text out, it is 0.65 in 18 of 23 folds and 0.6 in 5; see ``benchmarks/README.md``).
     segmenter : {None, "auto", "jieba"}
         Word features from jieba: never (default), when installed ("auto"), or always.
     classifier : CategoryClassifier, optional
