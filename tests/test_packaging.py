@@ -55,6 +55,10 @@ def test_wheel_carries_the_data_and_works_from_another_folder(tmp_path: Path) ->
         check=True,
     )
     (wheel,) = wheel_dir.glob("policybench-*.whl")
+    import zipfile
+
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert {"policybench/draft/nonmeasures.tsv", "policybench/draft/examples.tsv"} <= names  # the draft's data
     target = tmp_path / "site"
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)], check=True

@@ -19,7 +19,7 @@ def _configure_draft(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write the draft zone YAML here (default: print it)")
     p.add_argument("--top", type=int, default=3, help="candidate categories listed per measure (default: %(default)s)")
     p.add_argument(
-        "--min-score", type=float, default=0.6, help="calibrated score needed to propose (default: %(default)s)"
+        "--min-score", type=float, default=0.65, help="calibrated score needed to propose (default: %(default)s)"
     )
     p.add_argument(
         "--exclude-zone",

@@ -3,7 +3,7 @@
 A model is two files in the cache folder, ``<key>.json`` (codes, labels, vocabulary, parameters)
 and ``<key>.npz`` (idf, coefficients, intercepts; read with ``allow_pickle=False``). The key is a
 hash of the model format, the policybench version, the training data (the bytes of the shipped
-codebook, zone files and non-measure sentences, or the data hash of a dataset given in memory)
+codebook, zone files, non-measure sentences and gold examples, or the data hash of a dataset given in memory)
 and the fitting parameters, so a new data version or a changed file builds a new model. A file
 that cannot be read, or does not match its key, is rebuilt; a cache folder that cannot be
 written is skipped. The folder is ``$POLICYBENCH_CACHE_DIR``, else ``$XDG_CACHE_HOME/policybench``,
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from .._cachedir import cache_dir
 from .._version import __version__
-from .classify import NONMEASURES_FILE, Block, CategoryClassifier
+from .classify import EXAMPLES_FILE, NGRAMS, NONMEASURES_FILE, Block, CategoryClassifier
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
@@ -53,7 +53,9 @@ def model_key(data_id: str, params: dict[str, Any]) -> str:
             "version": __version__,
             "data": data_id,
             "nonmeasures": hashlib.sha256(NONMEASURES_FILE.read_bytes()).hexdigest(),
+            "examples": hashlib.sha256(EXAMPLES_FILE.read_bytes()).hexdigest(),
             "params": params,
+            "ngrams": list(NGRAMS),
         },
         sort_keys=True,
     )

@@ -2,16 +2,18 @@
 
 Training data: every coded measure's title, summary and evidence key phrases (Chinese; the
 English title and summary as a second example), each codebook category's label, definition,
-inclusions and keywords, and sentences that state no measure (:data:`NOT_A_MEASURE`, from
+inclusions and keywords, sentences that state no measure (:data:`NOT_A_MEASURE`, from
 ``nonmeasures.tsv``: headlines, bylines, issuing boilerplate, history, outcomes, quoted
-higher-level documents, rhetoric). Features: character 1-3-grams of the NFKC-folded text (with
+higher-level documents, rhetoric), and the gold codings of the benchmark's texts of zones not in
+the data (``examples.tsv``: each coded phrase as an example of its category, each paragraph coded
+as stating no measure as a non-measure; grouped by text, so an evaluation leaves its text out). Features: character 1-4-grams of the NFKC-folded text (with
 word traps such as 编制 "to compile" rewritten), and jieba words with word bigrams when asked
 (``segmenter="jieba"``). Scores are the softmax of the linear SVM's one-vs-rest decision values
 divided by a temperature fitted on out-of-fold predictions, the folds holding out whole zones.
 
 The fitted model is plain arrays (vocabulary, idf, coefficients), so it can be written to a
 cache and read back without pickles (:mod:`policybench.draft.cache`); the transform is the same
-as scikit-learn's ``TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True)``.
+as scikit-learn's ``TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True)``.
 """
 
 from __future__ import annotations
@@ -36,15 +38,25 @@ if TYPE_CHECKING:
 
     from ..data.dataset import Dataset
 
-__all__ = ["NOT_A_MEASURE", "CategoryClassifier", "fit_classifier", "nonmeasure_examples", "training_examples"]
+__all__ = [
+    "NOT_A_MEASURE",
+    "CategoryClassifier",
+    "fit_classifier",
+    "nonmeasure_examples",
+    "text_examples",
+    "training_examples",
+]
 
 #: The pseudo-category of text that states no measure: a draft proposes nothing for it.
 NOT_A_MEASURE = "NONE"
 NONMEASURES_FILE = Path(__file__).with_name("nonmeasures.tsv")
+#: Gold codings of texts of zones not in the data (benchmarks/make_draft_examples.py writes it).
+EXAMPLES_FILE = Path(__file__).with_name("examples.tsv")
 #: 编制 followed by a document noun means "to compile", not "staffing establishment".
 _COMPILE = re.compile(r"编制(?=[^，,。；;]{0,14}?(?:清单|规划|方案|计划|目录|报告|预算|指南|标准|名录|图))")
 _SPACES = re.compile(r"\s\s+")
-NGRAMS = (1, 3)
+#: Character n-grams 1 to 4: four characters hold many a reform's name (全员聘任, 社会事务, 一区多园).
+NGRAMS = (1, 4)
 
 
 @dataclass(frozen=True)
@@ -64,21 +76,44 @@ def _fold(text: str) -> str:
 def nonmeasure_examples(exclude_zones: Sequence[str] = ()) -> list[tuple[str, str, str]]:
     """(group, kind, text) of the labelled non-measure sentences, without those of ``exclude_zones``."""
     excluded = set(exclude_zones)
-    with NONMEASURES_FILE.open(encoding="utf-8", newline="") as handle:
-        lines = [line for line in handle if not line.startswith("#")]
-    rows = list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+    rows = _tsv_rows(NONMEASURES_FILE)
     return [(r["group"], r["kind"], r["text"]) for r in rows if r["group"] not in excluded and r["text"]]
 
 
+def _tsv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        lines = [line for line in handle if not line.startswith("#")]
+    return list(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def text_examples(exclude_texts: Sequence[str] = ()) -> list[tuple[str, str, str]]:
+    """(text id, code, text) of the gold codings' examples, without those of ``exclude_texts``.
+
+    ``code`` is a category, or :data:`NOT_A_MEASURE` for a paragraph coded as stating no measure.
+    """
+    excluded = set(exclude_texts)
+    rows = _tsv_rows(EXAMPLES_FILE)
+    return [(r["group"], r["code"], r["text"]) for r in rows if r["group"] not in excluded and r["text"]]
+
+
 def training_examples(
-    dataset: Dataset, *, exclude_zones: Sequence[str] = (), keywords: bool = True, nonmeasures: bool = True
+    dataset: Dataset,
+    *,
+    exclude_zones: Sequence[str] = (),
+    keywords: bool = True,
+    nonmeasures: bool = True,
+    exclude_texts: Sequence[str] = (),
+    examples: bool = True,
 ) -> TrainingSet:
-    """Training texts from the codebook, every coded measure outside ``exclude_zones``, and non-measures.
+    """Training texts from the codebook, every coded measure outside ``exclude_zones``, non-measures and examples.
 
     Measures awaiting review (``review: pending``) are left out: a draft never trains on drafts.
     ``keywords=False`` leaves the codebook's keywords out (labels, definitions and inclusions
     stay), to measure how much a draft owes to keywords written with a known text in view;
-    ``nonmeasures=False`` leaves out the :data:`NOT_A_MEASURE` class (the old behaviour).
+    ``nonmeasures=False`` leaves out the :data:`NOT_A_MEASURE` class (the old behaviour);
+    ``examples=False`` leaves out the gold codings' examples (:func:`text_examples`), and
+    ``exclude_texts`` those of the given texts (to evaluate on one of them). Examples of a code
+    the codebook does not have are skipped.
     """
     texts: list[str] = []
     codes: list[str] = []
@@ -104,6 +139,13 @@ def training_examples(
             texts.append(text)
             codes.append(NOT_A_MEASURE)
             groups.append(group)
+    if examples:
+        known = {cat.code for cat in dataset.codebook.categories} | ({NOT_A_MEASURE} if nonmeasures else set())
+        for group, code, text in text_examples(exclude_texts):
+            if code in known:
+                texts.append(text)
+                codes.append(code)
+                groups.append(group)
     return TrainingSet(texts, codes, groups)
 
 
@@ -119,12 +161,12 @@ def _jieba_words(text: str) -> list[str]:
 
 
 def char_ngrams(text: str) -> list[str]:
-    """The character 1-3-grams of the folded text, as scikit-learn's char analyzer makes them.
+    """The character 1-4-grams of the folded text, as scikit-learn's char analyzer makes them.
 
     Examples
     --------
     >>> char_ngrams("编制清单")
-    ['编', '写', '清', '单', '编写', '写清', '清单', '编写清', '写清单']
+    ['编', '写', '清', '单', '编写', '写清', '清单', '编写清', '写清单', '编写清单']
     """
     folded = _SPACES.sub(" ", _fold(text))
     low, high = NGRAMS
@@ -290,6 +332,8 @@ def fit_classifier(
     calibration_folds: int = 4,
     keywords: bool = True,
     nonmeasures: bool = True,
+    exclude_texts: Sequence[str] = (),
+    examples: bool = True,
 ) -> CategoryClassifier:
     """Train the category classifier on the codebook, the coded measures and the non-measures.
 
@@ -312,6 +356,10 @@ def fit_classifier(
         Train on the codebook's keywords too (see :func:`training_examples`).
     nonmeasures : bool
         Train the :data:`NOT_A_MEASURE` class on the labelled non-measure sentences.
+    exclude_texts : sequence of str
+        Gold-coded texts whose examples are left out (to evaluate on one of them: leave one text out).
+    examples : bool
+        Train on the gold codings' examples (:func:`text_examples`).
 
     Returns
     -------
@@ -322,11 +370,20 @@ def fit_classifier(
     for zone_id in exclude_zones:
         dataset.zone(zone_id)  # UnknownIdError with a suggestion
     used = _resolve_segmenter(segmenter)
-    key = (dataset.data_hash(), tuple(sorted(exclude_zones)), used, c, calibration_folds, keywords, nonmeasures)
+    texts = tuple(sorted(exclude_texts)) if examples else ()
+    key: tuple[object, ...] = (dataset.data_hash(), tuple(sorted(exclude_zones)), used, c, calibration_folds)
+    key += (keywords, nonmeasures, examples, texts)
     if key not in _FITTED:
         if len(_FITTED) >= _FITTED_MAX:
             _FITTED.pop(next(iter(_FITTED)))
-        train = training_examples(dataset, exclude_zones=exclude_zones, keywords=keywords, nonmeasures=nonmeasures)
+        train = training_examples(
+            dataset,
+            exclude_zones=exclude_zones,
+            keywords=keywords,
+            nonmeasures=nonmeasures,
+            exclude_texts=exclude_texts,
+            examples=examples,
+        )
         vectorizers, model = _fit(train, range(len(train.texts)), used, c)
         temperature = _temperature(train, used, c, calibration_folds) if calibration_folds > 1 else 1.0
         _FITTED[key] = _classifier(

@@ -16,6 +16,7 @@ __all__ = [
     "find_indicators",
     "non_measure_kind",
     "reform_parts",
+    "split_outside_brackets",
     "without_problems",
     "guess_depth",
     "is_measure_sentence",
@@ -28,7 +29,9 @@ __all__ = [
 MEASURE_WORDS = re.compile(
     "推行|推进|推动|实施|实行|建立|设立|成立|组建|开展|探索|取消|下放|承接|试点|试行|打造|构建|深化|优化|落实|"
     "引入|引进|鼓励|支持|推出|制定|出台|完善|健全|合并|整合|争取|授权|改革|创新|简化|精简|取消|赋予|授予|委托|"
-    "采取|采用|实现|设置|聘任|选聘|招聘|考核|外包|购买|补贴|奖励|基金|机制|制度|模式|办法|方案|清单"
+    "采取|采用|实现|设置|聘任|选聘|招聘|考核|外包|购买|补贴|奖励|基金|机制|制度|模式|办法|方案|清单|"
+    # every action verb states a measure in a sentence too (移交45项社会事务职能至属地镇街)
+    "精减|竞聘|剥离|划转|调整|核定|分离|移交|交由|组织|搭建|创设|启动"
 )
 #: Verbs by which a clause on its own states a measure (nouns such as 机制, 模式 are not enough for a clause).
 ACTION_WORDS = re.compile(
@@ -156,10 +159,12 @@ def non_measure_kind(sentence: str) -> str | None:
 
 #: What a count of the design counts (protocol D3): bodies, departments, posts, listed items and powers, documents.
 _DESIGN_AFTER = re.compile(
-    r"[^，,。；;、]{0,6}?(?:机构|部门|处室|科室|局|中心|岗位|职位|职数|员额|编制|类|事项|职能|职责|权限|权力|"
-    r"文件|政策|办法|条|章|园|片区|公司|平台|任务|清单|改革)"
+    r"[^，,。；;、]{0,6}?(?:机构|部门|部室|处室|科室|局|中心|岗位|职位|职数|员额|编制|类|事项|职能|职责|权限|权力|"
+    r"文件|政策|办法|条|章|园|开发区|功能区|片区|板块|公司|平台|基金|任务|清单|改革)"
 )
 _DESIGN_BEFORE = re.compile("控制数|员额|编制|职数|岗位数|定员")
+#: A count of 个 or 项 after a noun of the design counts the design: 内设机构由5个压缩至3个, 剥离清单42项.
+_DESIGN_NOUN_BEFORE = re.compile("机构|部门|部室|处室|科室|园区|开发区|限额|事项|职能|职责|清单|权限")
 
 
 def find_indicators(sentence: str) -> list[FoundIndicator]:
@@ -175,11 +180,12 @@ def find_indicators(sentence: str) -> list[FoundIndicator]:
     """
     found = []
     for match in _INDICATOR.finditer(sentence):
-        before = re.split(r"[,，、;；。:：\s]", sentence[: match.start()])[-1]
+        before = re.split(r"[,，、;；。:：\s]", sentence[: match.start()].rstrip())[-1]
         name = re.sub(r"\d+(?:\.\d+)?$", "", before)[-12:] or sentence[max(0, match.start() - 6) : match.start()]
         unit = match.group("unit")
         after = sentence[match.end() : match.end() + 10]
-        structural = unit == "%" or bool(_DESIGN_AFTER.match(after) or _DESIGN_BEFORE.search(before))
+        counted = unit in ("个", "项") and _DESIGN_NOUN_BEFORE.search(before) is not None
+        structural = unit == "%" or counted or bool(_DESIGN_AFTER.match(after) or _DESIGN_BEFORE.search(before))
         found.append(FoundIndicator(name or unit, float(match.group("value")), unit, UNITS[unit], structural))
     return found
 
@@ -224,7 +230,7 @@ def measure_clauses(sentence: str) -> list[str]:
     >>> measure_clauses("推出“多项合一”审批模式,支持“一址多照”和集群注册,效率明显提高。")
     ['推出“多项合一”审批模式', '支持“一址多照”和集群注册']
     """
-    clauses = [c.strip() for c in re.split(r"[,，;；:：。!！?？]", sentence) if c.strip()]
+    clauses = [c.strip() for c in split_outside_brackets(sentence) if c.strip()]
     return [
         c
         for c in clauses
@@ -232,7 +238,38 @@ def measure_clauses(sentence: str) -> list[str]:
     ]
 
 
-_PART_SPLIT = re.compile("、|以及|和|及|与")
+_CLAUSE_END = re.compile(r"[,，;；:：。!！?？]")
+_OPENING, _CLOSING = "(（“《「【", ")）”》」】"
+
+
+def split_outside_brackets(sentence: str) -> list[str]:
+    """The sentence cut at clause punctuation (，；：。), except inside brackets and quotation marks.
+
+    A list in brackets ("三化三制"(专业化、市场化、国际化,任期制、聘任制、绩效薪酬制)) stays in its
+    clause; with a bracket left open, the sentence is cut everywhere.
+
+    Examples
+    --------
+    >>> split_outside_brackets("推进“三化三制”(专业化,任期制、聘任制),强化经济属性")
+    ['推进“三化三制”(专业化,任期制、聘任制)', '强化经济属性']
+    """
+    pieces, start, depth = [], 0, 0
+    for i, ch in enumerate(sentence):
+        if ch in _OPENING:
+            depth += 1
+        elif ch in _CLOSING:
+            depth = max(0, depth - 1)
+        elif depth == 0 and _CLAUSE_END.match(ch):
+            pieces.append(sentence[start:i])
+            start = i + 1
+    if depth:
+        return _CLAUSE_END.split(sentence)
+    return [*pieces, sentence[start:]]
+
+
+_PART_SPLIT = re.compile("、|以及|和|及|与|[,，](?=[^()（）]*[)）])")  # a comma only inside brackets
+#: What a list item keeps of its brackets: the words inside them.
+_PART_BRACKETS = re.compile(r"^[^()（）]*[(（]|[)）][^()（）]*$")
 _REFORM_NOUN = re.compile("[化制]$|[化制](?:改革|管理)")
 #: The verb a list shares ("推进A、B改革") and its closing noun, trimmed from each item.
 _PART_TRIM = re.compile(
@@ -270,7 +307,9 @@ def reform_parts(clause: str) -> list[str]:
     """The parts of a clause that names several reforms in a list ("去行政化、去社会化").
 
     A part is kept when it has 4+ characters and reads as a reform: a measure word, or a
-    noun of reform ending in 化 or 制. A clause with one item gives no parts (it is classified whole).
+    noun of reform ending in 化 or 制; a three-character system (任期制, 聘任制) is kept too. A list
+    in brackets gives its items without the brackets. A clause with one item gives no parts (it
+    is classified whole).
 
     Examples
     --------
@@ -278,11 +317,20 @@ def reform_parts(clause: str) -> list[str]:
     ['去行政化', '去社会化']
     >>> reform_parts("推行全员聘任制")
     []
+    >>> reform_parts("着力推进“三化三制”(专业化、市场化,任期制、聘任制、绩效薪酬制)")
+    ['任期制', '聘任制', '绩效薪酬制']
     """
-    parts = [_PART_TRIM.sub("", p.strip()) for p in _unquoted_split(clause) if p.strip()]
+    parts = [_PART_TRIM.sub("", _PART_BRACKETS.sub("", p.strip())) for p in _unquoted_split(clause) if p.strip()]
     if len(parts) < 2:
         return []
-    return [p for p in parts if len(p) >= 4 and (MEASURE_WORDS.search(p) or _REFORM_NOUN.search(p))]
+    return [p for p in parts if _reads_as_reform(p)]
+
+
+def _reads_as_reform(part: str) -> bool:
+    """A list item naming a reform: 4+ characters with a measure word or a noun of reform, or a system (任期制)."""
+    if len(part) == 3:
+        return part.endswith("制")
+    return len(part) >= 4 and bool(MEASURE_WORDS.search(part) or _REFORM_NOUN.search(part))
 
 
 def key_phrase(

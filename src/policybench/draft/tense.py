@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from .rules import find_indicators
+from .segment import HEADING_MAX
 
 __all__ = ["document_tense", "find_start", "guess_status"]
 
@@ -22,17 +23,18 @@ _DONE = re.compile(
 )
 #: Future: plans, intentions, directions (将 only before a verb or adverb, not as the object marker of 将X委托).
 _FUTURE = re.compile(
-    r"拟|计划|力争|下一步|争取|到\d{4}年|探索|研究|鼓励|逐步|加快|着力|(?<![主重需必只紧摘纲])要(?!求|素|点|事|件|害|闻)|"
-    r"将(?:进一步|继续|逐步|全面|加快|着力|重点|积极|在|于|推|建|实施|实行|开展|出台|设立|成立|启动|探索|打造|构建|形成)"
+    r"拟|计划|力争|下一步|争取|到\d{4}年|探索|研究|鼓励|支持|逐步|加快|着力|(?<![主重需必只紧摘纲])要(?!求|素|点|事|件|害|闻)|"
+    r"将(?:进一步|继续|逐步|全面|加快|着力|重点|积极|在|于|推|建|实施|实行|开展|出台|设立|成立|启动|探索|打造|构建|形成|"
+    r"得到|会|能|可|被)"
 )
 #: Directions that reports of things done use too ("探索实行……" in a zone's account of its reform): they mark a
 #: clause as planned but do not make a whole text a plan (:func:`document_tense`).
-_OPEN_FUTURE = re.compile("^(?:探索|研究|鼓励|逐步|加快|着力|要)$")
+_OPEN_FUTURE = re.compile("^(?:探索|研究|鼓励|支持|逐步|加快|着力|要)$")
 #: 将 as the object marker (将X交由Y, 将X委托Y实施, 将22个机构精简为9个): no future.
 _OBJECT_JIANG = re.compile(
     "将[^，,。；;]{1,30}?(?:交由|委托|纳入|划入|划归|划转|下放|移交|作为|列入|调整为|精简为|精减为|整合为|合并为|归并|赋予|授予)"
 )
-_WEAK_FUTURE = re.compile("推动|推进|进一步|积极|支持")
+_WEAK_FUTURE = re.compile("推动|推进|进一步|积极")
 _DONE_HEADINGS = re.compile("经验|成效|做法|实践|成果|进展|回顾|举措")
 _FUTURE_HEADINGS = re.compile("方向|展望|下一步|建议|思路|任务|目标|计划|规划|路径")
 
@@ -51,7 +53,9 @@ def document_tense(text: str) -> tuple[str, str]:
     """(status, reason) a statement without markers of its own takes: what the text mostly does.
 
     A text with more markers of things done (已, 累计, 由22个精简为9个, ...了, 制定出台) than of
-    firm plans (拟, 计划, 力争, 下一步, 到2025年, 将推进, ...) reports; otherwise it plans. Open
+    firm plans (拟, 计划, 力争, 下一步, 到2025年, 将推进, ...) reports; so does a text with neither
+    (it states rules, as a province's or city's requirements do: coders read them as in force);
+    otherwise it plans. Open
     directions (探索, 研究, 逐步, 加快 ...) are not counted: reports of things done use them as
     much as plans ("探索实行……"); they still mark their own clause as proposed.
 
@@ -66,6 +70,11 @@ def document_tense(text: str) -> tuple[str, str]:
     future = sum(1 for m in _plans(text) if not _OPEN_FUTURE.match(m.group(0)))
     if done > future:
         return "implemented", f"the text reports more than it plans ({done} markers of done vs {future} of firm plans)"
+    if done == future == 0:
+        return (
+            "implemented",
+            "the text states no plans and no results: read as rules in force (no firm plans, nothing done)",
+        )
     return "proposed", f"the text plans more than it reports ({future} markers of firm plans vs {done} of done)"
 
 
@@ -128,10 +137,12 @@ def guess_status(
     The clause is read first, then its sentence (``context``); weak future verbs (推动, 推进)
     defer to the section: under a heading of experience or results (经验, 成效, 做法) they
     describe something done, under one of direction or tasks (方向, 任务, 下一步) something
-    proposed. A clause giving an operating count (370名, 185项) with no word of plans reports
-    something done. With no marker at all the section decides, then ``default`` (what the whole text
-    mostly does, :func:`document_tense`), else "proposed", the cautious reading. The reason
-    quotes the phrase the answer rests on.
+    proposed; outside such a section they take ``default`` (what the whole text mostly does,
+    :func:`document_tense`): a report pushes reforms forward as much as a plan does. A clause
+    giving a count (370名, 185项) with no word of plans reports something done. With no marker
+    at all the section decides, then ``default``, else "proposed", the cautious reading. Only a
+    short heading (a title, not a long item line) tells anything. The reason quotes the phrase
+    the answer rests on.
 
     Examples
     --------
@@ -149,16 +160,16 @@ def guess_status(
     if counts:
         return "implemented", f"an operating count ({counts[0].value:g} {counts[0].unit}) with no word of plans"
     weak = _WEAK_FUTURE.search(sentence) or _WEAK_FUTURE.search(_governing(sentence, context))
-    for heading in reversed(headings):
+    for heading in reversed([h for h in headings if len(h) <= HEADING_MAX]):  # a long item is no title
         if _FUTURE_HEADINGS.search(heading):
             return "proposed", f"section '{heading}' sets out directions"
         if _DONE_HEADINGS.search(heading):
             verb = f"; '{weak.group(0)}' read as done" if weak else ""
             return "implemented", f"section '{heading}' reports experience{verb}"
+    if default is not None:  # a weak verb (推进, 推动) is as much a report's as a plan's: the text decides
+        return (default[0], f"{default[1]}; '{weak.group(0)}' read with it") if weak else default
     if weak:
         return "proposed", f"wording '{weak.group(0)}'"
-    if default is not None:
-        return default
     return "proposed", "no status wording and no telling section: the cautious reading"
 
 
