@@ -529,7 +529,7 @@ def threshold_left_out(by_threshold: dict[float, dict], target: float = 0.7) -> 
     """The threshold chosen without each text, and the pooled scores when each text is drafted at its own.
 
     For each text, the threshold of the sweep with the highest pooled recall at a precision of at
-    least ``target`` on every other text (ties: the higher precision) is chosen; that text's draft
+    least ``target`` on every other text but the held-out ones (ties: the higher precision) is chosen; that text's draft
     at that threshold is scored. So the default's choice is evaluated as any data-driven part is:
     leave one text out.
     """
@@ -550,7 +550,9 @@ def threshold_left_out(by_threshold: dict[float, dict], target: float = 0.7) -> 
 
         return max(sorted(by_threshold), key=value)
 
-    chosen = {name: choose(sorted(names - {name})) for name in sorted(names)}
+    # a held-out text is never among the texts a threshold is chosen on (it is drafted at the one chosen without it)
+    pool_names = {name for name in names if split_of[name] != "held-out"}
+    chosen = {name: choose(sorted(pool_names - {name})) for name in sorted(names)}
     pooled: dict[str, list[dict]] = {}
     for name, threshold in chosen.items():
         pooled.setdefault(split_of[name], []).append(counts_at(threshold, name))
