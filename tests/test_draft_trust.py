@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -346,14 +345,20 @@ def test_unwritable_cache_folder_is_skipped(tmp_path: Path) -> None:
     assert model.codes and not (blocker / "sub").exists()
 
 
-def test_same_input_same_bytes_and_fast_when_warm() -> None:
+def test_same_input_same_bytes_and_no_refit_when_warm(monkeypatch) -> None:
+    """A warm draft reads the model built once: fitting again is refused here (how fast is bench_draft's to measure)."""
+    import importlib
+
+    classify = importlib.import_module("policybench.draft.classify")  # (policybench.draft is also a function)
     text = read_policy_text(TIANJIN_TEXT)
     first = draft(text, source_kind="reprint").to_yaml()  # builds or reads the cached model
-    start = time.perf_counter()
+
+    def refit(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a warm draft fitted the classifier again")
+
+    monkeypatch.setattr(classify, "fit_classifier", refit)
     second = draft(text, source_kind="reprint").to_yaml()
-    elapsed = time.perf_counter() - start
     assert first == second
-    assert elapsed < 2.0, elapsed  # warm, in process; the issue's budget for a 2-page text
 
 
 def test_cli_runs_give_identical_bytes(model_cache: Path, tmp_path: Path) -> None:
